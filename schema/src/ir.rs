@@ -1,0 +1,431 @@
+//! The resolved catalog: the typed, immutable IR every output is generated from.
+//!
+//! Definition order is preserved everywhere; every node carries the span of
+//! its name in the YAML so that later stages (docs, compatibility gate) can
+//! point back at the source. `openedx-hooks inspect` prints this structure as
+//! JSON (see the README for the shape).
+
+use serde::{Serialize, Serializer};
+
+use crate::source::{SourceMap, Span};
+use crate::yaml::Value;
+
+/// A built-in type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Primitive {
+    /// UTF-8 text.
+    String,
+    /// 64-bit signed integer.
+    Int,
+    /// 64-bit float.
+    Float,
+    /// Boolean.
+    Bool,
+    /// A point in time (RFC 3339 on the wire).
+    Datetime,
+    /// A calendar date (`YYYY-MM-DD`).
+    Date,
+    /// A UUID.
+    Uuid,
+    /// Raw bytes.
+    Bytes,
+    /// Free-form JSON data.
+    Json,
+}
+
+impl Primitive {
+    /// Every primitive, in the order the language documents them.
+    pub const ALL: [Primitive; 9] = [
+        Primitive::String,
+        Primitive::Int,
+        Primitive::Float,
+        Primitive::Bool,
+        Primitive::Datetime,
+        Primitive::Date,
+        Primitive::Uuid,
+        Primitive::Bytes,
+        Primitive::Json,
+    ];
+
+    /// The keyword in type expressions.
+    pub fn name(self) -> &'static str {
+        match self {
+            Primitive::String => "string",
+            Primitive::Int => "int",
+            Primitive::Float => "float",
+            Primitive::Bool => "bool",
+            Primitive::Datetime => "datetime",
+            Primitive::Date => "date",
+            Primitive::Uuid => "uuid",
+            Primitive::Bytes => "bytes",
+            Primitive::Json => "json",
+        }
+    }
+
+    /// The primitive for a keyword.
+    pub fn from_name(s: &str) -> Option<Primitive> {
+        Primitive::ALL.into_iter().find(|p| p.name() == s)
+    }
+}
+
+/// What kind of definition a name refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DefKind {
+    /// A named string-based type (`scalars:`).
+    Scalar,
+    /// An enumeration (`enums:`).
+    Enum,
+    /// A data class (`types:`).
+    Record,
+}
+
+/// A resolved reference to a definition.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[non_exhaustive]
+pub struct TypeRef {
+    /// Module that defines it.
+    pub module: String,
+    /// Its name.
+    pub name: String,
+    /// Scalar, enum or record.
+    pub kind: DefKind,
+    /// Index of the module in [`Catalog::modules`].
+    #[serde(skip)]
+    pub module_index: usize,
+    /// Index in the module's list of that kind.
+    #[serde(skip)]
+    pub index: usize,
+}
+
+/// A resolved field type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Type {
+    /// A built-in type.
+    Primitive(Primitive),
+    /// `list<T>`.
+    List(Box<Type>),
+    /// `map<T>` with string keys.
+    Map(Box<Type>),
+    /// `T?`: may be absent or null.
+    Optional(Box<Type>),
+    /// A scalar, enum or record.
+    Named(TypeRef),
+}
+
+impl Type {
+    /// Whether the value may be absent (`T?`).
+    pub fn is_optional(&self) -> bool {
+        matches!(self, Type::Optional(_))
+    }
+
+    /// The type under any `?`.
+    pub fn strip_optional(&self) -> &Type {
+        match self {
+            Type::Optional(t) => t.strip_optional(),
+            t => t,
+        }
+    }
+
+    /// The expression as written in a module: names of `module` unqualified.
+    pub fn display_in(&self, module: &str) -> String {
+        match self {
+            Type::Primitive(p) => p.name().to_owned(),
+            Type::List(t) => format!("list<{}>", t.display_in(module)),
+            Type::Map(t) => format!("map<{}>", t.display_in(module)),
+            Type::Optional(t) => format!("{}?", t.display_in(module)),
+            Type::Named(r) if r.module == module => r.name.clone(),
+            Type::Named(r) => format!("{}.{}", r.module, r.name),
+        }
+    }
+}
+
+impl Serialize for Type {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        match self {
+            Type::Primitive(p) => {
+                m.serialize_entry("kind", "primitive")?;
+                m.serialize_entry("name", p.name())?;
+            }
+            Type::List(t) => {
+                m.serialize_entry("kind", "list")?;
+                m.serialize_entry("items", t)?;
+            }
+            Type::Map(t) => {
+                m.serialize_entry("kind", "map")?;
+                m.serialize_entry("values", t)?;
+            }
+            Type::Optional(t) => {
+                m.serialize_entry("kind", "optional")?;
+                m.serialize_entry("inner", t)?;
+            }
+            Type::Named(r) => {
+                m.serialize_entry("kind", &r.kind)?;
+                m.serialize_entry("module", &r.module)?;
+                m.serialize_entry("name", &r.name)?;
+            }
+        }
+        m.end()
+    }
+}
+
+/// `catalog:` settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Settings {
+    /// Every event type starts with `<type_prefix>.<module>.` when set.
+    pub type_prefix: Option<String>,
+    /// Base URL of the YAML files, for documentation links.
+    pub definition_base_url: Option<String>,
+    /// Base URL of the code that sends events, for documentation links.
+    pub trigger_base_url: Option<String>,
+    /// Where the settings were written.
+    pub span: Option<Span>,
+}
+
+/// A named string-based type (an opaque key).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ScalarDef {
+    /// UpperCamelCase name.
+    pub name: String,
+    /// Wire representation (`string`).
+    pub base: Primitive,
+    /// What it is.
+    pub description: Option<String>,
+    /// A realistic value.
+    pub example: Option<String>,
+    /// The name in the YAML.
+    pub span: Span,
+}
+
+/// One value of an enum.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct EnumValue {
+    /// The value as sent on the wire.
+    pub name: String,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// An enumeration of string values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct EnumDef {
+    /// UpperCamelCase name.
+    pub name: String,
+    /// Values in order.
+    pub values: Vec<EnumValue>,
+    /// What it is.
+    pub description: Option<String>,
+    /// The name in the YAML.
+    pub span: Span,
+}
+
+/// A field of a data class or an event payload.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Field {
+    /// snake_case name.
+    pub name: String,
+    /// Its type.
+    #[serde(rename = "type")]
+    pub ty: Type,
+    /// Value used when the field is absent; checked against the type.
+    pub default: Option<Value>,
+    /// What it holds.
+    pub description: Option<String>,
+    /// A realistic value; checked against the type.
+    pub example: Option<Value>,
+    /// The name in the YAML.
+    pub span: Span,
+    /// The type expression in the YAML.
+    pub type_span: Span,
+    /// The `default` literal in the YAML.
+    #[serde(skip)]
+    pub default_span: Option<Span>,
+    /// The `example` literal in the YAML.
+    #[serde(skip)]
+    pub example_span: Option<Span>,
+    /// The type did not resolve (already reported); later checks skip the
+    /// field instead of piling follow-up errors on it. Never set in a
+    /// [`Catalog`], which only exists without errors.
+    #[serde(skip)]
+    pub(crate) unresolved: bool,
+}
+
+impl Field {
+    /// Whether a producer may leave the field out (`T?` or a default).
+    pub fn is_optional(&self) -> bool {
+        self.ty.is_optional() || self.default.is_some()
+    }
+}
+
+/// A payload data class.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct RecordDef {
+    /// UpperCamelCase name.
+    pub name: String,
+    /// What it describes.
+    pub description: Option<String>,
+    /// Fields in order.
+    pub fields: Vec<Field>,
+    /// The name in the YAML.
+    pub span: Span,
+}
+
+/// The event-bus partition key: a dotted path into the payload.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct KeyField {
+    /// Field names from the payload down to a scalar field.
+    pub path: Vec<String>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl KeyField {
+    /// The path as written (`user.pii.username`).
+    pub fn dotted(&self) -> String {
+        self.path.join(".")
+    }
+}
+
+/// An event: a signal with a typed payload.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct EventDef {
+    /// SCREAMING_SNAKE_CASE constant name.
+    pub name: String,
+    /// `org.openedx.<subdomain>.<subject>.<action>.v<N>`.
+    pub event_type: String,
+    /// The `N` of `.v<N>`.
+    pub major_version: u32,
+    /// Compatible revisions of the payload.
+    pub minor_version: u32,
+    /// When it is sent.
+    pub description: Option<String>,
+    /// Date the event was added (`YYYY-MM-DD`).
+    pub added: Option<String>,
+    /// Where the platform sends it (`path/to/file.py#L123`).
+    pub trigger: Option<String>,
+    /// Event-bus key.
+    pub key_field: Option<KeyField>,
+    /// Payload fields in order.
+    pub payload: Vec<Field>,
+    /// The name in the YAML.
+    pub span: Span,
+}
+
+/// One catalog file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Module {
+    /// snake_case module (subdomain) name.
+    pub name: String,
+    /// Index of its file in [`Catalog::files`].
+    pub file: crate::source::FileId,
+    /// Named string types.
+    pub scalars: Vec<ScalarDef>,
+    /// Enumerations.
+    pub enums: Vec<EnumDef>,
+    /// Data classes.
+    pub types: Vec<RecordDef>,
+    /// Events.
+    pub events: Vec<EventDef>,
+}
+
+/// A validated, resolved catalog.
+#[derive(Debug, Clone, Serialize)]
+pub struct Catalog {
+    /// Format version of the JSON form.
+    format_version: u32,
+    /// File names, indexed by [`crate::FileId`].
+    files: Vec<String>,
+    settings: Settings,
+    modules: Vec<Module>,
+    #[serde(skip)]
+    sources: SourceMap,
+}
+
+impl Catalog {
+    pub(crate) fn new(settings: Settings, modules: Vec<Module>, sources: SourceMap) -> Self {
+        Catalog {
+            format_version: 1,
+            files: sources.iter().map(|(_, f)| f.name().to_owned()).collect(),
+            settings,
+            modules,
+            sources,
+        }
+    }
+
+    /// The `catalog:` settings (defaults when no file sets them).
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// Modules in load order (files sorted by path).
+    pub fn modules(&self) -> &[Module] {
+        &self.modules
+    }
+
+    /// A module by name.
+    pub fn module(&self, name: &str) -> Option<&Module> {
+        self.modules.iter().find(|m| m.name == name)
+    }
+
+    /// The source files, for rendering and line lookups.
+    pub fn sources(&self) -> &SourceMap {
+        &self.sources
+    }
+
+    /// Every event with its module, in definition order.
+    pub fn events(&self) -> impl Iterator<Item = (&Module, &EventDef)> {
+        self.modules
+            .iter()
+            .flat_map(|m| m.events.iter().map(move |e| (m, e)))
+    }
+
+    /// The event with this type string.
+    pub fn event_by_type(&self, event_type: &str) -> Option<(&Module, &EventDef)> {
+        self.events().find(|(_, e)| e.event_type == event_type)
+    }
+
+    /// The data class a reference points at.
+    ///
+    /// # Panics
+    /// When `r` is not a record reference of this catalog.
+    pub fn record(&self, r: &TypeRef) -> &RecordDef {
+        assert_eq!(r.kind, DefKind::Record, "not a record reference");
+        &self.modules[r.module_index].types[r.index]
+    }
+
+    /// The scalar a reference points at.
+    ///
+    /// # Panics
+    /// When `r` is not a scalar reference of this catalog.
+    pub fn scalar(&self, r: &TypeRef) -> &ScalarDef {
+        assert_eq!(r.kind, DefKind::Scalar, "not a scalar reference");
+        &self.modules[r.module_index].scalars[r.index]
+    }
+
+    /// The enum a reference points at.
+    ///
+    /// # Panics
+    /// When `r` is not an enum reference of this catalog.
+    pub fn enumeration(&self, r: &TypeRef) -> &EnumDef {
+        assert_eq!(r.kind, DefKind::Enum, "not an enum reference");
+        &self.modules[r.module_index].enums[r.index]
+    }
+
+    /// The catalog as the documented `inspect` JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        // Serializing plain data into a Value cannot fail.
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}

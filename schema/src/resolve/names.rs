@@ -1,0 +1,98 @@
+//! Naming conventions of the language and the case conversions later stages apply.
+
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+
+/// `STUDENT_REGISTRATION_COMPLETED`.
+pub fn is_screaming_snake(s: &str) -> bool {
+    words(s, |c| c.is_ascii_uppercase(), |c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+/// `course_key`.
+pub fn is_snake(s: &str) -> bool {
+    words(s, |c| c.is_ascii_lowercase(), |c| c.is_ascii_lowercase() || c.is_ascii_digit())
+}
+
+/// `UserData`; acronyms such as `ORASubmissionData` are allowed, underscores are not.
+pub fn is_upper_camel(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
+}
+
+/// An enum value: letters, digits, `_`, `-`, `.`, starting with a letter or digit.
+pub fn is_enum_value(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
+/// Underscore-separated non-empty words; the first word starts with `first`.
+fn words(s: &str, first: impl Fn(char) -> bool, rest: impl Fn(char) -> bool) -> bool {
+    !s.is_empty()
+        && s.chars().next().is_some_and(first)
+        && s.split('_').all(|w| !w.is_empty() && w.chars().all(&rest))
+}
+
+/// The payload struct name of an event (`STUDENT_REGISTRATION_COMPLETED` → `StudentRegistrationCompleted`).
+pub fn payload_struct_name(event: &str) -> String {
+    event.to_upper_camel_case()
+}
+
+/// The snake_case form used for file names and anchors; two type names with
+/// the same form would overwrite each other's outputs.
+pub fn snake_form(s: &str) -> String {
+    s.to_snake_case()
+}
+
+/// The Rust variant name of an enum value.
+pub fn variant_form(s: &str) -> String {
+    s.to_upper_camel_case()
+}
+
+/// The Rust identifier of a field: names that cannot be raw identifiers get a `_` suffix.
+pub fn rust_field_form(s: &str) -> String {
+    match s {
+        "self" | "super" | "crate" | "Self" => format!("{s}_"),
+        _ => s.to_owned(),
+    }
+}
+
+/// Suggested spellings for the help line.
+pub fn suggest_screaming(s: &str) -> String {
+    s.to_shouty_snake_case()
+}
+
+/// Suggested snake_case spelling.
+pub fn suggest_snake(s: &str) -> String {
+    s.to_snake_case()
+}
+
+/// Suggested UpperCamelCase spelling.
+pub fn suggest_camel(s: &str) -> String {
+    s.to_upper_camel_case()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conventions() {
+        assert!(is_screaming_snake("STUDENT_REGISTRATION_COMPLETED"));
+        assert!(is_screaming_snake("EVENT_V2"));
+        assert!(!is_screaming_snake("Student_Registration"));
+        assert!(!is_screaming_snake("A__B"));
+        assert!(!is_screaming_snake("_A"));
+        assert!(is_snake("course_key"));
+        assert!(is_snake("type"));
+        assert!(!is_snake("courseKey"));
+        assert!(!is_snake("course__key"));
+        assert!(is_upper_camel("ORASubmissionData"));
+        assert!(is_upper_camel("String"));
+        assert!(!is_upper_camel("user_data"));
+        assert!(!is_upper_camel("User_Data"));
+        assert!(is_enum_value("no-id-professional"));
+        assert!(!is_enum_value("-x"));
+        assert_eq!(payload_struct_name("FOO_BAR_1"), payload_struct_name("FOO_BAR1"));
+        assert_eq!(snake_form("URLData"), snake_form("UrlData"));
+    }
+}

@@ -1,0 +1,341 @@
+//! Events → [`Node`] tree, iteratively and within [`Limits`].
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan};
+
+use super::{Entry, Node, NodeKind, Style};
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::source::{FileId, SourceMap, Span};
+
+/// Resource budgets for one file. The defaults admit a 10,000-event catalog
+/// in one file and stop hostile input in well under a second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest file read, in bytes.
+    pub max_file_bytes: u64,
+    /// Deepest nesting of sequences and mappings.
+    pub max_depth: usize,
+    /// Most nodes in one file, counting every node an alias expands to.
+    pub max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 32 * 1024 * 1024,
+            max_depth: 64,
+            max_nodes: 4_000_000,
+        }
+    }
+}
+
+enum Frame {
+    Seq {
+        start: Span,
+        items: Vec<Node>,
+        anchor: usize,
+        size: usize,
+    },
+    Map {
+        start: Span,
+        entries: Vec<Entry>,
+        /// The key waiting for its value; `false` drops the pair (bad or repeated key).
+        pending: Option<(String, Span, bool)>,
+        seen: HashMap<String, Span>,
+        anchor: usize,
+        size: usize,
+    },
+}
+
+struct Builder<'s> {
+    file: FileId,
+    sources: &'s SourceMap,
+    limits: Limits,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, (Node, usize)>,
+    nodes: usize,
+    root: Option<Node>,
+    diags: &'s mut Diagnostics,
+}
+
+/// Parses one file into a node tree: `Ok(None)` for an empty document,
+/// `Err(())` (with diagnostics recorded) when the file is not usable YAML.
+#[allow(clippy::result_unit_err)]
+pub fn load_document(
+    sources: &SourceMap,
+    file: FileId,
+    limits: Limits,
+    diags: &mut Diagnostics,
+) -> Result<Option<Node>, ()> {
+    let text = sources.file(file).text();
+    let mut b = Builder {
+        file,
+        sources,
+        limits,
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        nodes: 0,
+        root: None,
+        diags,
+    };
+    let mut parser = Parser::new_from_str(text);
+    let mut documents = 0usize;
+    while let Some(next) = parser.next_event() {
+        let (event, yspan) = match next {
+            Ok(ev) => ev,
+            Err(e) => {
+                let m = e.marker();
+                let span = b.point(m.line(), m.col());
+                b.diags.push(
+                    Diagnostic::error(Code::YamlSyntax, span, format!("invalid YAML: {}", e.info()))
+                        .with_label("the parser stopped here"),
+                );
+                return Err(());
+            }
+        };
+        let span = b.span(yspan);
+        let flow = match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => Ok(()),
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    b.diags.push(
+                        Diagnostic::error(
+                            Code::YamlUnsupported,
+                            span,
+                            "a catalog file holds exactly one YAML document",
+                        )
+                        .with_help("move this document into a file of its own"),
+                    );
+                    return Err(());
+                }
+                Ok(())
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                b.reject_tag(tag.is_some(), span);
+                let style = match style {
+                    ScalarStyle::Plain => Style::Plain,
+                    _ => Style::Quoted,
+                };
+                b.count(1, span).and_then(|()| {
+                    let node = Node {
+                        span,
+                        kind: NodeKind::Scalar(text.into_owned(), style),
+                    };
+                    if anchor != 0 {
+                        b.anchors.insert(anchor, (node.clone(), 1));
+                    }
+                    b.push_value(node, 1);
+                    Ok(())
+                })
+            }
+            Event::SequenceStart(anchor, tag) => {
+                b.reject_tag(tag.is_some(), span);
+                b.open(span).map(|()| {
+                    b.stack.push(Frame::Seq {
+                        start: span,
+                        items: Vec::new(),
+                        anchor,
+                        size: 1,
+                    })
+                })
+            }
+            Event::MappingStart(anchor, tag) => {
+                b.reject_tag(tag.is_some(), span);
+                b.open(span).map(|()| {
+                    b.stack.push(Frame::Map {
+                        start: span,
+                        entries: Vec::new(),
+                        pending: None,
+                        seen: HashMap::new(),
+                        anchor,
+                        size: 1,
+                    })
+                })
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                b.close(span);
+                Ok(())
+            }
+            Event::Alias(id) => match b.anchors.get(&id) {
+                Some((node, size)) => {
+                    let (node, size) = (node.clone(), *size);
+                    b.count(size, span).map(|()| {
+                        // The copy points at the alias, where the reader looks.
+                        let node = Node { span, ..node };
+                        b.push_value(node, size);
+                    })
+                }
+                None => {
+                    b.diags.push(Diagnostic::error(Code::YamlSyntax, span, "unknown alias"));
+                    Err(())
+                }
+            },
+        };
+        flow?;
+    }
+    Ok(b.root)
+}
+
+impl Builder<'_> {
+    fn point(&self, line: usize, col: usize) -> Span {
+        let off = self.sources.file(self.file).offset_of(line, col);
+        Span {
+            file: self.file,
+            start: off as u32,
+            end: off as u32,
+            line: line.max(1) as u32,
+            column: col as u32 + 1,
+        }
+    }
+
+    fn span(&self, s: YSpan) -> Span {
+        let f = self.sources.file(self.file);
+        let start = f.offset_of(s.start.line(), s.start.col());
+        let end = f.offset_of(s.end.line(), s.end.col()).max(start);
+        Span {
+            file: self.file,
+            start: start as u32,
+            end: end as u32,
+            line: s.start.line().max(1) as u32,
+            column: s.start.col() as u32 + 1,
+        }
+    }
+
+    fn reject_tag(&mut self, tagged: bool, span: Span) {
+        if tagged {
+            self.diags.push(
+                Diagnostic::error(Code::YamlUnsupported, span, "YAML tags are not supported")
+                    .with_help("remove the `!tag`; types are given by the `type` key"),
+            );
+        }
+    }
+
+    fn count(&mut self, n: usize, span: Span) -> Result<(), ()> {
+        self.nodes = self.nodes.saturating_add(n);
+        if self.nodes > self.limits.max_nodes {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::YamlLimit,
+                    span,
+                    format!(
+                        "the file expands to more than {} YAML nodes",
+                        self.limits.max_nodes
+                    ),
+                )
+                .with_label("limit reached here")
+                .with_help("aliases count once per use; split the catalog into several files"),
+            );
+            return Err(());
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, span: Span) -> Result<(), ()> {
+        if self.stack.len() >= self.limits.max_depth {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::YamlLimit,
+                    span,
+                    format!("nesting deeper than {} levels", self.limits.max_depth),
+                )
+                .with_label("too deep"),
+            );
+            return Err(());
+        }
+        self.count(1, span)
+    }
+
+    fn close(&mut self, end: Span) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        let (start, kind, anchor, size) = match frame {
+            Frame::Seq {
+                start,
+                items,
+                anchor,
+                size,
+            } => (start, NodeKind::Seq(items), anchor, size),
+            Frame::Map {
+                start,
+                entries,
+                anchor,
+                size,
+                ..
+            } => (start, NodeKind::Map(entries), anchor, size),
+        };
+        let span = Span {
+            end: end.end.max(start.start),
+            ..start
+        };
+        let node = Node { span, kind };
+        if anchor != 0 {
+            self.anchors.insert(anchor, (node.clone(), size));
+        }
+        self.push_value(node, size);
+    }
+
+    fn push_value(&mut self, node: Node, size: usize) {
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(node);
+                }
+            }
+            Some(Frame::Seq { items, size: s, .. }) => {
+                *s += size;
+                items.push(node);
+            }
+            Some(Frame::Map {
+                entries,
+                pending,
+                seen,
+                size: s,
+                ..
+            }) => {
+                *s += size;
+                match pending.take() {
+                    Some((key, key_span, true)) => entries.push(Entry {
+                        key,
+                        key_span,
+                        value: node,
+                    }),
+                    Some((_, _, false)) => {}
+                    None => {
+                        let key = match node.kind {
+                            NodeKind::Scalar(text, _) => text,
+                            _ => {
+                                self.diags.push(Diagnostic::error(
+                                    Code::YamlUnsupported,
+                                    node.span,
+                                    "mapping keys must be plain strings",
+                                ));
+                                *pending = Some((String::new(), node.span, false));
+                                return;
+                            }
+                        };
+                        if let Some(first) = seen.get(&key) {
+                            self.diags.push(
+                                Diagnostic::error(
+                                    Code::DuplicateKey,
+                                    node.span,
+                                    format!("duplicate key `{key}`"),
+                                )
+                                .with_label("defined again here")
+                                .with_related(*first, "first defined here")
+                                .with_help("each key may appear once; remove or rename one of them"),
+                            );
+                            // Later checks see the first definition only.
+                            *pending = Some((key, node.span, false));
+                        } else {
+                            seen.insert(key.clone(), node.span);
+                            *pending = Some((key, node.span, true));
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
