@@ -99,7 +99,12 @@ fn print_diagnostics(outcome: &Outcome, color: ColorChoice) {
 }
 
 fn plural(n: usize, word: &str) -> String {
-    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+    let suffix = match (n, word.ends_with('s')) {
+        (1, _) => "",
+        (_, true) => "es",
+        _ => "s",
+    };
+    format!("{n} {word}{suffix}")
 }
 
 fn check(paths: &[PathBuf], format: Format, deny_warnings: bool, color: ColorChoice) -> ExitCode {

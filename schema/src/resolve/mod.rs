@@ -81,14 +81,21 @@ impl Resolver<'_> {
         for m in syntax {
             let name = &m.name;
             if !names::is_snake(&name.value) {
-                let how = if m.name_from_key { "the `module` key" } else { "the file name" };
-                self.push(
+                let d = if m.name_from_key {
                     Diagnostic::error(
                         Code::InvalidModule,
                         name.span,
-                        format!("module name `{}` (from {how}) is not a snake_case identifier", name.value),
+                        format!("module name `{}` is not a snake_case identifier", name.value),
                     )
-                    .with_help(format!(
+                } else {
+                    Diagnostic::file_error(
+                        Code::InvalidModule,
+                        m.file,
+                        format!("module name `{}` (the file name) is not a snake_case identifier", name.value),
+                    )
+                };
+                self.push(
+                    d.with_help(format!(
                         "name it `{}` with a `module:` key",
                         names::suggest_snake(&name.value)
                     )),
@@ -361,7 +368,6 @@ impl Resolver<'_> {
     }
 
     fn fields(&mut self, mi: usize, fields: &[FieldSyntax], owner: &str) -> Vec<Field> {
-        let mut rust_names: HashMap<String, (&str, Span)> = HashMap::new();
         let mut out = Vec::new();
         for f in fields {
             if !names::is_snake(&f.name.value) {
@@ -374,19 +380,6 @@ impl Resolver<'_> {
                     .with_help(format!("rename it `{}`", names::suggest_snake(&f.name.value))),
                 );
             }
-            let rust = names::rust_field_form(&f.name.value);
-            if let Some((other, span)) = rust_names.get(&rust) {
-                self.push(
-                    Diagnostic::error(
-                        Code::NameCollision,
-                        f.name.span,
-                        format!("fields `{}` and `{other}` of {owner} both become `{rust}` in Rust", f.name.value),
-                    )
-                    .with_related(*span, "the other field")
-                    .with_help("rename one of them"),
-                );
-            }
-            rust_names.insert(rust, (&f.name.value, f.name.span));
             let ty = f.ty.as_ref().and_then(|t| self.ty(mi, t, f));
             out.push(Field {
                 unresolved: ty.is_none(),

@@ -48,14 +48,6 @@ pub fn variant_form(s: &str) -> String {
     s.to_upper_camel_case()
 }
 
-/// The Rust identifier of a field: names that cannot be raw identifiers get a `_` suffix.
-pub fn rust_field_form(s: &str) -> String {
-    match s {
-        "self" | "super" | "crate" | "Self" => format!("{s}_"),
-        _ => s.to_owned(),
-    }
-}
-
 /// Suggested spellings for the help line.
 pub fn suggest_screaming(s: &str) -> String {
     s.to_shouty_snake_case()

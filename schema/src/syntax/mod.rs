@@ -130,7 +130,7 @@ impl Reader<'_> {
             None => (
                 Text {
                     value: stem,
-                    span: root.span,
+                    span: self.sources.span(file, 0..0),
                 },
                 false,
             ),

@@ -194,6 +194,8 @@ impl Builder<'_> {
         let f = self.sources.file(self.file);
         let start = f.offset_of(s.start.line(), s.start.col());
         let end = f.offset_of(s.end.line(), s.end.col()).max(start);
+        // Quoted and block scalars end after trailing blanks; point at the text.
+        let end = start + f.text()[start..end].trim_end().len();
         Span {
             file: self.file,
             start: start as u32,
@@ -266,8 +268,18 @@ impl Builder<'_> {
                 ..
             } => (start, NodeKind::Map(entries), anchor, size),
         };
+        // Flow collections end at their `]`/`}`; block ones at their last
+        // child (the end event sits on the next token, often lines later).
+        let text = self.sources.file(self.file).text();
+        let closes_flow = matches!(text.get(end.start as usize..).and_then(|t| t.chars().next()), Some(']' | '}'));
+        let last_child = match &kind {
+            NodeKind::Seq(items) => items.last().map(|n| n.span.end),
+            NodeKind::Map(entries) => entries.last().map(|e| e.value.span.end),
+            NodeKind::Scalar(..) => None,
+        };
+        let stop = if closes_flow { end.start + 1 } else { last_child.unwrap_or(end.end) };
         let span = Span {
-            end: end.end.max(start.start),
+            end: stop.max(start.start),
             ..start
         };
         let node = Node { span, kind };
