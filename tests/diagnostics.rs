@@ -22,7 +22,11 @@ fn expected(path: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for f in files {
         let text = std::fs::read_to_string(&f).expect("fixture text");
-        let name = f.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let name = f
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         for line in text.lines() {
             if let Some(e) = line.strip_prefix("# expect: ") {
                 out.push((name.clone(), e.trim().to_owned()));
@@ -46,19 +50,34 @@ fn invalid_fixtures_report_exactly_their_expected_diagnostics() {
             .map(|d| {
                 let file = d
                     .file
-                    .map(|f| outcome.sources.file(f).path().file_name().unwrap_or_default().to_string_lossy().into_owned())
+                    .map(|f| {
+                        outcome
+                            .sources
+                            .file(f)
+                            .path()
+                            .file_name()
+                            .unwrap_or_default()
+                            .to_string_lossy()
+                            .into_owned()
+                    })
                     .unwrap_or_default();
                 let severity = match d.severity {
                     openedx_hooks_schema::Severity::Error => "error",
                     openedx_hooks_schema::Severity::Warning => "warning",
                 };
-                let loc = d.span.map_or("file".to_owned(), |s| format!("{}:{}", s.line, s.column));
+                let loc = d
+                    .span
+                    .map_or("file".to_owned(), |s| format!("{}:{}", s.line, s.column));
                 (file, format!("{severity}[{}] {loc}", d.code))
             })
             .collect();
         actual.sort();
         let expected = expected(path);
-        assert!(!expected.is_empty(), "{} declares no expectation", rel.display());
+        assert!(
+            !expected.is_empty(),
+            "{} declares no expectation",
+            rel.display()
+        );
         assert_eq!(actual, expected, "diagnostics of {}", rel.display());
         assert_eq!(
             outcome.catalog.is_none(),

@@ -96,6 +96,14 @@ fn print_diagnostics(outcome: &Outcome, color: ColorChoice) {
     for d in &outcome.diagnostics {
         let _ = writeln!(err, "{}\n", render_text(d, &outcome.sources, color));
     }
+    let dropped = outcome.diagnostics.dropped();
+    if dropped > 0 {
+        let _ = writeln!(
+            err,
+            "note: {} more not shown\n",
+            plural(dropped, "diagnostic")
+        );
+    }
 }
 
 fn plural(n: usize, word: &str) -> String {
@@ -147,17 +155,33 @@ fn check(paths: &[PathBuf], format: Format, deny_warnings: bool, color: ColorCho
                 }
                 _ => {
                     let why = if errors > 0 {
-                        format!("{} and {}", plural(errors, "error"), plural(warnings, "warning"))
+                        format!(
+                            "{} and {}",
+                            plural(errors, "error"),
+                            plural(warnings, "warning")
+                        )
                     } else {
-                        format!("{} (denied by --deny-warnings)", plural(warnings, "warning"))
+                        format!(
+                            "{} (denied by --deny-warnings)",
+                            plural(warnings, "warning")
+                        )
                     };
                     eprintln!("error: the catalog is invalid: {why}");
                 }
             }
         }
     }
-    debug_assert!(outcome.diagnostics.iter().all(|d| d.severity <= Severity::Error));
-    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    debug_assert!(
+        outcome
+            .diagnostics
+            .iter()
+            .all(|d| d.severity <= Severity::Error)
+    );
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn inspect(paths: &[PathBuf], color: ColorChoice) -> ExitCode {

@@ -7,10 +7,22 @@
 
 /// Name and YAML text of every catalog file, in load order (sorted by path).
 pub const CATALOG_FILES: [(&str, &str); 4] = [
-    ("events/analytics.yaml", include_str!("../events/analytics.yaml")),
-    ("events/content_authoring.yaml", include_str!("../events/content_authoring.yaml")),
-    ("events/enterprise.yaml", include_str!("../events/enterprise.yaml")),
-    ("events/learning.yaml", include_str!("../events/learning.yaml")),
+    (
+        "events/analytics.yaml",
+        include_str!("../events/analytics.yaml"),
+    ),
+    (
+        "events/content_authoring.yaml",
+        include_str!("../events/content_authoring.yaml"),
+    ),
+    (
+        "events/enterprise.yaml",
+        include_str!("../events/enterprise.yaml"),
+    ),
+    (
+        "events/learning.yaml",
+        include_str!("../events/learning.yaml"),
+    ),
 ];
 
 /// The directory holding the catalog YAML, for tools run from this checkout.

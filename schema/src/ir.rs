@@ -236,10 +236,13 @@ pub struct Field {
     #[serde(rename = "type")]
     pub ty: Type,
     /// Value used when the field is absent; checked against the type.
+    /// Omitted from JSON when not given, so `null` there is an explicit null.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default: Option<Value>,
     /// What it holds.
     pub description: Option<String>,
-    /// A realistic value; checked against the type.
+    /// A realistic value; checked against the type (omitted from JSON when not given).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<Value>,
     /// The name in the YAML.
     pub span: Span,

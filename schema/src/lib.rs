@@ -37,7 +37,10 @@ pub mod syntax;
 pub mod yaml;
 
 pub use diag::{Code, Diagnostic, Diagnostics, Severity};
-pub use ir::{Catalog, DefKind, EnumDef, EventDef, Field, KeyField, Module, Primitive, RecordDef, ScalarDef, Settings, Type, TypeRef};
+pub use ir::{
+    Catalog, DefKind, EnumDef, EventDef, Field, KeyField, Module, Primitive, RecordDef, ScalarDef,
+    Settings, Type, TypeRef,
+};
 pub use load::{LoadError, Loader, Outcome};
 pub use source::{FileId, SourceFile, SourceMap, Span};
 pub use yaml::{Limits, Value};

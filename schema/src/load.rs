@@ -176,7 +176,10 @@ impl Loader {
                 diags.push(Diagnostic::file_error(
                     Code::FileTooLarge,
                     id,
-                    format!("the file is over the {} byte limit", self.limits.max_file_bytes),
+                    format!(
+                        "the file is over the {} byte limit",
+                        self.limits.max_file_bytes
+                    ),
                 ));
                 continue;
             }
@@ -187,7 +190,7 @@ impl Loader {
                 sources: &sources,
                 diags: &mut diags,
             };
-            if let Some(m) = reader.module(id, root.as_ref()) {
+            if let Some(m) = reader.module(id, root) {
                 modules.push(m);
             }
         }
@@ -222,7 +225,10 @@ impl Loader {
             .read_to_end(&mut bytes)
             .map_err(io)?;
         if bytes.len() as u64 > self.limits.max_file_bytes {
-            return Ok((String::new(), Some(ReadProblem::TooLarge(bytes.len() as u64))));
+            return Ok((
+                String::new(),
+                Some(ReadProblem::TooLarge(bytes.len() as u64)),
+            ));
         }
         match String::from_utf8(bytes) {
             Ok(text) => Ok((text, None)),

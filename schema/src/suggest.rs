@@ -12,7 +12,10 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// `Some("did you mean `x`?")` when a close candidate exists.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     closest(word, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
@@ -20,8 +23,14 @@ pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str
 mod tests {
     #[test]
     fn suggests_typos_only() {
-        assert_eq!(super::closest("UserDta", ["UserData", "CourseData"]), Some("UserData"));
-        assert_eq!(super::closest("descripton", ["description", "type"]), Some("description"));
+        assert_eq!(
+            super::closest("UserDta", ["UserData", "CourseData"]),
+            Some("UserData")
+        );
+        assert_eq!(
+            super::closest("descripton", ["description", "type"]),
+            Some("description")
+        );
         assert_eq!(super::closest("zzz", ["UserData", "CourseData"]), None);
     }
 }

@@ -14,7 +14,10 @@ pub fn tests_dir() -> PathBuf {
 
 /// The workspace root.
 pub fn workspace_root() -> PathBuf {
-    tests_dir().parent().map(Path::to_path_buf).unwrap_or_default()
+    tests_dir()
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// Loads a fixture path (file or directory) given relative to `tests/`, so

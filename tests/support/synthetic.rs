@@ -16,17 +16,32 @@ pub fn catalog(events: usize, types: usize) -> Vec<(String, String)> {
             y.push_str("catalog:\n  type_prefix: org.example\n");
         }
         y.push_str("scalars:\n");
-        let _ = writeln!(y, "  Key{m}: {{ description: \"Opaque key\", example: \"key-v1:{m}\" }}");
+        let _ = writeln!(
+            y,
+            "  Key{m}: {{ description: \"Opaque key\", example: \"key-v1:{m}\" }}"
+        );
         y.push_str("enums:\n");
         let _ = writeln!(y, "  Mode{m}: {{ values: [audit, verified, honor] }}");
         y.push_str("types:\n");
         let t_lo = m * types / modules;
         let t_hi = (m + 1) * types / modules;
         for t in t_lo..t_hi {
-            let _ = writeln!(y, "  Data{t}:\n    description: \"Synthetic data class {t}.\"\n    fields:");
-            let _ = writeln!(y, "      id: int\n      name: string\n      key: Key{m}\n      mode: Mode{m}");
-            let _ = writeln!(y, "      active: {{ type: bool, default: false, description: \"Whether it is active.\" }}");
-            let _ = writeln!(y, "      created: datetime\n      ended: datetime?\n      tags: {{ type: list<string>, default: [] }}");
+            let _ = writeln!(
+                y,
+                "  Data{t}:\n    description: \"Synthetic data class {t}.\"\n    fields:"
+            );
+            let _ = writeln!(
+                y,
+                "      id: int\n      name: string\n      key: Key{m}\n      mode: Mode{m}"
+            );
+            let _ = writeln!(
+                y,
+                "      active: {{ type: bool, default: false, description: \"Whether it is active.\" }}"
+            );
+            let _ = writeln!(
+                y,
+                "      created: datetime\n      ended: datetime?\n      tags: {{ type: list<string>, default: [] }}"
+            );
             let _ = writeln!(y, "      extra: {{ type: map<int>, default: {{}} }}");
             // Link to an earlier type of the module so the graph is connected but acyclic.
             if t > t_lo {

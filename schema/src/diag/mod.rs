@@ -112,35 +112,48 @@ impl Diagnostic {
     }
 }
 
+/// At most this many diagnostics are kept; the rest are only counted, so a
+/// hostile file with millions of problems cannot exhaust memory.
+pub const MAX_DIAGNOSTICS: usize = 1000;
+
 /// An ordered collection of diagnostics.
 #[derive(Debug, Clone, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    errors: usize,
+    warnings: usize,
 }
 
 impl Diagnostics {
-    /// Records a diagnostic.
+    /// Records a diagnostic (counted always, kept up to [`MAX_DIAGNOSTICS`]).
     pub fn push(&mut self, d: Diagnostic) {
-        self.items.push(d);
+        match d.severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+        }
+        if self.items.len() < MAX_DIAGNOSTICS {
+            self.items.push(d);
+        }
     }
 
     /// Whether any error was recorded.
     pub fn has_errors(&self) -> bool {
-        self.items.iter().any(|d| d.severity == Severity::Error)
+        self.errors > 0
     }
 
-    /// Number of errors.
+    /// Number of errors, including any not kept.
     pub fn error_count(&self) -> usize {
-        self.count(Severity::Error)
+        self.errors
     }
 
-    /// Number of warnings.
+    /// Number of warnings, including any not kept.
     pub fn warning_count(&self) -> usize {
-        self.count(Severity::Warning)
+        self.warnings
     }
 
-    fn count(&self, s: Severity) -> usize {
-        self.items.iter().filter(|d| d.severity == s).count()
+    /// How many diagnostics were counted but not kept.
+    pub fn dropped(&self) -> usize {
+        self.errors + self.warnings - self.items.len()
     }
 
     /// All diagnostics, in file then position order.

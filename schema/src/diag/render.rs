@@ -1,8 +1,6 @@
 //! Rendering diagnostics as rustc-style text or as JSON objects.
 
-use annotate_snippets::{
-    AnnotationKind, Group, Level, Renderer, Snippet, normalize_untrusted_str,
-};
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet, normalize_untrusted_str};
 use serde::Serialize;
 
 use super::{Diagnostic, Severity};
@@ -29,8 +27,7 @@ pub fn render_text(d: &Diagnostic, sources: &SourceMap, color: ColorChoice) -> S
 
     match d.span {
         Some(span) => {
-            let mut spans: Vec<(Span, Option<&str>, bool)> =
-                vec![(span, d.label.as_deref(), true)];
+            let mut spans: Vec<(Span, Option<&str>, bool)> = vec![(span, d.label.as_deref(), true)];
             spans.extend(
                 d.related
                     .iter()
@@ -60,11 +57,24 @@ pub fn render_text(d: &Diagnostic, sources: &SourceMap, color: ColorChoice) -> S
 
 /// A snippet holding only the lines the annotations touch, so that
 /// rendering cost does not grow with the file size.
-fn snippet<'a>(sources: &'a SourceMap, spans: &[(Span, Option<&'a str>, bool)]) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
+fn snippet<'a>(
+    sources: &'a SourceMap,
+    spans: &[(Span, Option<&'a str>, bool)],
+) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
     let file = sources.file(spans[0].0.file);
     let text = file.text();
-    let lo = spans.iter().map(|s| s.0.start as usize).min().unwrap_or(0).min(text.len());
-    let hi = spans.iter().map(|s| s.0.end as usize).max().unwrap_or(0).min(text.len());
+    let lo = spans
+        .iter()
+        .map(|s| s.0.start as usize)
+        .min()
+        .unwrap_or(0)
+        .min(text.len());
+    let hi = spans
+        .iter()
+        .map(|s| s.0.end as usize)
+        .max()
+        .unwrap_or(0)
+        .min(text.len());
     let first_line_start = text[..lo].rfind('\n').map_or(0, |i| i + 1);
     let last_line_end = text[hi..].find('\n').map_or(text.len(), |i| hi + i);
     let (first_line, _) = file.line_col(first_line_start);

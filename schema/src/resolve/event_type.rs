@@ -48,7 +48,9 @@ pub fn parse(s: &str) -> Result<u32, Vec<EventTypeError>> {
             let message = if seg.is_empty() {
                 "event type has an empty segment".to_owned()
             } else {
-                format!("event type segment `{seg}` must be lowercase letters, digits, `_` or `-`, starting with a letter")
+                format!(
+                    "event type segment `{seg}` must be lowercase letters, digits, `_` or `-`, starting with a letter"
+                )
             };
             errors.push(EventTypeError {
                 message,
@@ -89,9 +91,18 @@ mod tests {
 
     #[test]
     fn accepts_catalog_types() {
-        assert_eq!(parse("org.openedx.learning.student.registration.completed.v1"), Ok(1));
-        assert_eq!(parse("org.openedx.enterprise.subsidy.redemption-reversed.v1"), Ok(1));
-        assert_eq!(parse("org.openedx.learning.cohort_membership.changed.v12"), Ok(12));
+        assert_eq!(
+            parse("org.openedx.learning.student.registration.completed.v1"),
+            Ok(1)
+        );
+        assert_eq!(
+            parse("org.openedx.enterprise.subsidy.redemption-reversed.v1"),
+            Ok(1)
+        );
+        assert_eq!(
+            parse("org.openedx.learning.cohort_membership.changed.v12"),
+            Ok(12)
+        );
     }
 
     #[test]

@@ -86,7 +86,9 @@ pub fn check_required_cycles(modules: &[Module], diags: &mut Diagnostics) {
             ),
         )
         .with_label("this field starts the cycle")
-        .with_help("no finite value exists; make one of these fields optional (`T?`) or a `list<T>`");
+        .with_help(
+            "no finite value exists; make one of these fields optional (`T?`) or a `list<T>`",
+        );
         for f in steps.iter().skip(1) {
             d = d.with_related(f.span, "part of the cycle");
         }
@@ -171,7 +173,13 @@ fn tarjan(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
 pub fn check_unused(modules: &[Module], diags: &mut Diagnostics) {
     let mut used: Vec<[Vec<bool>; 3]> = modules
         .iter()
-        .map(|m| [vec![false; m.scalars.len()], vec![false; m.enums.len()], vec![false; m.types.len()]])
+        .map(|m| {
+            [
+                vec![false; m.scalars.len()],
+                vec![false; m.enums.len()],
+                vec![false; m.types.len()],
+            ]
+        })
         .collect();
     let slot = |k: DefKind| match k {
         DefKind::Scalar => 0,
@@ -180,7 +188,11 @@ pub fn check_unused(modules: &[Module], diags: &mut Diagnostics) {
     };
     let mut work: Vec<&Type> = modules
         .iter()
-        .flat_map(|m| m.events.iter().flat_map(|e| e.payload.iter().map(|f| &f.ty)))
+        .flat_map(|m| {
+            m.events
+                .iter()
+                .flat_map(|e| e.payload.iter().map(|f| &f.ty))
+        })
         .collect();
     while let Some(ty) = work.pop() {
         match ty {
@@ -191,7 +203,12 @@ pub fn check_unused(modules: &[Module], diags: &mut Diagnostics) {
                 if !*seen {
                     *seen = true;
                     if r.kind == DefKind::Record {
-                        work.extend(modules[r.module_index].types[r.index].fields.iter().map(|f| &f.ty));
+                        work.extend(
+                            modules[r.module_index].types[r.index]
+                                .fields
+                                .iter()
+                                .map(|f| &f.ty),
+                        );
                     }
                 }
             }
@@ -203,14 +220,28 @@ pub fn check_unused(modules: &[Module], diags: &mut Diagnostics) {
             .iter()
             .map(|s| ("scalar", &s.name, s.span))
             .zip(used[0].iter())
-            .chain(m.enums.iter().map(|e| ("enum", &e.name, e.span)).zip(used[1].iter()))
-            .chain(m.types.iter().map(|t| ("type", &t.name, t.span)).zip(used[2].iter()));
+            .chain(
+                m.enums
+                    .iter()
+                    .map(|e| ("enum", &e.name, e.span))
+                    .zip(used[1].iter()),
+            )
+            .chain(
+                m.types
+                    .iter()
+                    .map(|t| ("type", &t.name, t.span))
+                    .zip(used[2].iter()),
+            );
         for ((what, name, span), &is_used) in defs {
             if !is_used {
                 diags.push(
-                    Diagnostic::warning(Code::Unused, span, format!("{what} `{name}` is not used by any event"))
-                        .with_label("defined here")
-                        .with_help("use it in an event payload, or remove it"),
+                    Diagnostic::warning(
+                        Code::Unused,
+                        span,
+                        format!("{what} `{name}` is not used by any event"),
+                    )
+                    .with_label("defined here")
+                    .with_help("use it in an event payload, or remove it"),
                 );
             }
         }
@@ -238,7 +269,9 @@ mod tests {
     #[test]
     fn deep_chain_does_not_overflow() {
         let n = 200_000;
-        let edges: Vec<Vec<usize>> = (0..n).map(|i| if i + 1 < n { vec![i + 1] } else { vec![0] }).collect();
+        let edges: Vec<Vec<usize>> = (0..n)
+            .map(|i| if i + 1 < n { vec![i + 1] } else { vec![0] })
+            .collect();
         assert_eq!(tarjan(&edges).len(), 1);
     }
 }

@@ -20,9 +20,11 @@ pub fn resolve(path: &[&str], payload: &[Field], modules: &[Module]) -> Result<(
             return Err(KeyFieldError {
                 message: format!("`{seg}` is not a field of {owner}"),
                 segment: i,
-                help: Some(did_you_mean(seg, names.iter().copied()).unwrap_or_else(|| {
-                    format!("the fields of {owner} are: {}", names.join(", "))
-                })),
+                help: Some(
+                    did_you_mean(seg, names.iter().copied()).unwrap_or_else(|| {
+                        format!("the fields of {owner} are: {}", names.join(", "))
+                    }),
+                ),
             });
         };
         if field.unresolved {
@@ -35,13 +37,15 @@ pub fn resolve(path: &[&str], payload: &[Field], modules: &[Module]) -> Result<(
             Type::Named(r) if r.kind == DefKind::Record => {
                 let rec = &modules[r.module_index].types[r.index];
                 if last {
-                    let example = rec
-                        .fields
-                        .iter()
-                        .find(|f| is_scalar(&f.ty))
-                        .map(|f| format!("choose one of its fields, e.g. `{so_far}.{}`", f.name));
+                    let example =
+                        rec.fields.iter().find(|f| is_scalar(&f.ty)).map(|f| {
+                            format!("choose one of its fields, e.g. `{so_far}.{}`", f.name)
+                        });
                     return Err(KeyFieldError {
-                        message: format!("`{so_far}` is the data class `{}`, not a scalar field", r.name),
+                        message: format!(
+                            "`{so_far}` is the data class `{}`, not a scalar field",
+                            r.name
+                        ),
                         segment: i,
                         help: example,
                     });
@@ -52,7 +56,10 @@ pub fn resolve(path: &[&str], payload: &[Field], modules: &[Module]) -> Result<(
             ty if is_scalar(ty) => {
                 if !last {
                     return Err(KeyFieldError {
-                        message: format!("`{so_far}` is a scalar field and has no field `{}`", path[i + 1]),
+                        message: format!(
+                            "`{so_far}` is a scalar field and has no field `{}`",
+                            path[i + 1]
+                        ),
                         segment: i + 1,
                         help: Some(format!("end the key at `{so_far}`")),
                     });

@@ -10,7 +10,11 @@ pub fn check(v: &Value, ty: &Type, modules: &[Module]) -> Result<(), String> {
 
 fn check_at(v: &Value, ty: &Type, modules: &[Module], path: &mut String) -> Result<(), String> {
     let mismatch = |expected: &str| {
-        let at = if path.is_empty() { String::new() } else { format!(" at `{path}`") };
+        let at = if path.is_empty() {
+            String::new()
+        } else {
+            format!(" at `{path}`")
+        };
         Err(format!("expected {expected}{at}, found {}", describe(v)))
     };
     match (ty, v) {
@@ -49,8 +53,13 @@ fn check_at(v: &Value, ty: &Type, modules: &[Module], path: &mut String) -> Resu
                     match v {
                         Value::Str(s) if e.values.iter().any(|x| &x.name == s) => Ok(()),
                         _ => {
-                            let values: Vec<&str> = e.values.iter().map(|x| x.name.as_str()).collect();
-                            mismatch(&format!("one of the values of `{}`: {}", r.name, values.join(", ")))
+                            let values: Vec<&str> =
+                                e.values.iter().map(|x| x.name.as_str()).collect();
+                            mismatch(&format!(
+                                "one of the values of `{}`: {}",
+                                r.name,
+                                values.join(", ")
+                            ))
                         }
                     }
                 }
@@ -61,7 +70,11 @@ fn check_at(v: &Value, ty: &Type, modules: &[Module], path: &mut String) -> Resu
                     };
                     for (k, item) in entries {
                         let Some(f) = rec.fields.iter().find(|f| &f.name == k) else {
-                            let at = if path.is_empty() { String::new() } else { format!(" at `{path}`") };
+                            let at = if path.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" at `{path}`")
+                            };
                             return Err(format!("`{}` has no field `{k}`{at}", r.name));
                         };
                         let len = path.len();
@@ -77,7 +90,10 @@ fn check_at(v: &Value, ty: &Type, modules: &[Module], path: &mut String) -> Resu
                         .iter()
                         .find(|f| !f.is_optional() && !entries.iter().any(|(k, _)| k == &f.name))
                     {
-                        return Err(format!("the value of `{}` lacks its required field `{}`", r.name, missing.name));
+                        return Err(format!(
+                            "the value of `{}` lacks its required field `{}`",
+                            r.name, missing.name
+                        ));
                     }
                     Ok(())
                 }
@@ -125,7 +141,9 @@ pub fn parse_date(s: &str) -> Option<jiff::civil::Date> {
     let shape = b.len() == 10
         && b[4] == b'-'
         && b[7] == b'-'
-        && b.iter().enumerate().all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape {
         return None;
     }
@@ -160,7 +178,13 @@ mod tests {
     fn primitives() {
         assert!(check_primitive(Primitive::Float, &Value::Int(1)).is_ok());
         assert!(check_primitive(Primitive::Int, &Value::Float(1.0)).is_err());
-        assert!(check_primitive(Primitive::Datetime, &Value::Str("2021-09-02T10:00:00Z".into())).is_ok());
+        assert!(
+            check_primitive(
+                Primitive::Datetime,
+                &Value::Str("2021-09-02T10:00:00Z".into())
+            )
+            .is_ok()
+        );
         assert!(check_primitive(Primitive::Datetime, &Value::Str("yesterday".into())).is_err());
         assert!(check_primitive(Primitive::Uuid, &Value::Str("nope".into())).is_err());
         assert!(check_primitive(Primitive::Json, &Value::Seq(vec![])).is_ok());

@@ -17,7 +17,7 @@ use crate::ir::{
 use crate::source::{SourceMap, Span};
 use crate::suggest::did_you_mean;
 use crate::syntax::{
-    EventSyntax, FieldSyntax, ModuleSyntax, TypeExpr, sub_span, text_origin,
+    EventSyntax, FieldSyntax, ModuleSyntax, Named, TypeExpr, sub_span, text_origin,
 };
 
 pub use literal::parse_date;
@@ -41,7 +41,11 @@ struct Resolver<'a> {
 }
 
 /// Resolves and validates; `None` when any error was reported.
-pub(crate) fn resolve(sources: &SourceMap, syntax: Vec<ModuleSyntax>, diags: &mut Diagnostics) -> Option<Catalog> {
+pub(crate) fn resolve(
+    sources: &SourceMap,
+    syntax: Vec<ModuleSyntax>,
+    diags: &mut Diagnostics,
+) -> Option<Catalog> {
     let mut r = Resolver {
         sources,
         diags,
@@ -54,7 +58,7 @@ pub(crate) fn resolve(sources: &SourceMap, syntax: Vec<ModuleSyntax>, diags: &mu
         r.scopes.push(scope);
     }
     let modules: Vec<Module> = syntax
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(mi, m)| r.module(mi, m, &settings))
         .collect();
@@ -85,21 +89,25 @@ impl Resolver<'_> {
                     Diagnostic::error(
                         Code::InvalidModule,
                         name.span,
-                        format!("module name `{}` is not a snake_case identifier", name.value),
+                        format!(
+                            "module name `{}` is not a snake_case identifier",
+                            name.value
+                        ),
                     )
                 } else {
                     Diagnostic::file_error(
                         Code::InvalidModule,
                         m.file,
-                        format!("module name `{}` (the file name) is not a snake_case identifier", name.value),
+                        format!(
+                            "module name `{}` (the file name) is not a snake_case identifier",
+                            name.value
+                        ),
                     )
                 };
-                self.push(
-                    d.with_help(format!(
-                        "name it `{}` with a `module:` key",
-                        names::suggest_snake(&name.value)
-                    )),
-                );
+                self.push(d.with_help(format!(
+                    "name it `{}` with a `module:` key",
+                    names::suggest_snake(&name.value)
+                )));
             }
             if let Some(first) = seen.get(&name.value) {
                 self.push(
@@ -145,7 +153,9 @@ impl Resolver<'_> {
         if let Some(p) = &s.type_prefix {
             let ok = p.value.split('.').all(|seg| {
                 seg.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-                    && seg.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+                    && seg.chars().all(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-'
+                    })
             });
             if !ok {
                 self.push(
@@ -169,7 +179,8 @@ impl Resolver<'_> {
     /// Registers the module's definitions, reporting bad and clashing names.
     fn scope(&mut self, m: &ModuleSyntax) -> Scope {
         let mut symbols: HashMap<String, Symbol> = HashMap::new();
-        let mut snake: HashMap<String, (String, Span)> = HashMap::new();
+        // Folded names (lowercase, no `_`) → the first name with that fold.
+        let mut folded: HashMap<String, (&str, Span)> = HashMap::new();
         let defs = m
             .scalars
             .iter()
@@ -196,32 +207,45 @@ impl Resolver<'_> {
                     Diagnostic::error(
                         Code::DuplicateDefinition,
                         name.span,
-                        format!("`{}` is defined twice in module `{}`", name.value, m.name.value),
+                        format!(
+                            "`{}` is defined twice in module `{}`",
+                            name.value, m.name.value
+                        ),
                     )
                     .with_related(first.span, "first defined here"),
                 );
                 continue;
             }
-            let form = names::snake_form(&name.value);
-            if let Some((other, span)) = snake.get(&form) {
+            let fold = names::fold(&name.value);
+            if let Some((other, span)) = folded.get(&fold) {
                 self.push(
                     Diagnostic::error(
                         Code::NameCollision,
                         name.span,
-                        format!("`{}` and `{other}` collide: both become `{form}` in generated file names and anchors", name.value),
+                        format!(
+                            "`{}` and `{other}` differ only in case: generated names, file names and anchors would collide",
+                            name.value
+                        ),
                     )
                     .with_related(*span, "the other name")
                     .with_help("rename one of them"),
                 );
             }
-            snake.insert(form, (name.value.clone(), name.span));
-            symbols.insert(name.value.clone(), Symbol { kind, index, span: name.span });
+            folded.insert(fold, (&name.value, name.span));
+            symbols.insert(
+                name.value.clone(),
+                Symbol {
+                    kind,
+                    index,
+                    span: name.span,
+                },
+            );
         }
         // Payload structs share the Rust namespace with the module's types.
         for e in &m.events {
-            let rust = names::payload_struct_name(&e.name.value);
-            let form = names::snake_form(&rust);
-            if let Some((other, span)) = snake.get(&form) {
+            let fold = names::fold(&e.name.value);
+            if let Some((other, span)) = folded.get(&fold) {
+                let rust = names::payload_struct_name(&e.name.value);
                 self.push(
                     Diagnostic::error(
                         Code::NameCollision,
@@ -235,7 +259,7 @@ impl Resolver<'_> {
                     .with_help("rename the event or the type"),
                 );
             } else {
-                snake.insert(form, (e.name.value.clone(), e.name.span));
+                folded.insert(fold, (&e.name.value, e.name.span));
             }
         }
         Scope {
@@ -252,16 +276,16 @@ impl Resolver<'_> {
             .is_some_and(|s| s.kind == kind && s.span == span)
     }
 
-    fn module(&mut self, mi: usize, m: &ModuleSyntax, settings: &Settings) -> Module {
+    fn module(&mut self, mi: usize, m: ModuleSyntax, settings: &Settings) -> Module {
         let mut module = Module {
-            name: m.name.value.clone(),
+            name: m.name.value,
             file: m.file,
-            scalars: Vec::new(),
-            enums: Vec::new(),
-            types: Vec::new(),
-            events: Vec::new(),
+            scalars: Vec::with_capacity(m.scalars.len()),
+            enums: Vec::with_capacity(m.enums.len()),
+            types: Vec::with_capacity(m.types.len()),
+            events: Vec::with_capacity(m.events.len()),
         };
-        for s in &m.scalars {
+        for s in m.scalars {
             if !self.is_registered(mi, &s.name.value, DefKind::Scalar, s.name.span) {
                 continue;
             }
@@ -281,32 +305,32 @@ impl Resolver<'_> {
                 }
             };
             module.scalars.push(ScalarDef {
-                name: s.name.value.clone(),
+                name: s.name.value,
                 base,
-                description: s.description.clone(),
-                example: s.example.clone(),
+                description: s.description,
+                example: s.example,
                 span: s.name.span,
             });
         }
-        for e in &m.enums {
+        for e in m.enums {
             if !self.is_registered(mi, &e.name.value, DefKind::Enum, e.name.span) {
                 continue;
             }
             module.enums.push(self.enumeration(e));
         }
-        for t in &m.types {
+        for t in m.types {
             if !self.is_registered(mi, &t.name.value, DefKind::Record, t.name.span) {
                 continue;
             }
-            let fields = self.fields(mi, &t.fields, &format!("type `{}`", t.name.value));
+            let fields = self.fields(mi, t.fields, &Named("type", &t.name.value));
             module.types.push(RecordDef {
-                name: t.name.value.clone(),
-                description: t.description.clone(),
+                name: t.name.value,
+                description: t.description,
                 fields,
                 span: t.name.span,
             });
         }
-        for e in &m.events {
+        for e in m.events {
             if let Some(ev) = self.event(mi, e, settings) {
                 module.events.push(ev);
             }
@@ -314,11 +338,15 @@ impl Resolver<'_> {
         module
     }
 
-    fn enumeration(&mut self, e: &crate::syntax::EnumSyntax) -> EnumDef {
+    fn enumeration(&mut self, e: crate::syntax::EnumSyntax) -> EnumDef {
         if e.values.is_empty() {
             self.push(
-                Diagnostic::error(Code::InvalidEnum, e.values_span, format!("enum `{}` has no values", e.name.value))
-                    .with_help("list at least one value"),
+                Diagnostic::error(
+                    Code::InvalidEnum,
+                    e.values_span,
+                    format!("enum `{}` has no values", e.name.value),
+                )
+                .with_help("list at least one value"),
             );
         }
         let mut seen: HashMap<&str, Span> = HashMap::new();
@@ -336,8 +364,12 @@ impl Resolver<'_> {
             }
             if let Some(first) = seen.get(v.value.as_str()) {
                 self.push(
-                    Diagnostic::error(Code::InvalidEnum, v.span, format!("enum value `{}` appears twice", v.value))
-                        .with_related(*first, "first listed here"),
+                    Diagnostic::error(
+                        Code::InvalidEnum,
+                        v.span,
+                        format!("enum value `{}` appears twice", v.value),
+                    )
+                    .with_related(*first, "first listed here"),
                 );
                 continue;
             }
@@ -348,7 +380,10 @@ impl Resolver<'_> {
                     Diagnostic::error(
                         Code::NameCollision,
                         v.span,
-                        format!("enum values `{}` and `{other}` both become the variant `{variant}`", v.value),
+                        format!(
+                            "enum values `{}` and `{other}` both become the variant `{variant}`",
+                            v.value
+                        ),
                     )
                     .with_related(*span, "the other value"),
                 );
@@ -367,8 +402,13 @@ impl Resolver<'_> {
         }
     }
 
-    fn fields(&mut self, mi: usize, fields: &[FieldSyntax], owner: &str) -> Vec<Field> {
-        let mut out = Vec::new();
+    fn fields(
+        &mut self,
+        mi: usize,
+        fields: Vec<FieldSyntax>,
+        owner: &dyn std::fmt::Display,
+    ) -> Vec<Field> {
+        let mut out = Vec::with_capacity(fields.len());
         for f in fields {
             if !names::is_snake(&f.name.value) {
                 self.push(
@@ -377,18 +417,21 @@ impl Resolver<'_> {
                         f.name.span,
                         format!("field name `{}` of {owner} is not snake_case", f.name.value),
                     )
-                    .with_help(format!("rename it `{}`", names::suggest_snake(&f.name.value))),
+                    .with_help(format!(
+                        "rename it `{}`",
+                        names::suggest_snake(&f.name.value)
+                    )),
                 );
             }
-            let ty = f.ty.as_ref().and_then(|t| self.ty(mi, t, f));
+            let ty = f.ty.as_ref().and_then(|t| self.ty(mi, t, &f));
             out.push(Field {
                 unresolved: ty.is_none(),
-                name: f.name.value.clone(),
                 // A placeholder keeps the shape; the catalog is rejected anyway.
                 ty: ty.unwrap_or(Type::Primitive(Primitive::Json)),
                 default: f.default.as_ref().map(|n| n.to_value()),
-                description: f.description.clone(),
                 example: f.example.as_ref().map(|n| n.to_value()),
+                name: f.name.value,
+                description: f.description,
                 span: f.name.span,
                 type_span: f.type_span,
                 default_span: f.default.as_ref().map(|n| n.span),
@@ -404,22 +447,32 @@ impl Resolver<'_> {
             TypeExpr::List(t) => Type::List(Box::new(self.ty(mi, t, f)?)),
             TypeExpr::Map(t) => Type::Map(Box::new(self.ty(mi, t, f)?)),
             TypeExpr::Optional(t) => Type::Optional(Box::new(self.ty(mi, t, f)?)),
-            TypeExpr::Named { module, name, range } => {
+            TypeExpr::Named {
+                module,
+                name,
+                range,
+            } => {
                 let target = match module {
                     None => mi,
                     Some((m, mrange)) => match self.scopes.iter().position(|s| &s.name == m) {
                         Some(i) => i,
                         None => {
-                            let span = sub_span(self.sources, f.type_span, f.type_origin, mrange.clone());
+                            let span =
+                                sub_span(self.sources, f.type_span, f.type_origin, mrange.clone());
                             let help = did_you_mean(m, self.scopes.iter().map(|s| s.name.as_str()))
                                 .unwrap_or_else(|| {
-                                    let all: Vec<&str> = self.scopes.iter().map(|s| s.name.as_str()).collect();
+                                    let all: Vec<&str> =
+                                        self.scopes.iter().map(|s| s.name.as_str()).collect();
                                     format!("the catalog's modules are: {}", all.join(", "))
                                 });
                             self.push(
-                                Diagnostic::error(Code::UnknownModule, span, format!("unknown module `{m}`"))
-                                    .with_label("no catalog file defines this module")
-                                    .with_help(help),
+                                Diagnostic::error(
+                                    Code::UnknownModule,
+                                    span,
+                                    format!("unknown module `{m}`"),
+                                )
+                                .with_label("no catalog file defines this module")
+                                .with_help(help),
                             );
                             return None;
                         }
@@ -435,7 +488,8 @@ impl Resolver<'_> {
                         index: sym.index,
                     }),
                     None => {
-                        let span = sub_span(self.sources, f.type_span, f.type_origin, range.clone());
+                        let span =
+                            sub_span(self.sources, f.type_span, f.type_origin, range.clone());
                         let help = self.unknown_type_help(target, module.is_some(), name);
                         self.push(
                             Diagnostic::error(
@@ -455,22 +509,32 @@ impl Resolver<'_> {
 
     fn unknown_type_help(&self, target: usize, qualified: bool, name: &str) -> Option<String> {
         let scope = &self.scopes[target];
-        let local = scope
-            .symbols
-            .keys()
-            .map(String::as_str)
-            .chain(if qualified { None } else { Some(Primitive::ALL.iter().map(|p| p.name())) }.into_iter().flatten());
+        let local = scope.symbols.keys().map(String::as_str).chain(
+            if qualified {
+                None
+            } else {
+                Some(Primitive::ALL.iter().map(|p| p.name()))
+            }
+            .into_iter()
+            .flatten(),
+        );
         if let Some(s) = did_you_mean(name, local) {
             return Some(s);
         }
         if !qualified {
             // Defined elsewhere: say how to reach it.
             if let Some(other) = self.scopes.iter().find(|s| s.symbols.contains_key(name)) {
-                return Some(format!("`{name}` is defined in module `{0}`: write `{0}.{name}`", other.name));
+                return Some(format!(
+                    "`{name}` is defined in module `{0}`: write `{0}.{name}`",
+                    other.name
+                ));
             }
             let lower = name.to_ascii_lowercase();
             if let Some(p) = Primitive::from_name(&lower) {
-                return Some(format!("built-in types are lowercase: write `{}`", p.name()));
+                return Some(format!(
+                    "built-in types are lowercase: write `{}`",
+                    p.name()
+                ));
             }
             if matches!(lower.as_str(), "str" | "text") {
                 return Some("write `string`".into());
@@ -482,7 +546,7 @@ impl Resolver<'_> {
         None
     }
 
-    fn event(&mut self, mi: usize, e: &EventSyntax, settings: &Settings) -> Option<EventDef> {
+    fn event(&mut self, mi: usize, e: EventSyntax, settings: &Settings) -> Option<EventDef> {
         let name = &e.name;
         if !names::is_screaming_snake(&name.value) {
             self.push(
@@ -491,46 +555,57 @@ impl Resolver<'_> {
                     name.span,
                     format!("event name `{}` is not SCREAMING_SNAKE_CASE", name.value),
                 )
-                .with_help(format!("rename it `{}`", names::suggest_screaming(&name.value))),
+                .with_help(format!(
+                    "rename it `{}`",
+                    names::suggest_screaming(&name.value)
+                )),
             );
         }
         let event_type = e.event_type.as_ref()?;
-        let major = self.event_type(mi, e, event_type, settings);
+        let major = self.event_type(mi, &e, event_type, settings);
         if let Some(major) = major {
-            self.name_version(e, major);
+            self.name_version(&e, major);
         }
-        if let Some(added) = &e.added {
-            if parse_date(&added.value).is_none() {
-                self.push(
-                    Diagnostic::error(Code::InvalidDate, added.span, format!("`{}` is not a valid date", added.value))
-                        .with_label("expected YYYY-MM-DD")
-                        .with_help("write the calendar date the event was added, e.g. `2021-09-02`"),
-                );
-            }
+        if let Some(added) = &e.added
+            && parse_date(&added.value).is_none()
+        {
+            self.push(
+                Diagnostic::error(
+                    Code::InvalidDate,
+                    added.span,
+                    format!("`{}` is not a valid date", added.value),
+                )
+                .with_label("expected YYYY-MM-DD")
+                .with_help("write the calendar date the event was added, e.g. `2021-09-02`"),
+            );
         }
-        let payload = self.fields(mi, &e.payload, &format!("the payload of `{}`", name.value));
-        if payload.is_empty() {
-            if let Some(span) = e.payload_span {
-                self.push(
-                    Diagnostic::error(Code::EmptyPayload, span, format!("event `{}` has an empty payload", name.value))
-                        .with_help("an event carries at least one field, e.g. `user: UserData`"),
-                );
-            }
+        let payload = self.fields(mi, e.payload, &Named("the payload of", &name.value));
+        if payload.is_empty()
+            && let Some(span) = e.payload_span
+        {
+            self.push(
+                Diagnostic::error(
+                    Code::EmptyPayload,
+                    span,
+                    format!("event `{}` has an empty payload", name.value),
+                )
+                .with_help("an event carries at least one field, e.g. `user: UserData`"),
+            );
         }
         Some(EventDef {
-            name: name.value.clone(),
-            event_type: event_type.value.clone(),
+            span: e.name.span,
+            name: e.name.value,
+            event_type: e.event_type.map(|t| t.value).unwrap_or_default(),
             major_version: major.unwrap_or(1),
             minor_version: e.minor_version.map_or(0, |(v, _)| v),
-            description: e.description.clone(),
-            added: e.added.as_ref().map(|t| t.value.clone()),
-            trigger: e.trigger.as_ref().map(|t| t.value.clone()),
-            key_field: e.key_field.as_ref().map(|k| KeyField {
+            description: e.description,
+            added: e.added.map(|t| t.value),
+            trigger: e.trigger.map(|t| t.value),
+            key_field: e.key_field.map(|k| KeyField {
                 path: k.value.split('.').map(str::to_owned).collect(),
                 span: k.span,
             }),
             payload,
-            span: name.span,
         })
     }
 
@@ -548,8 +623,12 @@ impl Resolver<'_> {
                 for err in errors {
                     let span = sub_span(self.sources, t.span, origin, err.range);
                     self.push(
-                        Diagnostic::error(Code::InvalidEventType, span, format!("{} (in `{}`)", err.message, t.value))
-                            .with_help_opt(err.help),
+                        Diagnostic::error(
+                            Code::InvalidEventType,
+                            span,
+                            format!("{} (in `{}`)", err.message, t.value),
+                        )
+                        .with_help_opt(err.help),
                     );
                 }
                 None
@@ -588,8 +667,13 @@ impl Resolver<'_> {
                 format!("version-1 events carry no suffix: rename it `{stem}`"),
             )),
             (n, None) if n >= 2 => Some((
-                format!("event `{name}` has major version {n} but its name does not end in `_V{n}`"),
-                format!("rename it `{stem}_V{n}`, next to the `v{}` event it replaces", n - 1),
+                format!(
+                    "event `{name}` has major version {n} but its name does not end in `_V{n}`"
+                ),
+                format!(
+                    "rename it `{stem}_V{n}`, next to the `v{}` event it replaces",
+                    n - 1
+                ),
             )),
             (n, Some(v)) if n >= 2 && v != n => Some((
                 format!("event `{name}` has major version {n} but its name ends in `_V{v}`"),
@@ -656,11 +740,15 @@ impl Resolver<'_> {
             ] {
                 let Some(v) = value else { continue };
                 if let Err(why) = literal::check(v, &f.ty, modules) {
-                    found.push((code, span.unwrap_or(f.span), format!(
-                        "{what} of field `{}` does not fit its type `{}`: {why}",
-                        f.name,
-                        f.ty.display_in(&modules[mi].name)
-                    )));
+                    found.push((
+                        code,
+                        span.unwrap_or(f.span),
+                        format!(
+                            "{what} of field `{}` does not fit its type `{}`: {why}",
+                            f.name,
+                            f.ty.display_in(&modules[mi].name)
+                        ),
+                    ));
                 }
             }
         }
@@ -675,14 +763,22 @@ impl Resolver<'_> {
             let path: Vec<&str> = k.path.iter().map(String::as_str).collect();
             if let Err(err) = key_field::resolve(&path, &e.payload, modules) {
                 let origin = text_origin(self.sources, k.span, &k.dotted());
-                let start: usize = path[..err.segment.min(path.len())].iter().map(|s| s.len() + 1).sum();
+                let start: usize = path[..err.segment.min(path.len())]
+                    .iter()
+                    .map(|s| s.len() + 1)
+                    .sum();
                 let len = path.get(err.segment).map_or(0, |s| s.len());
                 let span = sub_span(self.sources, k.span, origin, start..start + len);
                 self.push(
                     Diagnostic::error(
                         Code::InvalidKeyField,
                         span,
-                        format!("key_field `{}` of `{}`: {}", k.dotted(), e.name, err.message),
+                        format!(
+                            "key_field `{}` of `{}`: {}",
+                            k.dotted(),
+                            e.name,
+                            err.message
+                        ),
                     )
                     .with_help_opt(err.help),
                 );

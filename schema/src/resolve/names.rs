@@ -4,12 +4,20 @@ use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// `STUDENT_REGISTRATION_COMPLETED`.
 pub fn is_screaming_snake(s: &str) -> bool {
-    words(s, |c| c.is_ascii_uppercase(), |c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    words(
+        s.as_bytes(),
+        |c| c.is_ascii_uppercase(),
+        |c| c.is_ascii_uppercase() || c.is_ascii_digit(),
+    )
 }
 
 /// `course_key`.
 pub fn is_snake(s: &str) -> bool {
-    words(s, |c| c.is_ascii_lowercase(), |c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    words(
+        s.as_bytes(),
+        |c| c.is_ascii_lowercase(),
+        |c| c.is_ascii_lowercase() || c.is_ascii_digit(),
+    )
 }
 
 /// `UserData`; acronyms such as `ORASubmissionData` are allowed, underscores are not.
@@ -26,10 +34,11 @@ pub fn is_enum_value(s: &str) -> bool {
 }
 
 /// Underscore-separated non-empty words; the first word starts with `first`.
-fn words(s: &str, first: impl Fn(char) -> bool, rest: impl Fn(char) -> bool) -> bool {
-    !s.is_empty()
-        && s.chars().next().is_some_and(first)
-        && s.split('_').all(|w| !w.is_empty() && w.chars().all(&rest))
+fn words(s: &[u8], first: impl Fn(&u8) -> bool, rest: impl Fn(&u8) -> bool) -> bool {
+    s.first().is_some_and(first)
+        && s.last() != Some(&b'_')
+        && s.windows(2).all(|w| w != b"__")
+        && s.iter().all(|c| *c == b'_' || rest(c))
 }
 
 /// The payload struct name of an event (`STUDENT_REGISTRATION_COMPLETED` → `StudentRegistrationCompleted`).
@@ -37,10 +46,14 @@ pub fn payload_struct_name(event: &str) -> String {
     event.to_upper_camel_case()
 }
 
-/// The snake_case form used for file names and anchors; two type names with
-/// the same form would overwrite each other's outputs.
-pub fn snake_form(s: &str) -> String {
-    s.to_snake_case()
+/// A name folded to lowercase without underscores. Two type names, or a type
+/// and an event's payload struct (`USER_CREATED` → `UserCreated`), with the
+/// same fold would clash in generated code or on case-insensitive file systems.
+pub fn fold(s: &str) -> String {
+    s.bytes()
+        .filter(|&b| b != b'_')
+        .map(|b| char::from(b.to_ascii_lowercase()))
+        .collect()
 }
 
 /// The Rust variant name of an enum value.
@@ -84,7 +97,15 @@ mod tests {
         assert!(!is_upper_camel("User_Data"));
         assert!(is_enum_value("no-id-professional"));
         assert!(!is_enum_value("-x"));
-        assert_eq!(payload_struct_name("FOO_BAR_1"), payload_struct_name("FOO_BAR1"));
-        assert_eq!(snake_form("URLData"), snake_form("UrlData"));
+        assert_eq!(
+            payload_struct_name("FOO_BAR_1"),
+            payload_struct_name("FOO_BAR1")
+        );
+        assert_eq!(fold("URLData"), fold("UrlData"));
+        assert_eq!(
+            fold("USER_CREATED"),
+            fold(&payload_struct_name("USER_CREATED"))
+        );
+        assert_ne!(fold("UserData"), fold("UsersData"));
     }
 }

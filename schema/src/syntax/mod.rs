@@ -5,6 +5,8 @@
 
 pub mod type_expr;
 
+use std::fmt::Display;
+
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{FileId, SourceMap, Span};
 use crate::suggest::did_you_mean;
@@ -88,6 +90,16 @@ pub(crate) struct ModuleSyntax {
     pub events: Vec<EventSyntax>,
 }
 
+/// Names what a diagnostic is about (`field `id``) without allocating
+/// unless a diagnostic is actually written.
+pub(crate) struct Named<'a>(pub &'static str, pub &'a str);
+
+impl Display for Named<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} `{}`", self.0, self.1)
+    }
+}
+
 const TOP_KEYS: &[&str] = &["module", "catalog", "scalars", "enums", "types", "events"];
 const SETTINGS_KEYS: &[&str] = &["type_prefix", "definition_base_url", "trigger_base_url"];
 const SCALAR_KEYS: &[&str] = &["base", "description", "example"];
@@ -109,9 +121,17 @@ pub(crate) struct Reader<'a> {
     pub diags: &'a mut Diagnostics,
 }
 
+/// Takes the entry with `key` out of a mapping (keys are unique).
+fn take(entries: &mut Vec<Entry>, key: &str) -> Option<Entry> {
+    let i = entries.iter().position(|e| e.key == key)?;
+    Some(entries.remove(i))
+}
+
+// The reader consumes the tree and moves its strings into the syntax (and
+// later the IR), so each name and description is allocated once.
 impl Reader<'_> {
     /// Reads one file's tree. `root` is `None` for an empty document.
-    pub fn module(&mut self, file: FileId, root: Option<&Node>) -> Option<ModuleSyntax> {
+    pub fn module(&mut self, file: FileId, root: Option<Node>) -> Option<ModuleSyntax> {
         let Some(root) = root else {
             self.diags.push(
                 Diagnostic::file_error(Code::InvalidValue, file, "the file is empty")
@@ -119,17 +139,22 @@ impl Reader<'_> {
             );
             return None;
         };
-        let entries = self.map(root, "a catalog file")?;
-        self.check_keys(entries, TOP_KEYS, "a catalog file");
-        let stem = self.sources.file(file).stem().to_owned();
-        let (name, name_from_key) = match find(entries, "module") {
-            Some(e) => (self.text(&e.value, "the module name").unwrap_or(Text {
-                value: stem,
-                span: e.value.span,
-            }), true),
+        let mut entries = self.map(root, &"a catalog file")?;
+        self.check_keys(&entries, TOP_KEYS, &"a catalog file");
+        let (name, name_from_key) = match take(&mut entries, "module") {
+            Some(e) => {
+                let span = e.value.span;
+                let name = self
+                    .text(e.value, &"the module name")
+                    .unwrap_or_else(|| Text {
+                        value: self.sources.file(file).stem().to_owned(),
+                        span,
+                    });
+                (name, true)
+            }
             None => (
                 Text {
-                    value: stem,
+                    value: self.sources.file(file).stem().to_owned(),
                     span: self.sources.span(file, 0..0),
                 },
                 false,
@@ -145,144 +170,139 @@ impl Reader<'_> {
             types: Vec::new(),
             events: Vec::new(),
         };
-        if let Some(e) = find(entries, "catalog") {
+        if let Some(e) = take(&mut entries, "catalog") {
             m.settings = self.settings(e);
         }
-        if let Some(e) = find(entries, "scalars") {
-            for (name, node) in self.named_section(&e.value, "scalars") {
-                if let Some(s) = self.scalar(name, node) {
-                    m.scalars.push(s);
-                }
-            }
+        if let Some(e) = take(&mut entries, "scalars") {
+            m.scalars = self.section(e.value, "scalars", Self::scalar);
         }
-        if let Some(e) = find(entries, "enums") {
-            for (name, node) in self.named_section(&e.value, "enums") {
-                if let Some(s) = self.enumeration(name, node) {
-                    m.enums.push(s);
-                }
-            }
+        if let Some(e) = take(&mut entries, "enums") {
+            m.enums = self.section(e.value, "enums", Self::enumeration);
         }
-        if let Some(e) = find(entries, "types") {
-            for (name, node) in self.named_section(&e.value, "types") {
-                if let Some(s) = self.record(name, node) {
-                    m.types.push(s);
-                }
-            }
+        if let Some(e) = take(&mut entries, "types") {
+            m.types = self.section(e.value, "types", Self::record);
         }
-        if let Some(e) = find(entries, "events") {
-            for (name, node) in self.named_section(&e.value, "events") {
-                if let Some(s) = self.event(name, node) {
-                    m.events.push(s);
-                }
-            }
+        if let Some(e) = take(&mut entries, "events") {
+            m.events = self.section(e.value, "events", Self::event);
         }
         Some(m)
     }
 
-    fn settings(&mut self, e: &Entry) -> Option<SettingsSyntax> {
-        let entries = self.map(&e.value, "`catalog` settings")?;
-        self.check_keys(entries, SETTINGS_KEYS, "`catalog` settings");
-        let get = |r: &mut Self, k: &str| find(entries, k).and_then(|e| r.text(&e.value, k));
+    fn settings(&mut self, e: Entry) -> Option<SettingsSyntax> {
+        let span = e.key_span;
+        let mut entries = self.map(e.value, &"`catalog` settings")?;
+        self.check_keys(&entries, SETTINGS_KEYS, &"`catalog` settings");
+        let mut get =
+            |r: &mut Self, k: &str| take(&mut entries, k).and_then(|e| r.text(e.value, &k));
         Some(SettingsSyntax {
             type_prefix: get(self, "type_prefix"),
             definition_base_url: get(self, "definition_base_url"),
             trigger_base_url: get(self, "trigger_base_url"),
-            span: Some(e.key_span),
+            span: Some(span),
         })
     }
 
-    /// The `Name: {...}` pairs of a section; `null` (an empty section) is fine.
-    fn named_section<'n>(&mut self, node: &'n Node, section: &str) -> Vec<(Text, &'n Node)> {
+    /// Reads the `Name: {...}` pairs of a section with `read`; `null` (an
+    /// empty section) is fine.
+    fn section<T>(
+        &mut self,
+        node: Node,
+        section: &str,
+        read: fn(&mut Self, Text, Node) -> Option<T>,
+    ) -> Vec<T> {
         if node.is_null() {
             return Vec::new();
         }
-        let Some(entries) = self.map(node, &format!("`{section}`")) else {
+        let Some(entries) = self.map(node, &Named("section", section)) else {
             return Vec::new();
         };
-        entries
-            .iter()
-            .map(|e| {
-                (
-                    Text {
-                        value: e.key.clone(),
-                        span: e.key_span,
-                    },
-                    &e.value,
-                )
-            })
-            .collect()
+        let mut out = Vec::with_capacity(entries.len());
+        for e in entries {
+            let name = Text {
+                value: e.key,
+                span: e.key_span,
+            };
+            if let Some(item) = read(self, name, e.value) {
+                out.push(item);
+            }
+        }
+        out
     }
 
-    fn scalar(&mut self, name: Text, node: &Node) -> Option<ScalarSyntax> {
-        let what = format!("scalar `{}`", name.value);
-        let entries = self.map(node, &what)?;
-        self.check_keys(entries, SCALAR_KEYS, &what);
+    fn scalar(&mut self, name: Text, node: Node) -> Option<ScalarSyntax> {
+        let what = Named("scalar", &name.value);
+        let mut entries = self.map(node, &what)?;
+        self.check_keys(&entries, SCALAR_KEYS, &what);
         Some(ScalarSyntax {
-            base: find(entries, "base").and_then(|e| self.text(&e.value, "`base`")),
-            description: self.opt_string(entries, "description"),
-            example: self.opt_string(entries, "example"),
+            base: take(&mut entries, "base").and_then(|e| self.text(e.value, &"`base`")),
+            description: self.opt_string(&mut entries, "description"),
+            example: self.opt_string(&mut entries, "example"),
             name,
         })
     }
 
-    fn enumeration(&mut self, name: Text, node: &Node) -> Option<EnumSyntax> {
-        let what = format!("enum `{}`", name.value);
-        let entries = self.map(node, &what)?;
-        self.check_keys(entries, ENUM_KEYS, &what);
-        let Some(values) = self.required(entries, "values", &name, &what) else {
-            return None;
-        };
-        let NodeKind::Seq(items) = &values.value.kind else {
-            self.wrong_kind(&values.value, "a sequence of values", "`values`");
-            return None;
-        };
+    fn enumeration(&mut self, name: Text, node: Node) -> Option<EnumSyntax> {
+        let what = Named("enum", &name.value);
+        let mut entries = self.map(node, &what)?;
+        self.check_keys(&entries, ENUM_KEYS, &what);
+        let values = self.required(&mut entries, "values", &name, &what)?;
         let values_span = values.key_span;
+        let items = match values.value.kind {
+            NodeKind::Seq(items) => items,
+            _ => {
+                self.wrong_kind(&values.value, "a sequence of values", &"`values`");
+                return None;
+            }
+        };
         let values = items
-            .iter()
-            .filter_map(|n| self.text(n, "an enum value"))
+            .into_iter()
+            .filter_map(|n| self.text(n, &"an enum value"))
             .collect();
         Some(EnumSyntax {
-            name,
             values,
-            description: self.opt_string(entries, "description"),
+            description: self.opt_string(&mut entries, "description"),
             values_span,
+            name,
         })
     }
 
-    fn record(&mut self, name: Text, node: &Node) -> Option<RecordSyntax> {
-        let what = format!("type `{}`", name.value);
-        let entries = self.map(node, &what)?;
-        self.check_keys(entries, TYPE_KEYS, &what);
-        let fields_entry = self.required(entries, "fields", &name, &what)?;
-        let fields = self.fields(&fields_entry.value, "`fields`");
+    fn record(&mut self, name: Text, node: Node) -> Option<RecordSyntax> {
+        let what = Named("type", &name.value);
+        let mut entries = self.map(node, &what)?;
+        self.check_keys(&entries, TYPE_KEYS, &what);
+        let fields_entry = self.required(&mut entries, "fields", &name, &what)?;
+        let fields = self.fields(fields_entry.value, &"`fields`");
         Some(RecordSyntax {
-            description: self.opt_string(entries, "description"),
+            description: self.opt_string(&mut entries, "description"),
             fields,
             name,
         })
     }
 
-    fn event(&mut self, name: Text, node: &Node) -> Option<EventSyntax> {
-        let what = format!("event `{}`", name.value);
-        let entries = self.map(node, &what)?;
-        self.check_keys(entries, EVENT_KEYS, &what);
+    fn event(&mut self, name: Text, node: Node) -> Option<EventSyntax> {
+        let what = Named("event", &name.value);
+        let mut entries = self.map(node, &what)?;
+        self.check_keys(&entries, EVENT_KEYS, &what);
         let event_type = self
-            .required(entries, "type", &name, &what)
-            .and_then(|e| self.text(&e.value, "the event type"));
-        let minor_version = find(entries, "minor_version").and_then(|e| self.minor_version(&e.value));
-        let payload_entry = self.required(entries, "payload", &name, &what);
-        let payload_span = payload_entry.map(|e| e.key_span);
+            .required(&mut entries, "type", &name, &what)
+            .and_then(|e| self.text(e.value, &"the event type"));
+        let minor_version =
+            take(&mut entries, "minor_version").and_then(|e| self.minor_version(&e.value));
+        let payload_entry = self.required(&mut entries, "payload", &name, &what);
+        let payload_span = payload_entry.as_ref().map(|e| e.key_span);
         let payload = payload_entry
-            .map(|e| self.fields(&e.value, "`payload`"))
+            .map(|e| self.fields(e.value, &"`payload`"))
             .unwrap_or_default();
-        let get = |r: &mut Self, k: &str| find(entries, k).and_then(|e| r.text(&e.value, &format!("`{k}`")));
+        let mut get = |r: &mut Self, k: &str| {
+            take(&mut entries, k).and_then(|e| r.text(e.value, &Named("key", k)))
+        };
         Some(EventSyntax {
             event_type,
             minor_version,
-            description: self.opt_string(entries, "description"),
             added: get(self, "added"),
             trigger: get(self, "trigger"),
             key_field: get(self, "key_field"),
+            description: self.opt_string(&mut entries, "description"),
             payload,
             payload_span,
             name,
@@ -307,45 +327,65 @@ impl Reader<'_> {
                 self.diags.push(Diagnostic::error(
                     Code::InvalidMinorVersion,
                     node.span,
-                    format!("minor_version must be a non-negative integer, found {}", other.kind_name()),
+                    format!(
+                        "minor_version must be a non-negative integer, found {}",
+                        other.kind_name()
+                    ),
                 ));
                 None
             }
         }
     }
 
-    fn fields(&mut self, node: &Node, what: &str) -> Vec<FieldSyntax> {
+    fn fields(&mut self, node: Node, what: &dyn Display) -> Vec<FieldSyntax> {
         if node.is_null() {
             return Vec::new();
         }
         let Some(entries) = self.map(node, what) else {
             return Vec::new();
         };
-        entries.iter().filter_map(|e| self.field(e)).collect()
+        let mut out = Vec::with_capacity(entries.len());
+        for e in entries {
+            if let Some(f) = self.field(e) {
+                out.push(f);
+            }
+        }
+        out
     }
 
-    fn field(&mut self, e: &Entry) -> Option<FieldSyntax> {
+    fn field(&mut self, e: Entry) -> Option<FieldSyntax> {
         let name = Text {
-            value: e.key.clone(),
+            value: e.key,
             span: e.key_span,
         };
-        let what = format!("field `{}`", e.key);
-        let (type_node, entries) = match &e.value.kind {
-            NodeKind::Map(entries) => {
-                self.check_keys(entries, FIELD_KEYS, &what);
-                (self.required(entries, "type", &name, &what).map(|t| &t.value)?, Some(entries))
+        let what = Named("field", &name.value);
+        let (type_node, mut entries) = match e.value.kind {
+            NodeKind::Map(mut entries) => {
+                self.check_keys(&entries, FIELD_KEYS, &what);
+                let t = self.required(&mut entries, "type", &name, &what)?;
+                (t.value, entries)
             }
-            _ => (&e.value, None),
+            kind => (
+                Node {
+                    kind,
+                    span: e.value.span,
+                },
+                Vec::new(),
+            ),
         };
         let Some(src) = type_node.as_str() else {
-            self.wrong_kind(type_node, "a type expression such as `string` or `list<UserData>`", &what);
+            self.wrong_kind(
+                &type_node,
+                "a type expression such as `string` or `list<UserData>`",
+                &what,
+            );
             return None;
         };
-        let type_origin = self.origin(type_node, src);
+        let type_origin = text_origin(self.sources, type_node.span, src);
         let ty = match type_expr::parse(src) {
             Ok(t) => Some(t),
             Err(err) => {
-                let span = self.sub_span(type_node.span, type_origin, err.range.clone());
+                let span = sub_span(self.sources, type_node.span, type_origin, err.range.clone());
                 self.diags.push(
                     Diagnostic::error(
                         Code::InvalidTypeExpr,
@@ -357,46 +397,37 @@ impl Reader<'_> {
                 None
             }
         };
-        let (default, description, example) = match entries {
-            Some(entries) => (
-                find(entries, "default").map(|e| e.value.clone()),
-                self.opt_string(entries, "description"),
-                find(entries, "example").map(|e| e.value.clone()),
-            ),
-            None => (None, None, None),
-        };
         Some(FieldSyntax {
-            name,
             ty,
             type_span: type_node.span,
             type_origin,
-            default,
-            description,
-            example,
+            default: take(&mut entries, "default").map(|e| e.value),
+            example: take(&mut entries, "example").map(|e| e.value),
+            description: self.opt_string(&mut entries, "description"),
+            name,
         })
-    }
-
-    fn origin(&self, node: &Node, text: &str) -> Option<u32> {
-        text_origin(self.sources, node.span, text)
-    }
-
-    fn sub_span(&self, whole: Span, origin: Option<u32>, r: std::ops::Range<usize>) -> Span {
-        sub_span(self.sources, whole, origin, r)
     }
 
     // ----- helpers -----
 
-    fn map<'n>(&mut self, node: &'n Node, what: &str) -> Option<&'n [Entry]> {
-        match &node.kind {
+    fn map(&mut self, node: Node, what: &dyn Display) -> Option<Vec<Entry>> {
+        match node.kind {
             NodeKind::Map(e) => Some(e),
-            _ => {
-                self.wrong_kind(node, "a mapping", what);
+            kind => {
+                self.wrong_kind(
+                    &Node {
+                        kind,
+                        span: node.span,
+                    },
+                    "a mapping",
+                    what,
+                );
                 None
             }
         }
     }
 
-    fn wrong_kind(&mut self, node: &Node, expected: &str, what: &str) {
+    fn wrong_kind(&mut self, node: &Node, expected: &str, what: &dyn Display) {
         self.diags.push(
             Diagnostic::error(
                 Code::InvalidValue,
@@ -407,33 +438,47 @@ impl Reader<'_> {
         );
     }
 
-    fn text(&mut self, node: &Node, what: &str) -> Option<Text> {
-        match &node.kind {
-            NodeKind::Scalar(s, _) if node.as_str().is_some() => Some(Text {
-                value: s.clone(),
+    fn text(&mut self, node: Node, what: &dyn Display) -> Option<Text> {
+        if node.as_str().is_none() {
+            self.wrong_kind(&node, "a string", what);
+            return None;
+        }
+        match node.kind {
+            NodeKind::Scalar(value, _) => Some(Text {
+                value,
                 span: node.span,
             }),
-            _ => {
-                self.wrong_kind(node, "a string", what);
-                None
-            }
+            _ => None,
         }
     }
 
-    fn opt_string(&mut self, entries: &[Entry], key: &str) -> Option<String> {
-        let e = find(entries, key)?;
+    fn opt_string(&mut self, entries: &mut Vec<Entry>, key: &str) -> Option<String> {
+        let e = take(entries, key)?;
         // Numbers and booleans are fine as text here ("example: 42").
-        match &e.value.kind {
-            NodeKind::Scalar(s, _) => Some(s.clone()),
-            _ => {
-                self.wrong_kind(&e.value, "a string", &format!("`{key}`"));
+        match e.value.kind {
+            NodeKind::Scalar(s, _) => Some(s),
+            kind => {
+                self.wrong_kind(
+                    &Node {
+                        kind,
+                        span: e.value.span,
+                    },
+                    "a string",
+                    &Named("key", key),
+                );
                 None
             }
         }
     }
 
-    fn required<'n>(&mut self, entries: &'n [Entry], key: &str, owner: &Text, what: &str) -> Option<&'n Entry> {
-        let found = find(entries, key);
+    fn required(
+        &mut self,
+        entries: &mut Vec<Entry>,
+        key: &str,
+        owner: &Text,
+        what: &dyn Display,
+    ) -> Option<Entry> {
+        let found = take(entries, key);
         if found.is_none() {
             self.diags.push(
                 Diagnostic::error(
@@ -447,12 +492,11 @@ impl Reader<'_> {
         found
     }
 
-    fn check_keys(&mut self, entries: &[Entry], allowed: &[&str], what: &str) {
+    fn check_keys(&mut self, entries: &[Entry], allowed: &[&str], what: &dyn Display) {
         for e in entries {
             if !allowed.contains(&e.key.as_str()) {
-                let help = did_you_mean(&e.key, allowed.iter().copied()).unwrap_or_else(|| {
-                    format!("the keys of {what} are: {}", allowed.join(", "))
-                });
+                let help = did_you_mean(&e.key, allowed.iter().copied())
+                    .unwrap_or_else(|| format!("the keys of {what} are: {}", allowed.join(", ")));
                 self.diags.push(
                     Diagnostic::error(
                         Code::UnknownKey,
@@ -482,7 +526,12 @@ pub(crate) fn text_origin(sources: &SourceMap, span: Span, text: &str) -> Option
 
 /// The span of `r` inside a scalar's text, or the whole scalar when the text
 /// does not map 1:1 onto the source.
-pub(crate) fn sub_span(sources: &SourceMap, whole: Span, origin: Option<u32>, r: std::ops::Range<usize>) -> Span {
+pub(crate) fn sub_span(
+    sources: &SourceMap,
+    whole: Span,
+    origin: Option<u32>,
+    r: std::ops::Range<usize>,
+) -> Span {
     match origin {
         Some(o) => {
             let o = o as usize;
@@ -490,8 +539,4 @@ pub(crate) fn sub_span(sources: &SourceMap, whole: Span, origin: Option<u32>, r:
         }
         None => whole,
     }
-}
-
-fn find<'n>(entries: &'n [Entry], key: &str) -> Option<&'n Entry> {
-    entries.iter().find(|e| e.key == key)
 }

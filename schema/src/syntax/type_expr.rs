@@ -69,7 +69,10 @@ impl P<'_> {
 
     /// The range of the character at the cursor (empty at the end).
     fn next_char(&self) -> Range<usize> {
-        let len = self.src[self.pos..].chars().next().map_or(0, char::len_utf8);
+        let len = self.src[self.pos..]
+            .chars()
+            .next()
+            .map_or(0, char::len_utf8);
         self.pos..self.pos + len
     }
 
@@ -95,7 +98,9 @@ impl P<'_> {
         let rest = &self.src[start..];
         let len = rest
             .char_indices()
-            .take_while(|&(i, c)| c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit()))
+            .take_while(|&(i, c)| {
+                c == '_' || c.is_ascii_alphabetic() || (i > 0 && c.is_ascii_digit())
+            })
             .map(|(i, c)| i + c.len_utf8())
             .last()
             .unwrap_or(0);
@@ -177,7 +182,11 @@ impl P<'_> {
             ty = TypeExpr::Optional(Box::new(ty));
             let q = self.pos - 1;
             if self.eat('?') {
-                return Err(self.err(q..self.pos, "a type can be optional only once", Some("remove one `?`")));
+                return Err(self.err(
+                    q..self.pos,
+                    "a type can be optional only once",
+                    Some("remove one `?`"),
+                ));
             }
         }
         Ok(ty)

@@ -18,6 +18,9 @@ pub struct Limits {
     pub max_depth: usize,
     /// Most nodes in one file, counting every node an alias expands to.
     pub max_nodes: usize,
+    /// Most nodes aliases may copy in one file. Catalogs rarely use aliases;
+    /// this bounds the memory an alias bomb can claim.
+    pub max_alias_nodes: usize,
 }
 
 impl Default for Limits {
@@ -25,7 +28,8 @@ impl Default for Limits {
         Limits {
             max_file_bytes: 32 * 1024 * 1024,
             max_depth: 64,
-            max_nodes: 4_000_000,
+            max_nodes: 2_000_000,
+            max_alias_nodes: 100_000,
         }
     }
 }
@@ -33,16 +37,19 @@ impl Default for Limits {
 enum Frame {
     Seq {
         start: Span,
-        items: Vec<Node>,
+        /// Where this sequence's items start on the shared item stack.
+        base: usize,
         anchor: usize,
         size: usize,
     },
     Map {
         start: Span,
-        entries: Vec<Entry>,
+        /// Where this mapping's entries start on the shared entry stack.
+        base: usize,
         /// The key waiting for its value; `false` drops the pair (bad or repeated key).
         pending: Option<(String, Span, bool)>,
-        seen: HashMap<String, Span>,
+        /// Key → entry index, built only once the mapping outgrows a linear scan.
+        index: Option<HashMap<String, usize>>,
         anchor: usize,
         size: usize,
     },
@@ -50,11 +57,18 @@ enum Frame {
 
 struct Builder<'s> {
     file: FileId,
+    /// In an ASCII file the parser's character index is the byte offset.
+    ascii: bool,
     sources: &'s SourceMap,
     limits: Limits,
     stack: Vec<Frame>,
+    // Children of all open containers, shared so that each finished
+    // container gets one exactly-sized allocation instead of regrowing.
+    items: Vec<Node>,
+    entries: Vec<Entry>,
     anchors: HashMap<usize, (Node, usize)>,
     nodes: usize,
+    alias_nodes: usize,
     root: Option<Node>,
     diags: &'s mut Diagnostics,
 }
@@ -71,11 +85,15 @@ pub fn load_document(
     let text = sources.file(file).text();
     let mut b = Builder {
         file,
+        ascii: text.is_ascii(),
         sources,
         limits,
         stack: Vec::new(),
+        items: Vec::new(),
+        entries: Vec::new(),
         anchors: HashMap::new(),
         nodes: 0,
+        alias_nodes: 0,
         root: None,
         diags,
     };
@@ -87,9 +105,22 @@ pub fn load_document(
             Err(e) => {
                 let m = e.marker();
                 let span = b.point(m.line(), m.col());
+                if e.info().contains("recursion limit") {
+                    // The scanner looks ahead through flow collections and
+                    // meets its own nesting bound before our depth check.
+                    b.diags.push(
+                        Diagnostic::error(Code::YamlLimit, span, "nesting too deep")
+                            .with_label("limit reached here"),
+                    );
+                    return Err(());
+                }
                 b.diags.push(
-                    Diagnostic::error(Code::YamlSyntax, span, format!("invalid YAML: {}", e.info()))
-                        .with_label("the parser stopped here"),
+                    Diagnostic::error(
+                        Code::YamlSyntax,
+                        span,
+                        format!("invalid YAML: {}", e.info()),
+                    )
+                    .with_label("the parser stopped here"),
                 );
                 return Err(());
             }
@@ -118,7 +149,7 @@ pub fn load_document(
                     ScalarStyle::Plain => Style::Plain,
                     _ => Style::Quoted,
                 };
-                b.count(1, span).and_then(|()| {
+                b.count(1, span).map(|()| {
                     let node = Node {
                         span,
                         kind: NodeKind::Scalar(text.into_owned(), style),
@@ -127,7 +158,6 @@ pub fn load_document(
                         b.anchors.insert(anchor, (node.clone(), 1));
                     }
                     b.push_value(node, 1);
-                    Ok(())
                 })
             }
             Event::SequenceStart(anchor, tag) => {
@@ -135,7 +165,7 @@ pub fn load_document(
                 b.open(span).map(|()| {
                     b.stack.push(Frame::Seq {
                         start: span,
-                        items: Vec::new(),
+                        base: b.items.len(),
                         anchor,
                         size: 1,
                     })
@@ -146,9 +176,9 @@ pub fn load_document(
                 b.open(span).map(|()| {
                     b.stack.push(Frame::Map {
                         start: span,
-                        entries: Vec::new(),
+                        base: b.entries.len(),
                         pending: None,
-                        seen: HashMap::new(),
+                        index: None,
                         anchor,
                         size: 1,
                     })
@@ -158,17 +188,24 @@ pub fn load_document(
                 b.close(span);
                 Ok(())
             }
-            Event::Alias(id) => match b.anchors.get(&id) {
-                Some((node, size)) => {
-                    let (node, size) = (node.clone(), *size);
-                    b.count(size, span).map(|()| {
-                        // The copy points at the alias, where the reader looks.
-                        let node = Node { span, ..node };
-                        b.push_value(node, size);
-                    })
-                }
+            Event::Alias(id) => match b.anchors.get(&id).map(|(_, size)| *size) {
+                // Charge the budget before copying anything.
+                Some(size) => b
+                    .count_alias(size, span)
+                    .and_then(|()| b.count(size, span))
+                    .map(|()| {
+                        if let Some((node, _)) = b.anchors.get(&id) {
+                            // The copy points at the alias, where the reader looks.
+                            let node = Node {
+                                span,
+                                ..node.clone()
+                            };
+                            b.push_value(node, size);
+                        }
+                    }),
                 None => {
-                    b.diags.push(Diagnostic::error(Code::YamlSyntax, span, "unknown alias"));
+                    b.diags
+                        .push(Diagnostic::error(Code::YamlSyntax, span, "unknown alias"));
                     Err(())
                 }
             },
@@ -190,10 +227,18 @@ impl Builder<'_> {
         }
     }
 
+    fn offset(&self, m: saphyr_parser::Marker) -> usize {
+        if self.ascii {
+            m.index()
+        } else {
+            self.sources.file(self.file).offset_of(m.line(), m.col())
+        }
+    }
+
     fn span(&self, s: YSpan) -> Span {
         let f = self.sources.file(self.file);
-        let start = f.offset_of(s.start.line(), s.start.col());
-        let end = f.offset_of(s.end.line(), s.end.col()).max(start);
+        let start = self.offset(s.start);
+        let end = self.offset(s.end).max(start);
         // Quoted and block scalars end after trailing blanks; point at the text.
         let end = start + f.text()[start..end].trim_end().len();
         Span {
@@ -234,6 +279,26 @@ impl Builder<'_> {
         Ok(())
     }
 
+    fn count_alias(&mut self, n: usize, span: Span) -> Result<(), ()> {
+        self.alias_nodes = self.alias_nodes.saturating_add(n);
+        if self.alias_nodes > self.limits.max_alias_nodes {
+            self.diags.push(
+                Diagnostic::error(
+                    Code::YamlLimit,
+                    span,
+                    format!(
+                        "aliases in this file expand to more than {} YAML nodes",
+                        self.limits.max_alias_nodes
+                    ),
+                )
+                .with_label("limit reached at this alias")
+                .with_help("write the content out instead of nesting aliases"),
+            );
+            return Err(());
+        }
+        Ok(())
+    }
+
     fn open(&mut self, span: Span) -> Result<(), ()> {
         if self.stack.len() >= self.limits.max_depth {
             self.diags.push(
@@ -256,28 +321,46 @@ impl Builder<'_> {
         let (start, kind, anchor, size) = match frame {
             Frame::Seq {
                 start,
-                items,
+                base,
                 anchor,
                 size,
-            } => (start, NodeKind::Seq(items), anchor, size),
+            } => (
+                start,
+                NodeKind::Seq(self.items.drain(base..).collect()),
+                anchor,
+                size,
+            ),
             Frame::Map {
                 start,
-                entries,
+                base,
                 anchor,
                 size,
                 ..
-            } => (start, NodeKind::Map(entries), anchor, size),
+            } => (
+                start,
+                NodeKind::Map(self.entries.drain(base..).collect()),
+                anchor,
+                size,
+            ),
         };
         // Flow collections end at their `]`/`}`; block ones at their last
         // child (the end event sits on the next token, often lines later).
         let text = self.sources.file(self.file).text();
-        let closes_flow = matches!(text.get(end.start as usize..).and_then(|t| t.chars().next()), Some(']' | '}'));
+        let closes_flow = matches!(
+            text.get(end.start as usize..)
+                .and_then(|t| t.chars().next()),
+            Some(']' | '}')
+        );
         let last_child = match &kind {
             NodeKind::Seq(items) => items.last().map(|n| n.span.end),
             NodeKind::Map(entries) => entries.last().map(|e| e.value.span.end),
             NodeKind::Scalar(..) => None,
         };
-        let stop = if closes_flow { end.start + 1 } else { last_child.unwrap_or(end.end) };
+        let stop = if closes_flow {
+            end.start + 1
+        } else {
+            last_child.unwrap_or(end.end)
+        };
         let span = Span {
             end: stop.max(start.start),
             ..start
@@ -296,24 +379,29 @@ impl Builder<'_> {
                     self.root = Some(node);
                 }
             }
-            Some(Frame::Seq { items, size: s, .. }) => {
+            Some(Frame::Seq { size: s, .. }) => {
                 *s += size;
-                items.push(node);
+                self.items.push(node);
             }
             Some(Frame::Map {
-                entries,
+                base,
                 pending,
-                seen,
+                index,
                 size: s,
                 ..
             }) => {
                 *s += size;
                 match pending.take() {
-                    Some((key, key_span, true)) => entries.push(Entry {
-                        key,
-                        key_span,
-                        value: node,
-                    }),
+                    Some((key, key_span, true)) => {
+                        if let Some(index) = index {
+                            index.insert(key.clone(), self.entries.len() - *base);
+                        }
+                        self.entries.push(Entry {
+                            key,
+                            key_span,
+                            value: node,
+                        });
+                    }
                     Some((_, _, false)) => {}
                     None => {
                         let key = match node.kind {
@@ -328,7 +416,7 @@ impl Builder<'_> {
                                 return;
                             }
                         };
-                        if let Some(first) = seen.get(&key) {
+                        if let Some(first) = find_key(&self.entries[*base..], index, &key) {
                             self.diags.push(
                                 Diagnostic::error(
                                     Code::DuplicateKey,
@@ -336,18 +424,43 @@ impl Builder<'_> {
                                     format!("duplicate key `{key}`"),
                                 )
                                 .with_label("defined again here")
-                                .with_related(*first, "first defined here")
-                                .with_help("each key may appear once; remove or rename one of them"),
+                                .with_related(first, "first defined here")
+                                .with_help(
+                                    "each key may appear once; remove or rename one of them",
+                                ),
                             );
                             // Later checks see the first definition only.
                             *pending = Some((key, node.span, false));
                         } else {
-                            seen.insert(key.clone(), node.span);
                             *pending = Some((key, node.span, true));
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// Mappings up to this size are searched linearly for duplicate keys.
+const LINEAR_KEYS: usize = 16;
+
+/// The span of an earlier key equal to `key`, if any.
+fn find_key(
+    entries: &[Entry],
+    index: &mut Option<HashMap<String, usize>>,
+    key: &str,
+) -> Option<Span> {
+    if index.is_none() && entries.len() > LINEAR_KEYS {
+        *index = Some(
+            entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key.clone(), i))
+                .collect(),
+        );
+    }
+    match index {
+        Some(map) => map.get(key).map(|&i| entries[i].key_span),
+        None => entries.iter().find(|e| e.key == key).map(|e| e.key_span),
     }
 }

@@ -64,7 +64,7 @@ impl Node {
 
     /// Whether this is a null scalar (`~`, `null`, or nothing).
     pub fn is_null(&self) -> bool {
-        matches!(&self.kind, NodeKind::Scalar(s, Style::Plain) if scalar::resolve_plain(s) == Value::Null)
+        matches!(&self.kind, NodeKind::Scalar(s, Style::Plain) if scalar::plain_kind(s) == scalar::PlainKind::Null)
     }
 
     /// The text, when this is a scalar.
@@ -80,10 +80,9 @@ impl Node {
     pub fn as_str(&self) -> Option<&str> {
         match &self.kind {
             NodeKind::Scalar(s, Style::Quoted) => Some(s),
-            NodeKind::Scalar(s, Style::Plain) => match scalar::resolve_plain(s) {
-                Value::Str(_) => Some(s),
-                _ => None,
-            },
+            NodeKind::Scalar(s, Style::Plain) => {
+                (scalar::plain_kind(s) == scalar::PlainKind::Str).then_some(s.as_str())
+            }
             _ => None,
         }
     }

@@ -55,12 +55,43 @@ impl Value {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
-            Value::Float(f) => serde_json::Number::from_f64(*f)
-                .map_or_else(|| J::String(f.to_string()), J::Number),
+            Value::Float(f) => {
+                serde_json::Number::from_f64(*f).map_or_else(|| J::String(f.to_string()), J::Number)
+            }
             Value::Str(s) => J::String(s.clone()),
             Value::Seq(v) => J::Array(v.iter().map(Value::to_json).collect()),
             Value::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
         }
+    }
+}
+
+/// The kind a plain scalar resolves to, without building the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlainKind {
+    /// `null`, `~` or nothing.
+    Null,
+    /// Anything that is not a string.
+    Other,
+    /// A string.
+    Str,
+}
+
+/// Classifies a plain scalar like [`resolve_plain`] does, without allocating.
+pub fn plain_kind(s: &str) -> PlainKind {
+    // Core-schema non-strings start with one of these; most names do not.
+    let first = s.as_bytes().first().copied();
+    if !matches!(
+        first,
+        None | Some(
+            b'0'..=b'9' | b'+' | b'-' | b'.' | b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F'
+        )
+    ) {
+        return PlainKind::Str;
+    }
+    match resolve_plain(s) {
+        Value::Null => PlainKind::Null,
+        Value::Str(_) => PlainKind::Str,
+        _ => PlainKind::Other,
     }
 }
 
@@ -70,7 +101,9 @@ pub fn resolve_plain(s: &str) -> Value {
         "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
         "true" | "True" | "TRUE" => return Value::Bool(true),
         "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => return Value::Float(f64::INFINITY),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY);
+        }
         "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
@@ -78,23 +111,25 @@ pub fn resolve_plain(s: &str) -> Value {
     if let Some(i) = parse_int(s) {
         return Value::Int(i);
     }
-    if is_float(s) {
-        if let Ok(f) = s.parse::<f64>() {
-            return Value::Float(f);
-        }
+    if is_float(s)
+        && let Ok(f) = s.parse::<f64>()
+    {
+        return Value::Float(f);
     }
     Value::Str(s.to_owned())
 }
 
 fn parse_int(s: &str) -> Option<i64> {
-    let digits = |t: &str, radix: u32| {
-        !t.is_empty() && t.chars().all(|c| c.is_digit(radix))
-    };
+    let digits = |t: &str, radix: u32| !t.is_empty() && t.chars().all(|c| c.is_digit(radix));
     if let Some(h) = s.strip_prefix("0x") {
-        return digits(h, 16).then(|| i64::from_str_radix(h, 16).ok()).flatten();
+        return digits(h, 16)
+            .then(|| i64::from_str_radix(h, 16).ok())
+            .flatten();
     }
     if let Some(o) = s.strip_prefix("0o") {
-        return digits(o, 8).then(|| i64::from_str_radix(o, 8).ok()).flatten();
+        return digits(o, 8)
+            .then(|| i64::from_str_radix(o, 8).ok())
+            .flatten();
     }
     let body = s.strip_prefix(['-', '+']).unwrap_or(s);
     if digits(body, 10) {
@@ -148,6 +183,30 @@ mod tests {
         assert_eq!(resolve_plain("2021-09-02"), Value::Str("2021-09-02".into()));
         assert_eq!(resolve_plain("1e"), Value::Str("1e".into()));
         assert_eq!(resolve_plain("."), Value::Str(".".into()));
+        for s in [
+            "",
+            "~",
+            "null",
+            "true",
+            "False",
+            "12",
+            "-3",
+            ".5",
+            ".inf",
+            "nope",
+            "name",
+            "Tree",
+            "2021-09-02",
+            "-x",
+            "+",
+        ] {
+            let expected = match resolve_plain(s) {
+                Value::Null => PlainKind::Null,
+                Value::Str(_) => PlainKind::Str,
+                _ => PlainKind::Other,
+            };
+            assert_eq!(plain_kind(s), expected, "{s:?}");
+        }
         // Too large for i64: still a number, read as a float.
         assert_eq!(resolve_plain("99999999999999999999"), Value::Float(1e20));
     }

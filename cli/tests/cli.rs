@@ -1,0 +1,163 @@
+//! The `openedx-hooks` command-line contract: subcommands, flags, output
+//! shapes and exit codes (0 valid, 1 invalid, 2 usage or I/O error).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace")
+        .to_path_buf()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_openedx-hooks"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("runs")
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exit code")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn check_accepts_the_bundled_catalog() {
+    let o = run(&["check", "generated/events", "--deny-warnings"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        stdout(&o).trim(),
+        "ok: 4 modules, 73 events, 49 data classes, 7 scalars, 0 enums in 4 files (0 warnings)"
+    );
+}
+
+#[test]
+fn check_rejects_an_invalid_catalog_with_rendered_diagnostics() {
+    let o = run(&["check", "tests/fixtures/invalid/unknown_type.yaml"]);
+    assert_eq!(code(&o), 1);
+    let err = stderr(&o);
+    assert!(
+        err.contains("error[unknown-type]: unknown type `UserDta` in module `learning`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("--> tests/fixtures/invalid/unknown_type.yaml:16:13"),
+        "{err}"
+    );
+    assert!(err.contains("= help: did you mean `UserData`?"), "{err}");
+    assert!(
+        err.trim_end()
+            .ends_with("error: the catalog is invalid: 5 errors and 1 warning"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_json_has_one_object_per_diagnostic() {
+    let o = run(&[
+        "check",
+        "--format",
+        "json",
+        "tests/fixtures/invalid/unknown_type.yaml",
+    ]);
+    assert_eq!(code(&o), 1);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON on stdout");
+    let items = v.as_array().expect("array");
+    assert_eq!(items.len(), 6);
+    let first_error = items
+        .iter()
+        .find(|d| d["severity"] == "error")
+        .expect("an error");
+    let keys: Vec<&str> = first_error
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "severity", "code", "message", "file", "line", "column", "help"
+        ]
+    );
+    assert_eq!(first_error["code"], "unknown-type");
+    assert_eq!(
+        first_error["file"],
+        "tests/fixtures/invalid/unknown_type.yaml"
+    );
+    assert_eq!(first_error["line"], 6);
+    assert_eq!(first_error["column"], 14);
+    assert_eq!(first_error["help"], "did you mean `string`?");
+}
+
+#[test]
+fn warnings_fail_only_with_deny_warnings() {
+    let path = "tests/fixtures/invalid/unused.yaml";
+    let o = run(&["check", path]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning[unused]"));
+    let o = run(&["check", path, "--deny-warnings"]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("denied by --deny-warnings"));
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    assert_eq!(code(&run(&["check"])), 2);
+    assert_eq!(
+        code(&run(&["check", "--format", "xml", "generated/events"])),
+        2
+    );
+    let o = run(&["check", "no/such/dir"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("cannot read `no/such/dir`"));
+    let o = run(&["check", "cli/src"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("holds no `*.yaml` or `*.yml` file"));
+}
+
+#[test]
+fn inspect_prints_the_documented_ir_shape() {
+    let o = run(&["inspect", "generated/events"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["files"][3], "generated/events/learning.yaml");
+    assert_eq!(v["settings"]["type_prefix"], "org.openedx");
+    let learning = &v["modules"][3];
+    assert_eq!(learning["name"], "learning");
+    assert_eq!(learning["events"].as_array().map(Vec::len), Some(37));
+    let user_data = &learning["types"][0];
+    assert_eq!(user_data["name"], "UserData");
+    assert_eq!(
+        user_data["fields"][2]["type"],
+        serde_json::json!({"kind": "record", "module": "learning", "name": "UserPersonalData"})
+    );
+}
+
+#[test]
+fn inspect_shape_snapshot() {
+    let o = run(&["inspect", "tests/fixtures/valid/inspect.yaml"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
+    insta::assert_json_snapshot!(v);
+}
+
+#[test]
+fn inspect_of_an_invalid_catalog_exits_1() {
+    let o = run(&["inspect", "tests/fixtures/invalid/unknown_type.yaml"]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).is_empty());
+    assert!(stderr(&o).contains("error[unknown-type]"));
+}
