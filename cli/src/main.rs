@@ -98,11 +98,12 @@ fn print_diagnostics(outcome: &Outcome, color: ColorChoice) {
     }
     let dropped = outcome.diagnostics.dropped();
     if dropped > 0 {
-        let _ = writeln!(
-            err,
-            "note: {} more not shown\n",
-            plural(dropped, "diagnostic")
-        );
+        let noun = if dropped == 1 {
+            "diagnostic"
+        } else {
+            "diagnostics"
+        };
+        let _ = writeln!(err, "note: {dropped} more {noun} not shown\n");
     }
 }
 

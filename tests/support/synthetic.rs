@@ -6,7 +6,16 @@ use std::fmt::Write;
 
 /// `(file name, YAML text)` pairs of the synthetic catalog.
 pub fn catalog(events: usize, types: usize) -> Vec<(String, String)> {
-    let modules = events.div_ceil(1000).max(types.div_ceil(1000)).max(1);
+    catalog_in_modules(
+        events,
+        types,
+        events.div_ceil(1000).max(types.div_ceil(1000)),
+    )
+}
+
+/// The synthetic catalog spread over exactly `modules` files.
+pub fn catalog_in_modules(events: usize, types: usize, modules: usize) -> Vec<(String, String)> {
+    let modules = modules.max(1);
     let mut files = Vec::new();
     for m in 0..modules {
         let mut y = String::new();

@@ -9,7 +9,8 @@ use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::source::{FileId, SourceMap, Span};
 
 /// Resource budgets for one file. The defaults admit a 10,000-event catalog
-/// in one file and stop hostile input in well under a second.
+/// in one file (about 500,000 nodes) and stop hostile input in well under a
+/// second and a few hundred MB.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest file read, in bytes.
@@ -28,7 +29,7 @@ impl Default for Limits {
         Limits {
             max_file_bytes: 32 * 1024 * 1024,
             max_depth: 64,
-            max_nodes: 2_000_000,
+            max_nodes: 1_000_000,
             max_alias_nodes: 100_000,
         }
     }
