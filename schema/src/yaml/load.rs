@@ -109,11 +109,12 @@ pub fn load_document(
                 if e.info().contains("recursion limit") {
                     // The scanner looks ahead through flow collections and
                     // meets its own nesting bound before our depth check.
-                    b.diags.push(
-                        Diagnostic::error(Code::YamlLimit, span, "nesting too deep")
-                            .with_label("limit reached here"),
-                    );
-                    return Err(());
+                    let message = format!("nesting deeper than {} levels", b.limits.max_depth);
+                    b.limit_error(
+                        span,
+                        message,
+                        "flatten the structure; catalogs need a few levels only",
+                    )?;
                 }
                 b.diags.push(
                     Diagnostic::error(
@@ -261,56 +262,46 @@ impl Builder<'_> {
     }
 
     fn count(&mut self, n: usize, span: Span) -> Result<(), ()> {
-        self.nodes = self.nodes.saturating_add(n);
-        if self.nodes > self.limits.max_nodes {
-            self.diags.push(
-                Diagnostic::error(
-                    Code::YamlLimit,
-                    span,
-                    format!(
-                        "the file expands to more than {} YAML nodes",
-                        self.limits.max_nodes
-                    ),
-                )
-                .with_label("limit reached here")
-                .with_help("aliases count once per use; split the catalog into several files"),
-            );
-            return Err(());
+        let limit = self.limits.max_nodes;
+        if charge(&mut self.nodes, n, limit) {
+            return Ok(());
         }
-        Ok(())
+        self.limit_error(
+            span,
+            format!("the file expands to more than {limit} YAML nodes"),
+            "split the catalog into several files",
+        )
     }
 
     fn count_alias(&mut self, n: usize, span: Span) -> Result<(), ()> {
-        self.alias_nodes = self.alias_nodes.saturating_add(n);
-        if self.alias_nodes > self.limits.max_alias_nodes {
-            self.diags.push(
-                Diagnostic::error(
-                    Code::YamlLimit,
-                    span,
-                    format!(
-                        "aliases in this file expand to more than {} YAML nodes",
-                        self.limits.max_alias_nodes
-                    ),
-                )
-                .with_label("limit reached at this alias")
-                .with_help("write the content out instead of nesting aliases"),
-            );
-            return Err(());
+        let limit = self.limits.max_alias_nodes;
+        if charge(&mut self.alias_nodes, n, limit) {
+            return Ok(());
         }
-        Ok(())
+        self.limit_error(
+            span,
+            format!("aliases in this file expand to more than {limit} YAML nodes"),
+            "write the content out instead of nesting aliases",
+        )
+    }
+
+    fn limit_error(&mut self, span: Span, message: String, help: &str) -> Result<(), ()> {
+        self.diags.push(
+            Diagnostic::error(Code::YamlLimit, span, message)
+                .with_label("limit reached here")
+                .with_help(help),
+        );
+        Err(())
     }
 
     fn open(&mut self, span: Span) -> Result<(), ()> {
         if self.stack.len() >= self.limits.max_depth {
-            self.diags.push(
-                Diagnostic::error(
-                    Code::YamlLimit,
-                    span,
-                    format!("nesting deeper than {} levels", self.limits.max_depth),
-                )
-                .with_label("too deep"),
+            let message = format!("nesting deeper than {} levels", self.limits.max_depth);
+            return self.limit_error(
+                span,
+                message,
+                "flatten the structure; catalogs need a few levels only",
             );
-            return Err(());
         }
         self.count(1, span)
     }
@@ -464,4 +455,10 @@ fn find_key(
         Some(map) => map.get(key).map(|&i| entries[i].key_span),
         None => entries.iter().find(|e| e.key == key).map(|e| e.key_span),
     }
+}
+
+/// Adds `n` to a budget counter; `false` once it exceeds `limit`.
+fn charge(used: &mut usize, n: usize, limit: usize) -> bool {
+    *used = used.saturating_add(n);
+    *used <= limit
 }
