@@ -1,7 +1,55 @@
 //! The openedx-hooks runtime.
 //!
-//! What generated event code and plugins depend on at run time: signals,
-//! event metadata, dispatch to receivers, test helpers and wire encoding. It
-//! never depends on the compiler crates (`openedx-hooks-schema`,
-//! `openedx-hooks-codegen`): applications link only this. The signal runtime
-//! arrives with the code-generation issue.
+//! What generated event code and plugins depend on at run time: typed
+//! [`Signal`]s that platform code sends through and plugins connect receivers
+//! to, [`EventMetadata`], robust dispatch with a [`SendReport`], a registry of
+//! every event linked into the program ([`all_events`], [`signal_by_type`]),
+//! link-time receiver registration ([`receiver`]) and test helpers
+//! ([`testing`]). It never depends on the compiler crates
+//! (`openedx-hooks-schema`, `openedx-hooks-codegen`): applications link only this.
+//!
+//! ```
+//! use openedx_hooks::{EventMetadata, Signal, BoxError};
+//!
+//! #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+//! pub struct Greeting { pub name: String }
+//!
+//! static GREETED: Signal<Greeting> = Signal::new("org.example.demo.person.greeted.v1", "GREETED", 1, 0);
+//!
+//! let conn = GREETED.connect(|g: &Greeting, meta: &EventMetadata| -> Result<(), BoxError> {
+//!     assert_eq!(meta.event_type, "org.example.demo.person.greeted.v1");
+//!     println!("hello {}", g.name);
+//!     Ok(())
+//! });
+//! let report = GREETED.send_event(Greeting { name: "Ada".into() });
+//! assert!(report.is_ok());
+//! conn.disconnect();
+//! ```
+
+mod config;
+mod metadata;
+mod registry;
+mod report;
+mod signal;
+pub mod testing;
+pub mod types;
+
+pub use config::{Config, configure};
+pub use metadata::EventMetadata;
+pub use openedx_hooks_macros::receiver;
+pub use registry::{AnySignal, PayloadError, all_events, signal_by_type};
+pub use report::{Outcome, ReceiverOutcome, SendReport};
+pub use signal::{Connection, ScopedConnection, Signal};
+
+/// The error a receiver returns.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// Items generated code and macros refer to; not a stable API.
+#[doc(hidden)]
+pub mod __private {
+    pub use linkme;
+    pub use serde;
+    pub use serde_json;
+
+    pub use crate::registry::{EVENTS, RECEIVERS, ReceiverRegistration};
+}

@@ -1,0 +1,109 @@
+//! Process-wide configuration: the metadata source and disabled receivers.
+
+use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, RwLock};
+
+/// What [`configure`] sets.
+///
+/// ```
+/// openedx_hooks::configure(openedx_hooks::Config {
+///     service: "lms".into(),
+///     disabled_receivers: vec![("my_plugin::on_login".into(), None)],
+///     ..Default::default()
+/// });
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    /// The service sending events: metadata `source` becomes `openedx/<service>/web`.
+    /// Empty means `unknown`.
+    pub service: String,
+    /// Overrides the host name in metadata (resolved from the OS when `None`).
+    pub source_host: Option<String>,
+    /// Receivers registered with `#[receiver]` to leave out: receiver path
+    /// (`crate::module::function`) and, optionally, only for one event type.
+    pub disabled_receivers: Vec<(String, Option<String>)>,
+}
+
+/// The metadata fields that come from configuration, shared by every event.
+///
+/// The strings are leaked once per [`configure`] call (a handful of bytes,
+/// normally once per process) so that building metadata copies no text.
+#[derive(Debug)]
+pub(crate) struct Identity {
+    pub source: &'static str,
+    pub source_host: &'static str,
+    pub source_lib: &'static str,
+}
+
+static IDENTITY: Mutex<Option<&'static Identity>> = Mutex::new(None);
+/// Bumped by every [`configure`]; threads re-read the identity when it moves.
+static GENERATION: AtomicU64 = AtomicU64::new(1);
+
+thread_local! {
+    /// This thread's copy of the identity and the generation it was read at:
+    /// building metadata then costs one atomic load instead of a lock.
+    static CACHED: Cell<(u64, Option<&'static Identity>)> = const { Cell::new((0, None)) };
+}
+static DISABLED: RwLock<Vec<(String, Option<String>)>> = RwLock::new(Vec::new());
+/// Whether `DISABLED` is non-empty: lets sends skip the lookup entirely.
+static ANY_DISABLED: AtomicBool = AtomicBool::new(false);
+
+/// Sets the process-wide configuration. Call it once at start-up, before
+/// events are sent; later calls replace the previous configuration.
+pub fn configure(config: Config) {
+    // Leaked: metadata borrows these strings for the rest of the process.
+    let id: &'static Identity = Box::leak(Box::new(identity(&config)));
+    *IDENTITY.lock().unwrap_or_else(|e| e.into_inner()) = Some(id);
+    GENERATION.fetch_add(1, Ordering::AcqRel);
+    if let Ok(mut d) = DISABLED.write() {
+        ANY_DISABLED.store(!config.disabled_receivers.is_empty(), Ordering::Release);
+        *d = config.disabled_receivers;
+    }
+}
+
+fn identity(config: &Config) -> Identity {
+    let service = if config.service.is_empty() {
+        "unknown"
+    } else {
+        &config.service
+    };
+    let host = config
+        .source_host
+        .clone()
+        .unwrap_or_else(|| gethostname::gethostname().to_string_lossy().into_owned());
+    Identity {
+        source: Box::leak(format!("openedx/{service}/web").into_boxed_str()),
+        source_host: Box::leak(host.into_boxed_str()),
+        source_lib: env!("CARGO_PKG_VERSION"),
+    }
+}
+
+/// The current identity; resolved (host name included) once, on first use.
+pub(crate) fn current_identity() -> &'static Identity {
+    let generation = GENERATION.load(Ordering::Acquire);
+    CACHED.with(|c| match c.get() {
+        (g, Some(id)) if g == generation => id,
+        _ => {
+            let id = *IDENTITY
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert_with(|| Box::leak(Box::new(identity(&Config::default()))));
+            c.set((generation, Some(id)));
+            id
+        }
+    })
+}
+
+/// Whether any receiver is disabled at all.
+pub(crate) fn any_disabled() -> bool {
+    ANY_DISABLED.load(Ordering::Acquire)
+}
+
+/// Whether configuration disables the receiver at `path` for `event_type`.
+pub(crate) fn is_disabled(path: &str, event_type: &str) -> bool {
+    DISABLED.read().is_ok_and(|d| {
+        d.iter()
+            .any(|(p, t)| p == path && t.as_deref().is_none_or(|t| t == event_type))
+    })
+}

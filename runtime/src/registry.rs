@@ -1,0 +1,154 @@
+//! Every event linked into the program, and receivers registered at link time.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use linkme::distributed_slice;
+use serde::de::DeserializeOwned;
+
+use crate::{EventMetadata, SendReport, Signal};
+
+/// A signal with its payload type erased: what an event-bus consumer holds
+/// when all it has is an event type string and serialized data.
+pub trait AnySignal: Send + Sync {
+    /// The event type string.
+    fn event_type(&self) -> &'static str;
+    /// The constant name.
+    fn name(&self) -> &'static str;
+    /// The `N` of `.v<N>`.
+    fn major_version(&self) -> u32;
+    /// The payload's minor version.
+    fn minor_version(&self) -> u32;
+    /// Whether sends go through.
+    fn is_enabled(&self) -> bool;
+    /// Decodes a JSON payload and sends it to local receivers, with the
+    /// given metadata (whose event type must match) or fresh metadata.
+    fn send_json(
+        &self,
+        payload: &str,
+        metadata: Option<EventMetadata>,
+    ) -> Result<SendReport, PayloadError>;
+}
+
+/// A payload that does not decode as the event's payload type.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid payload for {event_type}{}: {message}", if path.is_empty() || path == "." { String::new() } else { format!(" at `{path}`") })]
+pub struct PayloadError {
+    /// The event type.
+    pub event_type: &'static str,
+    /// The offending field path (`user.pii.email`), `.` for the whole payload.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl<P> AnySignal for Signal<P>
+where
+    P: DeserializeOwned + Send + Sync + 'static,
+{
+    fn event_type(&self) -> &'static str {
+        Signal::event_type(self)
+    }
+
+    fn name(&self) -> &'static str {
+        Signal::name(self)
+    }
+
+    fn major_version(&self) -> u32 {
+        Signal::major_version(self)
+    }
+
+    fn minor_version(&self) -> u32 {
+        Signal::minor_version(self)
+    }
+
+    fn is_enabled(&self) -> bool {
+        Signal::is_enabled(self)
+    }
+
+    fn send_json(
+        &self,
+        payload: &str,
+        metadata: Option<EventMetadata>,
+    ) -> Result<SendReport, PayloadError> {
+        let event_type = Signal::event_type(self);
+        let de = &mut serde_json::Deserializer::from_str(payload);
+        let decoded: P = serde_path_to_error::deserialize(de).map_err(|e| PayloadError {
+            event_type,
+            path: e.path().to_string(),
+            message: e.inner().to_string(),
+        })?;
+        Ok(match metadata {
+            Some(m) if m.event_type != event_type => {
+                return Err(PayloadError {
+                    event_type,
+                    path: String::new(),
+                    message: format!("metadata is for `{}`", m.event_type),
+                });
+            }
+            Some(m) => self.send_event_with_metadata(decoded, m),
+            None => self.send_event(decoded),
+        })
+    }
+}
+
+/// Every signal generated code registered (one entry per event).
+#[doc(hidden)]
+#[distributed_slice]
+pub static EVENTS: [&'static dyn AnySignal];
+
+/// A `#[receiver]` function, registered at link time.
+#[doc(hidden)]
+pub struct ReceiverRegistration {
+    /// `crate::module::function`.
+    pub path: &'static str,
+    /// The signal it receives.
+    pub signal: fn() -> &'static dyn AnySignal,
+    /// Connects it (called once, on the signal's first send).
+    pub install: fn(),
+}
+
+#[doc(hidden)]
+#[distributed_slice]
+pub static RECEIVERS: [ReceiverRegistration];
+
+/// Connects the registered receivers of the signal at `addr`.
+pub(crate) fn install_registered(addr: *const ()) {
+    for reg in RECEIVERS.iter() {
+        if std::ptr::addr_eq((reg.signal)() as *const dyn AnySignal, addr) {
+            (reg.install)();
+        }
+    }
+}
+
+/// Every event linked into this program, in link order.
+pub fn all_events() -> &'static [&'static dyn AnySignal] {
+    &EVENTS
+}
+
+/// The event with this type string, if one is linked in.
+///
+/// ```
+/// assert!(openedx_hooks::signal_by_type("org.example.no.such.event.v1").is_none());
+/// ```
+pub fn signal_by_type(event_type: &str) -> Option<&'static dyn AnySignal> {
+    static INDEX: OnceLock<HashMap<&'static str, &'static dyn AnySignal>> = OnceLock::new();
+    INDEX
+        .get_or_init(|| {
+            let mut map = HashMap::new();
+            for s in EVENTS.iter() {
+                // The first definition wins; a duplicate is a build mistake worth a log line.
+                match map.entry(s.event_type()) {
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(*s);
+                    }
+                    std::collections::hash_map::Entry::Occupied(_) => {
+                        tracing::warn!(event_type = s.event_type(), "event type linked twice");
+                    }
+                }
+            }
+            map
+        })
+        .get(event_type)
+        .copied()
+}

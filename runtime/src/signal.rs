@@ -1,0 +1,322 @@
+//! Typed signals: connect receivers, send events.
+
+use std::any::type_name;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, Once};
+
+use arc_swap::ArcSwapOption;
+
+use crate::report::{Outcome, SendReport};
+use crate::{BoxError, EventMetadata, config, testing};
+
+pub(crate) type ReceiverFn<P> = dyn Fn(&P, &EventMetadata) -> Result<(), BoxError> + Send + Sync;
+
+struct Entry<P: 'static> {
+    id: u64,
+    name: &'static str,
+    /// Registered with `#[receiver]`: configuration may disable it.
+    registered: bool,
+    f: Arc<ReceiverFn<P>>,
+}
+
+impl<P> Clone for Entry<P> {
+    fn clone(&self) -> Self {
+        Entry {
+            id: self.id,
+            name: self.name,
+            registered: self.registered,
+            f: Arc::clone(&self.f),
+        }
+    }
+}
+
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+pub(crate) fn next_id() -> u64 {
+    NEXT_ID.fetch_add(1, Ordering::Relaxed)
+}
+
+/// An event: a typed signal that platform code sends and plugins receive.
+///
+/// Signals are statics (generated from the catalog); sending takes a
+/// snapshot of the connected receivers without locking, so receivers may
+/// connect, disconnect or send other events from inside their callback, and
+/// a receiver connected before a send began always sees that send.
+pub struct Signal<P: 'static> {
+    event_type: &'static str,
+    name: &'static str,
+    major_version: u32,
+    minor_version: u32,
+    enabled: AtomicBool,
+    receivers: ArcSwapOption<Vec<Entry<P>>>,
+    /// Serializes writers (connect/disconnect); readers never take it.
+    writer: Mutex<()>,
+    /// Installs the `#[receiver]` functions registered for this signal.
+    registered: Once,
+}
+
+impl<P: 'static> Signal<P> {
+    /// A signal; generated code declares one static per event.
+    pub const fn new(
+        event_type: &'static str,
+        name: &'static str,
+        major_version: u32,
+        minor_version: u32,
+    ) -> Self {
+        Signal {
+            event_type,
+            name,
+            major_version,
+            minor_version,
+            enabled: AtomicBool::new(true),
+            receivers: ArcSwapOption::const_empty(),
+            writer: Mutex::new(()),
+            registered: Once::new(),
+        }
+    }
+
+    /// The event type string (`org.openedx.learning.student.registration.completed.v1`).
+    pub fn event_type(&self) -> &'static str {
+        self.event_type
+    }
+
+    /// The constant name (`STUDENT_REGISTRATION_COMPLETED`).
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The `N` of `.v<N>`.
+    pub fn major_version(&self) -> u32 {
+        self.major_version
+    }
+
+    /// The payload's minor version, sent in the metadata.
+    pub fn minor_version(&self) -> u32 {
+        self.minor_version
+    }
+
+    /// Lets sends through again.
+    pub fn enable(&self) {
+        self.enabled.store(true, Ordering::Release);
+    }
+
+    /// Makes every send a no-op until [`Signal::enable`].
+    pub fn disable(&self) {
+        self.enabled.store(false, Ordering::Release);
+    }
+
+    /// Whether sends go through.
+    pub fn is_enabled(&self) -> bool {
+        self.enabled.load(Ordering::Acquire)
+    }
+
+    /// The number of receivers connected process-wide.
+    pub fn receiver_count(&self) -> usize {
+        self.receivers.load().as_ref().map_or(0, |v| v.len())
+    }
+
+    /// Connects a receiver. Dropping the returned [`Connection`] leaves it
+    /// connected (as in Django); call [`Connection::disconnect`], or use
+    /// [`Connection::scoped`] to disconnect on drop.
+    pub fn connect<F>(&'static self, receiver: F) -> Connection
+    where
+        F: Fn(&P, &EventMetadata) -> Result<(), BoxError> + Send + Sync + 'static,
+    {
+        self.add(type_name::<F>(), false, Arc::new(receiver))
+    }
+
+    /// Connects a `#[receiver]` function under its path; used by the macro.
+    #[doc(hidden)]
+    pub fn __connect_registered(
+        &'static self,
+        path: &'static str,
+        receiver: fn(&P, &EventMetadata) -> Result<(), BoxError>,
+    ) -> Connection {
+        self.add(path, true, Arc::new(receiver))
+    }
+
+    fn add(
+        &'static self,
+        name: &'static str,
+        registered: bool,
+        f: Arc<ReceiverFn<P>>,
+    ) -> Connection {
+        let id = next_id();
+        let _w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let mut list: Vec<Entry<P>> = self
+            .receivers
+            .load()
+            .as_deref()
+            .cloned()
+            .unwrap_or_default();
+        list.push(Entry {
+            id,
+            name,
+            registered,
+            f,
+        });
+        self.receivers.store(Some(Arc::new(list)));
+        Connection { id, signal: self }
+    }
+
+    fn remove(&self, id: u64) -> bool {
+        let _w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let current = self.receivers.load_full();
+        let Some(list) = current.as_deref() else {
+            return false;
+        };
+        if !list.iter().any(|e| e.id == id) {
+            return false;
+        }
+        let rest: Vec<Entry<P>> = list.iter().filter(|e| e.id != id).cloned().collect();
+        self.receivers
+            .store((!rest.is_empty()).then(|| Arc::new(rest)));
+        true
+    }
+
+    /// Sends an event with fresh metadata to every receiver.
+    pub fn send_event(&self, payload: P) -> SendReport {
+        if !self.is_enabled() {
+            return SendReport::disabled(self.event_type);
+        }
+        self.ensure_registered();
+        // Nobody listening: nothing could observe the metadata, so skip it.
+        if self.receivers.load().is_none() && !testing::flags().active {
+            return SendReport::new(self.event_type, 0);
+        }
+        let metadata = EventMetadata::new(self.event_type, self.minor_version);
+        self.dispatch(&payload, &metadata)
+    }
+
+    fn ensure_registered(&self) {
+        self.registered
+            .call_once(|| crate::registry::install_registered(self as *const Self as *const ()));
+    }
+
+    /// Sends an event with the given metadata (a bus consumer re-sending an
+    /// event received from another service keeps its id and time).
+    pub fn send_event_with_metadata(&self, payload: P, metadata: EventMetadata) -> SendReport {
+        if !self.is_enabled() {
+            return SendReport::disabled(self.event_type);
+        }
+        self.dispatch(&payload, &metadata)
+    }
+
+    fn dispatch(&self, payload: &P, metadata: &EventMetadata) -> SendReport {
+        self.ensure_registered();
+        let local = testing::flags();
+        let guard = self.receivers.load();
+        let global = if local.isolated {
+            None
+        } else {
+            guard.as_deref()
+        };
+        let mut report = SendReport::new(self.event_type, global.map_or(0, Vec::len));
+        if let Some(list) = global {
+            let check_config = config::any_disabled();
+            for e in list {
+                if e.registered && check_config && config::is_disabled(e.name, self.event_type) {
+                    continue;
+                }
+                report.push(e.name, call(&*e.f, payload, metadata));
+            }
+        }
+        drop(guard);
+        if local.active {
+            testing::dispatch_local(self, payload, metadata, &mut report);
+        }
+        if !report.is_ok() {
+            for f in report.failures() {
+                tracing::error!(event_type = self.event_type, receiver = f.receiver, outcome = %f.outcome, "event receiver failed");
+            }
+            if local.strict {
+                panic!("strict mode: {report}");
+            }
+        }
+        report
+    }
+}
+
+/// Runs one receiver, turning a panic into an [`Outcome`].
+pub(crate) fn call<P: ?Sized>(
+    f: &(impl Fn(&P, &EventMetadata) -> Result<(), BoxError> + ?Sized),
+    payload: &P,
+    metadata: &EventMetadata,
+) -> Outcome {
+    match catch_unwind(AssertUnwindSafe(|| f(payload, metadata))) {
+        Ok(Ok(())) => Outcome::Ok,
+        Ok(Err(e)) => Outcome::Error(e),
+        Err(panic) => Outcome::Panic(
+            panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "non-string panic payload".to_owned()),
+        ),
+    }
+}
+
+trait Disconnect: Sync {
+    fn remove_receiver(&self, id: u64) -> bool;
+}
+
+impl<P: 'static> Disconnect for Signal<P> {
+    fn remove_receiver(&self, id: u64) -> bool {
+        self.remove(id)
+    }
+}
+
+/// A connected receiver. Dropping it leaves the receiver connected.
+pub struct Connection {
+    id: u64,
+    signal: &'static dyn Disconnect,
+}
+
+impl Connection {
+    /// Disconnects the receiver; `false` when it already was.
+    pub fn disconnect(self) -> bool {
+        self.signal.remove_receiver(self.id)
+    }
+
+    /// A handle that disconnects the receiver when dropped.
+    pub fn scoped(self) -> ScopedConnection {
+        ScopedConnection(Some(self))
+    }
+
+    /// A process-unique id of this connection.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection").field("id", &self.id).finish()
+    }
+}
+
+/// A connection that disconnects on drop.
+#[derive(Debug)]
+pub struct ScopedConnection(Option<Connection>);
+
+impl Drop for ScopedConnection {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.take() {
+            c.disconnect();
+        }
+    }
+}
+
+impl<P: 'static> std::fmt::Debug for Signal<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Signal")
+            .field("event_type", &self.event_type)
+            .field("name", &self.name)
+            .field("major_version", &self.major_version)
+            .field("minor_version", &self.minor_version)
+            .field("enabled", &self.is_enabled())
+            .field("receivers", &self.receiver_count())
+            .finish()
+    }
+}
