@@ -5,7 +5,7 @@
 //! catalog is invalid, 2 usage or I/O error). It holds no compiler logic.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -33,6 +33,24 @@ enum Command {
         #[arg(long)]
         deny_warnings: bool,
         /// Color the text output
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// Generate Rust payload types and signals
+    Generate {
+        /// Catalog files, or directories of `*.yaml`/`*.yml` files
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The Rust file to write (only rewritten when its content changes)
+        #[arg(long)]
+        out: PathBuf,
+        /// Write nothing; exit 1 with a diff when `--out` is stale, 0 when fresh
+        #[arg(long)]
+        check: bool,
+        /// Path of the runtime crate in generated code
+        #[arg(long, default_value = "::openedx_hooks")]
+        runtime_crate: String,
+        /// Color the diagnostics
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
@@ -81,6 +99,13 @@ fn main() -> ExitCode {
             color,
         } => check(&paths, format, deny_warnings, color.choice()),
         Command::Inspect { paths, color } => inspect(&paths, color.choice()),
+        Command::Generate {
+            paths,
+            out,
+            check,
+            runtime_crate,
+            color,
+        } => generate(&paths, &out, check, runtime_crate, color.choice()),
     }
 }
 
@@ -199,6 +224,103 @@ fn inspect(paths: &[PathBuf], color: ColorChoice) -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: cannot write JSON: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Loads a catalog for a generator, printing diagnostics; `Err` is the exit code.
+fn load_valid(paths: &[PathBuf], color: ColorChoice) -> Result<Outcome, ExitCode> {
+    let outcome = load(paths)?;
+    if outcome.catalog.is_none() {
+        print_diagnostics(&outcome, color);
+        eprintln!(
+            "error: the catalog is invalid: {}",
+            plural(outcome.diagnostics.error_count(), "error")
+        );
+        return Err(ExitCode::from(1));
+    }
+    Ok(outcome)
+}
+
+fn generate(
+    paths: &[PathBuf],
+    out: &Path,
+    check: bool,
+    runtime_crate: String,
+    color: ColorChoice,
+) -> ExitCode {
+    let outcome = match load_valid(paths, color) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let Some(catalog) = &outcome.catalog else {
+        return ExitCode::from(1);
+    };
+    let options = openedx_hooks_codegen::RustOptions { runtime_crate };
+    let code = match openedx_hooks_codegen::generate_rust(catalog, &options) {
+        Ok(code) => code,
+        Err(openedx_hooks_codegen::RustError::Names(diags)) => {
+            for d in &diags {
+                eprintln!("{}\n", render_text(d, &outcome.sources, color));
+            }
+            eprintln!(
+                "error: cannot generate Rust: {}",
+                plural(diags.error_count(), "error")
+            );
+            return ExitCode::from(1);
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    write_output(out, &code, check)
+}
+
+/// Writes `content` to `path` unless it is already there; with `check`, only
+/// compares (exit 1 and a unified diff when stale).
+fn write_output(path: &Path, content: &str, check: bool) -> ExitCode {
+    let current = match std::fs::read_to_string(path) {
+        Ok(s) => Some(s),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => {
+            eprintln!("error: cannot read `{}`: {e}", path.display());
+            return ExitCode::from(2);
+        }
+    };
+    if current.as_deref() == Some(content) {
+        if check {
+            println!("fresh: {}", path.display());
+        }
+        return ExitCode::SUCCESS;
+    }
+    if check {
+        let old = current.unwrap_or_default();
+        let diff = similar::TextDiff::from_lines(old.as_str(), content);
+        let name = path.display().to_string();
+        print!(
+            "{}",
+            diff.unified_diff()
+                .context_radius(3)
+                .header(&name, &format!("{name} (generated)"))
+        );
+        eprintln!("error: `{name}` is stale; run `openedx-hooks generate` without --check");
+        return ExitCode::from(1);
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        eprintln!("error: cannot create `{}`: {e}", dir.display());
+        return ExitCode::from(2);
+    }
+    match std::fs::write(path, content) {
+        Ok(()) => {
+            println!("wrote {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: cannot write `{}`: {e}", path.display());
             ExitCode::from(2)
         }
     }

@@ -1,13 +1,24 @@
 //! Code generation for openedx-hooks catalogs.
 //!
-//! This crate owns turning the resolved [`openedx_hooks_schema::Catalog`] into
-//! outputs: Rust code, documentation, and wire schemas, plus the `build.rs`
-//! builder. Generators return strings and do no I/O; syn and proc-macro2 types
-//! stay out of the public API so a downstream `build.rs` is not tied to our syn
-//! version. It must not know about the YAML syntax (only the IR) nor about the
-//! runtime's internals (only the names generated code refers to).
+//! This crate owns turning the resolved [`Catalog`] into outputs; today Rust
+//! code ([`generate_rust`]), with documentation and wire schemas to come.
+//! Generators return strings and do no I/O; syn and proc-macro2 types stay out
+//! of the public API so a downstream `build.rs` is not tied to our syn
+//! version. It knows the IR, not the YAML syntax, and of the runtime only the
+//! names generated code refers to.
 //!
-//! The generators arrive with the code-generation, documentation and wire
-//! schema issues; for now the crate re-exports the schema it compiles from.
+//! ```
+//! use openedx_hooks_codegen::{RustOptions, generate_rust};
+//! use openedx_hooks_schema::Loader;
+//!
+//! let yaml = "types:\n  UserData:\n    fields:\n      id: int\nevents:\n  USER_CREATED:\n    type: org.example.learning.user.account.created.v1\n    payload:\n      user: UserData\n";
+//! let catalog = Loader::new().load_str("learning.yaml", yaml).catalog.unwrap();
+//! let code = generate_rust(&catalog, &RustOptions::default()).unwrap();
+//! assert!(code.contains("pub static USER_CREATED: ::openedx_hooks::Signal<UserCreated>"));
+//! ```
+
+mod rust;
 
 pub use openedx_hooks_schema as schema;
+pub use openedx_hooks_schema::{Catalog, Diagnostic, Diagnostics};
+pub use rust::{RustError, RustOptions, generate_rust};

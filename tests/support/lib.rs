@@ -23,8 +23,30 @@ pub fn workspace_root() -> PathBuf {
 /// Loads a fixture path (file or directory) given relative to `tests/`, so
 /// that file names in diagnostics are stable across machines.
 pub fn load_fixture(rel: &Path) -> Outcome {
-    std::env::set_current_dir(tests_dir()).expect("tests dir exists");
-    Loader::new().load(&[rel]).expect("fixture readable")
+    load_relative(&tests_dir(), rel)
+}
+
+/// Loads `rel` (a file or directory under `base`) naming files relative to
+/// `base`, as the CLI does when run from `base`. Never changes the current
+/// directory: tests run in parallel threads of one process.
+pub fn load_relative(base: &Path, rel: &Path) -> Outcome {
+    let files = Loader::collect_files(&[base.join(rel)]).expect("fixture readable");
+    let texts: Vec<(String, String)> = files
+        .iter()
+        .map(|f| {
+            let name = f
+                .strip_prefix(base)
+                .unwrap_or(f)
+                .to_string_lossy()
+                .replace('\\', "/");
+            (name, std::fs::read_to_string(f).expect("fixture is UTF-8"))
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = texts
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    Loader::new().load_texts(&refs)
 }
 
 /// Every diagnostic rendered as plain text, separated by blank lines.

@@ -85,6 +85,8 @@ codes! {
     InvalidScalarBase => "invalid-scalar-base",
     /// A definition no event payload reaches (warning).
     Unused => "unused",
+    /// A name that cannot be a Rust identifier in generated code (`Self`, module `crate`).
+    RustName => "rust-name",
 }
 
 impl std::fmt::Display for Code {

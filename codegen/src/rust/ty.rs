@@ -1,0 +1,214 @@
+//! Catalog types as Rust types: paths, boxing of recursive fields, and which
+//! derives each generated type can have.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use openedx_hooks_schema::{Catalog, DefKind, Primitive, Type};
+
+use super::ident;
+
+/// Identifies a record: (module index, record index).
+pub type RecordId = (usize, usize);
+
+/// Facts about the catalog's records computed once.
+pub struct Analysis {
+    /// Per record: strongly connected component id, for boxing.
+    scc: Vec<Vec<usize>>,
+    /// Per record: whether `Eq` and `Hash` can be derived.
+    eq_hash: Vec<Vec<bool>>,
+}
+
+impl Analysis {
+    pub fn new(catalog: &Catalog) -> Self {
+        let modules = catalog.modules();
+        let ids: Vec<RecordId> = modules
+            .iter()
+            .enumerate()
+            .flat_map(|(mi, m)| (0..m.types.len()).map(move |ti| (mi, ti)))
+            .collect();
+        let offsets: Vec<usize> = modules
+            .iter()
+            .scan(0, |acc, m| {
+                let o = *acc;
+                *acc += m.types.len();
+                Some(o)
+            })
+            .collect();
+        let flat = |id: RecordId| offsets[id.0] + id.1;
+        // Edges a struct contains inline (no Vec/BTreeMap indirection).
+        let edges: Vec<Vec<usize>> = ids
+            .iter()
+            .map(|&(mi, ti)| {
+                modules[mi].types[ti]
+                    .fields
+                    .iter()
+                    .filter_map(|f| inline_record(&f.ty))
+                    .map(flat)
+                    .collect()
+            })
+            .collect();
+        let comp = components(&edges);
+        let scc = modules
+            .iter()
+            .enumerate()
+            .map(|(mi, m)| (0..m.types.len()).map(|ti| comp[flat((mi, ti))]).collect())
+            .collect();
+        // Eq/Hash: assume yes, then remove records reaching a float, to a fixpoint.
+        let mut eq_hash: Vec<Vec<bool>> =
+            modules.iter().map(|m| vec![true; m.types.len()]).collect();
+        loop {
+            let mut changed = false;
+            for (mi, m) in modules.iter().enumerate() {
+                for (ti, t) in m.types.iter().enumerate() {
+                    if eq_hash[mi][ti] && !t.fields.iter().all(|f| type_eq_hash(&f.ty, &eq_hash)) {
+                        eq_hash[mi][ti] = false;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        Analysis { scc, eq_hash }
+    }
+
+    /// Whether a value of `ty` inside record `owner` must be boxed.
+    pub fn needs_box(&self, owner: RecordId, ty: &Type) -> bool {
+        match inline_record(ty) {
+            Some(target) => self.scc[target.0][target.1] == self.scc[owner.0][owner.1],
+            None => false,
+        }
+    }
+
+    /// Whether all of `fields`' types allow `Eq` and `Hash`.
+    pub fn fields_eq_hash<'a>(&self, mut types: impl Iterator<Item = &'a Type>) -> bool {
+        types.all(|t| type_eq_hash(t, &self.eq_hash))
+    }
+}
+
+/// The record a field holds inline, through `?` at most.
+fn inline_record(ty: &Type) -> Option<RecordId> {
+    match ty.strip_optional() {
+        Type::Named(r) if r.kind == DefKind::Record => Some((r.module_index, r.index)),
+        _ => None,
+    }
+}
+
+fn type_eq_hash(ty: &Type, records: &[Vec<bool>]) -> bool {
+    match ty {
+        Type::Primitive(p) => *p != Primitive::Float,
+        Type::List(t) | Type::Map(t) | Type::Optional(t) => type_eq_hash(t, records),
+        Type::Named(r) => r.kind != DefKind::Record || records[r.module_index][r.index],
+    }
+}
+
+/// Component ids of a directed graph (iterative Tarjan).
+fn components(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = edges.len();
+    let (mut index, mut low, mut on_stack) = (vec![UNSEEN; n], vec![0; n], vec![false; n]);
+    let mut comp = vec![UNSEEN; n];
+    let (mut stack, mut next, mut next_comp) = (Vec::new(), 0, 0);
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        let mut work = vec![(root, 0usize)];
+        while let Some(&mut (v, ref mut ei)) = work.last_mut() {
+            if *ei == 0 && index[v] == UNSEEN {
+                index[v] = next;
+                low[v] = next;
+                next += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = edges[v].get(*ei) {
+                *ei += 1;
+                if index[w] == UNSEEN {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    comp[w] = next_comp;
+                    if w == v {
+                        break;
+                    }
+                }
+                next_comp += 1;
+            }
+        }
+    }
+    comp
+}
+
+/// The Rust type of a catalog type, as seen from module `from`.
+pub fn rust_type(ty: &Type, from: usize, rt: &TokenStream, catalog: &Catalog) -> TokenStream {
+    match ty {
+        Type::Primitive(p) => match p {
+            Primitive::String => quote!(::std::string::String),
+            Primitive::Int => quote!(i64),
+            Primitive::Float => quote!(f64),
+            Primitive::Bool => quote!(bool),
+            Primitive::Datetime => quote!(#rt::types::Timestamp),
+            Primitive::Date => quote!(#rt::types::Date),
+            Primitive::Uuid => quote!(#rt::types::Uuid),
+            Primitive::Bytes => quote!(::std::vec::Vec<u8>),
+            Primitive::Json => quote!(#rt::types::JsonValue),
+        },
+        Type::List(t) => {
+            let t = rust_type(t, from, rt, catalog);
+            quote!(::std::vec::Vec<#t>)
+        }
+        Type::Map(t) => {
+            let t = rust_type(t, from, rt, catalog);
+            quote!(::std::collections::BTreeMap<::std::string::String, #t>)
+        }
+        Type::Optional(t) => {
+            let t = rust_type(t, from, rt, catalog);
+            quote!(::std::option::Option<#t>)
+        }
+        Type::Named(r) => {
+            let name = ident::camel(&r.name);
+            if r.module_index == from {
+                quote!(#name)
+            } else {
+                let (module, _) = ident::snake(&catalog.modules()[r.module_index].name);
+                quote!(super::#module::#name)
+            }
+        }
+    }
+}
+
+/// Like [`rust_type`], boxing the record inside (`Option<Box<T>>` or `Box<T>`).
+pub fn boxed_type(ty: &Type, from: usize, rt: &TokenStream, catalog: &Catalog) -> TokenStream {
+    match ty {
+        Type::Optional(t) => {
+            let inner = boxed_type(t, from, rt, catalog);
+            quote!(::std::option::Option<#inner>)
+        }
+        t => {
+            let inner = rust_type(t, from, rt, catalog);
+            quote!(::std::boxed::Box<#inner>)
+        }
+    }
+}
+
+/// A private, unique name for a field's default function.
+pub fn default_fn(owner: &str, field: &str) -> proc_macro2::Ident {
+    format_ident!(
+        "__default_{}_{}",
+        heck::ToSnakeCase::to_snake_case(owner),
+        field
+    )
+}
