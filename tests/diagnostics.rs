@@ -104,7 +104,12 @@ fn every_error_code_has_a_fixture() {
         .filter(|c| !seen.contains_key(*c))
         // Covered by the hostile-input tests, which build their files at run time,
         // and (rust-name, a code generation diagnostic) by tests/codegen.rs.
-        .filter(|c| !matches!(*c, "invalid-utf8" | "file-too-large" | "yaml-limit" | "rust-name"))
+        .filter(|c| {
+            !matches!(
+                *c,
+                "invalid-utf8" | "file-too-large" | "yaml-limit" | "rust-name"
+            )
+        })
         .collect();
     assert!(missing.is_empty(), "codes without a fixture: {missing:?}");
 }

@@ -12,36 +12,38 @@
     clippy::large_enum_variant
 )]
 pub mod analytics {
+    #[allow(unused_imports)]
+    use ::openedx_hooks::__private::serde as __serde;
     /// One tracking log event as recorded by the analytics pipeline.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct TrackingLogData {
         /// The `name` field.
-        pub name: ::std::string::String,
+        pub name: String,
         /// The `timestamp` field.
         pub timestamp: ::openedx_hooks::types::Timestamp,
         /// The `data` field.
-        pub data: ::std::string::String,
+        pub data: String,
         /// The `context` field.
-        pub context: ::std::string::String,
+        pub context: String,
     }
     /// The payload of [`TRACKING_EVENT_EMITTED`] (`org.openedx.analytics.tracking.event.emitted.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct TrackingEventEmitted {
@@ -59,12 +61,7 @@ pub mod analytics {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_TRACKING_EVENT_EMITTED: &dyn ::openedx_hooks::AnySignal = &TRACKING_EVENT_EMITTED;
+    ::openedx_hooks::__register_event!(TRACKING_EVENT_EMITTED);
 }
 /// Module `content_authoring` of the catalog, from `generated/events/content_authoring.yaml`.
 #[allow(
@@ -73,20 +70,22 @@ pub mod analytics {
     clippy::large_enum_variant
 )]
 pub mod content_authoring {
+    #[allow(unused_imports)]
+    use ::openedx_hooks::__private::serde as __serde;
     /// Opaque key of a (v2) content library.
     ///
     /// Example: `lib:edX:demo-library`
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::default::Default,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::std::cmp::PartialOrd,
-        ::std::cmp::Ord,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        Default,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     #[serde(transparent)]
@@ -121,16 +120,16 @@ pub mod content_authoring {
     ///
     /// Example: `lb:edX:demo-library:problem:quiz-1`
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::default::Default,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::std::cmp::PartialOrd,
-        ::std::cmp::Ord,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        Default,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     #[serde(transparent)]
@@ -165,16 +164,16 @@ pub mod content_authoring {
     ///
     /// Example: `lib-collection:edX:demo-library:week-1`
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::default::Default,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::std::cmp::PartialOrd,
-        ::std::cmp::Ord,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        Default,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     #[serde(transparent)]
@@ -209,16 +208,16 @@ pub mod content_authoring {
     ///
     /// Example: `lct:edX:demo-library:unit:intro`
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::default::Default,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::std::cmp::PartialOrd,
-        ::std::cmp::Ord,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        Default,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     #[serde(transparent)]
@@ -251,20 +250,20 @@ pub mod content_authoring {
     }
     /// What the course catalog knows of a course run.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseCatalogData {
         /// The `course_key` field.
         pub course_key: super::learning::CourseKey,
         /// The `name` field.
-        pub name: ::std::string::String,
+        pub name: String,
         /// The `schedule_data` field.
         pub schedule_data: CourseScheduleData,
         /// The `hidden` field.
@@ -280,95 +279,95 @@ pub mod content_authoring {
     }
     /// The dates and pacing of a course run.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseScheduleData {
         /// The `start` field.
         pub start: ::openedx_hooks::types::Timestamp,
         /// The `pacing` field.
-        pub pacing: ::std::string::String,
+        pub pacing: String,
         /// The `end` field.
         #[serde(default)]
-        pub end: ::std::option::Option<::openedx_hooks::types::Timestamp>,
+        pub end: Option<::openedx_hooks::types::Timestamp>,
         /// The `enrollment_start` field.
         #[serde(default)]
-        pub enrollment_start: ::std::option::Option<::openedx_hooks::types::Timestamp>,
+        pub enrollment_start: Option<::openedx_hooks::types::Timestamp>,
         /// The `enrollment_end` field.
         #[serde(default)]
-        pub enrollment_end: ::std::option::Option<::openedx_hooks::types::Timestamp>,
+        pub enrollment_end: Option<::openedx_hooks::types::Timestamp>,
     }
     /// Identifies an XBlock of a course and the version it is at.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct XBlockData {
         /// The `usage_key` field.
         pub usage_key: super::learning::UsageKey,
         /// The `block_type` field.
-        pub block_type: ::std::string::String,
+        pub block_type: String,
         /// The `version` field.
         #[serde(default)]
-        pub version: ::std::option::Option<super::learning::UsageKey>,
+        pub version: Option<super::learning::UsageKey>,
     }
     /// An XBlock copied from another one.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct DuplicatedXBlockData {
         /// The `usage_key` field.
         pub usage_key: super::learning::UsageKey,
         /// The `block_type` field.
-        pub block_type: ::std::string::String,
+        pub block_type: String,
         /// The `version` field.
         #[serde(default)]
-        pub version: ::std::option::Option<super::learning::UsageKey>,
+        pub version: Option<super::learning::UsageKey>,
         /// The `source_usage_key` field.
         pub source_usage_key: super::learning::UsageKey,
     }
     /// The certificate configuration of a course run.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CertificateConfigData {
         /// The `certificate_type` field.
-        pub certificate_type: ::std::string::String,
+        pub certificate_type: String,
         /// The `course_key` field.
         pub course_key: super::learning::CourseKey,
         /// The `title` field.
-        pub title: ::std::string::String,
+        pub title: String,
         /// The `signatories` field.
         ///
         /// Default: `[]`
         #[serde(default)]
-        pub signatories: ::std::vec::Vec<CertificateSignatoryData>,
+        pub signatories: Vec<CertificateSignatoryData>,
         /// The `is_active` field.
         ///
         /// Default: `false`
@@ -377,34 +376,34 @@ pub mod content_authoring {
     }
     /// A person whose signature appears on a certificate.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CertificateSignatoryData {
         /// The `image` field.
-        pub image: ::std::vec::Vec<u8>,
+        pub image: Vec<u8>,
         /// The `name` field.
-        pub name: ::std::string::String,
+        pub name: String,
         /// The `organization` field.
-        pub organization: ::std::string::String,
+        pub organization: String,
         /// The `title` field.
-        pub title: ::std::string::String,
+        pub title: String,
     }
     /// Identifies a course run in authoring events.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseData {
@@ -413,13 +412,13 @@ pub mod content_authoring {
     }
     /// Identifies a content library.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ContentLibraryData {
@@ -433,13 +432,13 @@ pub mod content_authoring {
     }
     /// Identifies a component of a content library.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryBlockData {
@@ -450,48 +449,48 @@ pub mod content_authoring {
     }
     /// A content object together with what changed about it.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ContentObjectChangedData {
         /// The `object_id` field.
-        pub object_id: ::std::string::String,
+        pub object_id: String,
         /// The `changes` field.
         ///
         /// Default: `[]`
         #[serde(default)]
-        pub changes: ::std::vec::Vec<::std::string::String>,
+        pub changes: Vec<String>,
     }
     /// Identifies a content object (a course, a block or a library item).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ContentObjectData {
         /// The `object_id` field.
-        pub object_id: ::std::string::String,
+        pub object_id: String,
     }
     /// Identifies a collection of a content library.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryCollectionData {
@@ -505,13 +504,13 @@ pub mod content_authoring {
     }
     /// Identifies a container (such as a unit) of a content library.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryContainerData {
@@ -525,13 +524,13 @@ pub mod content_authoring {
     }
     /// The payload of [`COURSE_CATALOG_INFO_CHANGED`] (`org.openedx.content_authoring.course.catalog_info.changed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseCatalogInfoChanged {
@@ -551,21 +550,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_COURSE_CATALOG_INFO_CHANGED: &dyn ::openedx_hooks::AnySignal = &COURSE_CATALOG_INFO_CHANGED;
+    ::openedx_hooks::__register_event!(COURSE_CATALOG_INFO_CHANGED);
     /// The payload of [`XBLOCK_CREATED`] (`org.openedx.content_authoring.xblock.created.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct XblockCreated {
@@ -583,21 +577,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_XBLOCK_CREATED: &dyn ::openedx_hooks::AnySignal = &XBLOCK_CREATED;
+    ::openedx_hooks::__register_event!(XBLOCK_CREATED);
     /// The payload of [`XBLOCK_UPDATED`] (`org.openedx.content_authoring.xblock.updated.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct XblockUpdated {
@@ -615,21 +604,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_XBLOCK_UPDATED: &dyn ::openedx_hooks::AnySignal = &XBLOCK_UPDATED;
+    ::openedx_hooks::__register_event!(XBLOCK_UPDATED);
     /// The payload of [`XBLOCK_PUBLISHED`] (`org.openedx.content_authoring.xblock.published.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct XblockPublished {
@@ -647,21 +631,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_XBLOCK_PUBLISHED: &dyn ::openedx_hooks::AnySignal = &XBLOCK_PUBLISHED;
+    ::openedx_hooks::__register_event!(XBLOCK_PUBLISHED);
     /// The payload of [`XBLOCK_DELETED`] (`org.openedx.content_authoring.xblock.deleted.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct XblockDeleted {
@@ -679,21 +658,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_XBLOCK_DELETED: &dyn ::openedx_hooks::AnySignal = &XBLOCK_DELETED;
+    ::openedx_hooks::__register_event!(XBLOCK_DELETED);
     /// The payload of [`XBLOCK_DUPLICATED`] (`org.openedx.content_authoring.xblock.duplicated.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct XblockDuplicated {
@@ -711,21 +685,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_XBLOCK_DUPLICATED: &dyn ::openedx_hooks::AnySignal = &XBLOCK_DUPLICATED;
+    ::openedx_hooks::__register_event!(XBLOCK_DUPLICATED);
     /// The payload of [`COURSE_CERTIFICATE_CONFIG_CHANGED`] (`org.openedx.content_authoring.course.certificate_config.changed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseCertificateConfigChanged {
@@ -744,21 +713,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_COURSE_CERTIFICATE_CONFIG_CHANGED: &dyn ::openedx_hooks::AnySignal = &COURSE_CERTIFICATE_CONFIG_CHANGED;
+    ::openedx_hooks::__register_event!(COURSE_CERTIFICATE_CONFIG_CHANGED);
     /// The payload of [`COURSE_CERTIFICATE_CONFIG_DELETED`] (`org.openedx.content_authoring.course.certificate_config.deleted.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseCertificateConfigDeleted {
@@ -777,21 +741,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_COURSE_CERTIFICATE_CONFIG_DELETED: &dyn ::openedx_hooks::AnySignal = &COURSE_CERTIFICATE_CONFIG_DELETED;
+    ::openedx_hooks::__register_event!(COURSE_CERTIFICATE_CONFIG_DELETED);
     /// The payload of [`COURSE_CREATED`] (`org.openedx.content_authoring.course.created.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseCreated {
@@ -808,21 +767,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_COURSE_CREATED: &dyn ::openedx_hooks::AnySignal = &COURSE_CREATED;
+    ::openedx_hooks::__register_event!(COURSE_CREATED);
     /// The payload of [`CONTENT_LIBRARY_CREATED`] (`org.openedx.content_authoring.content_library.created.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ContentLibraryCreated {
@@ -839,21 +793,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_CONTENT_LIBRARY_CREATED: &dyn ::openedx_hooks::AnySignal = &CONTENT_LIBRARY_CREATED;
+    ::openedx_hooks::__register_event!(CONTENT_LIBRARY_CREATED);
     /// The payload of [`CONTENT_LIBRARY_UPDATED`] (`org.openedx.content_authoring.content_library.updated.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ContentLibraryUpdated {
@@ -870,21 +819,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_CONTENT_LIBRARY_UPDATED: &dyn ::openedx_hooks::AnySignal = &CONTENT_LIBRARY_UPDATED;
+    ::openedx_hooks::__register_event!(CONTENT_LIBRARY_UPDATED);
     /// The payload of [`CONTENT_LIBRARY_DELETED`] (`org.openedx.content_authoring.content_library.deleted.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ContentLibraryDeleted {
@@ -901,21 +845,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_CONTENT_LIBRARY_DELETED: &dyn ::openedx_hooks::AnySignal = &CONTENT_LIBRARY_DELETED;
+    ::openedx_hooks::__register_event!(CONTENT_LIBRARY_DELETED);
     /// The payload of [`LIBRARY_BLOCK_CREATED`] (`org.openedx.content_authoring.library_block.created.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryBlockCreated {
@@ -932,21 +871,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_LIBRARY_BLOCK_CREATED: &dyn ::openedx_hooks::AnySignal = &LIBRARY_BLOCK_CREATED;
+    ::openedx_hooks::__register_event!(LIBRARY_BLOCK_CREATED);
     /// The payload of [`LIBRARY_BLOCK_UPDATED`] (`org.openedx.content_authoring.library_block.updated.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryBlockUpdated {
@@ -963,21 +897,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_LIBRARY_BLOCK_UPDATED: &dyn ::openedx_hooks::AnySignal = &LIBRARY_BLOCK_UPDATED;
+    ::openedx_hooks::__register_event!(LIBRARY_BLOCK_UPDATED);
     /// The payload of [`LIBRARY_BLOCK_DELETED`] (`org.openedx.content_authoring.library_block.deleted.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryBlockDeleted {
@@ -994,21 +923,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_LIBRARY_BLOCK_DELETED: &dyn ::openedx_hooks::AnySignal = &LIBRARY_BLOCK_DELETED;
+    ::openedx_hooks::__register_event!(LIBRARY_BLOCK_DELETED);
     /// The payload of [`LIBRARY_BLOCK_PUBLISHED`] (`org.openedx.content_authoring.library_block.published.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryBlockPublished {
@@ -1025,21 +949,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_LIBRARY_BLOCK_PUBLISHED: &dyn ::openedx_hooks::AnySignal = &LIBRARY_BLOCK_PUBLISHED;
+    ::openedx_hooks::__register_event!(LIBRARY_BLOCK_PUBLISHED);
     /// The payload of [`CONTENT_OBJECT_ASSOCIATIONS_CHANGED`] (`org.openedx.content_authoring.content.object.associations.changed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ContentObjectAssociationsChanged {
@@ -1058,21 +977,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_CONTENT_OBJECT_ASSOCIATIONS_CHANGED: &dyn ::openedx_hooks::AnySignal = &CONTENT_OBJECT_ASSOCIATIONS_CHANGED;
+    ::openedx_hooks::__register_event!(CONTENT_OBJECT_ASSOCIATIONS_CHANGED);
     /// The payload of [`CONTENT_OBJECT_TAGS_CHANGED`] (`org.openedx.content_authoring.content.object.tags.changed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ContentObjectTagsChanged {
@@ -1091,21 +1005,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_CONTENT_OBJECT_TAGS_CHANGED: &dyn ::openedx_hooks::AnySignal = &CONTENT_OBJECT_TAGS_CHANGED;
+    ::openedx_hooks::__register_event!(CONTENT_OBJECT_TAGS_CHANGED);
     /// The payload of [`LIBRARY_COLLECTION_CREATED`] (`org.openedx.content_authoring.content_library.collection.created.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryCollectionCreated {
@@ -1124,21 +1033,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_LIBRARY_COLLECTION_CREATED: &dyn ::openedx_hooks::AnySignal = &LIBRARY_COLLECTION_CREATED;
+    ::openedx_hooks::__register_event!(LIBRARY_COLLECTION_CREATED);
     /// The payload of [`LIBRARY_COLLECTION_UPDATED`] (`org.openedx.content_authoring.content_library.collection.updated.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryCollectionUpdated {
@@ -1157,21 +1061,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_LIBRARY_COLLECTION_UPDATED: &dyn ::openedx_hooks::AnySignal = &LIBRARY_COLLECTION_UPDATED;
+    ::openedx_hooks::__register_event!(LIBRARY_COLLECTION_UPDATED);
     /// The payload of [`LIBRARY_COLLECTION_DELETED`] (`org.openedx.content_authoring.content_library.collection.deleted.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryCollectionDeleted {
@@ -1190,21 +1089,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_LIBRARY_COLLECTION_DELETED: &dyn ::openedx_hooks::AnySignal = &LIBRARY_COLLECTION_DELETED;
+    ::openedx_hooks::__register_event!(LIBRARY_COLLECTION_DELETED);
     /// The payload of [`LIBRARY_CONTAINER_CREATED`] (`org.openedx.content_authoring.content_library.container.created.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryContainerCreated {
@@ -1223,21 +1117,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_LIBRARY_CONTAINER_CREATED: &dyn ::openedx_hooks::AnySignal = &LIBRARY_CONTAINER_CREATED;
+    ::openedx_hooks::__register_event!(LIBRARY_CONTAINER_CREATED);
     /// The payload of [`LIBRARY_CONTAINER_UPDATED`] (`org.openedx.content_authoring.content_library.container.updated.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryContainerUpdated {
@@ -1256,21 +1145,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_LIBRARY_CONTAINER_UPDATED: &dyn ::openedx_hooks::AnySignal = &LIBRARY_CONTAINER_UPDATED;
+    ::openedx_hooks::__register_event!(LIBRARY_CONTAINER_UPDATED);
     /// The payload of [`LIBRARY_CONTAINER_DELETED`] (`org.openedx.content_authoring.content_library.container.deleted.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryContainerDeleted {
@@ -1289,21 +1173,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_LIBRARY_CONTAINER_DELETED: &dyn ::openedx_hooks::AnySignal = &LIBRARY_CONTAINER_DELETED;
+    ::openedx_hooks::__register_event!(LIBRARY_CONTAINER_DELETED);
     /// The payload of [`LIBRARY_CONTAINER_PUBLISHED`] (`org.openedx.content_authoring.content_library.container.published.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryContainerPublished {
@@ -1322,21 +1201,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_LIBRARY_CONTAINER_PUBLISHED: &dyn ::openedx_hooks::AnySignal = &LIBRARY_CONTAINER_PUBLISHED;
+    ::openedx_hooks::__register_event!(LIBRARY_CONTAINER_PUBLISHED);
     /// The payload of [`COURSE_IMPORT_COMPLETED`] (`org.openedx.content_authoring.course.import.completed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseImportCompleted {
@@ -1354,21 +1228,16 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_COURSE_IMPORT_COMPLETED: &dyn ::openedx_hooks::AnySignal = &COURSE_IMPORT_COMPLETED;
+    ::openedx_hooks::__register_event!(COURSE_IMPORT_COMPLETED);
     /// The payload of [`COURSE_RERUN_COMPLETED`] (`org.openedx.content_authoring.course.rerun.completed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseRerunCompleted {
@@ -1386,12 +1255,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_COURSE_RERUN_COMPLETED: &dyn ::openedx_hooks::AnySignal = &COURSE_RERUN_COMPLETED;
+    ::openedx_hooks::__register_event!(COURSE_RERUN_COMPLETED);
 }
 /// Module `enterprise` of the catalog, from `generated/events/enterprise.yaml`.
 #[allow(
@@ -1400,34 +1264,36 @@ pub mod content_authoring {
     clippy::large_enum_variant
 )]
 pub mod enterprise {
+    #[allow(unused_imports)]
+    use ::openedx_hooks::__private::serde as __serde;
     /// A redemption of an enterprise subsidy for some content.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct SubsidyRedemption {
         /// The `subsidy_identifier` field.
-        pub subsidy_identifier: ::std::string::String,
+        pub subsidy_identifier: String,
         /// The `content_key` field.
-        pub content_key: ::std::string::String,
+        pub content_key: String,
         /// The `lms_user_id` field.
         pub lms_user_id: i64,
     }
     /// A transaction of an enterprise subsidy ledger.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LedgerTransaction {
@@ -1438,11 +1304,11 @@ pub mod enterprise {
         /// The `modified` field.
         pub modified: ::openedx_hooks::types::Timestamp,
         /// The `idempotency_key` field.
-        pub idempotency_key: ::std::string::String,
+        pub idempotency_key: String,
         /// The `quantity` field.
         pub quantity: i64,
         /// The `state` field.
-        pub state: ::std::string::String,
+        pub state: String,
         /// The `ledger_uuid` field.
         pub ledger_uuid: ::openedx_hooks::types::Uuid,
         /// The `subsidy_access_policy_uuid` field.
@@ -1453,23 +1319,23 @@ pub mod enterprise {
         pub content_key: super::learning::CourseKey,
         /// The `parent_content_key` field.
         #[serde(default)]
-        pub parent_content_key: ::std::option::Option<::std::string::String>,
+        pub parent_content_key: Option<String>,
         /// The `fulfillment_identifier` field.
         #[serde(default)]
-        pub fulfillment_identifier: ::std::option::Option<::std::string::String>,
+        pub fulfillment_identifier: Option<String>,
         /// The `reversal` field.
         #[serde(default)]
-        pub reversal: ::std::option::Option<LedgerTransactionReversal>,
+        pub reversal: Option<LedgerTransactionReversal>,
     }
     /// The reversal of a ledger transaction.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LedgerTransactionReversal {
@@ -1480,21 +1346,21 @@ pub mod enterprise {
         /// The `modified` field.
         pub modified: ::openedx_hooks::types::Timestamp,
         /// The `idempotency_key` field.
-        pub idempotency_key: ::std::string::String,
+        pub idempotency_key: String,
         /// The `quantity` field.
         pub quantity: i64,
         /// The `state` field.
-        pub state: ::std::string::String,
+        pub state: String,
     }
     /// An enterprise course enrollment fulfilled with learner credit.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LearnerCreditEnterpriseCourseEnrollment {
@@ -1505,32 +1371,28 @@ pub mod enterprise {
         /// The `modified` field.
         pub modified: ::openedx_hooks::types::Timestamp,
         /// The `fulfillment_type` field.
-        pub fulfillment_type: ::std::string::String,
+        pub fulfillment_type: String,
         /// The `is_revoked` field.
         pub is_revoked: bool,
         /// The `enterprise_course_entitlement_uuid` field.
         #[serde(default)]
-        pub enterprise_course_entitlement_uuid: ::std::option::Option<
-            ::openedx_hooks::types::Uuid,
-        >,
+        pub enterprise_course_entitlement_uuid: Option<::openedx_hooks::types::Uuid>,
         /// The `enterprise_course_enrollment` field.
         #[serde(default)]
-        pub enterprise_course_enrollment: ::std::option::Option<
-            EnterpriseCourseEnrollment,
-        >,
+        pub enterprise_course_enrollment: Option<EnterpriseCourseEnrollment>,
         /// The `transaction_id` field.
         #[serde(default)]
-        pub transaction_id: ::std::option::Option<::openedx_hooks::types::Uuid>,
+        pub transaction_id: Option<::openedx_hooks::types::Uuid>,
     }
     /// A learner's enrollment in a course through an enterprise.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct EnterpriseCourseEnrollment {
@@ -1548,23 +1410,23 @@ pub mod enterprise {
         pub saved_for_later: bool,
         /// The `source_slug` field.
         #[serde(default)]
-        pub source_slug: ::std::option::Option<::std::string::String>,
+        pub source_slug: Option<String>,
         /// The `unenrolled` field.
         #[serde(default)]
-        pub unenrolled: ::std::option::Option<bool>,
+        pub unenrolled: Option<bool>,
         /// The `unenrolled_at` field.
         #[serde(default)]
-        pub unenrolled_at: ::std::option::Option<::openedx_hooks::types::Timestamp>,
+        pub unenrolled_at: Option<::openedx_hooks::types::Timestamp>,
     }
     /// The link between a platform user and an enterprise customer.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct EnterpriseCustomerUser {
@@ -1588,17 +1450,17 @@ pub mod enterprise {
         pub should_inactivate_other_customers: bool,
         /// The `invite_key` field.
         #[serde(default)]
-        pub invite_key: ::std::option::Option<::openedx_hooks::types::Uuid>,
+        pub invite_key: Option<::openedx_hooks::types::Uuid>,
     }
     /// Identifies an enterprise group.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct EnterpriseGroup {
@@ -1607,13 +1469,13 @@ pub mod enterprise {
     }
     /// The payload of [`SUBSIDY_REDEEMED`] (`org.openedx.enterprise.subsidy.redeemed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct SubsidyRedeemed {
@@ -1630,21 +1492,16 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_SUBSIDY_REDEEMED: &dyn ::openedx_hooks::AnySignal = &SUBSIDY_REDEEMED;
+    ::openedx_hooks::__register_event!(SUBSIDY_REDEEMED);
     /// The payload of [`SUBSIDY_REDEMPTION_REVERSED`] (`org.openedx.enterprise.subsidy.redemption-reversed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct SubsidyRedemptionReversed {
@@ -1663,21 +1520,16 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_SUBSIDY_REDEMPTION_REVERSED: &dyn ::openedx_hooks::AnySignal = &SUBSIDY_REDEMPTION_REVERSED;
+    ::openedx_hooks::__register_event!(SUBSIDY_REDEMPTION_REVERSED);
     /// The payload of [`LEDGER_TRANSACTION_CREATED`] (`org.openedx.enterprise.subsidy_ledger_transaction.created.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LedgerTransactionCreated {
@@ -1696,21 +1548,16 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_LEDGER_TRANSACTION_CREATED: &dyn ::openedx_hooks::AnySignal = &LEDGER_TRANSACTION_CREATED;
+    ::openedx_hooks::__register_event!(LEDGER_TRANSACTION_CREATED);
     /// The payload of [`LEDGER_TRANSACTION_COMMITTED`] (`org.openedx.enterprise.subsidy_ledger_transaction.committed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LedgerTransactionCommitted {
@@ -1729,21 +1576,16 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_LEDGER_TRANSACTION_COMMITTED: &dyn ::openedx_hooks::AnySignal = &LEDGER_TRANSACTION_COMMITTED;
+    ::openedx_hooks::__register_event!(LEDGER_TRANSACTION_COMMITTED);
     /// The payload of [`LEDGER_TRANSACTION_FAILED`] (`org.openedx.enterprise.subsidy_ledger_transaction.failed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LedgerTransactionFailed {
@@ -1762,21 +1604,16 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_LEDGER_TRANSACTION_FAILED: &dyn ::openedx_hooks::AnySignal = &LEDGER_TRANSACTION_FAILED;
+    ::openedx_hooks::__register_event!(LEDGER_TRANSACTION_FAILED);
     /// The payload of [`LEDGER_TRANSACTION_REVERSED`] (`org.openedx.enterprise.subsidy_ledger_transaction.reversed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LedgerTransactionReversed {
@@ -1795,21 +1632,16 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_LEDGER_TRANSACTION_REVERSED: &dyn ::openedx_hooks::AnySignal = &LEDGER_TRANSACTION_REVERSED;
+    ::openedx_hooks::__register_event!(LEDGER_TRANSACTION_REVERSED);
     /// The payload of [`LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED`] (`org.openedx.enterprise.learner_credit_course_enrollment.revoked.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LearnerCreditCourseEnrollmentRevoked {
@@ -1828,21 +1660,16 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED: &dyn ::openedx_hooks::AnySignal = &LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED;
+    ::openedx_hooks::__register_event!(LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED);
     /// The payload of [`ENTERPRISE_GROUP_DELETED`] (`org.openedx.enterprise.enterprise_group.deleted.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct EnterpriseGroupDeleted {
@@ -1861,12 +1688,7 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_ENTERPRISE_GROUP_DELETED: &dyn ::openedx_hooks::AnySignal = &ENTERPRISE_GROUP_DELETED;
+    ::openedx_hooks::__register_event!(ENTERPRISE_GROUP_DELETED);
 }
 /// Module `learning` of the catalog, from `generated/events/learning.yaml`.
 #[allow(
@@ -1875,20 +1697,22 @@ pub mod enterprise {
     clippy::large_enum_variant
 )]
 pub mod learning {
+    #[allow(unused_imports)]
+    use ::openedx_hooks::__private::serde as __serde;
     /// Opaque key of a course run.
     ///
     /// Example: `course-v1:edX+DemoX+Demo_Course`
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::default::Default,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::std::cmp::PartialOrd,
-        ::std::cmp::Ord,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        Default,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     #[serde(transparent)]
@@ -1923,16 +1747,16 @@ pub mod learning {
     ///
     /// Example: `block-v1:edX+DemoX+Demo_Course+type@problem+block@5f7a4d1c3b2e4f6a`
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::default::Default,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::std::cmp::PartialOrd,
-        ::std::cmp::Ord,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        Default,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     #[serde(transparent)]
@@ -1967,16 +1791,16 @@ pub mod learning {
     ///
     /// Example: `ccx-v1:edX+DemoX+Demo_Course+ccx@7`
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::default::Default,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::std::cmp::PartialOrd,
-        ::std::cmp::Ord,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        Default,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     #[serde(transparent)]
@@ -2009,13 +1833,13 @@ pub mod learning {
     }
     /// A platform user.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct UserData {
@@ -2028,35 +1852,35 @@ pub mod learning {
     }
     /// Personally identifying information of a user.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct UserPersonalData {
         /// The `username` field.
-        pub username: ::std::string::String,
+        pub username: String,
         /// The `email` field.
-        pub email: ::std::string::String,
+        pub email: String,
         /// The `name` field.
         ///
         /// Default: `""`
         #[serde(default)]
-        pub name: ::std::string::String,
+        pub name: String,
     }
     /// A user's enrollment in a course run.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseEnrollmentData {
@@ -2065,24 +1889,24 @@ pub mod learning {
         /// The `course` field.
         pub course: CourseData,
         /// The `mode` field.
-        pub mode: ::std::string::String,
+        pub mode: String,
         /// The `is_active` field.
         pub is_active: bool,
         /// The `creation_date` field.
         pub creation_date: ::openedx_hooks::types::Timestamp,
         /// The `created_by` field.
         #[serde(default)]
-        pub created_by: ::std::option::Option<UserData>,
+        pub created_by: Option<UserData>,
     }
     /// A course run as learners see it.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseData {
@@ -2092,23 +1916,23 @@ pub mod learning {
         ///
         /// Default: `""`
         #[serde(default)]
-        pub display_name: ::std::string::String,
+        pub display_name: String,
         /// The `start` field.
         #[serde(default)]
-        pub start: ::std::option::Option<::openedx_hooks::types::Timestamp>,
+        pub start: Option<::openedx_hooks::types::Timestamp>,
         /// The `end` field.
         #[serde(default)]
-        pub end: ::std::option::Option<::openedx_hooks::types::Timestamp>,
+        pub end: Option<::openedx_hooks::types::Timestamp>,
     }
     /// A course certificate of a user.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CertificateData {
@@ -2117,30 +1941,30 @@ pub mod learning {
         /// The `course` field.
         pub course: CourseData,
         /// The `mode` field.
-        pub mode: ::std::string::String,
+        pub mode: String,
         /// The `grade` field.
-        pub grade: ::std::string::String,
+        pub grade: String,
         /// The `download_url` field.
-        pub download_url: ::std::string::String,
+        pub download_url: String,
         /// The `name` field.
-        pub name: ::std::string::String,
+        pub name: String,
         /// The `current_status` field.
-        pub current_status: ::std::string::String,
+        pub current_status: String,
         /// The `previous_status` field.
         ///
         /// Default: `""`
         #[serde(default)]
-        pub previous_status: ::std::string::String,
+        pub previous_status: String,
     }
     /// A program certificate of a user.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ProgramCertificateData {
@@ -2149,45 +1973,43 @@ pub mod learning {
         /// The `program` field.
         pub program: ProgramData,
         /// The `uuid` field.
-        pub uuid: ::std::string::String,
+        pub uuid: String,
         /// The `status` field.
-        pub status: ::std::string::String,
+        pub status: String,
         /// The `url` field.
-        pub url: ::std::string::String,
+        pub url: String,
         /// The `certificate_available_date` field.
         #[serde(default)]
-        pub certificate_available_date: ::std::option::Option<
-            ::openedx_hooks::types::Timestamp,
-        >,
+        pub certificate_available_date: Option<::openedx_hooks::types::Timestamp>,
     }
     /// A program (a sequence of courses).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ProgramData {
         /// The `uuid` field.
-        pub uuid: ::std::string::String,
+        pub uuid: String,
         /// The `title` field.
-        pub title: ::std::string::String,
+        pub title: String,
         /// The `program_type` field.
-        pub program_type: ::std::string::String,
+        pub program_type: String,
     }
     /// A user's membership in a cohort of a course.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CohortData {
@@ -2196,24 +2018,24 @@ pub mod learning {
         /// The `course` field.
         pub course: CourseData,
         /// The `name` field.
-        pub name: ::std::string::String,
+        pub name: String,
     }
     /// The discussion configuration of a course.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseDiscussionConfigurationData {
         /// The `course_key` field.
         pub course_key: CourseKey,
         /// The `provider_type` field.
-        pub provider_type: ::std::string::String,
+        pub provider_type: String,
         /// The `enable_in_context` field.
         ///
         /// Default: `true`
@@ -2242,60 +2064,51 @@ pub mod learning {
         ///
         /// Default: `[]`
         #[serde(default)]
-        pub contexts: ::std::vec::Vec<DiscussionTopicContext>,
+        pub contexts: Vec<DiscussionTopicContext>,
     }
-    #[doc(hidden)]
     pub(super) fn __default_course_discussion_configuration_data_enable_in_context() -> bool {
         true
     }
-    #[doc(hidden)]
     pub(super) fn __default_course_discussion_configuration_data_plugin_configuration() -> ::openedx_hooks::types::JsonValue {
         ::openedx_hooks::types::JsonValue::Object(::std::default::Default::default())
     }
     /// A discussion topic and where it lives in the course.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct DiscussionTopicContext {
         /// The `title` field.
-        pub title: ::std::string::String,
+        pub title: String,
         /// The `usage_key` field.
         #[serde(default)]
-        pub usage_key: ::std::option::Option<UsageKey>,
+        pub usage_key: Option<UsageKey>,
         /// The `group_id` field.
         #[serde(default)]
-        pub group_id: ::std::option::Option<i64>,
+        pub group_id: Option<i64>,
         /// The `external_id` field.
         #[serde(default)]
-        pub external_id: ::std::option::Option<::std::string::String>,
+        pub external_id: Option<String>,
         /// The `ordering` field.
         #[serde(default)]
-        pub ordering: ::std::option::Option<i64>,
+        pub ordering: Option<i64>,
         /// The `context` field.
         ///
         /// Default: `{}`
         #[serde(default = "__default_discussion_topic_context_context")]
         pub context: ::openedx_hooks::types::JsonValue,
     }
-    #[doc(hidden)]
     pub(super) fn __default_discussion_topic_context_context() -> ::openedx_hooks::types::JsonValue {
         ::openedx_hooks::types::JsonValue::Object(::std::default::Default::default())
     }
     /// A user's stored grade summary for a course.
-    #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, __serde::Serialize, __serde::Deserialize)]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct PersistentCourseGradeData {
         /// The `user_id` field.
@@ -2305,25 +2118,25 @@ pub mod learning {
         /// The `course_edited_timestamp` field.
         pub course_edited_timestamp: ::openedx_hooks::types::Timestamp,
         /// The `course_version` field.
-        pub course_version: ::std::string::String,
+        pub course_version: String,
         /// The `grading_policy_hash` field.
-        pub grading_policy_hash: ::std::string::String,
+        pub grading_policy_hash: String,
         /// The `percent_grade` field.
         pub percent_grade: f64,
         /// The `letter_grade` field.
-        pub letter_grade: ::std::string::String,
+        pub letter_grade: String,
         /// The `passed_timestamp` field.
         pub passed_timestamp: ::openedx_hooks::types::Timestamp,
     }
     /// Skills learners confirmed or rejected for an XBlock.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct XBlockSkillVerificationData {
@@ -2333,33 +2146,33 @@ pub mod learning {
         ///
         /// Default: `[]`
         #[serde(default)]
-        pub verified_skills: ::std::vec::Vec<i64>,
+        pub verified_skills: Vec<i64>,
         /// The `ignored_skills` field.
         ///
         /// Default: `[]`
         #[serde(default)]
-        pub ignored_skills: ::std::vec::Vec<i64>,
+        pub ignored_skills: Vec<i64>,
     }
     /// A request to notify a set of users.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct UserNotificationData {
         /// The `user_ids` field.
-        pub user_ids: ::std::vec::Vec<i64>,
+        pub user_ids: Vec<i64>,
         /// The `notification_type` field.
-        pub notification_type: ::std::string::String,
+        pub notification_type: String,
         /// The `content_url` field.
-        pub content_url: ::std::string::String,
+        pub content_url: String,
         /// The `app_name` field.
-        pub app_name: ::std::string::String,
+        pub app_name: String,
         /// The `course_key` field.
         pub course_key: CourseKey,
         /// The `context` field.
@@ -2368,19 +2181,18 @@ pub mod learning {
         #[serde(default = "__default_user_notification_data_context")]
         pub context: ::openedx_hooks::types::JsonValue,
     }
-    #[doc(hidden)]
     pub(super) fn __default_user_notification_data_context() -> ::openedx_hooks::types::JsonValue {
         ::openedx_hooks::types::JsonValue::Object(::std::default::Default::default())
     }
     /// An attempt at a timed or proctored exam.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ExamAttemptData {
@@ -2391,41 +2203,41 @@ pub mod learning {
         /// The `usage_key` field.
         pub usage_key: UsageKey,
         /// The `exam_type` field.
-        pub exam_type: ::std::string::String,
+        pub exam_type: String,
         /// The `requesting_user` field.
         #[serde(default)]
-        pub requesting_user: ::std::option::Option<UserData>,
+        pub requesting_user: Option<UserData>,
     }
     /// A course-level access role held by a user.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseAccessRoleData {
         /// The `user` field.
         pub user: UserData,
         /// The `org_key` field.
-        pub org_key: ::std::string::String,
+        pub org_key: String,
         /// The `course_key` field.
         pub course_key: CourseKey,
         /// The `role` field.
-        pub role: ::std::string::String,
+        pub role: String,
     }
     /// A discussion thread, response or comment and its context.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct DiscussionThreadData {
@@ -2434,13 +2246,13 @@ pub mod learning {
         /// The `anonymous_to_peers` field.
         pub anonymous_to_peers: bool,
         /// The `body` field.
-        pub body: ::std::string::String,
+        pub body: String,
         /// The `category_id` field.
         pub category_id: i64,
         /// The `category_name` field.
-        pub category_name: ::std::string::String,
+        pub category_name: String,
         /// The `commentable_id` field.
-        pub commentable_id: ::std::string::String,
+        pub commentable_id: String,
         /// The `group_id` field.
         pub group_id: i64,
         /// The `id` field.
@@ -2448,15 +2260,15 @@ pub mod learning {
         /// The `team_id` field.
         pub team_id: i64,
         /// The `thread_type` field.
-        pub thread_type: ::std::string::String,
+        pub thread_type: String,
         /// The `title` field.
-        pub title: ::std::string::String,
+        pub title: String,
         /// The `title_truncated` field.
         pub title_truncated: bool,
         /// The `truncated` field.
         pub truncated: bool,
         /// The `url` field.
-        pub url: ::std::string::String,
+        pub url: String,
         /// The `user` field.
         pub user: UserData,
         /// The `course_id` field.
@@ -2470,46 +2282,44 @@ pub mod learning {
         ///
         /// Default: `[]`
         #[serde(default)]
-        pub user_course_roles: ::std::vec::Vec<::std::string::String>,
+        pub user_course_roles: Vec<String>,
         /// The `user_forums_roles` field.
         ///
         /// Default: `[]`
         #[serde(default)]
-        pub user_forums_roles: ::std::vec::Vec<::std::string::String>,
+        pub user_forums_roles: Vec<String>,
         /// The `options` field.
         ///
         /// Default: `{}`
         #[serde(default = "__default_discussion_thread_data_options")]
         pub options: ::openedx_hooks::types::JsonValue,
     }
-    #[doc(hidden)]
     pub(super) fn __default_discussion_thread_data_discussion() -> ::openedx_hooks::types::JsonValue {
         ::openedx_hooks::types::JsonValue::Object(::std::default::Default::default())
     }
-    #[doc(hidden)]
     pub(super) fn __default_discussion_thread_data_options() -> ::openedx_hooks::types::JsonValue {
         ::openedx_hooks::types::JsonValue::Object(::std::default::Default::default())
     }
     /// A request to notify an audience within a course.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseNotificationData {
         /// The `course_key` field.
         pub course_key: CourseKey,
         /// The `app_name` field.
-        pub app_name: ::std::string::String,
+        pub app_name: String,
         /// The `notification_type` field.
-        pub notification_type: ::std::string::String,
+        pub notification_type: String,
         /// The `content_url` field.
-        pub content_url: ::std::string::String,
+        pub content_url: String,
         /// The `content_context` field.
         ///
         /// Default: `{}`
@@ -2521,32 +2331,30 @@ pub mod learning {
         #[serde(default = "__default_course_notification_data_audience_filters")]
         pub audience_filters: ::openedx_hooks::types::JsonValue,
     }
-    #[doc(hidden)]
     pub(super) fn __default_course_notification_data_content_context() -> ::openedx_hooks::types::JsonValue {
         ::openedx_hooks::types::JsonValue::Object(::std::default::Default::default())
     }
-    #[doc(hidden)]
     pub(super) fn __default_course_notification_data_audience_filters() -> ::openedx_hooks::types::JsonValue {
         ::openedx_hooks::types::JsonValue::Object(::std::default::Default::default())
     }
     /// A learner's submission to an Open Response Assessment.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ORASubmissionData {
         /// The `uuid` field.
-        pub uuid: ::std::string::String,
+        pub uuid: String,
         /// The `anonymous_user_id` field.
-        pub anonymous_user_id: ::std::string::String,
+        pub anonymous_user_id: String,
         /// The `location` field.
-        pub location: ::std::string::String,
+        pub location: String,
         /// The `attempt_number` field.
         pub attempt_number: i64,
         /// The `created_at` field.
@@ -2558,13 +2366,13 @@ pub mod learning {
     }
     /// The content of an Open Response Assessment answer.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ORASubmissionAnswer {
@@ -2572,42 +2380,42 @@ pub mod learning {
         ///
         /// Default: `[]`
         #[serde(default)]
-        pub parts: ::std::vec::Vec<::openedx_hooks::types::JsonValue>,
+        pub parts: Vec<::openedx_hooks::types::JsonValue>,
         /// The `file_keys` field.
         ///
         /// Default: `[]`
         #[serde(default)]
-        pub file_keys: ::std::vec::Vec<::std::string::String>,
+        pub file_keys: Vec<String>,
         /// The `file_descriptions` field.
         ///
         /// Default: `[]`
         #[serde(default)]
-        pub file_descriptions: ::std::vec::Vec<::std::string::String>,
+        pub file_descriptions: Vec<String>,
         /// The `file_names` field.
         ///
         /// Default: `[]`
         #[serde(default)]
-        pub file_names: ::std::vec::Vec<::std::string::String>,
+        pub file_names: Vec<String>,
         /// The `file_sizes` field.
         ///
         /// Default: `[]`
         #[serde(default)]
-        pub file_sizes: ::std::vec::Vec<i64>,
+        pub file_sizes: Vec<i64>,
         /// The `file_urls` field.
         ///
         /// Default: `[]`
         #[serde(default)]
-        pub file_urls: ::std::vec::Vec<::std::string::String>,
+        pub file_urls: Vec<String>,
     }
     /// Whether a user passes a course.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CoursePassingStatusData {
@@ -2620,13 +2428,13 @@ pub mod learning {
     }
     /// Whether a user passes a custom course (CCX).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CcxCoursePassingStatusData {
@@ -2639,13 +2447,13 @@ pub mod learning {
     }
     /// A custom course (CCX) built on a master course.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CcxCourseData {
@@ -2657,36 +2465,36 @@ pub mod learning {
         ///
         /// Default: `""`
         #[serde(default)]
-        pub display_name: ::std::string::String,
+        pub display_name: String,
         /// The `coach_email` field.
         ///
         /// Default: `""`
         #[serde(default)]
-        pub coach_email: ::std::string::String,
+        pub coach_email: String,
         /// The `start` field.
         #[serde(default)]
-        pub start: ::std::option::Option<::std::string::String>,
+        pub start: Option<String>,
         /// The `end` field.
         #[serde(default)]
-        pub end: ::std::option::Option<::std::string::String>,
+        pub end: Option<String>,
         /// The `max_students_allowed` field.
         #[serde(default)]
-        pub max_students_allowed: ::std::option::Option<i64>,
+        pub max_students_allowed: Option<i64>,
     }
     /// A badge awarded to a user.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct BadgeData {
         /// The `uuid` field.
-        pub uuid: ::std::string::String,
+        pub uuid: String,
         /// The `user` field.
         pub user: UserData,
         /// The `template` field.
@@ -2694,39 +2502,39 @@ pub mod learning {
     }
     /// The template a badge is issued from.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct BadgeTemplateData {
         /// The `uuid` field.
-        pub uuid: ::std::string::String,
+        pub uuid: String,
         /// The `origin` field.
-        pub origin: ::std::string::String,
+        pub origin: String,
         /// The `name` field.
         #[serde(default)]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: Option<String>,
         /// The `description` field.
         #[serde(default)]
-        pub description: ::std::option::Option<::std::string::String>,
+        pub description: Option<String>,
         /// The `image_url` field.
         #[serde(default)]
-        pub image_url: ::std::option::Option<::std::string::String>,
+        pub image_url: Option<String>,
     }
     /// An identity verification attempt of a user.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct VerificationAttemptData {
@@ -2735,23 +2543,23 @@ pub mod learning {
         /// The `user` field.
         pub user: UserData,
         /// The `status` field.
-        pub status: ::std::string::String,
+        pub status: String,
         /// The `name` field.
         #[serde(default)]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: Option<String>,
         /// The `expiration_date` field.
         #[serde(default)]
-        pub expiration_date: ::std::option::Option<::openedx_hooks::types::Timestamp>,
+        pub expiration_date: Option<::openedx_hooks::types::Timestamp>,
     }
     /// A score returned by an external grader.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ExternalGraderScoreData {
@@ -2760,29 +2568,29 @@ pub mod learning {
         /// The `points_earned` field.
         pub points_earned: i64,
         /// The `course_id` field.
-        pub course_id: ::std::string::String,
+        pub course_id: String,
         /// The `score_msg` field.
-        pub score_msg: ::std::string::String,
+        pub score_msg: String,
         /// The `submission_id` field.
         pub submission_id: i64,
         /// The `user_id` field.
-        pub user_id: ::std::string::String,
+        pub user_id: String,
         /// The `module_id` field.
-        pub module_id: ::std::string::String,
+        pub module_id: String,
         /// The `queue_key` field.
-        pub queue_key: ::std::string::String,
+        pub queue_key: String,
         /// The `queue_name` field.
-        pub queue_name: ::std::string::String,
+        pub queue_name: String,
     }
     /// A launch of course content through the LTI provider.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LtiProviderLaunchData {
@@ -2797,40 +2605,37 @@ pub mod learning {
     }
     /// The LTI parameters of a launch.
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LtiProviderLaunchParamsData {
         /// The `roles` field.
-        pub roles: ::std::string::String,
+        pub roles: String,
         /// The `context_id` field.
-        pub context_id: ::std::string::String,
+        pub context_id: String,
         /// The `user_id` field.
-        pub user_id: ::std::string::String,
+        pub user_id: String,
         /// The `extra_params` field.
         ///
         /// Default: `{}`
         #[serde(default)]
-        pub extra_params: ::std::collections::BTreeMap<
-            ::std::string::String,
-            ::std::string::String,
-        >,
+        pub extra_params: ::std::collections::BTreeMap<String, String>,
     }
     /// The payload of [`STUDENT_REGISTRATION_COMPLETED`] (`org.openedx.learning.student.registration.completed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct StudentRegistrationCompleted {
@@ -2852,21 +2657,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_STUDENT_REGISTRATION_COMPLETED: &dyn ::openedx_hooks::AnySignal = &STUDENT_REGISTRATION_COMPLETED;
+    ::openedx_hooks::__register_event!(STUDENT_REGISTRATION_COMPLETED);
     /// The payload of [`SESSION_LOGIN_COMPLETED`] (`org.openedx.learning.auth.session.login.completed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct SessionLoginCompleted {
@@ -2886,21 +2686,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_SESSION_LOGIN_COMPLETED: &dyn ::openedx_hooks::AnySignal = &SESSION_LOGIN_COMPLETED;
+    ::openedx_hooks::__register_event!(SESSION_LOGIN_COMPLETED);
     /// The payload of [`COURSE_ENROLLMENT_CREATED`] (`org.openedx.learning.course.enrollment.created.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseEnrollmentCreated {
@@ -2922,21 +2717,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_COURSE_ENROLLMENT_CREATED: &dyn ::openedx_hooks::AnySignal = &COURSE_ENROLLMENT_CREATED;
+    ::openedx_hooks::__register_event!(COURSE_ENROLLMENT_CREATED);
     /// The payload of [`COURSE_ENROLLMENT_CHANGED`] (`org.openedx.learning.course.enrollment.changed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseEnrollmentChanged {
@@ -2958,21 +2748,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_COURSE_ENROLLMENT_CHANGED: &dyn ::openedx_hooks::AnySignal = &COURSE_ENROLLMENT_CHANGED;
+    ::openedx_hooks::__register_event!(COURSE_ENROLLMENT_CHANGED);
     /// The payload of [`COURSE_UNENROLLMENT_COMPLETED`] (`org.openedx.learning.course.unenrollment.completed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseUnenrollmentCompleted {
@@ -2994,21 +2779,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_COURSE_UNENROLLMENT_COMPLETED: &dyn ::openedx_hooks::AnySignal = &COURSE_UNENROLLMENT_COMPLETED;
+    ::openedx_hooks::__register_event!(COURSE_UNENROLLMENT_COMPLETED);
     /// The payload of [`CERTIFICATE_CREATED`] (`org.openedx.learning.certificate.created.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CertificateCreated {
@@ -3028,21 +2808,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_CERTIFICATE_CREATED: &dyn ::openedx_hooks::AnySignal = &CERTIFICATE_CREATED;
+    ::openedx_hooks::__register_event!(CERTIFICATE_CREATED);
     /// The payload of [`PROGRAM_CERTIFICATE_AWARDED`] (`org.openedx.learning.program.certificate.awarded.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ProgramCertificateAwarded {
@@ -3062,21 +2837,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_PROGRAM_CERTIFICATE_AWARDED: &dyn ::openedx_hooks::AnySignal = &PROGRAM_CERTIFICATE_AWARDED;
+    ::openedx_hooks::__register_event!(PROGRAM_CERTIFICATE_AWARDED);
     /// The payload of [`CERTIFICATE_CHANGED`] (`org.openedx.learning.certificate.changed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CertificateChanged {
@@ -3095,21 +2865,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_CERTIFICATE_CHANGED: &dyn ::openedx_hooks::AnySignal = &CERTIFICATE_CHANGED;
+    ::openedx_hooks::__register_event!(CERTIFICATE_CHANGED);
     /// The payload of [`CERTIFICATE_REVOKED`] (`org.openedx.learning.certificate.revoked.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CertificateRevoked {
@@ -3129,21 +2894,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_CERTIFICATE_REVOKED: &dyn ::openedx_hooks::AnySignal = &CERTIFICATE_REVOKED;
+    ::openedx_hooks::__register_event!(CERTIFICATE_REVOKED);
     /// The payload of [`PROGRAM_CERTIFICATE_REVOKED`] (`org.openedx.learning.program.certificate.revoked.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ProgramCertificateRevoked {
@@ -3163,21 +2923,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_PROGRAM_CERTIFICATE_REVOKED: &dyn ::openedx_hooks::AnySignal = &PROGRAM_CERTIFICATE_REVOKED;
+    ::openedx_hooks::__register_event!(PROGRAM_CERTIFICATE_REVOKED);
     /// The payload of [`COHORT_MEMBERSHIP_CHANGED`] (`org.openedx.learning.cohort_membership.changed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CohortMembershipChanged {
@@ -3198,21 +2953,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_COHORT_MEMBERSHIP_CHANGED: &dyn ::openedx_hooks::AnySignal = &COHORT_MEMBERSHIP_CHANGED;
+    ::openedx_hooks::__register_event!(COHORT_MEMBERSHIP_CHANGED);
     /// The payload of [`COURSE_DISCUSSIONS_CHANGED`] (`org.openedx.learning.discussions.configuration.changed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseDiscussionsChanged {
@@ -3231,20 +2981,9 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_COURSE_DISCUSSIONS_CHANGED: &dyn ::openedx_hooks::AnySignal = &COURSE_DISCUSSIONS_CHANGED;
+    ::openedx_hooks::__register_event!(COURSE_DISCUSSIONS_CHANGED);
     /// The payload of [`PERSISTENT_GRADE_SUMMARY_CHANGED`] (`org.openedx.learning.course.persistent_grade_summary.changed.v1`).
-    #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
-    )]
+    #[derive(Debug, Clone, PartialEq, __serde::Serialize, __serde::Deserialize)]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct PersistentGradeSummaryChanged {
         /// The `grade` field.
@@ -3262,21 +3001,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_PERSISTENT_GRADE_SUMMARY_CHANGED: &dyn ::openedx_hooks::AnySignal = &PERSISTENT_GRADE_SUMMARY_CHANGED;
+    ::openedx_hooks::__register_event!(PERSISTENT_GRADE_SUMMARY_CHANGED);
     /// The payload of [`XBLOCK_SKILL_VERIFIED`] (`org.openedx.learning.xblock.skill.verified.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct XblockSkillVerified {
@@ -3294,21 +3028,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_XBLOCK_SKILL_VERIFIED: &dyn ::openedx_hooks::AnySignal = &XBLOCK_SKILL_VERIFIED;
+    ::openedx_hooks::__register_event!(XBLOCK_SKILL_VERIFIED);
     /// The payload of [`USER_NOTIFICATION_REQUESTED`] (`org.openedx.learning.user.notification.requested.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct UserNotificationRequested {
@@ -3327,21 +3056,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_USER_NOTIFICATION_REQUESTED: &dyn ::openedx_hooks::AnySignal = &USER_NOTIFICATION_REQUESTED;
+    ::openedx_hooks::__register_event!(USER_NOTIFICATION_REQUESTED);
     /// The payload of [`EXAM_ATTEMPT_SUBMITTED`] (`org.openedx.learning.exam.attempt.submitted.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ExamAttemptSubmitted {
@@ -3358,21 +3082,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_EXAM_ATTEMPT_SUBMITTED: &dyn ::openedx_hooks::AnySignal = &EXAM_ATTEMPT_SUBMITTED;
+    ::openedx_hooks::__register_event!(EXAM_ATTEMPT_SUBMITTED);
     /// The payload of [`EXAM_ATTEMPT_REJECTED`] (`org.openedx.learning.exam.attempt.rejected.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ExamAttemptRejected {
@@ -3389,21 +3108,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_EXAM_ATTEMPT_REJECTED: &dyn ::openedx_hooks::AnySignal = &EXAM_ATTEMPT_REJECTED;
+    ::openedx_hooks::__register_event!(EXAM_ATTEMPT_REJECTED);
     /// The payload of [`EXAM_ATTEMPT_VERIFIED`] (`org.openedx.learning.exam.attempt.verified.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ExamAttemptVerified {
@@ -3420,21 +3134,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_EXAM_ATTEMPT_VERIFIED: &dyn ::openedx_hooks::AnySignal = &EXAM_ATTEMPT_VERIFIED;
+    ::openedx_hooks::__register_event!(EXAM_ATTEMPT_VERIFIED);
     /// The payload of [`EXAM_ATTEMPT_ERRORED`] (`org.openedx.learning.exam.attempt.errored.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ExamAttemptErrored {
@@ -3451,21 +3160,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_EXAM_ATTEMPT_ERRORED: &dyn ::openedx_hooks::AnySignal = &EXAM_ATTEMPT_ERRORED;
+    ::openedx_hooks::__register_event!(EXAM_ATTEMPT_ERRORED);
     /// The payload of [`EXAM_ATTEMPT_RESET`] (`org.openedx.learning.exam.attempt.reset.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ExamAttemptReset {
@@ -3482,21 +3186,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_EXAM_ATTEMPT_RESET: &dyn ::openedx_hooks::AnySignal = &EXAM_ATTEMPT_RESET;
+    ::openedx_hooks::__register_event!(EXAM_ATTEMPT_RESET);
     /// The payload of [`COURSE_ACCESS_ROLE_ADDED`] (`org.openedx.learning.user.course_access_role.added.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseAccessRoleAdded {
@@ -3516,21 +3215,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_COURSE_ACCESS_ROLE_ADDED: &dyn ::openedx_hooks::AnySignal = &COURSE_ACCESS_ROLE_ADDED;
+    ::openedx_hooks::__register_event!(COURSE_ACCESS_ROLE_ADDED);
     /// The payload of [`COURSE_ACCESS_ROLE_REMOVED`] (`org.openedx.learning.user.course_access_role.removed.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseAccessRoleRemoved {
@@ -3550,21 +3244,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_COURSE_ACCESS_ROLE_REMOVED: &dyn ::openedx_hooks::AnySignal = &COURSE_ACCESS_ROLE_REMOVED;
+    ::openedx_hooks::__register_event!(COURSE_ACCESS_ROLE_REMOVED);
     /// The payload of [`FORUM_THREAD_CREATED`] (`org.openedx.learning.forum.thread.created.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ForumThreadCreated {
@@ -3581,21 +3270,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_FORUM_THREAD_CREATED: &dyn ::openedx_hooks::AnySignal = &FORUM_THREAD_CREATED;
+    ::openedx_hooks::__register_event!(FORUM_THREAD_CREATED);
     /// The payload of [`FORUM_THREAD_RESPONSE_CREATED`] (`org.openedx.learning.forum.thread.response.created.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ForumThreadResponseCreated {
@@ -3614,21 +3298,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_FORUM_THREAD_RESPONSE_CREATED: &dyn ::openedx_hooks::AnySignal = &FORUM_THREAD_RESPONSE_CREATED;
+    ::openedx_hooks::__register_event!(FORUM_THREAD_RESPONSE_CREATED);
     /// The payload of [`FORUM_RESPONSE_COMMENT_CREATED`] (`org.openedx.learning.forum.thread.response.comment.created.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ForumResponseCommentCreated {
@@ -3647,21 +3326,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_FORUM_RESPONSE_COMMENT_CREATED: &dyn ::openedx_hooks::AnySignal = &FORUM_RESPONSE_COMMENT_CREATED;
+    ::openedx_hooks::__register_event!(FORUM_RESPONSE_COMMENT_CREATED);
     /// The payload of [`COURSE_NOTIFICATION_REQUESTED`] (`org.openedx.learning.course.notification.requested.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseNotificationRequested {
@@ -3680,21 +3354,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_COURSE_NOTIFICATION_REQUESTED: &dyn ::openedx_hooks::AnySignal = &COURSE_NOTIFICATION_REQUESTED;
+    ::openedx_hooks::__register_event!(COURSE_NOTIFICATION_REQUESTED);
     /// The payload of [`ORA_SUBMISSION_CREATED`] (`org.openedx.learning.ora.submission.created.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct OraSubmissionCreated {
@@ -3711,21 +3380,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_ORA_SUBMISSION_CREATED: &dyn ::openedx_hooks::AnySignal = &ORA_SUBMISSION_CREATED;
+    ::openedx_hooks::__register_event!(ORA_SUBMISSION_CREATED);
     /// The payload of [`COURSE_PASSING_STATUS_UPDATED`] (`org.openedx.learning.course.passing.status.updated.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CoursePassingStatusUpdated {
@@ -3744,21 +3408,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_COURSE_PASSING_STATUS_UPDATED: &dyn ::openedx_hooks::AnySignal = &COURSE_PASSING_STATUS_UPDATED;
+    ::openedx_hooks::__register_event!(COURSE_PASSING_STATUS_UPDATED);
     /// The payload of [`CCX_COURSE_PASSING_STATUS_UPDATED`] (`org.openedx.learning.ccx.course.passing.status.updated.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CcxCoursePassingStatusUpdated {
@@ -3777,21 +3436,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_CCX_COURSE_PASSING_STATUS_UPDATED: &dyn ::openedx_hooks::AnySignal = &CCX_COURSE_PASSING_STATUS_UPDATED;
+    ::openedx_hooks::__register_event!(CCX_COURSE_PASSING_STATUS_UPDATED);
     /// The payload of [`BADGE_AWARDED`] (`org.openedx.learning.badge.awarded.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct BadgeAwarded {
@@ -3808,21 +3462,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_BADGE_AWARDED: &dyn ::openedx_hooks::AnySignal = &BADGE_AWARDED;
+    ::openedx_hooks::__register_event!(BADGE_AWARDED);
     /// The payload of [`BADGE_REVOKED`] (`org.openedx.learning.badge.revoked.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct BadgeRevoked {
@@ -3839,21 +3488,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_BADGE_REVOKED: &dyn ::openedx_hooks::AnySignal = &BADGE_REVOKED;
+    ::openedx_hooks::__register_event!(BADGE_REVOKED);
     /// The payload of [`IDV_ATTEMPT_CREATED`] (`org.openedx.learning.idv_attempt.created.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct IdvAttemptCreated {
@@ -3870,21 +3514,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_IDV_ATTEMPT_CREATED: &dyn ::openedx_hooks::AnySignal = &IDV_ATTEMPT_CREATED;
+    ::openedx_hooks::__register_event!(IDV_ATTEMPT_CREATED);
     /// The payload of [`IDV_ATTEMPT_PENDING`] (`org.openedx.learning.idv_attempt.pending.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct IdvAttemptPending {
@@ -3901,21 +3540,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_IDV_ATTEMPT_PENDING: &dyn ::openedx_hooks::AnySignal = &IDV_ATTEMPT_PENDING;
+    ::openedx_hooks::__register_event!(IDV_ATTEMPT_PENDING);
     /// The payload of [`IDV_ATTEMPT_APPROVED`] (`org.openedx.learning.idv_attempt.approved.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct IdvAttemptApproved {
@@ -3932,21 +3566,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_IDV_ATTEMPT_APPROVED: &dyn ::openedx_hooks::AnySignal = &IDV_ATTEMPT_APPROVED;
+    ::openedx_hooks::__register_event!(IDV_ATTEMPT_APPROVED);
     /// The payload of [`IDV_ATTEMPT_DENIED`] (`org.openedx.learning.idv_attempt.denied.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct IdvAttemptDenied {
@@ -3963,21 +3592,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_IDV_ATTEMPT_DENIED: &dyn ::openedx_hooks::AnySignal = &IDV_ATTEMPT_DENIED;
+    ::openedx_hooks::__register_event!(IDV_ATTEMPT_DENIED);
     /// The payload of [`EXTERNAL_GRADER_SCORE_SUBMITTED`] (`org.openedx.learning.external_grader.score.submitted.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ExternalGraderScoreSubmitted {
@@ -3996,21 +3620,16 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_EXTERNAL_GRADER_SCORE_SUBMITTED: &dyn ::openedx_hooks::AnySignal = &EXTERNAL_GRADER_SCORE_SUBMITTED;
+    ::openedx_hooks::__register_event!(EXTERNAL_GRADER_SCORE_SUBMITTED);
     /// The payload of [`LTI_PROVIDER_LAUNCH_SUCCESS`] (`org.openedx.learning.lti_provider.launch.success.v1`).
     #[derive(
-        ::std::fmt::Debug,
-        ::std::clone::Clone,
-        ::std::cmp::PartialEq,
-        ::std::cmp::Eq,
-        ::std::hash::Hash,
-        ::openedx_hooks::__private::serde::Serialize,
-        ::openedx_hooks::__private::serde::Deserialize
+        Debug,
+        Clone,
+        PartialEq,
+        Eq,
+        Hash,
+        __serde::Serialize,
+        __serde::Deserialize
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LtiProviderLaunchSuccess {
@@ -4029,10 +3648,5 @@ pub mod learning {
         1u32,
         0u32,
     );
-    #[::openedx_hooks::__private::linkme::distributed_slice(
-        ::openedx_hooks::__private::EVENTS
-    )]
-    #[linkme(crate = ::openedx_hooks::__private::linkme)]
-    #[doc(hidden)]
-    static __OPENEDX_HOOKS_EVENT_LTI_PROVIDER_LAUNCH_SUCCESS: &dyn ::openedx_hooks::AnySignal = &LTI_PROVIDER_LAUNCH_SUCCESS;
+    ::openedx_hooks::__register_event!(LTI_PROVIDER_LAUNCH_SUCCESS);
 }

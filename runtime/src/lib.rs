@@ -44,6 +44,20 @@ pub use signal::{Connection, ScopedConnection, Signal};
 /// The error a receiver returns.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// Registers a generated signal for [`all_events`] and [`signal_by_type`];
+/// what generated code emits after each signal. Not a stable API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __register_event {
+    ($signal:ident) => {
+        const _: () = {
+            #[$crate::__private::linkme::distributed_slice($crate::__private::EVENTS)]
+            #[linkme(crate = $crate::__private::linkme)]
+            static REGISTRATION: &dyn $crate::AnySignal = &$signal;
+        };
+    };
+}
+
 /// Items generated code and macros refer to; not a stable API.
 #[doc(hidden)]
 pub mod __private {

@@ -167,32 +167,42 @@ impl Loader {
     }
 
     fn run(&self, sources: SourceMap, mut diags: Diagnostics, skip: &[crate::FileId]) -> Outcome {
-        let mut modules = Vec::new();
-        for (id, file) in sources.iter() {
-            if skip.contains(&id) {
-                continue;
+        let ids: Vec<crate::FileId> = sources
+            .iter()
+            .map(|(id, _)| id)
+            .filter(|id| !skip.contains(id))
+            .collect();
+        // Files are independent until resolution: read them on all cores,
+        // then merge in file order so the outcome does not depend on timing.
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(ids.len())
+            .max(1);
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            while let Some(&id) = ids.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                done.push((id, self.read_module(&sources, id)));
             }
-            if file.text().len() as u64 > self.limits.max_file_bytes {
-                diags.push(Diagnostic::file_error(
-                    Code::FileTooLarge,
-                    id,
-                    format!(
-                        "the file is over the {} byte limit",
-                        self.limits.max_file_bytes
-                    ),
-                ));
-                continue;
-            }
-            let Ok(root) = load_document(&sources, id, self.limits, &mut diags) else {
-                continue;
-            };
-            let mut reader = Reader {
-                sources: &sources,
-                diags: &mut diags,
-            };
-            if let Some(m) = reader.module(id, root) {
-                modules.push(m);
-            }
+            done
+        };
+        let mut per_file = if threads == 1 {
+            work()
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+                // A panicking reader is a bug; re-raise it rather than lose a file.
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
+            })
+        };
+        per_file.sort_by_key(|(id, _)| *id);
+        let mut modules = Vec::with_capacity(per_file.len());
+        for (_, (file_diags, module)) in per_file {
+            diags.merge(file_diags);
+            modules.extend(module);
         }
         let catalog = if diags.has_errors() {
             // Still resolve what parsed, to report every problem at once.
@@ -207,6 +217,35 @@ impl Loader {
             diagnostics: diags,
             catalog,
         }
+    }
+
+    /// Parses one file into module syntax, with its own diagnostics.
+    fn read_module(
+        &self,
+        sources: &SourceMap,
+        id: crate::FileId,
+    ) -> (Diagnostics, Option<crate::syntax::ModuleSyntax>) {
+        let mut diags = Diagnostics::default();
+        if sources.file(id).text().len() as u64 > self.limits.max_file_bytes {
+            diags.push(Diagnostic::file_error(
+                Code::FileTooLarge,
+                id,
+                format!(
+                    "the file is over the {} byte limit",
+                    self.limits.max_file_bytes
+                ),
+            ));
+            return (diags, None);
+        }
+        let Ok(root) = load_document(sources, id, self.limits, &mut diags) else {
+            return (diags, None);
+        };
+        let module = Reader {
+            sources,
+            diags: &mut diags,
+        }
+        .module(id, root);
+        (diags, module)
     }
 
     fn read(&self, path: &Path) -> Result<(String, Option<ReadProblem>), LoadError> {

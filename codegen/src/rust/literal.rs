@@ -47,7 +47,7 @@ pub fn expr(v: &Value, t: &Type, from: usize, cx: &Ctx<'_>) -> TokenStream {
         }
         (Type::Primitive(p), v) => primitive(*p, v, rt),
         (Type::Named(r), v) => {
-            let path = ty::rust_type(t, from, rt, catalog);
+            let path = ty::rust_type(t, from, cx);
             match (r.kind, v) {
                 (DefKind::Scalar, Value::Str(s)) => quote!(#path(::std::string::String::from(#s))),
                 (DefKind::Enum, Value::Str(s)) => {

@@ -48,31 +48,67 @@ pub(crate) struct Ctx<'a> {
     pub catalog: &'a Catalog,
     pub rt: TokenStream,
     pub serde_crate: String,
-    pub analysis: Analysis,
+    pub analysis: &'a Analysis,
 }
 
 /// Generates one Rust module per catalog module, formatted, with an
 /// `@generated` header naming the source files. Deterministic: the same
 /// catalog always gives the same text.
 pub fn generate_rust(catalog: &Catalog, options: &RustOptions) -> Result<String, RustError> {
-    let rt: syn::Path = syn::parse_str(&options.runtime_crate)
-        .map_err(|_| RustError::RuntimePath(options.runtime_crate.clone()))?;
+    let path_error = || RustError::RuntimePath(options.runtime_crate.clone());
+    syn::parse_str::<syn::Path>(&options.runtime_crate).map_err(|_| path_error())?;
     check_names(catalog)?;
-    let cx = Ctx {
-        catalog,
-        rt: quote!(#rt),
-        serde_crate: format!("{}::__private::serde", options.runtime_crate),
-        analysis: Analysis::new(catalog),
+    let analysis = Analysis::new(catalog);
+    let count = catalog.modules().len();
+    // Modules are independent: format them on all cores, then join in order.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(count)
+        .max(1);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || -> Result<Vec<(usize, String)>, RustError> {
+        // Token streams are not Send: each thread builds its own.
+        let rt: syn::Path = syn::parse_str(&options.runtime_crate).map_err(|_| path_error())?;
+        let cx = Ctx {
+            catalog,
+            rt: quote!(#rt),
+            serde_crate: format!("{}::__private::serde", options.runtime_crate),
+            analysis: &analysis,
+        };
+        let mut done = Vec::new();
+        loop {
+            let mi = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(m) = catalog.modules().get(mi) else {
+                break;
+            };
+            let file: syn::File =
+                syn::parse2(module(&cx, mi, m)).map_err(|e| RustError::Internal(e.to_string()))?;
+            done.push((mi, prettyplease::unparse(&file)));
+        }
+        Ok(done)
     };
-    let modules = catalog
-        .modules()
-        .iter()
-        .enumerate()
-        .map(|(mi, m)| module(&cx, mi, m));
-    let tokens = quote!(#(#modules)*);
-    let file: syn::File = syn::parse2(tokens).map_err(|e| RustError::Internal(e.to_string()))?;
+    let mut parts: Vec<(usize, String)> = if threads == 1 {
+        work()?
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+            let mut all = Vec::new();
+            for h in handles {
+                match h.join() {
+                    Ok(part) => all.extend(part?),
+                    Err(_) => {
+                        return Err(RustError::Internal("a generator thread panicked".into()));
+                    }
+                }
+            }
+            Ok(all)
+        })?
+    };
+    parts.sort_by_key(|(mi, _)| *mi);
     let mut out = header(catalog);
-    out.push_str(&prettyplease::unparse(&file));
+    for (_, text) in parts {
+        out.push_str(&text);
+    }
     Ok(out)
 }
 
@@ -154,6 +190,7 @@ fn check_names(catalog: &Catalog) -> Result<(), RustError> {
 }
 
 fn module(cx: &Ctx<'_>, mi: usize, m: &Module) -> TokenStream {
+    let rt = &cx.rt;
     let (name, _) = ident::snake(&m.name);
     let file = cx.catalog.sources().file(m.file).name();
     let docs = doc::attrs([format!(
@@ -172,6 +209,10 @@ fn module(cx: &Ctx<'_>, mi: usize, m: &Module) -> TokenStream {
         #docs
         #[allow(clippy::upper_case_acronyms, clippy::enum_variant_names, clippy::large_enum_variant)]
         pub mod #name {
+            // `__serde` cannot clash with a catalog name (those are UpperCamelCase).
+            #[allow(unused_imports)]
+            use #rt::__private::serde as __serde;
+
             #(#scalars)*
             #(#enums)*
             #(#types)*
@@ -185,16 +226,17 @@ fn serde_attr(cx: &Ctx<'_>) -> TokenStream {
     quote!(#[serde(crate = #path)])
 }
 
-fn derives(cx: &Ctx<'_>, eq_hash: bool) -> TokenStream {
-    let rt = &cx.rt;
-    let eq = eq_hash.then(|| quote!(::std::cmp::Eq, ::std::hash::Hash,));
+// Derive macros live in the macro namespace: a catalog type named `Clone` or
+// `Debug` cannot shadow them, so the short names are safe there (types in
+// field positions, by contrast, always use absolute paths).
+fn derives(eq_hash: bool) -> TokenStream {
+    let eq = eq_hash.then(|| quote!(Eq, Hash,));
     quote! {
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #eq #rt::__private::serde::Serialize, #rt::__private::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #eq __serde::Serialize, __serde::Deserialize)]
     }
 }
 
 fn scalar(cx: &Ctx<'_>, s: &ScalarDef) -> TokenStream {
-    let rt = &cx.rt;
     let name = ident::camel(&s.name);
     let mut lines: Vec<String> = s.description.iter().cloned().collect();
     if lines.is_empty() {
@@ -208,7 +250,7 @@ fn scalar(cx: &Ctx<'_>, s: &ScalarDef) -> TokenStream {
     let serde = serde_attr(cx);
     quote! {
         #docs
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::default::Default, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord, #rt::__private::serde::Serialize, #rt::__private::serde::Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, __serde::Serialize, __serde::Deserialize)]
         #serde
         #[serde(transparent)]
         pub struct #name(pub ::std::string::String);
@@ -265,7 +307,7 @@ fn enumeration(cx: &Ctx<'_>, e: &EnumDef) -> TokenStream {
     let count = values.len();
     quote! {
         #docs
-        #[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq, ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord, #rt::__private::serde::Serialize, #rt::__private::serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, __serde::Serialize, __serde::Deserialize)]
         #serde
         pub enum #name {
             #(
@@ -312,16 +354,18 @@ fn fields(
     owner: Option<RecordId>,
     owner_name: &str,
     fields: &[Field],
-) -> (Vec<TokenStream>, Vec<TokenStream>) {
-    let mut out = Vec::new();
-    let mut default_fns = Vec::new();
+) -> (TokenStream, TokenStream) {
+    // Built by moving streams in (`extend`): interpolation would copy every
+    // token once more per nesting level.
+    let mut out = TokenStream::new();
+    let mut default_fns = TokenStream::new();
     for f in fields {
         let (name, renamed) = ident::snake(&f.name);
         let boxed = owner.is_some_and(|o| cx.analysis.needs_box(o, &f.ty));
         let rust_ty = if boxed {
-            ty::boxed_type(&f.ty, mi, &cx.rt, cx.catalog)
+            ty::boxed_type(&f.ty, mi, cx)
         } else {
-            ty::rust_type(&f.ty, mi, &cx.rt, cx.catalog)
+            ty::rust_type(&f.ty, mi, cx)
         };
         let mut lines: Vec<String> = f.description.iter().cloned().collect();
         if lines.is_empty() {
@@ -354,8 +398,7 @@ fn fields(
                 } else {
                     value
                 };
-                default_fns.push(quote! {
-                    #[doc(hidden)]
+                default_fns.extend(quote! {
                     pub(super) fn #fn_name() -> #rust_ty {
                         #value
                     }
@@ -365,12 +408,10 @@ fn fields(
             None if f.ty.is_optional() => quote!(#[serde(default)]),
             None => quote!(),
         };
-        out.push(quote! {
-            #docs
-            #rename
-            #default
-            pub #name: #rust_ty,
-        });
+        out.extend(docs);
+        out.extend(rename);
+        out.extend(default);
+        out.extend(quote!(pub #name: #rust_ty,));
     }
     (out, default_fns)
 }
@@ -382,7 +423,7 @@ fn record(cx: &Ctx<'_>, mi: usize, id: RecordId, t: &RecordDef) -> TokenStream {
         .clone()
         .unwrap_or_else(|| format!("The data class `{}`.", t.name))]);
     let eq_hash = cx.analysis.fields_eq_hash(t.fields.iter().map(|f| &f.ty));
-    let derive = derives(cx, eq_hash);
+    let derive = derives(eq_hash);
     let serde = serde_attr(cx);
     let (fields, default_fns) = fields(cx, mi, Some(id), &t.name, &t.fields);
     quote! {
@@ -390,9 +431,9 @@ fn record(cx: &Ctx<'_>, mi: usize, id: RecordId, t: &RecordDef) -> TokenStream {
         #derive
         #serde
         pub struct #name {
-            #(#fields)*
+            #fields
         }
-        #(#default_fns)*
+        #default_fns
     }
 }
 
@@ -401,9 +442,8 @@ fn event(cx: &Ctx<'_>, mi: usize, e: &EventDef) -> TokenStream {
     let payload_name = ident::payload_struct(&e.name);
     let payload = format_ident!("{}", payload_name);
     let signal = format_ident!("{}", e.name);
-    let registration = format_ident!("__OPENEDX_HOOKS_EVENT_{}", e.name);
     let eq_hash = cx.analysis.fields_eq_hash(e.payload.iter().map(|f| &f.ty));
-    let derive = derives(cx, eq_hash);
+    let derive = derives(eq_hash);
     let serde = serde_attr(cx);
     let (fields, default_fns) = fields(cx, mi, None, &payload_name, &e.payload);
     let payload_docs = doc::attrs([format!(
@@ -436,16 +476,13 @@ fn event(cx: &Ctx<'_>, mi: usize, e: &EventDef) -> TokenStream {
         #derive
         #serde
         pub struct #payload {
-            #(#fields)*
+            #fields
         }
-        #(#default_fns)*
+        #default_fns
 
         #signal_docs
         pub static #signal: #rt::Signal<#payload> = #rt::Signal::new(#event_type, #name, #major, #minor);
 
-        #[#rt::__private::linkme::distributed_slice(#rt::__private::EVENTS)]
-        #[linkme(crate = #rt::__private::linkme)]
-        #[doc(hidden)]
-        static #registration: &dyn #rt::AnySignal = &#signal;
+        #rt::__register_event!(#signal);
     }
 }

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use openedx_hooks_schema::{Catalog, DefKind, Primitive, Type};
 
-use super::ident;
+use super::{Ctx, ident};
 
 /// Identifies a record: (module index, record index).
 pub type RecordId = (usize, usize);
@@ -17,7 +17,13 @@ pub struct Analysis {
     scc: Vec<Vec<usize>>,
     /// Per record: whether `Eq` and `Hash` can be derived.
     eq_hash: Vec<Vec<bool>>,
+    /// Per module: whether it defines a type named like a prelude type
+    /// (`String`, `Vec`, `Option`, `Box`); then those need absolute paths.
+    shadows: Vec<[bool; 4]>,
 }
+
+/// The prelude types generated fields use, in `Analysis::shadows` order.
+const PRELUDE: [&str; 4] = ["String", "Vec", "Option", "Box"];
 
 impl Analysis {
     pub fn new(catalog: &Catalog) -> Self {
@@ -71,7 +77,40 @@ impl Analysis {
                 break;
             }
         }
-        Analysis { scc, eq_hash }
+        let shadows = modules
+            .iter()
+            .map(|m| {
+                let defined = |name: &str| {
+                    m.scalars.iter().any(|s| s.name == name)
+                        || m.enums.iter().any(|e| e.name == name)
+                        || m.types.iter().any(|t| t.name == name)
+                        || m.events
+                            .iter()
+                            .any(|e| ident::payload_struct(&e.name) == name)
+                };
+                PRELUDE.map(defined)
+            })
+            .collect();
+        Analysis {
+            scc,
+            eq_hash,
+            shadows,
+        }
+    }
+
+    /// `String`, or `::std::string::String` where the module shadows it (likewise for the others).
+    fn prelude(&self, from: usize, which: usize) -> TokenStream {
+        let short = self.shadows.get(from).is_none_or(|s| !s[which]);
+        match (which, short) {
+            (0, true) => quote!(String),
+            (0, false) => quote!(::std::string::String),
+            (1, true) => quote!(Vec),
+            (1, false) => quote!(::std::vec::Vec),
+            (2, true) => quote!(Option),
+            (2, false) => quote!(::std::option::Option),
+            (_, true) => quote!(Box),
+            (_, false) => quote!(::std::boxed::Box),
+        }
     }
 
     /// Whether a value of `ty` inside record `owner` must be boxed.
@@ -153,30 +192,34 @@ fn components(edges: &[Vec<usize>]) -> Vec<usize> {
 }
 
 /// The Rust type of a catalog type, as seen from module `from`.
-pub fn rust_type(ty: &Type, from: usize, rt: &TokenStream, catalog: &Catalog) -> TokenStream {
+pub fn rust_type(ty: &Type, from: usize, cx: &Ctx<'_>) -> TokenStream {
+    let (rt, catalog, a) = (&cx.rt, cx.catalog, cx.analysis);
     match ty {
         Type::Primitive(p) => match p {
-            Primitive::String => quote!(::std::string::String),
+            Primitive::String => a.prelude(from, 0),
             Primitive::Int => quote!(i64),
             Primitive::Float => quote!(f64),
             Primitive::Bool => quote!(bool),
             Primitive::Datetime => quote!(#rt::types::Timestamp),
             Primitive::Date => quote!(#rt::types::Date),
             Primitive::Uuid => quote!(#rt::types::Uuid),
-            Primitive::Bytes => quote!(::std::vec::Vec<u8>),
+            Primitive::Bytes => {
+                let vec = a.prelude(from, 1);
+                quote!(#vec<u8>)
+            }
             Primitive::Json => quote!(#rt::types::JsonValue),
         },
         Type::List(t) => {
-            let t = rust_type(t, from, rt, catalog);
-            quote!(::std::vec::Vec<#t>)
+            let (t, vec) = (rust_type(t, from, cx), a.prelude(from, 1));
+            quote!(#vec<#t>)
         }
         Type::Map(t) => {
-            let t = rust_type(t, from, rt, catalog);
-            quote!(::std::collections::BTreeMap<::std::string::String, #t>)
+            let (t, string) = (rust_type(t, from, cx), a.prelude(from, 0));
+            quote!(::std::collections::BTreeMap<#string, #t>)
         }
         Type::Optional(t) => {
-            let t = rust_type(t, from, rt, catalog);
-            quote!(::std::option::Option<#t>)
+            let (t, option) = (rust_type(t, from, cx), a.prelude(from, 2));
+            quote!(#option<#t>)
         }
         Type::Named(r) => {
             let name = ident::camel(&r.name);
@@ -191,15 +234,15 @@ pub fn rust_type(ty: &Type, from: usize, rt: &TokenStream, catalog: &Catalog) ->
 }
 
 /// Like [`rust_type`], boxing the record inside (`Option<Box<T>>` or `Box<T>`).
-pub fn boxed_type(ty: &Type, from: usize, rt: &TokenStream, catalog: &Catalog) -> TokenStream {
+pub fn boxed_type(ty: &Type, from: usize, cx: &Ctx<'_>) -> TokenStream {
     match ty {
         Type::Optional(t) => {
-            let inner = boxed_type(t, from, rt, catalog);
-            quote!(::std::option::Option<#inner>)
+            let (inner, option) = (boxed_type(t, from, cx), cx.analysis.prelude(from, 2));
+            quote!(#option<#inner>)
         }
         t => {
-            let inner = rust_type(t, from, rt, catalog);
-            quote!(::std::boxed::Box<#inner>)
+            let (inner, boxed) = (rust_type(t, from, cx), cx.analysis.prelude(from, 3));
+            quote!(#boxed<#inner>)
         }
     }
 }

@@ -151,6 +151,15 @@ impl Diagnostics {
         self.warnings
     }
 
+    /// Appends another collection, keeping the cap and every count.
+    pub fn merge(&mut self, other: Diagnostics) {
+        let (errors, warnings) = (other.errors, other.warnings);
+        let room = MAX_DIAGNOSTICS.saturating_sub(self.items.len());
+        self.items.extend(other.items.into_iter().take(room));
+        self.errors += errors;
+        self.warnings += warnings;
+    }
+
     /// How many diagnostics were counted but not kept.
     pub fn dropped(&self) -> usize {
         self.errors + self.warnings - self.items.len()
