@@ -129,10 +129,7 @@ fn deeply_nested_type_expressions_are_rejected() {
 #[test]
 fn the_honest_ten_thousand_event_catalog_fits_the_default_limits() {
     let files = openedx_hooks_tests::synthetic::catalog(10_000, 10_000);
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
+    let refs = openedx_hooks_tests::synthetic::as_refs(&files);
     let o = Loader::new().load_texts(&refs);
     assert!(
         o.diagnostics.is_empty(),

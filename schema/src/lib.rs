@@ -31,6 +31,7 @@ pub mod diag;
 pub mod ir;
 mod load;
 mod resolve;
+pub mod scc;
 pub mod source;
 mod suggest;
 pub mod syntax;

@@ -11,10 +11,7 @@ use openedx_hooks_schema::Loader;
 
 fn bench(c: &mut Criterion) {
     let files = openedx_hooks_tests::synthetic::catalog(10_000, 10_000);
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
+    let refs = openedx_hooks_tests::synthetic::as_refs(&files);
     let mut g = c.benchmark_group("codegen_10k");
     g.sample_size(10).measurement_time(Duration::from_secs(20));
     g.bench_function("load_generate_format", |b| {

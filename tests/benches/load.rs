@@ -16,10 +16,7 @@ use saphyr_parser::Parser;
 
 fn bench(c: &mut Criterion) {
     let files = openedx_hooks_tests::synthetic::catalog(10_000, 10_000);
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
+    let refs = openedx_hooks_tests::synthetic::as_refs(&files);
     let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
     let mut g = c.benchmark_group("catalog_10k");
     g.sample_size(10)

@@ -73,3 +73,11 @@ pub fn catalog_in_modules(events: usize, types: usize, modules: usize) -> Vec<(S
     }
     files
 }
+
+/// `(name, text)` borrowed from [`catalog`]'s output, as `Loader::load_texts` takes them.
+pub fn as_refs(files: &[(String, String)]) -> Vec<(&str, &str)> {
+    files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect()
+}

@@ -143,49 +143,15 @@ fn type_eq_hash(ty: &Type, records: &[Vec<bool>]) -> bool {
     }
 }
 
-/// Component ids of a directed graph (iterative Tarjan).
+/// The component id of every node.
 fn components(edges: &[Vec<usize>]) -> Vec<usize> {
-    const UNSEEN: usize = usize::MAX;
-    let n = edges.len();
-    let (mut index, mut low, mut on_stack) = (vec![UNSEEN; n], vec![0; n], vec![false; n]);
-    let mut comp = vec![UNSEEN; n];
-    let (mut stack, mut next, mut next_comp) = (Vec::new(), 0, 0);
-    for root in 0..n {
-        if index[root] != UNSEEN {
-            continue;
-        }
-        let mut work = vec![(root, 0usize)];
-        while let Some(&mut (v, ref mut ei)) = work.last_mut() {
-            if *ei == 0 && index[v] == UNSEEN {
-                index[v] = next;
-                low[v] = next;
-                next += 1;
-                stack.push(v);
-                on_stack[v] = true;
-            }
-            if let Some(&w) = edges[v].get(*ei) {
-                *ei += 1;
-                if index[w] == UNSEEN {
-                    work.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-            if low[v] == index[v] {
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    comp[w] = next_comp;
-                    if w == v {
-                        break;
-                    }
-                }
-                next_comp += 1;
-            }
+    let mut comp = vec![0; edges.len()];
+    for (id, nodes) in openedx_hooks_schema::scc::components(edges)
+        .into_iter()
+        .enumerate()
+    {
+        for n in nodes {
+            comp[n] = id;
         }
     }
     comp

@@ -50,7 +50,7 @@ pub fn check_required_cycles(modules: &[Module], diags: &mut Diagnostics) {
                 .collect()
         })
         .collect();
-    for scc in tarjan(&edges) {
+    for scc in crate::scc::components(&edges) {
         let start = *scc.iter().min().unwrap_or(&0);
         let cyclic = scc.len() > 1 || edges[start].contains(&start);
         if !cyclic {
@@ -119,54 +119,6 @@ fn shortest_cycle(edges: &[Vec<usize>], start: usize, scc: &[usize]) -> Vec<usiz
         }
     }
     vec![start]
-}
-
-/// Tarjan's algorithm with an explicit stack (catalogs may be deep).
-fn tarjan(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
-    const UNSEEN: usize = usize::MAX;
-    let n = edges.len();
-    let (mut index, mut low, mut on_stack) = (vec![UNSEEN; n], vec![0; n], vec![false; n]);
-    let (mut stack, mut out, mut next) = (Vec::new(), Vec::new(), 0);
-    for root in 0..n {
-        if index[root] != UNSEEN {
-            continue;
-        }
-        let mut work = vec![(root, 0usize)];
-        while let Some(&mut (v, ref mut ei)) = work.last_mut() {
-            if *ei == 0 && index[v] == UNSEEN {
-                index[v] = next;
-                low[v] = next;
-                next += 1;
-                stack.push(v);
-                on_stack[v] = true;
-            }
-            if let Some(&w) = edges[v].get(*ei) {
-                *ei += 1;
-                if index[w] == UNSEEN {
-                    work.push((w, 0));
-                } else if on_stack[w] {
-                    low[v] = low[v].min(index[w]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[v]);
-            }
-            if low[v] == index[v] {
-                let mut comp = Vec::new();
-                while let Some(w) = stack.pop() {
-                    on_stack[w] = false;
-                    comp.push(w);
-                    if w == v {
-                        break;
-                    }
-                }
-                out.push(comp);
-            }
-        }
-    }
-    out
 }
 
 /// Warns about scalars, enums and types that no event payload reaches.
@@ -245,33 +197,5 @@ pub fn check_unused(modules: &[Module], diags: &mut Diagnostics) {
                 );
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::tarjan;
-
-    #[test]
-    fn finds_components() {
-        let edges = vec![vec![1], vec![0], vec![2], vec![]];
-        let mut sccs: Vec<Vec<usize>> = tarjan(&edges)
-            .into_iter()
-            .map(|mut c| {
-                c.sort();
-                c
-            })
-            .collect();
-        sccs.sort();
-        assert_eq!(sccs, vec![vec![0, 1], vec![2], vec![3]]);
-    }
-
-    #[test]
-    fn deep_chain_does_not_overflow() {
-        let n = 200_000;
-        let edges: Vec<Vec<usize>> = (0..n)
-            .map(|i| if i + 1 < n { vec![i + 1] } else { vec![0] })
-            .collect();
-        assert_eq!(tarjan(&edges).len(), 1);
     }
 }
