@@ -205,16 +205,11 @@ fn check(paths: &[PathBuf], format: Format, deny_warnings: bool, color: ColorCho
 }
 
 fn inspect(paths: &[PathBuf], color: ColorChoice) -> ExitCode {
-    let outcome = match load(paths) {
+    let outcome = match load_valid(paths, color) {
         Ok(o) => o,
         Err(code) => return code,
     };
     let Some(catalog) = &outcome.catalog else {
-        print_diagnostics(&outcome, color);
-        eprintln!(
-            "error: the catalog is invalid: {}",
-            plural(outcome.diagnostics.error_count(), "error")
-        );
         return ExitCode::from(1);
     };
     match serde_json::to_string_pretty(&catalog.to_json()) {
@@ -229,11 +224,12 @@ fn inspect(paths: &[PathBuf], color: ColorChoice) -> ExitCode {
     }
 }
 
-/// Loads a catalog for a generator, printing diagnostics; `Err` is the exit code.
+/// Loads a catalog for a generator, printing its diagnostics (warnings
+/// included) to stderr; `Err` is the exit code.
 fn load_valid(paths: &[PathBuf], color: ColorChoice) -> Result<Outcome, ExitCode> {
     let outcome = load(paths)?;
+    print_diagnostics(&outcome, color);
     if outcome.catalog.is_none() {
-        print_diagnostics(&outcome, color);
         eprintln!(
             "error: the catalog is invalid: {}",
             plural(outcome.diagnostics.error_count(), "error")

@@ -224,3 +224,22 @@ fn generate_writes_only_on_change_and_check_reports_staleness() {
     assert!(stderr(&o).contains("error[unknown-type]"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn generators_still_show_warnings() {
+    let dir = std::env::temp_dir().join(format!("openedx-hooks-cli-warn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let out = dir.join("events.rs");
+    let o = run(&[
+        "generate",
+        "tests/fixtures/invalid/unused.yaml",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("warning[unused]: type `Orphan` is not used by any event"));
+    let o = run(&["inspect", "tests/fixtures/invalid/unused.yaml"]);
+    assert_eq!(code(&o), 0);
+    assert!(stderr(&o).contains("warning[unused]"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
