@@ -28,6 +28,7 @@
 //! ```
 
 pub mod diag;
+pub mod diff;
 pub mod ir;
 mod load;
 mod resolve;

@@ -1,0 +1,183 @@
+//! The compatibility rules: stable ids, and each rule's verdict per mode.
+
+use serde::Serialize;
+
+/// Who must keep working across the change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// New consumers read data written by old producers.
+    Backward,
+    /// Old consumers read data written by new producers.
+    Forward,
+    /// Both (the default, like upstream's two-way schema test).
+    #[default]
+    Full,
+}
+
+/// How a finding weighs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Documentation only.
+    Safe,
+    /// Compatible in this mode; needs a higher `minor_version`.
+    Minor,
+    /// Needs a new major version (a new `.v<N+1>` event type).
+    Breaking,
+    /// The versions do not say what changed.
+    Violation,
+}
+
+macro_rules! rules {
+    ($($(#[$doc:meta])* $variant:ident => $id:literal,)*) => {
+        /// A compatibility rule. The ids are stable: ignore files and CI
+        /// annotations name them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Rule {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Rule {
+            /// The stable id (`FIELD_REMOVED`).
+            pub fn id(self) -> &'static str {
+                match self { $(Rule::$variant => $id,)* }
+            }
+
+            /// Every rule.
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+        }
+    };
+}
+
+rules! {
+    /// An event type of the baseline is gone.
+    EventRemoved => "EVENT_REMOVED",
+    /// Same event type, different constant name.
+    EventNameChanged => "EVENT_NAME_CHANGED",
+    /// A data class reached from a payload has a new name, same shape.
+    TypeRenamed => "TYPE_RENAMED",
+    /// A required field is gone.
+    FieldRemoved => "FIELD_REMOVED",
+    /// A field with a default or `?` is gone.
+    OptionalFieldRemoved => "OPTIONAL_FIELD_REMOVED",
+    /// A new field without default.
+    FieldAddedRequired => "FIELD_ADDED_REQUIRED",
+    /// A new field with a default or `?`.
+    FieldAddedOptional => "FIELD_ADDED_OPTIONAL",
+    /// Any type change, widening included.
+    FieldTypeChanged => "FIELD_TYPE_CHANGED",
+    /// `T?` → `T`.
+    FieldMadeRequired => "FIELD_MADE_REQUIRED",
+    /// `T` → `T?`.
+    FieldMadeOptional => "FIELD_MADE_OPTIONAL",
+    /// A default value changed, appeared or disappeared.
+    FieldDefaultChanged => "FIELD_DEFAULT_CHANGED",
+    /// An enum gained a value.
+    EnumValueAdded => "ENUM_VALUE_ADDED",
+    /// An enum lost a value.
+    EnumValueRemoved => "ENUM_VALUE_REMOVED",
+    /// A scalar's base type changed.
+    ScalarBaseChanged => "SCALAR_BASE_CHANGED",
+    /// `key_field` changed: event-bus partitioning and ordering change.
+    KeyFieldChanged => "KEY_FIELD_CHANGED",
+    /// A minor-level change without a higher `minor_version`.
+    MinorVersionNotBumped => "MINOR_VERSION_NOT_BUMPED",
+    /// `minor_version` went down.
+    MinorVersionDecreased => "MINOR_VERSION_DECREASED",
+    /// Descriptions, examples, dates or trigger changed.
+    DocsChanged => "DOCS_CHANGED",
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+/// Whether a wire change is readable in each direction: `(backward, forward)`.
+/// `None` for rules that are not about wire compatibility.
+fn directions(rule: Rule, widening: bool) -> Option<(bool, bool)> {
+    Some(match rule {
+        // New readers ignore the extra field in old data; old readers miss it.
+        Rule::FieldRemoved => (true, false),
+        // Old data lacks it: new readers fail; old readers ignore it.
+        Rule::FieldAddedRequired => (false, true),
+        // New readers read old nulls: fail; old readers read new non-null: fine.
+        Rule::FieldMadeRequired => (false, true),
+        // New readers take old non-null; old readers cannot take new nulls.
+        Rule::FieldMadeOptional => (true, false),
+        // New readers know every old value; old readers may meet a new one.
+        Rule::EnumValueAdded => (true, false),
+        // Old data may hold the removed value; new data never does.
+        Rule::EnumValueRemoved => (false, true),
+        // int → float: new float readers take old ints.
+        Rule::FieldTypeChanged if widening => (true, false),
+        Rule::FieldTypeChanged => (false, false),
+        _ => return None,
+    })
+}
+
+/// The verdict of `rule` under `mode`, and whether it also warns.
+pub fn verdict(rule: Rule, mode: Mode, widening: bool) -> (Verdict, bool) {
+    match rule {
+        Rule::EventRemoved
+        | Rule::EventNameChanged
+        | Rule::TypeRenamed
+        | Rule::ScalarBaseChanged
+        | Rule::KeyFieldChanged => (Verdict::Breaking, false),
+        Rule::OptionalFieldRemoved | Rule::FieldDefaultChanged => (Verdict::Minor, true),
+        Rule::FieldAddedOptional => (Verdict::Minor, false),
+        Rule::MinorVersionNotBumped | Rule::MinorVersionDecreased => (Verdict::Violation, false),
+        Rule::DocsChanged => (Verdict::Safe, false),
+        wire => {
+            let (backward, forward) = directions(wire, widening).unwrap_or((false, false));
+            let ok = match mode {
+                Mode::Backward => backward,
+                Mode::Forward => forward,
+                Mode::Full => backward && forward,
+            };
+            (
+                if ok {
+                    Verdict::Minor
+                } else {
+                    Verdict::Breaking
+                },
+                false,
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_issue_table() {
+        use Mode::*;
+        use Verdict::*;
+        let v = |r, m| verdict(r, m, false).0;
+        assert_eq!(v(Rule::FieldAddedRequired, Full), Breaking);
+        assert_eq!(v(Rule::FieldAddedRequired, Forward), Minor);
+        assert_eq!(v(Rule::EnumValueAdded, Full), Breaking);
+        assert_eq!(v(Rule::EnumValueAdded, Backward), Minor);
+        assert_eq!(v(Rule::FieldMadeOptional, Full), Breaking);
+        assert_eq!(v(Rule::FieldMadeRequired, Full), Breaking);
+        assert_eq!(v(Rule::FieldTypeChanged, Full), Breaking);
+        assert_eq!(verdict(Rule::FieldTypeChanged, Backward, true).0, Minor);
+        assert_eq!(verdict(Rule::FieldTypeChanged, Full, true).0, Breaking);
+        assert_eq!(
+            verdict(Rule::OptionalFieldRemoved, Full, false),
+            (Minor, true)
+        );
+        assert_eq!(v(Rule::DocsChanged, Full), Safe);
+        assert_eq!(Rule::ALL.len(), 18);
+    }
+}
