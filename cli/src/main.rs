@@ -4,6 +4,8 @@
 //! shared core, prints, and maps outcomes to exit codes (0 success, 1 the
 //! catalog is invalid, 2 usage or I/O error). It holds no compiler logic.
 
+mod compat;
+
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -54,6 +56,33 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
+    /// Fail on breaking payload changes against a baseline catalog
+    Compat {
+        /// The new catalog: files, or directories of `*.yaml`/`*.yml` files
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The baseline: a path, or `git:REF[:SUBDIR]` read from git without a checkout
+        #[arg(long)]
+        against: String,
+        /// Which consumers must keep working
+        #[arg(long, value_enum, default_value_t = compat::CompatMode::Full)]
+        mode: compat::CompatMode,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = compat::CompatFormat::Text)]
+        format: compat::CompatFormat,
+        /// YAML list of approved changes (`rule`, `event`, `path`, `reason`, `expires`)
+        #[arg(long)]
+        ignore: Option<PathBuf>,
+        /// Fail on warnings too
+        #[arg(long)]
+        deny_warnings: bool,
+        /// Also report documentation-only changes
+        #[arg(long)]
+        verbose: bool,
+        /// Color the text output
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
     /// Print the resolved catalog (the IR) as JSON
     Inspect {
         /// Catalog files, or directories of `*.yaml`/`*.yml` files
@@ -99,6 +128,25 @@ fn main() -> ExitCode {
             color,
         } => check(&paths, format, deny_warnings, color.choice()),
         Command::Inspect { paths, color } => inspect(&paths, color.choice()),
+        Command::Compat {
+            paths,
+            against,
+            mode,
+            format,
+            ignore,
+            deny_warnings,
+            verbose,
+            color,
+        } => compat::run(compat::Args {
+            paths,
+            against,
+            mode: mode.into(),
+            format,
+            ignore,
+            deny_warnings,
+            verbose,
+            color: color.choice(),
+        }),
         Command::Generate {
             paths,
             out,

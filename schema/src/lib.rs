@@ -44,5 +44,6 @@ pub use ir::{
     Settings, Type, TypeRef,
 };
 pub use load::{LoadError, Loader, Outcome};
+pub use resolve::parse_date;
 pub use source::{FileId, SourceFile, SourceMap, Span};
 pub use yaml::{Limits, Value};

@@ -7,7 +7,7 @@ mod code;
 mod render;
 
 pub use code::Code;
-pub use render::{ColorChoice, JsonDiagnostic, render_json, render_text};
+pub use render::{ColorChoice, JsonDiagnostic, render_json, render_text, render_text_as};
 
 use serde::Serialize;
 

@@ -19,11 +19,17 @@ pub enum ColorChoice {
 /// Renders one diagnostic like rustc: `error[code]: message`, ` --> file:line:column`,
 /// the source line with a caret under the token, and `= help:` when known.
 pub fn render_text(d: &Diagnostic, sources: &SourceMap, color: ColorChoice) -> String {
+    render_text_as(d, d.code.as_str(), sources, color)
+}
+
+/// Like [`render_text`], showing `id` in place of the diagnostic's code (the
+/// compatibility gate shows its rule ids, `error[FIELD_REMOVED]`).
+pub fn render_text_as(d: &Diagnostic, id: &str, sources: &SourceMap, color: ColorChoice) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let mut group = Group::with_title(level.primary_title(d.message.as_str()).id(d.code.as_str()));
+    let mut group = Group::with_title(level.primary_title(d.message.as_str()).id(id));
 
     match d.span {
         Some(span) => {

@@ -1,0 +1,327 @@
+//! `openedx-hooks compat`: baselines from paths and from git, formats, the
+//! ignore file, and exit codes (0 compatible, 1 violations, 2 could not run).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const OLD: &str = "module: learning
+types:
+  UserData:
+    fields:
+      id: int
+      email: string
+events:
+  USER_CREATED:
+    type: org.openedx.learning.user.account.created.v1
+    payload:
+      user: UserData
+";
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_openedx-hooks"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("OPENEDX_HOOKS_TODAY", "2026-11-24")
+        .output()
+        .expect("runs")
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "openedx-hooks-compat-{name}-{}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("events")).expect("dir");
+    dir
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = Command::new("git")
+        .args([
+            "-c",
+            "user.name=test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs")
+        .status
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+#[test]
+fn path_baselines_formats_and_exit_codes() {
+    let dir = scratch("path");
+    std::fs::write(dir.join("old.yaml"), OLD).expect("write");
+    std::fs::write(dir.join("events/learning.yaml"), OLD).expect("write");
+    let same = run_in(&dir, &["compat", "events", "--against", "old.yaml"]);
+    assert_eq!(same.status.code(), Some(0), "{}", text(&same));
+    assert!(text(&same).contains("0 breaking, 0 minor, 0 warnings"));
+
+    std::fs::write(
+        dir.join("events/learning.yaml"),
+        OLD.replace("      email: string\n", ""),
+    )
+    .expect("write");
+    let o = run_in(&dir, &["compat", "events", "--against", "old.yaml"]);
+    assert_eq!(o.status.code(), Some(1));
+    let t = text(&o);
+    assert!(
+        t.contains("error[FIELD_REMOVED]: USER_CREATED: required field `user.email` was removed"),
+        "{t}"
+    );
+    assert!(
+        t.contains("--> old.yaml:6:7"),
+        "the removed field is shown where it was: {t}"
+    );
+    assert!(t.contains("1 breaking, 0 minor, 0 warnings — requires: new major version for 1 events, minor bump for 0"), "{t}");
+
+    let o = run_in(
+        &dir,
+        &[
+            "compat",
+            "events",
+            "--against",
+            "old.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(v[0]["rule"], "FIELD_REMOVED");
+    assert_eq!(v[0]["path"], "user.email");
+    assert_eq!(v[0]["severity"], "error");
+    assert_eq!(
+        (v[0]["file"].as_str(), v[0]["line"].as_u64()),
+        (Some("old.yaml"), Some(6))
+    );
+
+    let o = run_in(
+        &dir,
+        &[
+            "compat",
+            "events",
+            "--against",
+            "old.yaml",
+            "--format",
+            "github",
+        ],
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stdout)
+            .starts_with("::error file=old.yaml,line=6,col=7,title=FIELD_REMOVED::USER_CREATED")
+    );
+    let o = run_in(
+        &dir,
+        &[
+            "compat",
+            "events",
+            "--against",
+            "old.yaml",
+            "--format",
+            "markdown",
+        ],
+    );
+    let md = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        md.contains("### `USER_CREATED` (`org.openedx.learning.user.account.created.v1`)")
+            && md.contains("| `FIELD_REMOVED` | error | `user.email` |"),
+        "{md}"
+    );
+
+    // Under backward mode a removed field is only a minor change (which was not bumped).
+    let o = run_in(
+        &dir,
+        &[
+            "compat",
+            "events",
+            "--against",
+            "old.yaml",
+            "--mode",
+            "backward",
+        ],
+    );
+    assert!(
+        text(&o).contains("MINOR_VERSION_NOT_BUMPED"),
+        "{}",
+        text(&o)
+    );
+
+    // Could not run: exit 2.
+    assert_eq!(
+        run_in(&dir, &["compat", "events", "--against", "missing.yaml"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        run_in(
+            &dir,
+            &[
+                "compat",
+                "events",
+                "--against",
+                "old.yaml",
+                "--mode",
+                "sideways"
+            ]
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+    std::fs::write(dir.join("bad.yaml"), "events: [").expect("write");
+    assert_eq!(
+        run_in(&dir, &["compat", "events", "--against", "bad.yaml"])
+            .status
+            .code(),
+        Some(2)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn git_baselines_are_read_without_a_checkout() {
+    let dir = scratch("git");
+    git(&dir, &["init", "-q"]);
+    std::fs::write(dir.join("events/learning.yaml"), OLD).expect("write");
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "v1"]);
+    git(&dir, &["tag", "v1.0.0"]);
+    // Compatible change with a minor bump, in the working tree only.
+    let new = OLD
+        .replace(
+            "      email: string\n",
+            "      email: string\n      nickname: string?\n",
+        )
+        .replace("    payload:", "    minor_version: 1\n    payload:");
+    std::fs::write(dir.join("events/learning.yaml"), &new).expect("write");
+    for against in ["git:HEAD", "git:v1.0.0", "git:v1.0.0:events"] {
+        let o = run_in(&dir, &["compat", "events", "--against", against]);
+        assert_eq!(o.status.code(), Some(0), "{against}: {}", text(&o));
+        assert!(
+            text(&o).contains("0 breaking, 1 minor, 0 warnings"),
+            "{against}: {}",
+            text(&o)
+        );
+    }
+    let o = run_in(&dir, &["compat", "events", "--against", "git:no-such-tag"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("git revision `no-such-tag` not found"));
+    let o = run_in(&dir, &["compat", "events", "--against", "git:HEAD:nowhere"]);
+    assert_eq!(o.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_ignore_file_approves_changes_with_a_reason_until_it_expires() {
+    let dir = scratch("ignore");
+    std::fs::write(dir.join("old.yaml"), OLD).expect("write");
+    std::fs::write(
+        dir.join("events/learning.yaml"),
+        OLD.replace("      email: string\n", ""),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("ignore.yaml"),
+        "- rule: FIELD_REMOVED\n  event: USER_*\n  path: user.email\n  reason: the email moved to the profile service (ticket 123)\n  expires: 2027-01-01\n",
+    )
+    .expect("write");
+    let o = run_in(
+        &dir,
+        &[
+            "compat",
+            "events",
+            "--against",
+            "old.yaml",
+            "--ignore",
+            "ignore.yaml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+
+    // Expired: the entry itself fails the gate, and the finding is back.
+    std::fs::write(
+        dir.join("ignore.yaml"),
+        "- rule: FIELD_REMOVED\n  event: org.openedx.learning.user.*\n  reason: temporary\n  expires: 2026-01-01\n- rule: ENUM_VALUE_ADDED\n  event: '*'\n  reason: planned\n  expires: 2027-01-01\n",
+    )
+    .expect("write");
+    let o = run_in(
+        &dir,
+        &[
+            "compat",
+            "events",
+            "--against",
+            "old.yaml",
+            "--ignore",
+            "ignore.yaml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let t = text(&o);
+    assert!(
+        t.contains("expired on 2026-01-01") && t.contains("FIELD_REMOVED]"),
+        "{t}"
+    );
+    assert!(
+        t.contains("ENUM_VALUE_ADDED on `*` matches no finding"),
+        "unused entries are reported: {t}"
+    );
+
+    // A reason is required; rules are checked.
+    std::fs::write(
+        dir.join("ignore.yaml"),
+        "- rule: FIELD_REMOVED\n  event: '*'\n  reason: ''\n  expires: 2027-01-01\n",
+    )
+    .expect("write");
+    assert_eq!(
+        run_in(
+            &dir,
+            &[
+                "compat",
+                "events",
+                "--against",
+                "old.yaml",
+                "--ignore",
+                "ignore.yaml"
+            ]
+        )
+        .status
+        .code(),
+        Some(2)
+    );
+    std::fs::write(
+        dir.join("ignore.yaml"),
+        "- rule: FIELD_GONE\n  event: '*'\n  reason: x\n  expires: 2027-01-01\n",
+    )
+    .expect("write");
+    let o = run_in(
+        &dir,
+        &[
+            "compat",
+            "events",
+            "--against",
+            "old.yaml",
+            "--ignore",
+            "ignore.yaml",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("unknown rule `FIELD_GONE`"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
