@@ -348,6 +348,19 @@ fn warnings_fail_only_when_denied_and_widening_is_backward_compatible() {
         ),
         [M, B, B]
     );
+    // float → int is the reverse: old float readers take new ints.
+    let base_float = edit(&[("      score: int\n", "      score: float\n")]);
+    let narrowed = load(BASE);
+    assert_eq!(
+        verdicts_of(
+            &load(&base_float),
+            &narrowed,
+            Rule::FieldTypeChanged,
+            "STUDENT_REGISTRATION_COMPLETED",
+            "user.score"
+        ),
+        [B, M, B]
+    );
 }
 
 #[test]

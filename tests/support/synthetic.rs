@@ -15,6 +15,21 @@ pub fn catalog(events: usize, types: usize) -> Vec<(String, String)> {
 
 /// The synthetic catalog spread over exactly `modules` files.
 pub fn catalog_in_modules(events: usize, types: usize, modules: usize) -> Vec<(String, String)> {
+    generate(events, types, modules, usize::MAX)
+}
+
+/// The catalog with every `every`-th data class changed compatibly (a new
+/// optional field): the other side of a compatibility-gate comparison.
+pub fn catalog_mutated(events: usize, types: usize, every: usize) -> Vec<(String, String)> {
+    generate(
+        events,
+        types,
+        events.div_ceil(1000).max(types.div_ceil(1000)),
+        every,
+    )
+}
+
+fn generate(events: usize, types: usize, modules: usize, every: usize) -> Vec<(String, String)> {
     let modules = modules.max(1);
     let mut files = Vec::new();
     for m in 0..modules {
@@ -52,6 +67,9 @@ pub fn catalog_in_modules(events: usize, types: usize, modules: usize) -> Vec<(S
                 "      created: datetime\n      ended: datetime?\n      tags: {{ type: list<string>, default: [] }}"
             );
             let _ = writeln!(y, "      extra: {{ type: map<int>, default: {{}} }}");
+            if t % every == 0 {
+                let _ = writeln!(y, "      added: int?");
+            }
             // Link to an earlier type of the module so the graph is connected but acyclic.
             if t > t_lo {
                 let _ = writeln!(y, "      parent: Data{}", t - 1);

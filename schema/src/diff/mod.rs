@@ -22,7 +22,10 @@
 
 mod rules;
 
-pub use rules::{Mode, Rule, Verdict, verdict};
+pub use rules::{Mode, Promotion, Rule, Verdict, verdict};
+
+use std::collections::HashMap;
+use std::rc::Rc;
 
 use serde::Serialize;
 
@@ -133,8 +136,19 @@ impl Report {
 /// Compares `new` against the baseline `old`.
 pub fn diff(old: &Catalog, new: &Catalog, mode: Mode) -> Report {
     let mut findings = Vec::new();
+    let mut differ = Differ {
+        old,
+        new,
+        memo: HashMap::new(),
+        visiting: Vec::new(),
+        cut_depth: usize::MAX,
+    };
+    let by_type: HashMap<&str, &EventDef> = new
+        .events()
+        .map(|(_, e)| (e.event_type.as_str(), e))
+        .collect();
     for (_, oe) in old.events() {
-        match new.event_by_type(&oe.event_type) {
+        match by_type.get(oe.event_type.as_str()) {
             None => findings.push(finding(
                 mode,
                 Rule::EventRemoved,
@@ -146,19 +160,7 @@ pub fn diff(old: &Catalog, new: &Catalog, mode: Mode) -> Report {
                 None,
                 Some(oe.span),
             )),
-            Some((_, ne)) => {
-                let mut d = EventDiff {
-                    old,
-                    new,
-                    mode,
-                    oe,
-                    ne,
-                    findings: Vec::new(),
-                    visiting: Vec::new(),
-                };
-                d.event();
-                findings.extend(d.findings);
-            }
+            Some(ne) => compare_event(&mut differ, mode, oe, ne, &mut findings),
         }
     }
     Report { mode, findings }
@@ -175,7 +177,7 @@ fn finding(
     new: Option<Span>,
     old: Option<Span>,
 ) -> Finding {
-    let (verdict, warning) = verdict(rule, mode, false);
+    let (verdict, warning) = verdict(rule, mode, Promotion::None);
     Finding {
         rule,
         verdict,
@@ -190,344 +192,334 @@ fn finding(
     }
 }
 
-struct EventDiff<'a> {
-    old: &'a Catalog,
-    new: &'a Catalog,
-    mode: Mode,
-    oe: &'a EventDef,
-    ne: &'a EventDef,
-    findings: Vec<Finding>,
-    /// Record pairs being compared on the current path (recursive types).
-    visiting: Vec<(usize, usize, usize, usize)>,
+/// What a finding inside a payload is about; the message and hint are
+/// written from it once the full path is known.
+#[derive(Debug, Clone)]
+enum Detail {
+    FieldRemoved,
+    OptionalFieldRemoved,
+    FieldAddedRequired,
+    FieldAddedOptional,
+    FieldMadeRequired,
+    FieldMadeOptional,
+    DefaultChanged,
+    DocsChanged,
+    TypeChanged {
+        from: String,
+        to: String,
+    },
+    Renamed {
+        what: &'static str,
+        from: String,
+        to: String,
+    },
+    EnumValueAdded {
+        name: String,
+        value: String,
+    },
+    EnumValueRemoved {
+        name: String,
+        value: String,
+    },
+    ScalarBase {
+        name: String,
+        from: String,
+        to: String,
+    },
 }
 
 const NEW_MAJOR: &str = "publish the change as a new event type `.v<N+1>` next to the old one";
 
-impl EventDiff<'_> {
-    fn push(
-        &mut self,
-        rule: Rule,
-        path: &str,
-        message: String,
-        hint: &str,
-        new: Option<Span>,
-        old: Option<Span>,
-    ) {
-        self.push_widening(rule, path, message, hint, new, old, false);
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn push_widening(
-        &mut self,
-        rule: Rule,
-        path: &str,
-        message: String,
-        hint: &str,
-        new: Option<Span>,
-        old: Option<Span>,
-        widening: bool,
-    ) {
-        let (verdict, warning) = verdict(rule, self.mode, widening);
-        self.findings.push(Finding {
-            rule,
-            verdict,
-            warning,
-            event: self.ne.name.clone(),
-            event_type: self.ne.event_type.clone(),
-            path: path.to_owned(),
-            message,
-            hint: hint.to_owned(),
-            new,
-            old,
-        });
-    }
-
-    fn event(&mut self) {
-        let (oe, ne) = (self.oe, self.ne);
-        if oe.name != ne.name {
-            self.push(
-                Rule::EventNameChanged,
-                "",
-                format!("event `{}` was renamed `{}`", oe.name, ne.name),
-                "keep the constant name: plugins refer to it",
-                Some(ne.span),
-                Some(oe.span),
-            );
-        }
-        if oe.key_field.as_ref().map(|k| &k.path) != ne.key_field.as_ref().map(|k| &k.path) {
-            let show = |k: Option<String>| k.map_or("none".to_owned(), |k| format!("`{k}`"));
-            self.push(
-                Rule::KeyFieldChanged,
-                "",
-                format!(
-                    "key_field changed from {} to {}",
-                    show(oe.key_field.as_ref().map(|k| k.dotted())),
-                    show(ne.key_field.as_ref().map(|k| k.dotted()))
-                ),
-                "the event-bus key decides partitioning and ordering; keep it, or publish a new event type",
-                ne.key_field.as_ref().map(|k| k.span).or(Some(ne.span)),
-                oe.key_field.as_ref().map(|k| k.span).or(Some(oe.span)),
-            );
-        }
-        if (&oe.description, &oe.added, &oe.trigger) != (&ne.description, &ne.added, &ne.trigger) {
-            self.push(
-                Rule::DocsChanged,
-                "",
-                "description, date or trigger changed".into(),
-                "no action needed",
-                Some(ne.span),
-                Some(oe.span),
-            );
-        }
-        self.fields(&oe.payload, &ne.payload, "");
-        if ne.minor_version < oe.minor_version {
-            self.push(
-                Rule::MinorVersionDecreased,
-                "",
-                format!(
-                    "minor_version went down from {} to {}",
-                    oe.minor_version, ne.minor_version
-                ),
-                "minor versions only grow",
-                Some(ne.span),
-                Some(oe.span),
-            );
-        } else if ne.minor_version == oe.minor_version
-            && self.findings.iter().any(|f| f.verdict == Verdict::Minor)
-        {
-            self.push(
-                Rule::MinorVersionNotBumped,
-                "",
-                format!(
-                    "the payload changed compatibly but minor_version is still {}",
-                    ne.minor_version
-                ),
-                &format!("set `minor_version: {}`", oe.minor_version + 1),
-                Some(ne.span),
-                Some(oe.span),
-            );
+impl Detail {
+    fn rule(&self) -> Rule {
+        match self {
+            Detail::FieldRemoved => Rule::FieldRemoved,
+            Detail::OptionalFieldRemoved => Rule::OptionalFieldRemoved,
+            Detail::FieldAddedRequired => Rule::FieldAddedRequired,
+            Detail::FieldAddedOptional => Rule::FieldAddedOptional,
+            Detail::FieldMadeRequired => Rule::FieldMadeRequired,
+            Detail::FieldMadeOptional => Rule::FieldMadeOptional,
+            Detail::DefaultChanged => Rule::FieldDefaultChanged,
+            Detail::DocsChanged => Rule::DocsChanged,
+            Detail::TypeChanged { .. } => Rule::FieldTypeChanged,
+            Detail::Renamed { .. } => Rule::TypeRenamed,
+            Detail::EnumValueAdded { .. } => Rule::EnumValueAdded,
+            Detail::EnumValueRemoved { .. } => Rule::EnumValueRemoved,
+            Detail::ScalarBase { .. } => Rule::ScalarBaseChanged,
         }
     }
 
-    fn fields(&mut self, old: &[Field], new: &[Field], prefix: &str) {
-        let join = |name: &str| {
-            if prefix.is_empty() {
-                name.to_owned()
-            } else {
-                format!("{prefix}.{name}")
+    fn describe(&self, path: &str) -> (String, String) {
+        let keep = |what: &str| format!("keep {what}, or {NEW_MAJOR}");
+        match self {
+            Detail::FieldRemoved => (format!("required field `{path}` was removed"), keep("the field")),
+            Detail::OptionalFieldRemoved => (
+                format!("optional field `{path}` was removed"),
+                "old consumers read a default or null instead; make sure they can live with it".into(),
+            ),
+            Detail::FieldAddedRequired => (
+                format!("required field `{path}` was added"),
+                format!("give it a default or make it optional (`T?`), or {NEW_MAJOR}"),
+            ),
+            Detail::FieldAddedOptional => (format!("optional field `{path}` was added"), "bump `minor_version`".into()),
+            Detail::FieldMadeRequired => (format!("`{path}` is no longer optional"), keep("it optional")),
+            Detail::FieldMadeOptional => (format!("`{path}` became optional: old consumers cannot read null"), keep("it required")),
+            Detail::DefaultChanged => (
+                format!("the default of `{path}` changed"),
+                "consumers that relied on the old default now see another value".into(),
+            ),
+            Detail::DocsChanged => (format!("the description or example of `{path}` changed"), "no action needed".into()),
+            Detail::TypeChanged { from, to } => (
+                format!("`{path}` changed type from `{from}` to `{to}`"),
+                format!("keep the type, add a new field, or {NEW_MAJOR}"),
+            ),
+            Detail::Renamed { what, from, to } => (
+                format!("{what} `{from}` at `{path}` was renamed `{to}`"),
+                "keep the name: Avro record names and the Rust API use it".into(),
+            ),
+            Detail::EnumValueAdded { name, value } => (
+                format!("enum `{name}` at `{path}` gained the value `{value}`"),
+                "old consumers fail on the new value; bump the minor version only if they are all updated first".into(),
+            ),
+            Detail::EnumValueRemoved { name, value } => {
+                (format!("enum `{name}` at `{path}` lost the value `{value}`"), keep("the value"))
             }
-        };
+            Detail::ScalarBase { name, from, to } => (format!("scalar `{name}` changed base from `{from}` to `{to}`"), NEW_MAJOR.into()),
+        }
+    }
+}
+
+/// A finding inside a payload, relative to the record it was found in.
+#[derive(Debug, Clone)]
+struct RelFinding {
+    detail: Detail,
+    /// Path from the record compared (empty: the field holding it).
+    path: String,
+    new: Option<Span>,
+    old: Option<Span>,
+    promotion: Promotion,
+}
+
+type RecordPair = (usize, usize, usize, usize);
+
+/// Compares payloads. Each (old record, new record) pair is compared once
+/// and its findings reused for every event that reaches it, so a class
+/// shared by many events costs one comparison, not one per event.
+struct Differ<'a> {
+    old: &'a Catalog,
+    new: &'a Catalog,
+    memo: HashMap<RecordPair, Rc<Vec<RelFinding>>>,
+    /// Record pairs on the current path (recursive types).
+    visiting: Vec<RecordPair>,
+    /// The shallowest stack depth a recursion was cut back to below the
+    /// current record. A result whose cycles all close at or below its own
+    /// depth is the same from every path and is memoized; one whose cycle
+    /// closes on an ancestor depends on the path and is not.
+    cut_depth: usize,
+}
+
+fn join(prefix: &str, rest: &str) -> String {
+    match (prefix.is_empty(), rest.is_empty()) {
+        (true, _) => rest.to_owned(),
+        (_, true) => prefix.to_owned(),
+        _ if rest.starts_with('[') || rest.starts_with('{') => format!("{prefix}{rest}"),
+        _ => format!("{prefix}.{rest}"),
+    }
+}
+
+impl Differ<'_> {
+    fn fields(&mut self, old: &[Field], new: &[Field], out: &mut Vec<RelFinding>) {
         for of in old {
-            let path = join(&of.name);
             match new.iter().find(|nf| nf.name == of.name) {
-                Some(nf) => self.field(of, nf, &path),
-                None if of.is_optional() => self.push(
-                    Rule::OptionalFieldRemoved,
-                    &path,
-                    format!("optional field `{path}` was removed"),
-                    "old consumers read a default or null instead; make sure they can live with it",
-                    None,
-                    Some(of.span),
-                ),
-                None => self.push(
-                    Rule::FieldRemoved,
-                    &path,
-                    format!("required field `{path}` was removed"),
-                    &format!("keep the field, or {NEW_MAJOR}"),
-                    None,
-                    Some(of.span),
-                ),
+                Some(nf) => {
+                    let start = out.len();
+                    self.field(of, nf, out);
+                    for f in &mut out[start..] {
+                        f.path = join(&of.name, &f.path);
+                    }
+                }
+                None => out.push(RelFinding {
+                    detail: if of.is_optional() {
+                        Detail::OptionalFieldRemoved
+                    } else {
+                        Detail::FieldRemoved
+                    },
+                    path: of.name.clone(),
+                    new: None,
+                    old: Some(of.span),
+                    promotion: Promotion::None,
+                }),
             }
         }
         for nf in new
             .iter()
             .filter(|nf| !old.iter().any(|of| of.name == nf.name))
         {
-            let path = join(&nf.name);
-            if nf.is_optional() {
-                self.push(
-                    Rule::FieldAddedOptional,
-                    &path,
-                    format!("optional field `{path}` was added"),
-                    "bump `minor_version`",
-                    Some(nf.span),
-                    None,
-                );
-            } else {
-                self.push(
-                    Rule::FieldAddedRequired,
-                    &path,
-                    format!("required field `{path}` was added"),
-                    &format!("give it a default or make it optional (`T?`), or {NEW_MAJOR}"),
-                    Some(nf.span),
-                    None,
-                );
-            }
+            out.push(RelFinding {
+                detail: if nf.is_optional() {
+                    Detail::FieldAddedOptional
+                } else {
+                    Detail::FieldAddedRequired
+                },
+                path: nf.name.clone(),
+                new: Some(nf.span),
+                old: None,
+                promotion: Promotion::None,
+            });
         }
     }
 
-    fn field(&mut self, of: &Field, nf: &Field, path: &str) {
+    /// Findings of one field pair, with paths relative to the field.
+    fn field(&mut self, of: &Field, nf: &Field, out: &mut Vec<RelFinding>) {
+        let at = |detail, new, old| RelFinding {
+            detail,
+            path: String::new(),
+            new,
+            old,
+            promotion: Promotion::None,
+        };
         if of.default != nf.default {
-            self.push(
-                Rule::FieldDefaultChanged,
-                path,
-                format!("the default of `{path}` changed"),
-                "consumers that relied on the old default now see another value",
+            out.push(at(
+                Detail::DefaultChanged,
                 nf.default_span.or(Some(nf.span)),
                 of.default_span.or(Some(of.span)),
-            );
+            ));
         }
         if (&of.description, &of.example) != (&nf.description, &nf.example) {
-            self.push(
-                Rule::DocsChanged,
-                path,
-                format!("the description or example of `{path}` changed"),
-                "no action needed",
-                Some(nf.span),
-                Some(of.span),
-            );
+            out.push(at(Detail::DocsChanged, Some(nf.span), Some(of.span)));
         }
-        self.types(&of.ty, &nf.ty, path, (of.type_span, nf.type_span));
+        self.types(&of.ty, &nf.ty, (of.type_span, nf.type_span), out);
     }
 
-    fn types(&mut self, ot: &Type, nt: &Type, path: &str, spans: (Span, Span)) {
-        let (os, ns) = spans;
+    fn types(&mut self, ot: &Type, nt: &Type, (os, ns): (Span, Span), out: &mut Vec<RelFinding>) {
+        let at = |detail, path: &str| RelFinding {
+            detail,
+            path: path.to_owned(),
+            new: Some(ns),
+            old: Some(os),
+            promotion: Promotion::None,
+        };
         match (ot.is_optional(), nt.is_optional()) {
-            (true, false) => self.push(
-                Rule::FieldMadeRequired,
-                path,
-                format!("`{path}` is no longer optional"),
-                &format!("keep it optional, or {NEW_MAJOR}"),
-                Some(ns),
-                Some(os),
-            ),
-            (false, true) => self.push(
-                Rule::FieldMadeOptional,
-                path,
-                format!("`{path}` became optional: old consumers cannot read null"),
-                &format!("keep it required, or {NEW_MAJOR}"),
-                Some(ns),
-                Some(os),
-            ),
+            (true, false) => out.push(at(Detail::FieldMadeRequired, "")),
+            (false, true) => out.push(at(Detail::FieldMadeOptional, "")),
             _ => {}
         }
         let (ot, nt) = (ot.strip_optional(), nt.strip_optional());
+        let nested = |d: &mut Self, a: &Type, b: &Type, suffix: &str, out: &mut Vec<RelFinding>| {
+            let start = out.len();
+            d.types(a, b, (os, ns), out);
+            for f in &mut out[start..] {
+                f.path = format!(
+                    "{suffix}{}",
+                    if f.path.is_empty() {
+                        String::new()
+                    } else if f.path.starts_with(['[', '{']) {
+                        f.path.clone()
+                    } else {
+                        format!(".{}", f.path)
+                    }
+                );
+            }
+        };
         match (ot, nt) {
             (Type::Primitive(a), Type::Primitive(b)) if a == b => {}
-            (Type::List(a), Type::List(b)) => self.types(a, b, &format!("{path}[]"), spans),
-            (Type::Map(a), Type::Map(b)) => self.types(a, b, &format!("{path}{{}}"), spans),
-            (Type::Named(a), Type::Named(b)) if a.kind == b.kind => self.named(a, b, path, spans),
+            (Type::List(a), Type::List(b)) => nested(self, a, b, "[]", out),
+            (Type::Map(a), Type::Map(b)) => nested(self, a, b, "{}", out),
+            (Type::Named(a), Type::Named(b)) if a.kind == b.kind => self.named(a, b, (os, ns), out),
             _ => {
-                let widening = matches!(
-                    (ot, nt),
-                    (
-                        Type::Primitive(Primitive::Int),
-                        Type::Primitive(Primitive::Float)
+                let promotion = match (ot, nt) {
+                    (Type::Primitive(Primitive::Int), Type::Primitive(Primitive::Float)) => {
+                        Promotion::Widening
+                    }
+                    (Type::Primitive(Primitive::Float), Type::Primitive(Primitive::Int)) => {
+                        Promotion::Narrowing
+                    }
+                    _ => Promotion::None,
+                };
+                out.push(RelFinding {
+                    promotion,
+                    ..at(
+                        Detail::TypeChanged {
+                            from: show(ot),
+                            to: show(nt),
+                        },
+                        "",
                     )
-                );
-                let (o, n) = (self.show(ot, true), self.show(nt, false));
-                self.push_widening(
-                    Rule::FieldTypeChanged,
-                    path,
-                    format!("`{path}` changed type from `{o}` to `{n}`"),
-                    &format!("keep the type, add a new field, or {NEW_MAJOR}"),
-                    Some(ns),
-                    Some(os),
-                    widening,
-                );
+                });
             }
         }
     }
 
-    fn show(&self, t: &Type, old: bool) -> String {
-        let (catalog, e) = if old {
-            (self.old, self.oe)
-        } else {
-            (self.new, self.ne)
+    fn named(
+        &mut self,
+        a: &TypeRef,
+        b: &TypeRef,
+        (os, ns): (Span, Span),
+        out: &mut Vec<RelFinding>,
+    ) {
+        let at = |detail, new, old| RelFinding {
+            detail,
+            path: String::new(),
+            new,
+            old,
+            promotion: Promotion::None,
         };
-        let module = catalog
-            .events()
-            .find(|(_, x)| std::ptr::eq(*x, e))
-            .map_or("", |(m, _)| m.name.as_str());
-        t.display_in(module)
-    }
-
-    fn named(&mut self, a: &TypeRef, b: &TypeRef, path: &str, (os, ns): (Span, Span)) {
         let renamed = a.name != b.name;
         match a.kind {
             DefKind::Record => {
-                let key = (a.module_index, a.index, b.module_index, b.index);
-                if self.visiting.contains(&key) {
-                    return;
-                }
-                let (ro, rn) = (self.old.record(a), self.new.record(b));
                 if renamed {
-                    if shape_eq(self.old, self.new, &ro.fields, &rn.fields, &mut Vec::new()) {
-                        self.push(
-                            Rule::TypeRenamed,
-                            path,
-                            format!(
-                                "data class `{}` at `{path}` was renamed `{}`",
-                                a.name, b.name
-                            ),
-                            "keep the class name: Avro record names and the Rust API use it",
-                            Some(ns),
-                            Some(os),
-                        );
-                    } else {
-                        self.push(
-                            Rule::FieldTypeChanged,
-                            path,
-                            format!("`{path}` changed type from `{}` to `{}`", a.name, b.name),
-                            &format!("keep the type, or {NEW_MAJOR}"),
-                            Some(ns),
-                            Some(os),
-                        );
-                    }
+                    let (ro, rn) = (self.old.record(a), self.new.record(b));
+                    let detail =
+                        if shape_eq(self.old, self.new, &ro.fields, &rn.fields, &mut Vec::new()) {
+                            Detail::Renamed {
+                                what: "data class",
+                                from: a.name.clone(),
+                                to: b.name.clone(),
+                            }
+                        } else {
+                            Detail::TypeChanged {
+                                from: a.name.clone(),
+                                to: b.name.clone(),
+                            }
+                        };
+                    out.push(at(detail, Some(ns), Some(os)));
                     return;
                 }
-                self.visiting.push(key);
-                self.fields(&ro.fields, &rn.fields, path);
-                self.visiting.pop();
+                out.extend(self.record(a, b).iter().cloned());
             }
             DefKind::Scalar => {
                 if renamed {
-                    self.push(
-                        Rule::TypeRenamed,
-                        path,
-                        format!("scalar `{}` at `{path}` was renamed `{}`", a.name, b.name),
-                        "keep the name: the Rust API uses it",
+                    out.push(at(
+                        Detail::Renamed {
+                            what: "scalar",
+                            from: a.name.clone(),
+                            to: b.name.clone(),
+                        },
                         Some(ns),
                         Some(os),
-                    );
+                    ));
                 }
                 let (so, sn) = (self.old.scalar(a), self.new.scalar(b));
                 if so.base != sn.base {
-                    self.push(
-                        Rule::ScalarBaseChanged,
-                        path,
-                        format!(
-                            "scalar `{}` changed base from `{}` to `{}`",
-                            b.name,
-                            so.base.name(),
-                            sn.base.name()
-                        ),
-                        NEW_MAJOR,
-                        Some(sn.span),
-                        Some(so.span),
-                    );
+                    let detail = Detail::ScalarBase {
+                        name: b.name.clone(),
+                        from: so.base.name().into(),
+                        to: sn.base.name().into(),
+                    };
+                    out.push(at(detail, Some(sn.span), Some(so.span)));
                 }
             }
             DefKind::Enum => {
                 if renamed {
-                    self.push(
-                        Rule::TypeRenamed,
-                        path,
-                        format!("enum `{}` at `{path}` was renamed `{}`", a.name, b.name),
-                        "keep the name: Avro and the Rust API use it",
+                    out.push(at(
+                        Detail::Renamed {
+                            what: "enum",
+                            from: a.name.clone(),
+                            to: b.name.clone(),
+                        },
                         Some(ns),
                         Some(os),
-                    );
+                    ));
                 }
                 let (eo, en) = (self.old.enumeration(a), self.new.enumeration(b));
                 for v in en
@@ -535,31 +527,194 @@ impl EventDiff<'_> {
                     .iter()
                     .filter(|v| !eo.values.iter().any(|o| o.name == v.name))
                 {
-                    self.push(
-                        Rule::EnumValueAdded,
-                        path,
-                        format!("enum `{}` at `{path}` gained the value `{}`", b.name, v.name),
-                        "old consumers fail on the new value; bump the minor version only if they are all updated first",
-                        Some(v.span),
-                        Some(eo.span),
-                    );
+                    let detail = Detail::EnumValueAdded {
+                        name: b.name.clone(),
+                        value: v.name.clone(),
+                    };
+                    out.push(at(detail, Some(v.span), Some(eo.span)));
                 }
                 for v in eo
                     .values
                     .iter()
                     .filter(|v| !en.values.iter().any(|n| n.name == v.name))
                 {
-                    self.push(
-                        Rule::EnumValueRemoved,
-                        path,
-                        format!("enum `{}` at `{path}` lost the value `{}`", b.name, v.name),
-                        &format!("keep the value, or {NEW_MAJOR}"),
-                        Some(en.span),
-                        Some(v.span),
-                    );
+                    let detail = Detail::EnumValueRemoved {
+                        name: b.name.clone(),
+                        value: v.name.clone(),
+                    };
+                    out.push(at(detail, Some(en.span), Some(v.span)));
                 }
             }
         }
+    }
+
+    /// The findings inside a record pair, relative to the record.
+    fn record(&mut self, a: &TypeRef, b: &TypeRef) -> Rc<Vec<RelFinding>> {
+        let key = (a.module_index, a.index, b.module_index, b.index);
+        if let Some(done) = self.memo.get(&key) {
+            return Rc::clone(done);
+        }
+        if let Some(depth) = self.visiting.iter().position(|k| *k == key) {
+            // A recursive type: its changes are reported where the cycle starts.
+            self.cut_depth = self.cut_depth.min(depth);
+            return Rc::new(Vec::new());
+        }
+        let depth = self.visiting.len();
+        let outer = std::mem::replace(&mut self.cut_depth, usize::MAX);
+        self.visiting.push(key);
+        let mut out = Vec::new();
+        let (ro, rn) = (self.old.record(a), self.new.record(b));
+        self.fields(&ro.fields, &rn.fields, &mut out);
+        self.visiting.pop();
+        let result = Rc::new(out);
+        if self.cut_depth >= depth {
+            self.memo.insert(key, Rc::clone(&result));
+            self.cut_depth = outer;
+        } else {
+            self.cut_depth = outer.min(self.cut_depth);
+        }
+        result
+    }
+}
+
+fn show(t: &Type) -> String {
+    match t {
+        Type::Primitive(p) => p.name().to_owned(),
+        Type::List(t) => format!("list<{}>", show(t)),
+        Type::Map(t) => format!("map<{}>", show(t)),
+        Type::Optional(t) => format!("{}?", show(t)),
+        Type::Named(r) => r.name.clone(),
+    }
+}
+
+/// The event-level checks, then the payload's findings placed under this event.
+fn compare_event(
+    d: &mut Differ<'_>,
+    mode: Mode,
+    oe: &EventDef,
+    ne: &EventDef,
+    findings: &mut Vec<Finding>,
+) {
+    let start = findings.len();
+    let push = |findings: &mut Vec<Finding>,
+                rule: Rule,
+                path: String,
+                message: String,
+                hint: String,
+                new,
+                old,
+                promotion| {
+        let (verdict, warning) = verdict(rule, mode, promotion);
+        findings.push(Finding {
+            rule,
+            verdict,
+            warning,
+            event: ne.name.clone(),
+            event_type: ne.event_type.clone(),
+            path,
+            message,
+            hint,
+            new,
+            old,
+        });
+    };
+    if oe.name != ne.name {
+        let message = format!("event `{}` was renamed `{}`", oe.name, ne.name);
+        push(
+            findings,
+            Rule::EventNameChanged,
+            String::new(),
+            message,
+            "keep the constant name: plugins refer to it".into(),
+            Some(ne.span),
+            Some(oe.span),
+            Promotion::None,
+        );
+    }
+    if oe.key_field.as_ref().map(|k| &k.path) != ne.key_field.as_ref().map(|k| &k.path) {
+        let show = |k: Option<String>| k.map_or("none".to_owned(), |k| format!("`{k}`"));
+        let message = format!(
+            "key_field changed from {} to {}",
+            show(oe.key_field.as_ref().map(|k| k.dotted())),
+            show(ne.key_field.as_ref().map(|k| k.dotted()))
+        );
+        let hint = "the event-bus key decides partitioning and ordering; keep it, or publish a new event type".into();
+        let (new, old) = (
+            ne.key_field.as_ref().map(|k| k.span).or(Some(ne.span)),
+            oe.key_field.as_ref().map(|k| k.span).or(Some(oe.span)),
+        );
+        push(
+            findings,
+            Rule::KeyFieldChanged,
+            String::new(),
+            message,
+            hint,
+            new,
+            old,
+            Promotion::None,
+        );
+    }
+    if (&oe.description, &oe.added, &oe.trigger) != (&ne.description, &ne.added, &ne.trigger) {
+        push(
+            findings,
+            Rule::DocsChanged,
+            String::new(),
+            "description, date or trigger changed".into(),
+            "no action needed".into(),
+            Some(ne.span),
+            Some(oe.span),
+            Promotion::None,
+        );
+    }
+    let mut rel = Vec::new();
+    d.fields(&oe.payload, &ne.payload, &mut rel);
+    for r in rel {
+        let (message, hint) = r.detail.describe(&r.path);
+        push(
+            findings,
+            r.detail.rule(),
+            r.path,
+            message,
+            hint,
+            r.new,
+            r.old,
+            r.promotion,
+        );
+    }
+    let minor_change = findings[start..]
+        .iter()
+        .any(|f| f.verdict == Verdict::Minor);
+    if ne.minor_version < oe.minor_version {
+        let message = format!(
+            "minor_version went down from {} to {}",
+            oe.minor_version, ne.minor_version
+        );
+        push(
+            findings,
+            Rule::MinorVersionDecreased,
+            String::new(),
+            message,
+            "minor versions only grow".into(),
+            Some(ne.span),
+            Some(oe.span),
+            Promotion::None,
+        );
+    } else if ne.minor_version == oe.minor_version && minor_change {
+        let message = format!(
+            "the payload changed compatibly but minor_version is still {}",
+            ne.minor_version
+        );
+        let hint = format!("set `minor_version: {}`", oe.minor_version + 1);
+        push(
+            findings,
+            Rule::MinorVersionNotBumped,
+            String::new(),
+            message,
+            hint,
+            Some(ne.span),
+            Some(oe.span),
+            Promotion::None,
+        );
     }
 }
 

@@ -101,9 +101,21 @@ impl Serialize for Rule {
     }
 }
 
+/// A numeric type change that one direction can still read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Promotion {
+    /// Not a numeric promotion.
+    #[default]
+    None,
+    /// `int` → `float`: new float readers take old ints (backward).
+    Widening,
+    /// `float` → `int`: old float readers take new ints (forward).
+    Narrowing,
+}
+
 /// Whether a wire change is readable in each direction: `(backward, forward)`.
 /// `None` for rules that are not about wire compatibility.
-fn directions(rule: Rule, widening: bool) -> Option<(bool, bool)> {
+fn directions(rule: Rule, promotion: Promotion) -> Option<(bool, bool)> {
     Some(match rule {
         // New readers ignore the extra field in old data; old readers miss it.
         Rule::FieldRemoved => (true, false),
@@ -117,15 +129,17 @@ fn directions(rule: Rule, widening: bool) -> Option<(bool, bool)> {
         Rule::EnumValueAdded => (true, false),
         // Old data may hold the removed value; new data never does.
         Rule::EnumValueRemoved => (false, true),
-        // int → float: new float readers take old ints.
-        Rule::FieldTypeChanged if widening => (true, false),
-        Rule::FieldTypeChanged => (false, false),
+        Rule::FieldTypeChanged => match promotion {
+            Promotion::Widening => (true, false),
+            Promotion::Narrowing => (false, true),
+            Promotion::None => (false, false),
+        },
         _ => return None,
     })
 }
 
 /// The verdict of `rule` under `mode`, and whether it also warns.
-pub fn verdict(rule: Rule, mode: Mode, widening: bool) -> (Verdict, bool) {
+pub fn verdict(rule: Rule, mode: Mode, promotion: Promotion) -> (Verdict, bool) {
     match rule {
         Rule::EventRemoved
         | Rule::EventNameChanged
@@ -137,7 +151,7 @@ pub fn verdict(rule: Rule, mode: Mode, widening: bool) -> (Verdict, bool) {
         Rule::MinorVersionNotBumped | Rule::MinorVersionDecreased => (Verdict::Violation, false),
         Rule::DocsChanged => (Verdict::Safe, false),
         wire => {
-            let (backward, forward) = directions(wire, widening).unwrap_or((false, false));
+            let (backward, forward) = directions(wire, promotion).unwrap_or((false, false));
             let ok = match mode {
                 Mode::Backward => backward,
                 Mode::Forward => forward,
@@ -163,7 +177,7 @@ mod tests {
     fn the_issue_table() {
         use Mode::*;
         use Verdict::*;
-        let v = |r, m| verdict(r, m, false).0;
+        let v = |r, m| verdict(r, m, Promotion::None).0;
         assert_eq!(v(Rule::FieldAddedRequired, Full), Breaking);
         assert_eq!(v(Rule::FieldAddedRequired, Forward), Minor);
         assert_eq!(v(Rule::EnumValueAdded, Full), Breaking);
@@ -171,10 +185,20 @@ mod tests {
         assert_eq!(v(Rule::FieldMadeOptional, Full), Breaking);
         assert_eq!(v(Rule::FieldMadeRequired, Full), Breaking);
         assert_eq!(v(Rule::FieldTypeChanged, Full), Breaking);
-        assert_eq!(verdict(Rule::FieldTypeChanged, Backward, true).0, Minor);
-        assert_eq!(verdict(Rule::FieldTypeChanged, Full, true).0, Breaking);
         assert_eq!(
-            verdict(Rule::OptionalFieldRemoved, Full, false),
+            verdict(Rule::FieldTypeChanged, Backward, Promotion::Widening).0,
+            Minor
+        );
+        assert_eq!(
+            verdict(Rule::FieldTypeChanged, Forward, Promotion::Narrowing).0,
+            Minor
+        );
+        assert_eq!(
+            verdict(Rule::FieldTypeChanged, Full, Promotion::Widening).0,
+            Breaking
+        );
+        assert_eq!(
+            verdict(Rule::OptionalFieldRemoved, Full, Promotion::None),
             (Minor, true)
         );
         assert_eq!(v(Rule::DocsChanged, Full), Safe);
