@@ -228,6 +228,22 @@ fn git_baselines_are_read_without_a_checkout() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Writes `ignore.yaml` and runs the gate of `events/` against `old.yaml` with it.
+fn gate_with_ignore(dir: &Path, ignore: &str) -> Output {
+    std::fs::write(dir.join("ignore.yaml"), ignore).expect("write");
+    run_in(
+        dir,
+        &[
+            "compat",
+            "events",
+            "--against",
+            "old.yaml",
+            "--ignore",
+            "ignore.yaml",
+        ],
+    )
+}
+
 #[test]
 fn the_ignore_file_approves_changes_with_a_reason_until_it_expires() {
     let dir = scratch("ignore");
@@ -237,40 +253,16 @@ fn the_ignore_file_approves_changes_with_a_reason_until_it_expires() {
         OLD.replace("      email: string\n", ""),
     )
     .expect("write");
-    std::fs::write(
-        dir.join("ignore.yaml"),
-        "- rule: FIELD_REMOVED\n  event: USER_*\n  path: user.email\n  reason: the email moved to the profile service (ticket 123)\n  expires: 2027-01-01\n",
-    )
-    .expect("write");
-    let o = run_in(
+    let o = gate_with_ignore(
         &dir,
-        &[
-            "compat",
-            "events",
-            "--against",
-            "old.yaml",
-            "--ignore",
-            "ignore.yaml",
-        ],
+        "- rule: FIELD_REMOVED\n  event: USER_*\n  path: user.email\n  reason: the email moved to the profile service (ticket 123)\n  expires: 2027-01-01\n",
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
     // Expired: the entry itself fails the gate, and the finding is back.
-    std::fs::write(
-        dir.join("ignore.yaml"),
-        "- rule: FIELD_REMOVED\n  event: org.openedx.learning.user.*\n  reason: temporary\n  expires: 2026-01-01\n- rule: ENUM_VALUE_ADDED\n  event: '*'\n  reason: planned\n  expires: 2027-01-01\n",
-    )
-    .expect("write");
-    let o = run_in(
+    let o = gate_with_ignore(
         &dir,
-        &[
-            "compat",
-            "events",
-            "--against",
-            "old.yaml",
-            "--ignore",
-            "ignore.yaml",
-        ],
+        "- rule: FIELD_REMOVED\n  event: org.openedx.learning.user.*\n  reason: temporary\n  expires: 2026-01-01\n- rule: ENUM_VALUE_ADDED\n  event: '*'\n  reason: planned\n  expires: 2027-01-01\n",
     );
     assert_eq!(o.status.code(), Some(1));
     let t = text(&o);
@@ -284,42 +276,15 @@ fn the_ignore_file_approves_changes_with_a_reason_until_it_expires() {
     );
 
     // A reason is required; rules are checked.
-    std::fs::write(
-        dir.join("ignore.yaml"),
-        "- rule: FIELD_REMOVED\n  event: '*'\n  reason: ''\n  expires: 2027-01-01\n",
-    )
-    .expect("write");
-    assert_eq!(
-        run_in(
-            &dir,
-            &[
-                "compat",
-                "events",
-                "--against",
-                "old.yaml",
-                "--ignore",
-                "ignore.yaml"
-            ]
-        )
-        .status
-        .code(),
-        Some(2)
-    );
-    std::fs::write(
-        dir.join("ignore.yaml"),
-        "- rule: FIELD_GONE\n  event: '*'\n  reason: x\n  expires: 2027-01-01\n",
-    )
-    .expect("write");
-    let o = run_in(
+    let o = gate_with_ignore(
         &dir,
-        &[
-            "compat",
-            "events",
-            "--against",
-            "old.yaml",
-            "--ignore",
-            "ignore.yaml",
-        ],
+        "- rule: FIELD_REMOVED\n  event: '*'\n  reason: ''\n  expires: 2027-01-01\n",
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("`reason` must say why"), "{}", text(&o));
+    let o = gate_with_ignore(
+        &dir,
+        "- rule: FIELD_GONE\n  event: '*'\n  reason: x\n  expires: 2027-01-01\n",
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o).contains("unknown rule `FIELD_GONE`"));
