@@ -1,5 +1,60 @@
 //! Strongly connected components, for cycle checks over the type graph.
 
+use crate::ir::{Field, Module};
+
+/// The data classes of a catalog as a directed graph: node `i` is the record
+/// `ids[i]` (module index, record index); `edges[i]` are the records its
+/// fields lead to, as chosen by the caller's edge function.
+#[derive(Debug, Clone)]
+pub struct RecordGraph {
+    /// (module index, record index) of each node.
+    pub ids: Vec<(usize, usize)>,
+    /// Adjacency lists, by node.
+    pub edges: Vec<Vec<usize>>,
+    offsets: Vec<usize>,
+}
+
+impl RecordGraph {
+    /// Builds the graph; `edge` names the record a field leads to, if any.
+    pub fn new(modules: &[Module], edge: impl Fn(&Field) -> Option<(usize, usize)>) -> Self {
+        let ids: Vec<(usize, usize)> = modules
+            .iter()
+            .enumerate()
+            .flat_map(|(mi, m)| (0..m.types.len()).map(move |ti| (mi, ti)))
+            .collect();
+        let offsets: Vec<usize> = modules
+            .iter()
+            .scan(0, |acc, m| {
+                let o = *acc;
+                *acc += m.types.len();
+                Some(o)
+            })
+            .collect();
+        let node = |id: (usize, usize)| offsets[id.0] + id.1;
+        let edges = ids
+            .iter()
+            .map(|&(mi, ti)| {
+                modules[mi].types[ti]
+                    .fields
+                    .iter()
+                    .filter_map(&edge)
+                    .map(node)
+                    .collect()
+            })
+            .collect();
+        RecordGraph {
+            ids,
+            edges,
+            offsets,
+        }
+    }
+
+    /// The node of a record.
+    pub fn node(&self, (module, record): (usize, usize)) -> usize {
+        self.offsets[module] + record
+    }
+}
+
 /// The strongly connected components of a directed graph given as adjacency
 /// lists, each a list of node indices (Tarjan's algorithm, with an explicit
 /// stack: catalogs may be deep).

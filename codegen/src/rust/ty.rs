@@ -28,37 +28,17 @@ const PRELUDE: [&str; 4] = ["String", "Vec", "Option", "Box"];
 impl Analysis {
     pub fn new(catalog: &Catalog) -> Self {
         let modules = catalog.modules();
-        let ids: Vec<RecordId> = modules
-            .iter()
-            .enumerate()
-            .flat_map(|(mi, m)| (0..m.types.len()).map(move |ti| (mi, ti)))
-            .collect();
-        let offsets: Vec<usize> = modules
-            .iter()
-            .scan(0, |acc, m| {
-                let o = *acc;
-                *acc += m.types.len();
-                Some(o)
-            })
-            .collect();
-        let flat = |id: RecordId| offsets[id.0] + id.1;
         // Edges a struct contains inline (no Vec/BTreeMap indirection).
-        let edges: Vec<Vec<usize>> = ids
-            .iter()
-            .map(|&(mi, ti)| {
-                modules[mi].types[ti]
-                    .fields
-                    .iter()
-                    .filter_map(|f| inline_record(&f.ty))
-                    .map(flat)
-                    .collect()
-            })
-            .collect();
-        let comp = components(&edges);
+        let graph = openedx_hooks_schema::scc::RecordGraph::new(modules, |f| inline_record(&f.ty));
+        let comp = components(&graph.edges);
         let scc = modules
             .iter()
             .enumerate()
-            .map(|(mi, m)| (0..m.types.len()).map(|ti| comp[flat((mi, ti))]).collect())
+            .map(|(mi, m)| {
+                (0..m.types.len())
+                    .map(|ti| comp[graph.node((mi, ti))])
+                    .collect()
+            })
             .collect();
         // Eq/Hash: assume yes, then remove records reaching a float, to a fixpoint.
         let mut eq_hash: Vec<Vec<bool>> =

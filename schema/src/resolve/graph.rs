@@ -25,38 +25,16 @@ fn required_record(f: &Field) -> Option<Node> {
 /// Reports every strongly connected component of the "requires" graph that
 /// contains a cycle: no finite value of those types exists.
 pub fn check_required_cycles(modules: &[Module], diags: &mut Diagnostics) {
-    let ids: Vec<Node> = modules
-        .iter()
-        .enumerate()
-        .flat_map(|(mi, m)| (0..m.types.len()).map(move |ti| (mi, ti)))
-        .collect();
-    let offset: Vec<usize> = modules
-        .iter()
-        .scan(0, |acc, m| {
-            let o = *acc;
-            *acc += m.types.len();
-            Some(o)
-        })
-        .collect();
-    let index_of = |n: Node| offset[n.0] + n.1;
-    let edges: Vec<Vec<usize>> = ids
-        .iter()
-        .map(|&(mi, ti)| {
-            modules[mi].types[ti]
-                .fields
-                .iter()
-                .filter_map(required_record)
-                .map(index_of)
-                .collect()
-        })
-        .collect();
-    for scc in crate::scc::components(&edges) {
+    let graph = crate::scc::RecordGraph::new(modules, required_record);
+    let (ids, edges) = (&graph.ids, &graph.edges);
+    let index_of = |n: Node| graph.node(n);
+    for scc in crate::scc::components(edges) {
         let start = *scc.iter().min().unwrap_or(&0);
         let cyclic = scc.len() > 1 || edges[start].contains(&start);
         if !cyclic {
             continue;
         }
-        let cycle = shortest_cycle(&edges, start, &scc);
+        let cycle = shortest_cycle(edges, start, &scc);
         let rec = |i: usize| &modules[ids[i].0].types[ids[i].1];
         // Each step of the cycle: the field of cycle[k] that leads to cycle[k+1].
         let steps: Vec<&Field> = cycle
