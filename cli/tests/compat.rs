@@ -27,6 +27,13 @@ fn run_in(dir: &Path, args: &[&str]) -> Output {
         .expect("runs")
 }
 
+/// Runs the gate of `events/` against `old.yaml` in `dir`, with `extra` flags.
+fn gate(dir: &Path, extra: &[&str]) -> Output {
+    let mut args = vec!["compat", "events", "--against", "old.yaml"];
+    args.extend_from_slice(extra);
+    run_in(dir, &args)
+}
+
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "openedx-hooks-compat-{name}-{}",
@@ -69,7 +76,7 @@ fn path_baselines_formats_and_exit_codes() {
     let dir = scratch("path");
     std::fs::write(dir.join("old.yaml"), OLD).expect("write");
     std::fs::write(dir.join("events/learning.yaml"), OLD).expect("write");
-    let same = run_in(&dir, &["compat", "events", "--against", "old.yaml"]);
+    let same = gate(&dir, &[]);
     assert_eq!(same.status.code(), Some(0), "{}", text(&same));
     assert!(text(&same).contains("0 breaking, 0 minor, 0 warnings"));
 
@@ -78,7 +85,7 @@ fn path_baselines_formats_and_exit_codes() {
         OLD.replace("      email: string\n", ""),
     )
     .expect("write");
-    let o = run_in(&dir, &["compat", "events", "--against", "old.yaml"]);
+    let o = gate(&dir, &[]);
     assert_eq!(o.status.code(), Some(1));
     let t = text(&o);
     assert!(
@@ -91,17 +98,7 @@ fn path_baselines_formats_and_exit_codes() {
     );
     assert!(t.contains("1 breaking, 0 minor, 0 warnings — requires: new major version for 1 events, minor bump for 0"), "{t}");
 
-    let o = run_in(
-        &dir,
-        &[
-            "compat",
-            "events",
-            "--against",
-            "old.yaml",
-            "--format",
-            "json",
-        ],
-    );
+    let o = gate(&dir, &["--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
     assert_eq!(v[0]["rule"], "FIELD_REMOVED");
     assert_eq!(v[0]["path"], "user.email");
@@ -111,32 +108,12 @@ fn path_baselines_formats_and_exit_codes() {
         (Some("old.yaml"), Some(6))
     );
 
-    let o = run_in(
-        &dir,
-        &[
-            "compat",
-            "events",
-            "--against",
-            "old.yaml",
-            "--format",
-            "github",
-        ],
-    );
+    let o = gate(&dir, &["--format", "github"]);
     assert!(
         String::from_utf8_lossy(&o.stdout)
             .starts_with("::error file=old.yaml,line=6,col=7,title=FIELD_REMOVED::USER_CREATED")
     );
-    let o = run_in(
-        &dir,
-        &[
-            "compat",
-            "events",
-            "--against",
-            "old.yaml",
-            "--format",
-            "markdown",
-        ],
-    );
+    let o = gate(&dir, &["--format", "markdown"]);
     let md = String::from_utf8_lossy(&o.stdout).into_owned();
     assert!(
         md.contains("### `USER_CREATED` (`org.openedx.learning.user.account.created.v1`)")
@@ -145,17 +122,7 @@ fn path_baselines_formats_and_exit_codes() {
     );
 
     // Under backward mode a removed field is only a minor change (which was not bumped).
-    let o = run_in(
-        &dir,
-        &[
-            "compat",
-            "events",
-            "--against",
-            "old.yaml",
-            "--mode",
-            "backward",
-        ],
-    );
+    let o = gate(&dir, &["--mode", "backward"]);
     assert!(
         text(&o).contains("MINOR_VERSION_NOT_BUMPED"),
         "{}",
@@ -169,22 +136,7 @@ fn path_baselines_formats_and_exit_codes() {
             .code(),
         Some(2)
     );
-    assert_eq!(
-        run_in(
-            &dir,
-            &[
-                "compat",
-                "events",
-                "--against",
-                "old.yaml",
-                "--mode",
-                "sideways"
-            ]
-        )
-        .status
-        .code(),
-        Some(2)
-    );
+    assert_eq!(gate(&dir, &["--mode", "sideways"]).status.code(), Some(2));
     std::fs::write(dir.join("bad.yaml"), "events: [").expect("write");
     assert_eq!(
         run_in(&dir, &["compat", "events", "--against", "bad.yaml"])
@@ -231,17 +183,7 @@ fn git_baselines_are_read_without_a_checkout() {
 /// Writes `ignore.yaml` and runs the gate of `events/` against `old.yaml` with it.
 fn gate_with_ignore(dir: &Path, ignore: &str) -> Output {
     std::fs::write(dir.join("ignore.yaml"), ignore).expect("write");
-    run_in(
-        dir,
-        &[
-            "compat",
-            "events",
-            "--against",
-            "old.yaml",
-            "--ignore",
-            "ignore.yaml",
-        ],
-    )
+    gate(dir, &["--ignore", "ignore.yaml"])
 }
 
 #[test]

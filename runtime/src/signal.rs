@@ -180,13 +180,7 @@ impl<P: 'static> Signal<P> {
         if !self.is_enabled() {
             return SendReport::disabled(self.event_type);
         }
-        self.ensure_registered();
-        // Nobody listening: nothing could observe the metadata, so skip it.
-        if self.receivers.load().is_none() && !testing::flags().active {
-            return SendReport::new(self.event_type, 0);
-        }
-        let metadata = EventMetadata::new(self.event_type, self.minor_version);
-        self.dispatch(&payload, &metadata)
+        self.dispatch(&payload, None)
     }
 
     fn ensure_registered(&self) {
@@ -200,10 +194,12 @@ impl<P: 'static> Signal<P> {
         if !self.is_enabled() {
             return SendReport::disabled(self.event_type);
         }
-        self.dispatch(&payload, &metadata)
+        self.dispatch(&payload, Some(metadata))
     }
 
-    fn dispatch(&self, payload: &P, metadata: &EventMetadata) -> SendReport {
+    /// Runs every receiver. Metadata is built (when not given) only once
+    /// someone listens: with no receiver nothing could observe it.
+    fn dispatch(&self, payload: &P, metadata: Option<EventMetadata>) -> SendReport {
         self.ensure_registered();
         let local = testing::flags();
         let guard = self.receivers.load();
@@ -212,6 +208,11 @@ impl<P: 'static> Signal<P> {
         } else {
             guard.as_deref()
         };
+        if global.is_none() && !local.active {
+            return SendReport::new(self.event_type, 0);
+        }
+        let metadata =
+            &metadata.unwrap_or_else(|| EventMetadata::new(self.event_type, self.minor_version));
         let mut report = SendReport::new(self.event_type, global.map_or(0, Vec::len));
         if let Some(list) = global {
             let check_config = config::any_disabled();

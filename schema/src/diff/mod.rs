@@ -159,6 +159,7 @@ pub fn diff(old: &Catalog, new: &Catalog, mode: Mode) -> Report {
                     .into(),
                 None,
                 Some(oe.span),
+                Promotion::None,
             )),
             Some(ne) => compare_event(&mut differ, mode, oe, ne, &mut findings),
         }
@@ -176,8 +177,9 @@ fn finding(
     hint: String,
     new: Option<Span>,
     old: Option<Span>,
+    promotion: Promotion,
 ) -> Finding {
-    let (verdict, warning) = verdict(rule, mode, Promotion::None);
+    let (verdict, warning) = verdict(rule, mode, promotion);
     Finding {
         rule,
         verdict,
@@ -604,19 +606,9 @@ fn compare_event(
                 new,
                 old,
                 promotion| {
-        let (verdict, warning) = verdict(rule, mode, promotion);
-        findings.push(Finding {
-            rule,
-            verdict,
-            warning,
-            event: ne.name.clone(),
-            event_type: ne.event_type.clone(),
-            path,
-            message,
-            hint,
-            new,
-            old,
-        });
+        findings.push(finding(
+            mode, rule, ne, path, message, hint, new, old, promotion,
+        ));
     };
     if oe.name != ne.name {
         let message = format!("event `{}` was renamed `{}`", oe.name, ne.name);
