@@ -52,6 +52,7 @@ fn a_custom_runtime_path_is_used_everywhere() {
     let outcome = load_fixture(Path::new("fixtures/valid/inspect.yaml"));
     let options = RustOptions {
         runtime_crate: "::my_platform::hooks".into(),
+        ..Default::default()
     };
     let code = generate_rust(&outcome.catalog.expect("valid"), &options).expect("generates");
     assert!(
@@ -61,6 +62,7 @@ fn a_custom_runtime_path_is_used_everywhere() {
     assert!(!code.contains("::openedx_hooks"));
     let bad = RustOptions {
         runtime_crate: "not a path".into(),
+        ..Default::default()
     };
     let outcome = load_fixture(Path::new("fixtures/valid/inspect.yaml"));
     assert!(generate_rust(&outcome.catalog.expect("valid"), &bad).is_err());

@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
+use openedx_hooks_codegen::{BuildError, Builder};
 use openedx_hooks_schema::diag::{ColorChoice, render_json, render_text};
-use openedx_hooks_schema::{Loader, Outcome};
+use openedx_hooks_schema::{Diagnostics, Loader, Outcome, SourceMap};
 
 #[derive(Parser)]
 #[command(name = "openedx-hooks", version, about = "Compile Open edX event catalogs", long_about = None)]
@@ -52,6 +53,20 @@ enum Command {
         /// Path of the runtime crate in generated code
         #[arg(long, default_value = "::openedx_hooks")]
         runtime_crate: String,
+        /// Extra derive for every generated type (a path; repeatable)
+        #[arg(long = "derive", value_name = "PATH")]
+        derives: Vec<String>,
+        /// `SELECTOR=#[attribute]`: add the attribute to the selected types
+        /// (`.`, `module` or `module.Name`; repeatable)
+        #[arg(long = "type-attribute", value_name = "SELECTOR=ATTR", value_parser = key_value)]
+        type_attributes: Vec<(String, String)>,
+        /// `MODULE=RUST_PATH`: use that module's types from another crate instead of generating them (repeatable)
+        #[arg(long = "extern-module", value_name = "MODULE=PATH", value_parser = key_value)]
+        extern_modules: Vec<(String, String)>,
+        /// `CATALOG=CRATE_PATH`: another crate's catalog (file or directory)
+        /// whose modules are used from `CRATE_PATH::<module>` (repeatable)
+        #[arg(long = "extern-catalog", value_name = "CATALOG=CRATE", value_parser = key_value)]
+        extern_catalogs: Vec<(String, String)>,
         /// Color the diagnostics
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
@@ -152,8 +167,30 @@ fn main() -> ExitCode {
             out,
             check,
             runtime_crate,
+            derives,
+            type_attributes,
+            extern_modules,
+            extern_catalogs,
             color,
-        } => generate(&paths, &out, check, runtime_crate, color.choice()),
+        } => {
+            let mut builder = Builder::new().runtime_crate(runtime_crate);
+            for p in &paths {
+                builder = builder.catalog(p);
+            }
+            for d in derives {
+                builder = builder.derive(d);
+            }
+            for (selector, attr) in type_attributes {
+                builder = builder.type_attribute(selector, attr);
+            }
+            for (module, path) in extern_modules {
+                builder = builder.extern_module(module, path);
+            }
+            for (catalog, crate_path) in extern_catalogs {
+                builder = builder.extern_catalog(catalog, crate_path);
+            }
+            generate(&builder, &out, check, color.choice())
+        }
     }
 }
 
@@ -164,12 +201,12 @@ fn load(paths: &[PathBuf]) -> Result<Outcome, ExitCode> {
     })
 }
 
-fn print_diagnostics(outcome: &Outcome, color: ColorChoice) {
+fn print_diagnostics(diagnostics: &Diagnostics, sources: &SourceMap, color: ColorChoice) {
     let mut err = std::io::stderr().lock();
-    for d in &outcome.diagnostics {
-        let _ = writeln!(err, "{}\n", render_text(d, &outcome.sources, color));
+    for d in diagnostics {
+        let _ = writeln!(err, "{}\n", render_text(d, sources, color));
     }
-    let dropped = outcome.diagnostics.dropped();
+    let dropped = diagnostics.dropped();
     if dropped > 0 {
         let noun = if dropped == 1 {
             "diagnostic"
@@ -209,7 +246,7 @@ fn check(paths: &[PathBuf], format: Format, deny_warnings: bool, color: ColorCho
             }
         }
         Format::Text => {
-            print_diagnostics(&outcome, color);
+            print_diagnostics(&outcome.diagnostics, &outcome.sources, color);
             match &outcome.catalog {
                 Some(c) if !failed => {
                     let events = c.events().count();
@@ -276,7 +313,7 @@ fn inspect(paths: &[PathBuf], color: ColorChoice) -> ExitCode {
 /// included) to stderr; `Err` is the exit code.
 fn load_valid(paths: &[PathBuf], color: ColorChoice) -> Result<Outcome, ExitCode> {
     let outcome = load(paths)?;
-    print_diagnostics(&outcome, color);
+    print_diagnostics(&outcome.diagnostics, &outcome.sources, color);
     if outcome.catalog.is_none() {
         eprintln!(
             "error: the catalog is invalid: {}",
@@ -287,39 +324,39 @@ fn load_valid(paths: &[PathBuf], color: ColorChoice) -> Result<Outcome, ExitCode
     Ok(outcome)
 }
 
-fn generate(
-    paths: &[PathBuf],
-    out: &Path,
-    check: bool,
-    runtime_crate: String,
-    color: ColorChoice,
-) -> ExitCode {
-    let outcome = match load_valid(paths, color) {
-        Ok(o) => o,
-        Err(code) => return code,
-    };
-    let Some(catalog) = &outcome.catalog else {
-        return ExitCode::from(1);
-    };
-    let options = openedx_hooks_codegen::RustOptions { runtime_crate };
-    let code = match openedx_hooks_codegen::generate_rust(catalog, &options) {
-        Ok(code) => code,
-        Err(openedx_hooks_codegen::RustError::Names(diags)) => {
-            for d in &diags {
-                eprintln!("{}\n", render_text(d, &outcome.sources, color));
-            }
+/// `generate` is a shell over the same [`Builder`] `build.rs` scripts use,
+/// so both give byte-identical code.
+fn generate(builder: &Builder, out: &Path, check: bool, color: ColorChoice) -> ExitCode {
+    match builder.read_and_generate() {
+        Ok(generated) => {
+            print_diagnostics(
+                &generated.report.diagnostics,
+                &generated.report.sources,
+                color,
+            );
+            write_output(out, &generated.code, check)
+        }
+        Err(BuildError::Catalog(report)) => {
+            print_diagnostics(&report.diagnostics, &report.sources, color);
             eprintln!(
                 "error: cannot generate Rust: {}",
-                plural(diags.error_count(), "error")
+                plural(report.diagnostics.error_count(), "error")
             );
-            return ExitCode::from(1);
+            ExitCode::from(1)
         }
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::from(2);
+            ExitCode::from(2)
         }
-    };
-    write_output(out, &code, check)
+    }
+}
+
+/// `KEY=VALUE`, split at the first `=`.
+fn key_value(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() && !v.is_empty() => Ok((k.to_owned(), v.to_owned())),
+        _ => Err(format!("expected KEY=VALUE, got `{s}`")),
+    }
 }
 
 /// Writes `content` to `path` unless it is already there; with `check`, only

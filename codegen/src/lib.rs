@@ -1,8 +1,10 @@
 //! Code generation for openedx-hooks catalogs.
 //!
 //! This crate owns turning the resolved [`Catalog`] into outputs; today Rust
-//! code ([`generate_rust`]), with documentation and wire schemas to come.
-//! Generators return strings and do no I/O; syn and proc-macro2 types stay out
+//! code ([`generate_rust`]), with documentation and wire schemas to come, and
+//! the [`Builder`] that `build.rs` scripts and `include_catalog!` share.
+//! Generators return strings and do no I/O (only the [`Builder`] reads and
+//! writes files); syn and proc-macro2 types stay out
 //! of the public API so a downstream `build.rs` is not tied to our syn
 //! version. It knows the IR, not the YAML syntax, and of the runtime only the
 //! names generated code refers to.
@@ -17,8 +19,10 @@
 //! assert!(code.contains("pub static USER_CREATED: ::openedx_hooks::Signal<UserCreated>"));
 //! ```
 
+mod builder;
 mod rust;
 
+pub use builder::{BuildError, Builder, CatalogReport, Generated, write_if_changed};
 pub use openedx_hooks_schema as schema;
 pub use openedx_hooks_schema::{Catalog, Diagnostic, Diagnostics};
 pub use rust::{RustError, RustOptions, generate_rust};

@@ -116,11 +116,19 @@ impl Loader {
     /// Reads and loads the catalog named by `paths` (files or directories).
     pub fn load(&self, paths: &[impl AsRef<Path>]) -> Result<Outcome, LoadError> {
         let files = Self::collect_files(paths)?;
+        let named: Vec<(&Path, &Path)> = files.iter().map(|f| (f.as_path(), f.as_path())).collect();
+        self.load_named(&named)
+    }
+
+    /// Reads each `(name, path)` pair from `path` and names it `name` in
+    /// diagnostics and the catalog: how a build script or macro that reads
+    /// from an absolute directory still reports `events/learning.yaml:3:5`.
+    pub fn load_named(&self, files: &[(&Path, &Path)]) -> Result<Outcome, LoadError> {
         let mut builder = SourceMap::builder();
         let mut problems = Vec::new();
-        for path in files {
-            let (text, problem) = self.read(&path)?;
-            let id = builder.add(path, text);
+        for (name, path) in files {
+            let (text, problem) = self.read(path)?;
+            let id = builder.add(*name, text);
             if let Some(p) = problem {
                 problems.push((id, p));
             }

@@ -60,9 +60,9 @@ pub fn expr(v: &Value, t: &Type, from: usize, cx: &Ctx<'_>) -> TokenStream {
                     let fields = record.fields.iter().map(|f| {
                         let (name, _) = ident::snake(&f.name);
                         let value = match entries.iter().find(|(k, _)| k == &f.name) {
-                            Some((_, v)) => expr(v, &f.ty, r.module_index, cx),
+                            Some((_, v)) => expr(v, &f.ty, from, cx),
                             None => match &f.default {
-                                Some(d) => expr(d, &f.ty, r.module_index, cx),
+                                Some(d) => expr(d, &f.ty, from, cx),
                                 None => quote!(::std::option::Option::None),
                             },
                         };

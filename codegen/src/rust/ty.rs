@@ -168,6 +168,9 @@ pub fn rust_type(ty: &Type, from: usize, cx: &Ctx<'_>) -> TokenStream {
             quote!(#option<#t>)
         }
         Type::Named(r) => {
+            if let Some(path) = cx.options.externs[r.module_index] {
+                return super::options::extern_type(path, &r.name);
+            }
             let name = ident::camel(&r.name);
             if r.module_index == from {
                 quote!(#name)

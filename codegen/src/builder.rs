@@ -1,0 +1,377 @@
+//! The `build.rs` entry point, in the style of `prost_build::Config`; also
+//! the core of `include_catalog!` (which calls [`Builder::read_and_generate`]).
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use openedx_hooks_schema::diag::{ColorChoice, render_text};
+use openedx_hooks_schema::{Diagnostics, LoadError, Loader, Severity, SourceMap};
+
+use crate::{RustError, RustOptions, generate_rust};
+
+/// Compiles catalogs to Rust at build time.
+///
+/// ```no_run
+/// // build.rs, in `fn main`:
+/// openedx_hooks_codegen::Builder::new()
+///     .catalog("events/")
+///     .out_file("events.rs")
+///     .compile()
+///     .unwrap_or_else(|e| e.exit());
+/// // src/lib.rs: include!(concat!(env!("OUT_DIR"), "/events.rs"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Builder {
+    catalogs: Vec<PathBuf>,
+    extern_catalogs: Vec<(PathBuf, String)>,
+    options: RustOptions,
+    out_file: PathBuf,
+    out_dir: Option<PathBuf>,
+    base_dir: Option<PathBuf>,
+    rerun_if_changed: bool,
+}
+
+impl Default for Builder {
+    fn default() -> Self {
+        Builder {
+            catalogs: Vec::new(),
+            extern_catalogs: Vec::new(),
+            options: RustOptions::default(),
+            out_file: PathBuf::from("events.rs"),
+            out_dir: None,
+            base_dir: None,
+            rerun_if_changed: true,
+        }
+    }
+}
+
+/// What [`Builder::read_and_generate`] produced.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Generated {
+    /// The formatted Rust code.
+    pub code: String,
+    /// Every catalog file read (own and extern), as read from disk.
+    pub files: Vec<PathBuf>,
+    /// Every directory whose listing chose files: adding a file there
+    /// changes the catalog.
+    pub dirs: Vec<PathBuf>,
+    /// The catalog's warnings, with the files they point into.
+    pub report: CatalogReport,
+}
+
+/// A catalog's diagnostics with the files they point into.
+#[derive(Debug, Clone)]
+pub struct CatalogReport {
+    /// The files read.
+    pub sources: SourceMap,
+    /// Errors and warnings.
+    pub diagnostics: Diagnostics,
+}
+
+impl CatalogReport {
+    /// Each diagnostic rendered without colour: message, `file:line:column`,
+    /// snippet and help.
+    pub fn rendered(&self) -> Vec<String> {
+        self.diagnostics
+            .iter()
+            .map(|d| render_text(d, &self.sources, ColorChoice::Never))
+            .collect()
+    }
+
+    /// The warnings, one line each (`file:line:column: warning[code]: message`),
+    /// as Cargo's `cargo:warning=` wants them.
+    pub fn warning_lines(&self) -> Vec<String> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .map(|d| one_line(d, &self.sources))
+            .collect()
+    }
+}
+
+/// Why a build-time generation failed.
+#[derive(thiserror::Error)]
+pub enum BuildError {
+    /// A catalog path could not be read.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// The catalog has errors; rendering shows every one.
+    #[error("{}", render_catalog(.0))]
+    Catalog(Box<CatalogReport>),
+    /// The options do not fit the catalog.
+    #[error("cannot generate Rust: {0}")]
+    Rust(RustError),
+    /// `OUT_DIR` is unset and no [`Builder::out_dir`] was given.
+    #[error("OUT_DIR is not set: run from a build script, or call `Builder::out_dir`")]
+    NoOutDir,
+    /// The output could not be written.
+    #[error("cannot write `{path}`: {source}")]
+    Write {
+        /// The output file.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+}
+
+// `unwrap()` and `?` in `main` print Debug: show the rendered report there too.
+impl fmt::Debug for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl BuildError {
+    /// Prints the report to stderr and exits with status 1: a failed build
+    /// shows the diagnostics, not a panic backtrace.
+    pub fn exit(self) -> ! {
+        eprintln!("{self}");
+        std::process::exit(1)
+    }
+}
+
+fn render_catalog(e: &CatalogReport) -> String {
+    let mut out = e.rendered().join("\n\n");
+    let errors = e.diagnostics.error_count();
+    out.push_str(&format!(
+        "\n\nerror: the catalog has {errors} error{}",
+        if errors == 1 { "" } else { "s" }
+    ));
+    out
+}
+
+impl Builder {
+    /// A builder with the default options, writing `events.rs` into `OUT_DIR`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds catalog files or directories (every `*.yaml`/`*.yml` directly inside).
+    pub fn catalog(mut self, path: impl AsRef<Path>) -> Self {
+        self.catalogs.push(path.as_ref().to_owned());
+        self
+    }
+
+    /// Adds another crate's catalog (files or a directory): its types can be
+    /// used, and every module in it is taken from `crate_path::<module>`
+    /// instead of being generated. For the Open edX catalog,
+    /// `std::env::var("DEP_OPENEDX_EVENTS_CATALOG_DIR")` and `::openedx_events`.
+    pub fn extern_catalog(mut self, path: impl AsRef<Path>, crate_path: impl Into<String>) -> Self {
+        self.extern_catalogs
+            .push((path.as_ref().to_owned(), crate_path.into()));
+        self
+    }
+
+    /// Takes one module's types from `rust_path` instead of generating them.
+    pub fn extern_module(
+        mut self,
+        module: impl Into<String>,
+        rust_path: impl Into<String>,
+    ) -> Self {
+        self.options
+            .extern_modules
+            .push((module.into(), rust_path.into()));
+        self
+    }
+
+    /// Adds a derive (a path, e.g. `::schemars::JsonSchema`) to every generated type.
+    pub fn derive(mut self, path: impl Into<String>) -> Self {
+        self.options.derives.push(path.into());
+        self
+    }
+
+    /// Adds an attribute (`#[...]`) to the types `selector` names: `.`, a
+    /// module, or `module.Name`.
+    pub fn type_attribute(
+        mut self,
+        selector: impl Into<String>,
+        attribute: impl Into<String>,
+    ) -> Self {
+        self.options
+            .type_attributes
+            .push((selector.into(), attribute.into()));
+        self
+    }
+
+    /// The runtime crate's path in generated code (default `::openedx_hooks`).
+    pub fn runtime_crate(mut self, path: impl Into<String>) -> Self {
+        self.options.runtime_crate = path.into();
+        self
+    }
+
+    /// The output file, relative to the output directory (default `events.rs`).
+    pub fn out_file(mut self, path: impl AsRef<Path>) -> Self {
+        self.out_file = path.as_ref().to_owned();
+        self
+    }
+
+    /// The output directory (default: `OUT_DIR`).
+    pub fn out_dir(mut self, path: impl AsRef<Path>) -> Self {
+        self.out_dir = Some(path.as_ref().to_owned());
+        self
+    }
+
+    /// Resolves relative catalog paths against `dir` instead of the current
+    /// directory; diagnostics still name files as written.
+    pub fn base_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.base_dir = Some(dir.as_ref().to_owned());
+        self
+    }
+
+    /// Whether [`compile`](Self::compile) prints `cargo:rerun-if-changed`
+    /// for every file and directory read (default: yes).
+    pub fn emit_rerun_if_changed(mut self, yes: bool) -> Self {
+        self.rerun_if_changed = yes;
+        self
+    }
+
+    /// The settings the generator will use.
+    pub fn options(&self) -> &RustOptions {
+        &self.options
+    }
+
+    /// Reads, checks and generates, without writing or printing anything.
+    pub fn read_and_generate(&self) -> Result<Generated, BuildError> {
+        let mut files: Vec<(PathBuf, PathBuf)> = Vec::new();
+        let mut dirs = Vec::new();
+        // Each extern catalog's files, to map their modules afterwards.
+        let mut extern_files: Vec<(PathBuf, &str)> = Vec::new();
+        let own = self.catalogs.iter().map(|p| (p, None));
+        let externs = self
+            .extern_catalogs
+            .iter()
+            .map(|(p, c)| (p, Some(c.as_str())));
+        if self.catalogs.is_empty() {
+            return Err(LoadError::NoPaths.into());
+        }
+        for (given, crate_path) in own.chain(externs) {
+            let real = match &self.base_dir {
+                Some(base) => base.join(given),
+                None => given.clone(),
+            };
+            if real.is_dir() {
+                dirs.push(real.clone());
+            }
+            for file in Loader::collect_files(&[&real])? {
+                // Named as written: `events/learning.yaml`, not the absolute path.
+                let name = match &self.base_dir {
+                    Some(base) if given.is_relative() => {
+                        file.strip_prefix(base).unwrap_or(&file).to_owned()
+                    }
+                    _ => file.clone(),
+                };
+                if let Some(c) = crate_path {
+                    extern_files.push((name.clone(), c));
+                }
+                if !files.iter().any(|(_, f)| *f == file) {
+                    files.push((name, file));
+                }
+            }
+        }
+        let named: Vec<(&Path, &Path)> = files
+            .iter()
+            .map(|(n, f)| (n.as_path(), f.as_path()))
+            .collect();
+        let outcome = Loader::new().load_named(&named)?;
+        let Some(catalog) = &outcome.catalog else {
+            return Err(BuildError::Catalog(Box::new(CatalogReport {
+                sources: outcome.sources,
+                diagnostics: outcome.diagnostics,
+            })));
+        };
+        let mut options = self.options.clone();
+        for m in catalog.modules() {
+            let file = Path::new(catalog.sources().file(m.file).name());
+            if let Some((_, c)) = extern_files.iter().find(|(n, _)| n == file) {
+                let module = crate::rust::module_ident(&m.name);
+                options
+                    .extern_modules
+                    .push((m.name.clone(), format!("{c}::{module}")));
+            }
+        }
+        let code = match generate_rust(catalog, &options) {
+            Ok(code) => code,
+            Err(RustError::Names(diagnostics)) => {
+                return Err(BuildError::Catalog(Box::new(CatalogReport {
+                    sources: outcome.sources,
+                    diagnostics,
+                })));
+            }
+            Err(e) => return Err(BuildError::Rust(e)),
+        };
+        Ok(Generated {
+            code,
+            files: files.into_iter().map(|(_, f)| f).collect(),
+            dirs,
+            report: CatalogReport {
+                sources: outcome.sources,
+                diagnostics: outcome.diagnostics,
+            },
+        })
+    }
+
+    /// Generates into the output file, writing it only when its content
+    /// changes (so dependent crates are not rebuilt for nothing), and prints
+    /// `cargo:rerun-if-changed` lines and the catalog's warnings for Cargo.
+    /// Returns the output path.
+    pub fn compile(&self) -> Result<PathBuf, BuildError> {
+        let out_dir = match &self.out_dir {
+            Some(d) => d.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(BuildError::NoOutDir)?,
+        };
+        if self.rerun_if_changed {
+            // Printed before generating: on an error, fixing any input reruns us.
+            for p in self
+                .catalogs
+                .iter()
+                .chain(self.extern_catalogs.iter().map(|(p, _)| p))
+            {
+                let real = self
+                    .base_dir
+                    .as_ref()
+                    .map_or_else(|| p.clone(), |b| b.join(p));
+                println!("cargo:rerun-if-changed={}", real.display());
+            }
+        }
+        let generated = self.read_and_generate()?;
+        if self.rerun_if_changed {
+            for f in &generated.files {
+                println!("cargo:rerun-if-changed={}", f.display());
+            }
+        }
+        for w in generated.report.warning_lines() {
+            println!("cargo:warning={w}");
+        }
+        let path = out_dir.join(&self.out_file);
+        write_if_changed(&path, &generated.code)?;
+        Ok(path)
+    }
+}
+
+fn one_line(d: &openedx_hooks_schema::Diagnostic, sources: &SourceMap) -> String {
+    let place = match (d.span, d.file) {
+        (Some(s), _) => format!("{}:{}:{}: ", sources.file(s.file).name(), s.line, s.column),
+        (None, Some(f)) => format!("{}: ", sources.file(f).name()),
+        (None, None) => String::new(),
+    };
+    format!("{place}warning[{}]: {}", d.code.as_str(), d.message)
+}
+
+/// Writes `content` unless the file already holds exactly it.
+pub fn write_if_changed(path: &Path, content: &str) -> Result<bool, BuildError> {
+    if std::fs::read(path).is_ok_and(|old| old == content.as_bytes()) {
+        return Ok(false);
+    }
+    let fail = |source| BuildError::Write {
+        path: path.to_owned(),
+        source,
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(fail)?;
+    }
+    std::fs::write(path, content).map_err(fail)?;
+    Ok(true)
+}
