@@ -231,27 +231,37 @@ impl Builder {
         &self.options
     }
 
-    /// Reads, checks and generates, without writing or printing anything.
-    pub fn read_and_generate(&self) -> Result<Generated, BuildError> {
-        let mut files: Vec<(PathBuf, PathBuf)> = Vec::new();
-        let mut dirs = Vec::new();
-        // Each extern catalog's files, to map their modules afterwards.
-        let mut extern_files: Vec<(PathBuf, &str)> = Vec::new();
+    /// Every catalog file the builder reads (own and extern), as read from
+    /// disk, and the directories whose listing chose them.
+    pub fn inputs(&self) -> Result<(Vec<PathBuf>, Vec<PathBuf>), LoadError> {
+        let inputs = self.collect()?;
+        Ok((
+            inputs.files.into_iter().map(|(_, f)| f).collect(),
+            inputs.dirs,
+        ))
+    }
+
+    fn collect(&self) -> Result<Inputs<'_>, LoadError> {
+        if self.catalogs.is_empty() {
+            return Err(LoadError::NoPaths);
+        }
+        let mut inputs = Inputs {
+            files: Vec::new(),
+            dirs: Vec::new(),
+            extern_files: Vec::new(),
+        };
         let own = self.catalogs.iter().map(|p| (p, None));
         let externs = self
             .extern_catalogs
             .iter()
             .map(|(p, c)| (p, Some(c.as_str())));
-        if self.catalogs.is_empty() {
-            return Err(LoadError::NoPaths.into());
-        }
         for (given, crate_path) in own.chain(externs) {
             let real = match &self.base_dir {
                 Some(base) => base.join(given),
                 None => given.clone(),
             };
             if real.is_dir() {
-                dirs.push(real.clone());
+                inputs.dirs.push(real.clone());
             }
             for file in Loader::collect_files(&[&real])? {
                 // Named as written: `events/learning.yaml`, not the absolute path.
@@ -262,13 +272,23 @@ impl Builder {
                     _ => file.clone(),
                 };
                 if let Some(c) = crate_path {
-                    extern_files.push((name.clone(), c));
+                    inputs.extern_files.push((name.clone(), c));
                 }
-                if !files.iter().any(|(_, f)| *f == file) {
-                    files.push((name, file));
+                if !inputs.files.iter().any(|(_, f)| *f == file) {
+                    inputs.files.push((name, file));
                 }
             }
         }
+        Ok(inputs)
+    }
+
+    /// Reads, checks and generates, without writing or printing anything.
+    pub fn read_and_generate(&self) -> Result<Generated, BuildError> {
+        let Inputs {
+            files,
+            dirs,
+            extern_files,
+        } = self.collect()?;
         let named: Vec<(&Path, &Path)> = files
             .iter()
             .map(|(n, f)| (n.as_path(), f.as_path()))
@@ -349,6 +369,14 @@ impl Builder {
         write_if_changed(&path, &generated.code)?;
         Ok(path)
     }
+}
+
+/// The files to read: `(name in diagnostics, path on disk)`.
+struct Inputs<'a> {
+    files: Vec<(PathBuf, PathBuf)>,
+    dirs: Vec<PathBuf>,
+    /// Files of extern catalogs (by name), with their crate path.
+    extern_files: Vec<(PathBuf, &'a str)>,
 }
 
 fn one_line(d: &openedx_hooks_schema::Diagnostic, sources: &SourceMap) -> String {

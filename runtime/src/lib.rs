@@ -36,6 +36,8 @@ pub mod types;
 
 pub use config::{Config, configure};
 pub use metadata::EventMetadata;
+#[cfg(feature = "include-catalog")]
+pub use openedx_hooks_macros::include_catalog;
 pub use openedx_hooks_macros::receiver;
 pub use registry::{AnySignal, PayloadError, all_events, signal_by_type};
 pub use report::{Outcome, ReceiverOutcome, SendReport};
@@ -65,5 +67,5 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
 
-    pub use crate::registry::{EVENTS, RECEIVERS, ReceiverRegistration};
+    pub use crate::registry::{EVENTS, IsSignal, RECEIVERS, ReceiverRegistration, registered};
 }

@@ -102,10 +102,10 @@ pub static EVENTS: [&'static dyn AnySignal];
 pub struct ReceiverRegistration {
     /// `crate::module::function`.
     pub path: &'static str,
-    /// The signal it receives.
-    pub signal: fn() -> &'static dyn AnySignal,
-    /// Connects it (called once, on the signal's first send).
-    pub install: fn(),
+    /// Returns the signal it receives and, when asked, connects it first
+    /// (once, on the signal's first send). One function, so the macro names
+    /// the signal once and a wrong path gives one error.
+    pub signal: fn(install: bool) -> &'static dyn AnySignal,
 }
 
 #[doc(hidden)]
@@ -115,10 +115,47 @@ pub static RECEIVERS: [ReceiverRegistration];
 /// Connects the registered receivers of the signal at `addr`.
 pub(crate) fn install_registered(addr: *const ()) {
     for reg in RECEIVERS.iter() {
-        if std::ptr::addr_eq((reg.signal)() as *const dyn AnySignal, addr) {
-            (reg.install)();
+        if std::ptr::addr_eq((reg.signal)(false) as *const dyn AnySignal, addr) {
+            (reg.signal)(true);
         }
     }
+}
+
+/// What `#[receiver(...)]` accepts: a signal. The attribute's messages come
+/// from here, so a wrong path reads as a plain sentence.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an openedx-hooks signal",
+    label = "expected a `Signal<Payload>` static",
+    note = "`#[receiver(...)]` takes the path of a signal, such as `openedx_events::learning::STUDENT_REGISTRATION_COMPLETED`"
+)]
+pub trait IsSignal: Sync + 'static {
+    /// The payload type.
+    type Payload: DeserializeOwned + Send + Sync + 'static;
+    /// The signal itself.
+    fn signal(&'static self) -> &'static Signal<Self::Payload>;
+}
+
+impl<P: DeserializeOwned + Send + Sync + 'static> IsSignal for Signal<P> {
+    type Payload = P;
+    fn signal(&'static self) -> &'static Signal<P> {
+        self
+    }
+}
+
+/// The body of a `#[receiver]` registration.
+#[doc(hidden)]
+pub fn registered<S: IsSignal>(
+    signal: &'static S,
+    path: &'static str,
+    receiver: fn(&S::Payload, &EventMetadata) -> Result<(), crate::BoxError>,
+    install: bool,
+) -> &'static dyn AnySignal {
+    let signal = signal.signal();
+    if install {
+        let _ = signal.__connect_registered(path, receiver);
+    }
+    signal
 }
 
 /// Every event linked into this program, in link order.
