@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use openedx_hooks_schema::diag::{ColorChoice, render_text};
 use openedx_hooks_schema::{Diagnostics, LoadError, Loader, Severity, SourceMap};
 
-use crate::{RustError, RustOptions, generate_rust};
+use crate::{RustError, RustOptions};
 
 /// Compiles catalogs to Rust at build time.
 ///
@@ -29,6 +29,7 @@ pub struct Builder {
     out_dir: Option<PathBuf>,
     base_dir: Option<PathBuf>,
     rerun_if_changed: bool,
+    parallel: bool,
 }
 
 impl Default for Builder {
@@ -41,6 +42,7 @@ impl Default for Builder {
             out_dir: None,
             base_dir: None,
             rerun_if_changed: true,
+            parallel: true,
         }
     }
 }
@@ -226,6 +228,14 @@ impl Builder {
         self
     }
 
+    /// Generates on the calling thread only. Proc-macros must: inside one,
+    /// proc-macro2 uses the compiler's token API, which exists only on the
+    /// macro's own thread (the output is the same either way).
+    pub fn single_threaded(mut self) -> Self {
+        self.parallel = false;
+        self
+    }
+
     /// The settings the generator will use.
     pub fn options(&self) -> &RustOptions {
         &self.options
@@ -310,7 +320,7 @@ impl Builder {
                     .push((m.name.clone(), format!("{c}::{module}")));
             }
         }
-        let code = match generate_rust(catalog, &options) {
+        let code = match crate::rust::generate_rust_on(catalog, &options, self.parallel) {
             Ok(code) => code,
             Err(RustError::Names(diagnostics)) => {
                 return Err(BuildError::Catalog(Box::new(CatalogReport {
@@ -336,6 +346,17 @@ impl Builder {
     /// `cargo:rerun-if-changed` lines and the catalog's warnings for Cargo.
     /// Returns the output path.
     pub fn compile(&self) -> Result<PathBuf, BuildError> {
+        self.compile_to(&mut std::io::stdout().lock())
+    }
+
+    /// Like [`compile`](Self::compile), writing Cargo's instructions
+    /// (`cargo:rerun-if-changed=...`, `cargo:warning=...`) to `cargo`: for
+    /// tools that wrap a build script and tests that read them.
+    pub fn compile_to(&self, cargo: &mut dyn std::io::Write) -> Result<PathBuf, BuildError> {
+        let mut say = |line: String| {
+            // Cargo reads these from stdout; a closed stdout is not our error to report.
+            let _ = writeln!(cargo, "{line}");
+        };
         let out_dir = match &self.out_dir {
             Some(d) => d.clone(),
             None => std::env::var_os("OUT_DIR")
@@ -343,27 +364,16 @@ impl Builder {
                 .ok_or(BuildError::NoOutDir)?,
         };
         if self.rerun_if_changed {
-            // Printed before generating: on an error, fixing any input reruns us.
-            for p in self
-                .catalogs
-                .iter()
-                .chain(self.extern_catalogs.iter().map(|(p, _)| p))
-            {
-                let real = self
-                    .base_dir
-                    .as_ref()
-                    .map_or_else(|| p.clone(), |b| b.join(p));
-                println!("cargo:rerun-if-changed={}", real.display());
+            // Announced before generating: after a catalog error, fixing any
+            // input (or adding a file to a directory) reruns the build script.
+            let (files, dirs) = self.inputs()?;
+            for p in dirs.iter().chain(&files) {
+                say(format!("cargo:rerun-if-changed={}", p.display()));
             }
         }
         let generated = self.read_and_generate()?;
-        if self.rerun_if_changed {
-            for f in &generated.files {
-                println!("cargo:rerun-if-changed={}", f.display());
-            }
-        }
         for w in generated.report.warning_lines() {
-            println!("cargo:warning={w}");
+            say(format!("cargo:warning={w}"));
         }
         let path = out_dir.join(&self.out_file);
         write_if_changed(&path, &generated.code)?;

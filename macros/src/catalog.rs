@@ -32,6 +32,12 @@ impl Parse for Arg {
             input.parse::<Token![=]>()?;
             return Ok(Arg::Value(key, input.parse()?));
         }
+        if !input.peek(syn::token::Paren) {
+            return Err(syn::Error::new(
+                key.span(),
+                format!("expected a catalog path in quotes, e.g. `\"{key}/\"`"),
+            ));
+        }
         let content;
         parenthesized!(content in input);
         let a: LitStr = content.parse()?;
@@ -59,7 +65,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             "CARGO_MANIFEST_DIR is not set: build with Cargo",
         ));
     };
-    let mut builder = Builder::new().base_dir(&base);
+    let mut builder = Builder::new().base_dir(&base).single_threaded();
     let mut first_path: Option<LitStr> = None;
     for arg in args {
         builder = match arg {
@@ -129,7 +135,29 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
             })?;
             Ok(quote!(#tracking #code))
         }
-        Err(BuildError::Catalog(report)) => Ok(errors(report.rendered())),
+        Err(BuildError::Catalog(report)) => {
+            let messages = report
+                .diagnostics
+                .iter()
+                .zip(report.rendered())
+                .map(|(d, text)| reword(&text, d.code.as_str()))
+                .collect();
+            Ok(errors(messages))
+        }
         Err(e) => Ok(errors(vec![e.to_string()])),
+    }
+}
+
+/// rustc prints `error: ` before a `compile_error!`: turn our rendered
+/// `error[code]: message` first line into `message [code]` so it does not
+/// read `error: error[...]`.
+fn reword(rendered: &str, code: &str) -> String {
+    let prefix = format!("error[{code}]: ");
+    match rendered.strip_prefix(&prefix) {
+        Some(rest) => {
+            let (first, more) = rest.split_once('\n').unwrap_or((rest, ""));
+            format!("{first} [{code}]\n{more}")
+        }
+        None => rendered.to_owned(),
     }
 }

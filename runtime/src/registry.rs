@@ -145,10 +145,10 @@ impl<P: DeserializeOwned + Send + Sync + 'static> IsSignal for Signal<P> {
 
 /// The body of a `#[receiver]` registration.
 #[doc(hidden)]
-pub fn registered<S: IsSignal>(
+pub fn registered<S: IsSignal<Payload = P>, P: DeserializeOwned + Send + Sync + 'static>(
     signal: &'static S,
     path: &'static str,
-    receiver: fn(&S::Payload, &EventMetadata) -> Result<(), crate::BoxError>,
+    receiver: fn(&P, &EventMetadata) -> Result<(), crate::BoxError>,
     install: bool,
 ) -> &'static dyn AnySignal {
     let signal = signal.signal();

@@ -58,6 +58,15 @@ pub(crate) struct Ctx<'a> {
 /// `@generated` header naming the source files. Deterministic: the same
 /// catalog always gives the same text.
 pub fn generate_rust(catalog: &Catalog, options: &RustOptions) -> Result<String, RustError> {
+    generate_rust_on(catalog, options, true)
+}
+
+/// [`generate_rust`], on the calling thread only unless `parallel`.
+pub(crate) fn generate_rust_on(
+    catalog: &Catalog,
+    options: &RustOptions,
+    parallel: bool,
+) -> Result<String, RustError> {
     let path_error = || RustError::RuntimePath(options.runtime_crate.clone());
     let checked = options::Checked::new(catalog, options)?;
     check_names(catalog, &checked)?;
@@ -70,6 +79,7 @@ pub fn generate_rust(catalog: &Catalog, options: &RustOptions) -> Result<String,
     // Modules are independent: format them on all cores, then join in order.
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
+        .min(if parallel { usize::MAX } else { 1 })
         .min(count)
         .max(1);
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -101,9 +111,12 @@ pub fn generate_rust(catalog: &Catalog, options: &RustOptions) -> Result<String,
     } else {
         std::thread::scope(|s| {
             let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+            // Join every thread before looking at results: `scope` panics
+            // over a panicked thread left unjoined.
+            let joined: Vec<_> = handles.into_iter().map(|h| h.join()).collect();
             let mut all = Vec::new();
-            for h in handles {
-                match h.join() {
+            for part in joined {
+                match part {
                     Ok(part) => all.extend(part?),
                     Err(_) => {
                         return Err(RustError::Internal("a generator thread panicked".into()));
