@@ -14,6 +14,8 @@
 pub mod analytics {
     #[allow(unused_imports)]
     use ::openedx_hooks::__private::serde as __serde;
+    #[allow(unused_imports)]
+    use ::openedx_hooks::Avro as __Avro;
     /// One tracking log event as recorded by the analytics pipeline.
     #[derive(
         Debug,
@@ -22,7 +24,8 @@ pub mod analytics {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct TrackingLogData {
@@ -43,7 +46,8 @@ pub mod analytics {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct TrackingEventEmitted {
@@ -72,6 +76,8 @@ pub mod analytics {
 pub mod content_authoring {
     #[allow(unused_imports)]
     use ::openedx_hooks::__private::serde as __serde;
+    #[allow(unused_imports)]
+    use ::openedx_hooks::Avro as __Avro;
     /// Opaque key of a (v2) content library.
     ///
     /// Example: `lib:edX:demo-library`
@@ -85,7 +91,8 @@ pub mod content_authoring {
         PartialOrd,
         Ord,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     #[serde(transparent)]
@@ -129,7 +136,8 @@ pub mod content_authoring {
         PartialOrd,
         Ord,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     #[serde(transparent)]
@@ -173,7 +181,8 @@ pub mod content_authoring {
         PartialOrd,
         Ord,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     #[serde(transparent)]
@@ -217,7 +226,8 @@ pub mod content_authoring {
         PartialOrd,
         Ord,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     #[serde(transparent)]
@@ -256,7 +266,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseCatalogData {
@@ -285,7 +296,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseScheduleData {
@@ -311,7 +323,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct XBlockData {
@@ -331,7 +344,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct DuplicatedXBlockData {
@@ -353,7 +367,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CertificateConfigData {
@@ -382,7 +397,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CertificateSignatoryData {
@@ -403,7 +419,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseData {
@@ -418,7 +435,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ContentLibraryData {
@@ -438,7 +456,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryBlockData {
@@ -455,7 +474,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ContentObjectChangedData {
@@ -475,7 +495,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ContentObjectData {
@@ -490,7 +511,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryCollectionData {
@@ -510,7 +532,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryContainerData {
@@ -530,7 +553,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseCatalogInfoChanged {
@@ -559,7 +583,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct XblockCreated {
@@ -586,7 +611,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct XblockUpdated {
@@ -613,7 +639,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct XblockPublished {
@@ -640,7 +667,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct XblockDeleted {
@@ -667,7 +695,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct XblockDuplicated {
@@ -694,7 +723,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseCertificateConfigChanged {
@@ -722,7 +752,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseCertificateConfigDeleted {
@@ -750,7 +781,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseCreated {
@@ -776,7 +808,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ContentLibraryCreated {
@@ -802,7 +835,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ContentLibraryUpdated {
@@ -828,7 +862,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ContentLibraryDeleted {
@@ -854,7 +889,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryBlockCreated {
@@ -880,7 +916,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryBlockUpdated {
@@ -906,7 +943,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryBlockDeleted {
@@ -932,7 +970,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryBlockPublished {
@@ -958,7 +997,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ContentObjectAssociationsChanged {
@@ -986,7 +1026,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ContentObjectTagsChanged {
@@ -1014,7 +1055,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryCollectionCreated {
@@ -1042,7 +1084,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryCollectionUpdated {
@@ -1070,7 +1113,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryCollectionDeleted {
@@ -1098,7 +1142,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryContainerCreated {
@@ -1126,7 +1171,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryContainerUpdated {
@@ -1154,7 +1200,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryContainerDeleted {
@@ -1182,7 +1229,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LibraryContainerPublished {
@@ -1210,7 +1258,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseImportCompleted {
@@ -1237,7 +1286,8 @@ pub mod content_authoring {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseRerunCompleted {
@@ -1266,6 +1316,8 @@ pub mod content_authoring {
 pub mod enterprise {
     #[allow(unused_imports)]
     use ::openedx_hooks::__private::serde as __serde;
+    #[allow(unused_imports)]
+    use ::openedx_hooks::Avro as __Avro;
     /// A redemption of an enterprise subsidy for some content.
     #[derive(
         Debug,
@@ -1274,7 +1326,8 @@ pub mod enterprise {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct SubsidyRedemption {
@@ -1293,7 +1346,8 @@ pub mod enterprise {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LedgerTransaction {
@@ -1335,7 +1389,8 @@ pub mod enterprise {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LedgerTransactionReversal {
@@ -1360,7 +1415,8 @@ pub mod enterprise {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LearnerCreditEnterpriseCourseEnrollment {
@@ -1392,7 +1448,8 @@ pub mod enterprise {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct EnterpriseCourseEnrollment {
@@ -1426,7 +1483,8 @@ pub mod enterprise {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct EnterpriseCustomerUser {
@@ -1460,7 +1518,8 @@ pub mod enterprise {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct EnterpriseGroup {
@@ -1475,7 +1534,8 @@ pub mod enterprise {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct SubsidyRedeemed {
@@ -1501,7 +1561,8 @@ pub mod enterprise {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct SubsidyRedemptionReversed {
@@ -1529,7 +1590,8 @@ pub mod enterprise {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LedgerTransactionCreated {
@@ -1557,7 +1619,8 @@ pub mod enterprise {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LedgerTransactionCommitted {
@@ -1585,7 +1648,8 @@ pub mod enterprise {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LedgerTransactionFailed {
@@ -1613,7 +1677,8 @@ pub mod enterprise {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LedgerTransactionReversed {
@@ -1641,7 +1706,8 @@ pub mod enterprise {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LearnerCreditCourseEnrollmentRevoked {
@@ -1669,7 +1735,8 @@ pub mod enterprise {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct EnterpriseGroupDeleted {
@@ -1699,6 +1766,8 @@ pub mod enterprise {
 pub mod learning {
     #[allow(unused_imports)]
     use ::openedx_hooks::__private::serde as __serde;
+    #[allow(unused_imports)]
+    use ::openedx_hooks::Avro as __Avro;
     /// Opaque key of a course run.
     ///
     /// Example: `course-v1:edX+DemoX+Demo_Course`
@@ -1712,7 +1781,8 @@ pub mod learning {
         PartialOrd,
         Ord,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     #[serde(transparent)]
@@ -1756,7 +1826,8 @@ pub mod learning {
         PartialOrd,
         Ord,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     #[serde(transparent)]
@@ -1800,7 +1871,8 @@ pub mod learning {
         PartialOrd,
         Ord,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     #[serde(transparent)]
@@ -1839,7 +1911,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct UserData {
@@ -1858,7 +1931,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct UserPersonalData {
@@ -1880,7 +1954,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseEnrollmentData {
@@ -1906,7 +1981,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseData {
@@ -1932,7 +2008,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CertificateData {
@@ -1964,7 +2041,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ProgramCertificateData {
@@ -1990,7 +2068,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ProgramData {
@@ -2009,7 +2088,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CohortData {
@@ -2028,7 +2108,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseDiscussionConfigurationData {
@@ -2080,7 +2161,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct DiscussionTopicContext {
@@ -2108,7 +2190,7 @@ pub mod learning {
         ::openedx_hooks::types::JsonValue::Object(::std::default::Default::default())
     }
     /// A user's stored grade summary for a course.
-    #[derive(Debug, Clone, PartialEq, __serde::Serialize, __serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, __serde::Serialize, __serde::Deserialize, __Avro)]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct PersistentCourseGradeData {
         /// The `user_id` field.
@@ -2136,7 +2218,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct XBlockSkillVerificationData {
@@ -2161,7 +2244,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct UserNotificationData {
@@ -2192,7 +2276,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ExamAttemptData {
@@ -2216,7 +2301,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseAccessRoleData {
@@ -2237,7 +2323,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct DiscussionThreadData {
@@ -2308,7 +2395,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseNotificationData {
@@ -2345,7 +2433,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ORASubmissionData {
@@ -2372,7 +2461,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ORASubmissionAnswer {
@@ -2415,7 +2505,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CoursePassingStatusData {
@@ -2434,7 +2525,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CcxCoursePassingStatusData {
@@ -2453,7 +2545,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CcxCourseData {
@@ -2489,7 +2582,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct BadgeData {
@@ -2508,7 +2602,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct BadgeTemplateData {
@@ -2534,7 +2629,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct VerificationAttemptData {
@@ -2559,7 +2655,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ExternalGraderScoreData {
@@ -2590,7 +2687,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LtiProviderLaunchData {
@@ -2611,7 +2709,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LtiProviderLaunchParamsData {
@@ -2635,7 +2734,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct StudentRegistrationCompleted {
@@ -2666,7 +2766,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct SessionLoginCompleted {
@@ -2695,7 +2796,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseEnrollmentCreated {
@@ -2726,7 +2828,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseEnrollmentChanged {
@@ -2757,7 +2860,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseUnenrollmentCompleted {
@@ -2788,7 +2892,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CertificateCreated {
@@ -2817,7 +2922,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ProgramCertificateAwarded {
@@ -2846,7 +2952,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CertificateChanged {
@@ -2874,7 +2981,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CertificateRevoked {
@@ -2903,7 +3011,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ProgramCertificateRevoked {
@@ -2932,7 +3041,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CohortMembershipChanged {
@@ -2962,7 +3072,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseDiscussionsChanged {
@@ -2983,7 +3094,7 @@ pub mod learning {
     );
     ::openedx_hooks::__register_event!(COURSE_DISCUSSIONS_CHANGED);
     /// The payload of [`PERSISTENT_GRADE_SUMMARY_CHANGED`] (`org.openedx.learning.course.persistent_grade_summary.changed.v1`).
-    #[derive(Debug, Clone, PartialEq, __serde::Serialize, __serde::Deserialize)]
+    #[derive(Debug, Clone, PartialEq, __serde::Serialize, __serde::Deserialize, __Avro)]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct PersistentGradeSummaryChanged {
         /// The `grade` field.
@@ -3010,7 +3121,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct XblockSkillVerified {
@@ -3037,7 +3149,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct UserNotificationRequested {
@@ -3065,7 +3178,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ExamAttemptSubmitted {
@@ -3091,7 +3205,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ExamAttemptRejected {
@@ -3117,7 +3232,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ExamAttemptVerified {
@@ -3143,7 +3259,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ExamAttemptErrored {
@@ -3169,7 +3286,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ExamAttemptReset {
@@ -3195,7 +3313,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseAccessRoleAdded {
@@ -3224,7 +3343,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseAccessRoleRemoved {
@@ -3253,7 +3373,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ForumThreadCreated {
@@ -3279,7 +3400,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ForumThreadResponseCreated {
@@ -3307,7 +3429,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ForumResponseCommentCreated {
@@ -3335,7 +3458,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CourseNotificationRequested {
@@ -3363,7 +3487,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct OraSubmissionCreated {
@@ -3389,7 +3514,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CoursePassingStatusUpdated {
@@ -3417,7 +3543,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct CcxCoursePassingStatusUpdated {
@@ -3445,7 +3572,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct BadgeAwarded {
@@ -3471,7 +3599,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct BadgeRevoked {
@@ -3497,7 +3626,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct IdvAttemptCreated {
@@ -3523,7 +3653,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct IdvAttemptPending {
@@ -3549,7 +3680,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct IdvAttemptApproved {
@@ -3575,7 +3707,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct IdvAttemptDenied {
@@ -3601,7 +3734,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct ExternalGraderScoreSubmitted {
@@ -3629,7 +3763,8 @@ pub mod learning {
         Eq,
         Hash,
         __serde::Serialize,
-        __serde::Deserialize
+        __serde::Deserialize,
+        __Avro
     )]
     #[serde(crate = "::openedx_hooks::__private::serde")]
     pub struct LtiProviderLaunchSuccess {

@@ -1,6 +1,7 @@
 //! Procedural macros of openedx-hooks.
 //!
-//! Thin shells: `#[receiver]` generates a link-time registration, and
+//! Thin shells: `#[receiver]` generates a link-time registration,
+//! `#[derive(Avro)]` the event bus encoding of a type, and
 //! `include_catalog!` runs the same [`Builder`] as `build.rs` scripts and
 //! parses its output. Problems become spanned `compile_error!`s, never panics.
 //! They own no catalog logic of their own (that is `openedx-hooks-codegen`).
@@ -9,6 +10,7 @@
 
 use proc_macro::TokenStream;
 
+mod avro;
 #[cfg(feature = "catalog")]
 mod catalog;
 mod receiver;
@@ -63,6 +65,26 @@ pub fn receiver(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro]
 pub fn include_catalog(input: TokenStream) -> TokenStream {
     match catalog::expand(input.into()) {
+        Ok(t) => t.into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+/// Derives `openedx_hooks::avro::Avro`, the event bus's binary encoding:
+/// a struct is a record (fields in order, `#[serde(rename)]` names in error
+/// paths), a one-field tuple struct is its field, and an enum of unit
+/// variants is a string (its serde names). Generated payloads derive it.
+///
+/// ```ignore
+/// #[derive(openedx_hooks::Avro)]
+/// struct Course { key: String, seats: Option<i64> }
+/// ```
+///
+/// `#[avro(crate = "::my::hooks")]` names a re-exported runtime.
+#[proc_macro_derive(Avro, attributes(avro))]
+pub fn derive_avro(input: TokenStream) -> TokenStream {
+    let input = syn::parse_macro_input!(input as syn::DeriveInput);
+    match avro::expand(input) {
         Ok(t) => t.into(),
         Err(e) => e.to_compile_error().into(),
     }

@@ -26,6 +26,7 @@
 //! conn.disconnect();
 //! ```
 
+pub mod avro;
 mod config;
 mod metadata;
 mod registry;
@@ -38,7 +39,7 @@ pub use config::{Config, configure};
 pub use metadata::EventMetadata;
 #[cfg(feature = "include-catalog")]
 pub use openedx_hooks_macros::include_catalog;
-pub use openedx_hooks_macros::receiver;
+pub use openedx_hooks_macros::{Avro, receiver};
 pub use registry::{AnySignal, PayloadError, all_events, signal_by_type};
 pub use report::{Outcome, ReceiverOutcome, SendReport};
 pub use signal::{Connection, ScopedConnection, Signal};

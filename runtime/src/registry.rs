@@ -4,7 +4,10 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use linkme::distributed_slice;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+use crate::avro::Avro;
 
 use crate::{EventMetadata, SendReport, Signal};
 
@@ -44,7 +47,7 @@ pub struct PayloadError {
 
 impl<P> AnySignal for Signal<P>
 where
-    P: DeserializeOwned + Send + Sync + 'static,
+    P: DeserializeOwned + Serialize + Avro + Send + Sync + 'static,
 {
     fn event_type(&self) -> &'static str {
         Signal::event_type(self)
@@ -131,12 +134,12 @@ pub(crate) fn install_registered(addr: *const ()) {
 )]
 pub trait IsSignal: Sync + 'static {
     /// The payload type.
-    type Payload: DeserializeOwned + Send + Sync + 'static;
+    type Payload: DeserializeOwned + Serialize + Avro + Send + Sync + 'static;
     /// The signal itself.
     fn signal(&'static self) -> &'static Signal<Self::Payload>;
 }
 
-impl<P: DeserializeOwned + Send + Sync + 'static> IsSignal for Signal<P> {
+impl<P: DeserializeOwned + Serialize + Avro + Send + Sync + 'static> IsSignal for Signal<P> {
     type Payload = P;
     fn signal(&'static self) -> &'static Signal<P> {
         self
@@ -145,12 +148,16 @@ impl<P: DeserializeOwned + Send + Sync + 'static> IsSignal for Signal<P> {
 
 /// The body of a `#[receiver]` registration.
 #[doc(hidden)]
-pub fn registered<S: IsSignal<Payload = P>, P: DeserializeOwned + Send + Sync + 'static>(
+pub fn registered<S, P>(
     signal: &'static S,
     path: &'static str,
     receiver: fn(&P, &EventMetadata) -> Result<(), crate::BoxError>,
     install: bool,
-) -> &'static dyn AnySignal {
+) -> &'static dyn AnySignal
+where
+    S: IsSignal<Payload = P>,
+    P: DeserializeOwned + Serialize + Avro + Send + Sync + 'static,
+{
     let signal = signal.signal();
     if install {
         let _ = signal.__connect_registered(path, receiver);

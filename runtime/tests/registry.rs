@@ -9,13 +9,13 @@ use openedx_hooks::{
     AnySignal, BoxError, Config, EventMetadata, Signal, all_events, configure, signal_by_type,
 };
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, openedx_hooks::Avro)]
 struct Pii {
     pub username: String,
     pub email: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, openedx_hooks::Avro)]
 struct Registered {
     pub id: i64,
     pub pii: Pii,

@@ -50,6 +50,8 @@ pub(crate) struct Ctx<'a> {
     pub catalog: &'a Catalog,
     pub rt: TokenStream,
     pub serde_crate: String,
+    /// `Some` when the runtime is not `::openedx_hooks`.
+    pub avro_crate: Option<String>,
     pub analysis: &'a Analysis,
     pub options: &'a options::Checked<'a>,
 }
@@ -90,6 +92,8 @@ pub(crate) fn generate_rust_on(
             catalog,
             rt: quote!(#rt),
             serde_crate: format!("{}::__private::serde", options.runtime_crate),
+            avro_crate: (options.runtime_crate != RustOptions::default().runtime_crate)
+                .then(|| options.runtime_crate.clone()),
             analysis: &analysis,
             options: &checked,
         };
@@ -250,6 +254,8 @@ fn module(cx: &Ctx<'_>, mi: usize, m: &Module) -> TokenStream {
             // `__serde` cannot clash with a catalog name (those are UpperCamelCase).
             #[allow(unused_imports)]
             use #rt::__private::serde as __serde;
+            #[allow(unused_imports)]
+            use #rt::Avro as __Avro;
 
             #(#scalars)*
             #(#enums)*
@@ -259,9 +265,11 @@ fn module(cx: &Ctx<'_>, mi: usize, m: &Module) -> TokenStream {
     }
 }
 
+/// `#[serde(crate = ...)]`, and `#[avro(crate = ...)]` for a re-exported runtime.
 fn serde_attr(cx: &Ctx<'_>) -> TokenStream {
     let path = &cx.serde_crate;
-    quote!(#[serde(crate = #path)])
+    let avro = cx.avro_crate.as_ref().map(|c| quote!(#[avro(crate = #c)]));
+    quote!(#[serde(crate = #path)] #avro)
 }
 
 // Derive macros live in the macro namespace: a catalog type named `Clone` or
@@ -271,7 +279,7 @@ fn derives(cx: &Ctx<'_>, eq_hash: bool) -> TokenStream {
     let eq = eq_hash.then(|| quote!(Eq, Hash,));
     let extra = cx.options.extra_derives();
     quote! {
-        #[derive(Debug, Clone, PartialEq, #eq __serde::Serialize, __serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #eq __serde::Serialize, __serde::Deserialize, __Avro)]
         #extra
     }
 }
@@ -292,7 +300,7 @@ fn scalar(cx: &Ctx<'_>, m: &Module, s: &ScalarDef) -> TokenStream {
     let attrs = cx.options.attributes(&m.name, &s.name);
     quote! {
         #docs
-        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, __serde::Serialize, __serde::Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, __serde::Serialize, __serde::Deserialize, __Avro)]
         #extra
         #serde
         #[serde(transparent)]
@@ -353,7 +361,7 @@ fn enumeration(cx: &Ctx<'_>, m: &Module, e: &EnumDef) -> TokenStream {
     let attrs = cx.options.attributes(&m.name, &e.name);
     quote! {
         #docs
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, __serde::Serialize, __serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, __serde::Serialize, __serde::Deserialize, __Avro)]
         #extra
         #serde
         #attrs
