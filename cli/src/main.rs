@@ -5,6 +5,9 @@
 //! catalog is invalid, 2 usage or I/O error). It holds no compiler logic.
 
 mod compat;
+mod emit;
+mod payload;
+mod wire;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -98,6 +101,63 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
+    /// Write wire schemas: Avro (`.avsc`) or JSON Schema, one file per event
+    Schema {
+        /// Which schemas
+        #[arg(value_enum)]
+        kind: emit::SchemaKind,
+        /// Catalog files, or directories of `*.yaml`/`*.yml` files
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The directory to write into (files are only rewritten when they change)
+        #[arg(long)]
+        out: PathBuf,
+        /// Color the diagnostics
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// Encode one event payload read as JSON on stdin; write it to stdout
+    Encode {
+        /// Catalog files, or directories of `*.yaml`/`*.yml` files
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The event: its type string or its constant name
+        #[arg(long)]
+        event: String,
+        /// Output encoding (`json` checks and normalizes)
+        #[arg(long, value_enum, default_value_t = payload::WireFormat::Avro)]
+        format: payload::WireFormat,
+        /// Color the diagnostics
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// Decode one event payload read on stdin; print it as JSON
+    Decode {
+        /// Catalog files, or directories of `*.yaml`/`*.yml` files
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The event: its type string or its constant name
+        #[arg(long)]
+        event: String,
+        /// Input encoding
+        #[arg(long, value_enum, default_value_t = payload::WireFormat::Avro)]
+        format: payload::WireFormat,
+        /// Color the diagnostics
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// Write every output (Rust, Avro, JSON Schema) from one read of the catalog
+    Build {
+        /// Catalog files, or directories of `*.yaml`/`*.yml` files
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The directory to write into (`rust/`, `avro/`, `json-schema/`)
+        #[arg(long)]
+        out: PathBuf,
+        /// Color the diagnostics
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
     /// Print the resolved catalog (the IR) as JSON
     Inspect {
         /// Catalog files, or directories of `*.yaml`/`*.yml` files
@@ -143,6 +203,25 @@ fn main() -> ExitCode {
             color,
         } => check(&paths, format, deny_warnings, color.choice()),
         Command::Inspect { paths, color } => inspect(&paths, color.choice()),
+        Command::Schema {
+            kind,
+            paths,
+            out,
+            color,
+        } => emit::schema(kind, &paths, &out, color.choice()),
+        Command::Build { paths, out, color } => emit::build(&paths, &out, color.choice()),
+        Command::Encode {
+            paths,
+            event,
+            format,
+            color,
+        } => payload::encode(&paths, &event, format, color.choice()),
+        Command::Decode {
+            paths,
+            event,
+            format,
+            color,
+        } => payload::decode(&paths, &event, format, color.choice()),
         Command::Compat {
             paths,
             against,

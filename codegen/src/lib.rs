@@ -1,7 +1,8 @@
 //! Code generation for openedx-hooks catalogs.
 //!
-//! This crate owns turning the resolved [`Catalog`] into outputs; today Rust
-//! code ([`generate_rust`]), with documentation and wire schemas to come, and
+//! This crate owns turning the resolved [`Catalog`] into outputs: Rust code
+//! ([`generate_rust`]), wire schemas ([`generate_avro`],
+//! [`generate_json_schema`]), with documentation to come, and
 //! the [`Builder`] that `build.rs` scripts and `include_catalog!` share.
 //! Generators return strings and do no I/O (only the [`Builder`] reads and
 //! writes files); syn and proc-macro2 types stay out
@@ -21,8 +22,10 @@
 
 mod builder;
 mod rust;
+mod wire;
 
 pub use builder::{BuildError, Builder, CatalogReport, Generated, write_if_changed};
 pub use openedx_hooks_schema as schema;
 pub use openedx_hooks_schema::{Catalog, Diagnostic, Diagnostics};
 pub use rust::{RustError, RustOptions, generate_rust};
+pub use wire::{SchemaFile, avro_schema, generate_avro, generate_json_schema, json_schema};

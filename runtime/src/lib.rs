@@ -27,6 +27,7 @@
 //! ```
 
 pub mod avro;
+pub mod bus;
 mod config;
 mod metadata;
 mod registry;

@@ -7,7 +7,8 @@ use linkme::distributed_slice;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::avro::Avro;
+use crate::avro::{self, Avro};
+use crate::bus::WireError;
 
 use crate::{EventMetadata, SendReport, Signal};
 
@@ -31,6 +32,13 @@ pub trait AnySignal: Send + Sync {
         payload: &str,
         metadata: Option<EventMetadata>,
     ) -> Result<SendReport, PayloadError>;
+    /// Decodes an Avro payload and sends it to local receivers with the
+    /// given metadata (whose event type must match).
+    fn send_avro(&self, payload: &[u8], metadata: EventMetadata) -> Result<SendReport, WireError>;
+    /// Decodes an Avro payload into its JSON form.
+    fn avro_to_json(&self, payload: &[u8]) -> Result<serde_json::Value, WireError>;
+    /// Encodes a JSON payload as Avro.
+    fn json_to_avro(&self, payload: &str) -> Result<Vec<u8>, PayloadError>;
 }
 
 /// A payload that does not decode as the event's payload type.
@@ -75,12 +83,7 @@ where
         metadata: Option<EventMetadata>,
     ) -> Result<SendReport, PayloadError> {
         let event_type = Signal::event_type(self);
-        let de = &mut serde_json::Deserializer::from_str(payload);
-        let decoded: P = serde_path_to_error::deserialize(de).map_err(|e| PayloadError {
-            event_type,
-            path: e.path().to_string(),
-            message: e.inner().to_string(),
-        })?;
+        let decoded: P = from_json(event_type, payload)?;
         Ok(match metadata {
             Some(m) if m.event_type != event_type => {
                 return Err(PayloadError {
@@ -93,6 +96,46 @@ where
             None => self.send_event(decoded),
         })
     }
+
+    fn send_avro(&self, payload: &[u8], metadata: EventMetadata) -> Result<SendReport, WireError> {
+        let event_type = Signal::event_type(self);
+        if metadata.event_type != event_type {
+            return Err(WireError::EventType {
+                expected: event_type,
+                found: metadata.event_type.to_string(),
+            });
+        }
+        let decoded: P = avro::from_slice(payload)
+            .map_err(|source| WireError::Payload { event_type, source })?;
+        Ok(self.send_event_with_metadata(decoded, metadata))
+    }
+
+    fn avro_to_json(&self, payload: &[u8]) -> Result<serde_json::Value, WireError> {
+        let event_type = Signal::event_type(self);
+        let decoded: P = avro::from_slice(payload)
+            .map_err(|source| WireError::Payload { event_type, source })?;
+        serde_json::to_value(&decoded).map_err(|e| WireError::Payload {
+            event_type,
+            source: avro::AvroError::new(avro::ErrorKind::InvalidValue(e.to_string())),
+        })
+    }
+
+    fn json_to_avro(&self, payload: &str) -> Result<Vec<u8>, PayloadError> {
+        let decoded: P = from_json(Signal::event_type(self), payload)?;
+        Ok(avro::to_vec(&decoded))
+    }
+}
+
+fn from_json<P: DeserializeOwned>(
+    event_type: &'static str,
+    payload: &str,
+) -> Result<P, PayloadError> {
+    let de = &mut serde_json::Deserializer::from_str(payload);
+    serde_path_to_error::deserialize(de).map_err(|e| PayloadError {
+        event_type,
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+    })
 }
 
 /// Every signal generated code registered (one entry per event).

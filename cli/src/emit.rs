@@ -1,0 +1,155 @@
+//! `schema avro|json-schema` and `build`: writing the compiler's outputs.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::ValueEnum;
+use openedx_hooks_codegen::{
+    RustError, RustOptions, SchemaFile, generate_avro, generate_json_schema, generate_rust,
+    write_if_changed,
+};
+use openedx_hooks_schema::Catalog;
+use openedx_hooks_schema::diag::ColorChoice;
+
+/// The wire schema kinds.
+#[derive(Clone, Copy, ValueEnum)]
+pub enum SchemaKind {
+    /// One `<event_type>.avsc` per event (the `openedx` profile: the schema
+    /// openedx-events' `schema_from_signal` builds)
+    Avro,
+    /// One `<event_type>.schema.json` per event payload (JSON Schema 2020-12)
+    JsonSchema,
+}
+
+/// Files written and left alone.
+#[derive(Default)]
+struct Tally {
+    written: usize,
+    unchanged: usize,
+}
+
+impl Tally {
+    fn write(&mut self, path: &Path, text: &str) -> Result<(), ExitCode> {
+        match write_if_changed(path, text) {
+            Ok(true) => self.written += 1,
+            Ok(false) => self.unchanged += 1,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Err(ExitCode::from(2));
+            }
+        }
+        Ok(())
+    }
+
+    fn files(&mut self, dir: &Path, files: &[SchemaFile]) -> Result<(), ExitCode> {
+        for f in files {
+            self.write(&dir.join(&f.file_name), &f.text)?;
+        }
+        Ok(())
+    }
+}
+
+pub fn schema(kind: SchemaKind, paths: &[PathBuf], out: &Path, color: ColorChoice) -> ExitCode {
+    let outcome = match crate::load_valid(paths, color) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let Some(catalog) = &outcome.catalog else {
+        return ExitCode::from(1);
+    };
+    let files = match kind {
+        SchemaKind::Avro => generate_avro(catalog),
+        SchemaKind::JsonSchema => generate_json_schema(catalog),
+    };
+    let mut tally = Tally::default();
+    if let Err(code) = tally.files(out, &files) {
+        return code;
+    }
+    println!(
+        "{} schemas in {}: {} written, {} unchanged",
+        files.len(),
+        out.display(),
+        tally.written,
+        tally.unchanged
+    );
+    ExitCode::SUCCESS
+}
+
+/// Every output from one read of the catalog.
+pub fn build(paths: &[PathBuf], out: &Path, color: ColorChoice) -> ExitCode {
+    let started = Instant::now();
+    let outcome = match crate::load_valid(paths, color) {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let Some(catalog) = &outcome.catalog else {
+        return ExitCode::from(1);
+    };
+    let events = catalog.events().count();
+    println!(
+        "catalog  {} file(s), {events} events, checked in {:.2?}",
+        catalog.sources().len(),
+        started.elapsed()
+    );
+    match build_outputs(catalog, out, &outcome.sources, color) {
+        Ok(tally) => {
+            println!(
+                "built    {} in {:.2?}: {} file(s) written, {} unchanged",
+                out.display(),
+                started.elapsed(),
+                tally.written,
+                tally.unchanged
+            );
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
+}
+
+fn build_outputs(
+    catalog: &Catalog,
+    out: &Path,
+    sources: &openedx_hooks_schema::SourceMap,
+    color: ColorChoice,
+) -> Result<Tally, ExitCode> {
+    let mut tally = Tally::default();
+    let step = |name: &str, path: &Path, count: usize, t: Instant| {
+        println!(
+            "{name:<8} {} ({count} file(s), {:.2?})",
+            path.display(),
+            t.elapsed()
+        );
+    };
+
+    let t = Instant::now();
+    let rust = match generate_rust(catalog, &RustOptions::default()) {
+        Ok(code) => code,
+        Err(RustError::Names(diags)) => {
+            crate::print_diagnostics(&diags, sources, color);
+            eprintln!("error: cannot generate Rust");
+            return Err(ExitCode::from(1));
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Err(ExitCode::from(2));
+        }
+    };
+    let rust_path = out.join("rust/events.rs");
+    tally.write(&rust_path, &rust)?;
+    step("rust", &rust_path, 1, t);
+
+    for (name, dir, files) in [
+        ("avro", out.join("avro"), generate_avro(catalog)),
+        (
+            "json",
+            out.join("json-schema"),
+            generate_json_schema(catalog),
+        ),
+    ] {
+        let t = Instant::now();
+        tally.files(&dir, &files)?;
+        step(name, &dir, files.len(), t);
+    }
+    Ok(tally)
+}

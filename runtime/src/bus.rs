@@ -1,0 +1,235 @@
+//! Events as the Open edX event bus carries them: CloudEvents headers (the
+//! set edx-event-bus-kafka and edx-event-bus-redis write) and an Avro
+//! payload. A producer calls [`to_message`]; a consumer hands what it read to
+//! [`receive`], which decodes and sends the event to local receivers.
+//!
+//! ```
+//! use openedx_hooks::{EventMetadata, bus};
+//!
+//! let meta = EventMetadata::new("org.openedx.learning.auth.session.login.completed.v1", 0);
+//! let headers = meta.to_headers();
+//! assert!(headers.contains(&("ce_specversion", "1.0".to_owned())));
+//! let back = EventMetadata::from_headers(headers.iter().map(|(k, v)| (*k, v.as_bytes())))?;
+//! assert_eq!(back, meta);
+//! # Ok::<(), openedx_hooks::bus::HeaderError>(())
+//! ```
+
+use std::borrow::Cow;
+
+use crate::avro::{self, Avro, AvroError};
+use crate::{EventMetadata, SendReport};
+
+/// The content type of Avro payloads.
+pub const CONTENT_TYPE: &str = "application/avro";
+
+/// Headers that cannot become metadata.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HeaderError {
+    /// A required header (`ce_id`, `ce_type`) is absent.
+    #[error("missing header `{0}`")]
+    Missing(&'static str),
+    /// A header appears twice: which one is meant cannot be known.
+    #[error("header `{0}` appears more than once")]
+    Duplicate(&'static str),
+    /// A header's value does not parse.
+    #[error("header `{name}` is invalid: {message}")]
+    Invalid {
+        /// The header.
+        name: &'static str,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// A message that cannot be received.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WireError {
+    /// Its headers are wrong.
+    #[error(transparent)]
+    Headers(#[from] HeaderError),
+    /// No event of that type is linked into this program.
+    #[error("no event of type `{0}` is linked into this program")]
+    UnknownEvent(String),
+    /// The payload is not Avro.
+    #[error("content type `{0}` is not {CONTENT_TYPE}")]
+    ContentType(String),
+    /// The metadata names another event than the one decoding.
+    #[error("metadata is for `{found}`, not `{expected}`")]
+    EventType {
+        /// The event decoding.
+        expected: &'static str,
+        /// What the metadata says.
+        found: String,
+    },
+    /// The payload does not decode.
+    #[error("invalid payload for {event_type}: {source}")]
+    Payload {
+        /// The event type.
+        event_type: &'static str,
+        /// Where and why.
+        source: AvroError,
+    },
+}
+
+const HEADERS: [&str; 10] = [
+    "ce_specversion",
+    "content-type",
+    "ce_datacontenttype",
+    "ce_type",
+    "ce_id",
+    "ce_source",
+    "ce_time",
+    "ce_minorversion",
+    "sourcehost",
+    "sourcelib",
+];
+
+impl EventMetadata {
+    /// The headers the Open edX event bus sends with this event, in the
+    /// reference's order: `ce_specversion` (`1.0`), `content-type` and
+    /// `ce_datacontenttype` (`application/avro`), `ce_type`, `ce_id`,
+    /// `ce_source`, `ce_time` (ISO 8601, as Python's `isoformat()`),
+    /// `ce_minorversion`, `sourcehost` and `sourcelib` (`x.y.z`).
+    pub fn to_headers(&self) -> Vec<(&'static str, String)> {
+        let mut time = String::with_capacity(32);
+        avro::write_isoformat(&mut time, self.time);
+        vec![
+            ("ce_specversion", "1.0".to_owned()),
+            ("content-type", CONTENT_TYPE.to_owned()),
+            ("ce_datacontenttype", CONTENT_TYPE.to_owned()),
+            ("ce_type", self.event_type.to_string()),
+            ("ce_id", self.id.hyphenated().to_string()),
+            ("ce_source", self.source.to_string()),
+            ("ce_time", time),
+            ("ce_minorversion", self.minor_version.to_string()),
+            ("sourcehost", self.source_host.to_string()),
+            ("sourcelib", self.source_lib.to_string()),
+        ]
+    }
+
+    /// Metadata from message headers. `ce_id` and `ce_type` are required;
+    /// like the reference consumer, other missing headers take their
+    /// defaults (minor version 0, this process's source, the current time)
+    /// with a warning, and a duplicated header is an error. Unknown headers
+    /// are ignored.
+    pub fn from_headers<'a, I, V>(headers: I) -> Result<Self, HeaderError>
+    where
+        I: IntoIterator<Item = (&'a str, V)>,
+        V: AsRef<[u8]>,
+    {
+        let mut found: [Option<String>; HEADERS.len()] = Default::default();
+        for (key, value) in headers {
+            let Some(i) = HEADERS.iter().position(|h| *h == key) else {
+                continue;
+            };
+            if found[i].is_some() {
+                return Err(HeaderError::Duplicate(HEADERS[i]));
+            }
+            let text = std::str::from_utf8(value.as_ref()).map_err(|_| HeaderError::Invalid {
+                name: HEADERS[i],
+                message: "not UTF-8".into(),
+            })?;
+            found[i] = Some(text.to_owned());
+        }
+        let [
+            spec,
+            _content,
+            _data_content,
+            ce_type,
+            ce_id,
+            source,
+            time,
+            minor,
+            host,
+            lib,
+        ] = found;
+        if let Some(spec) = spec.filter(|s| s != "1.0") {
+            return Err(HeaderError::Invalid {
+                name: "ce_specversion",
+                message: format!("`{spec}` is not 1.0"),
+            });
+        }
+        let event_type = ce_type.ok_or(HeaderError::Missing("ce_type"))?;
+        let id = ce_id.ok_or(HeaderError::Missing("ce_id"))?;
+        let mut meta = EventMetadata::new(event_type, 0);
+        meta.id = id.parse().map_err(|_| HeaderError::Invalid {
+            name: "ce_id",
+            message: format!("`{id}` is not a UUID"),
+        })?;
+        let missing =
+            |name: &str| tracing::warn!(header = name, "missing header; using the default");
+        match minor {
+            Some(m) => {
+                meta.minor_version = m.parse().map_err(|_| HeaderError::Invalid {
+                    name: "ce_minorversion",
+                    message: format!("`{m}` is not a non-negative integer"),
+                })?;
+            }
+            None => missing("ce_minorversion"),
+        }
+        match time {
+            Some(t) => {
+                meta.time = avro::parse_isoformat(&t).ok_or_else(|| HeaderError::Invalid {
+                    name: "ce_time",
+                    message: format!("`{t}` is not an ISO 8601 datetime"),
+                })?;
+            }
+            None => missing("ce_time"),
+        }
+        match source {
+            Some(s) => meta.source = Cow::Owned(s),
+            None => missing("ce_source"),
+        }
+        match host {
+            Some(h) => meta.source_host = Cow::Owned(h),
+            None => missing("sourcehost"),
+        }
+        match lib {
+            // The reference parses it as a tuple of integers.
+            Some(l)
+                if !l
+                    .split('.')
+                    .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) =>
+            {
+                return Err(HeaderError::Invalid {
+                    name: "sourcelib",
+                    message: format!("`{l}` is not dotted integers such as 10.5.0"),
+                });
+            }
+            Some(l) => meta.source_lib = Cow::Owned(l),
+            None => missing("sourcelib"),
+        }
+        Ok(meta)
+    }
+}
+
+/// The headers and Avro payload of a message for the event bus.
+pub fn to_message<P: Avro>(
+    payload: &P,
+    metadata: &EventMetadata,
+) -> (Vec<(&'static str, String)>, Vec<u8>) {
+    (metadata.to_headers(), avro::to_vec(payload))
+}
+
+/// What a bus consumer does with a message: reads the metadata from the
+/// headers, finds the event by `ce_type` among those linked into the
+/// program, decodes the payload and sends it to local receivers.
+pub fn receive<'a, I, V>(headers: I, payload: &[u8]) -> Result<SendReport, WireError>
+where
+    I: IntoIterator<Item = (&'a str, V)>,
+    V: AsRef<[u8]>,
+{
+    let headers: Vec<(&str, V)> = headers.into_iter().collect();
+    let content_type = headers
+        .iter()
+        .find(|(k, _)| *k == "content-type")
+        .map(|(_, v)| String::from_utf8_lossy(v.as_ref()).into_owned());
+    if let Some(ct) = content_type.filter(|ct| ct != CONTENT_TYPE) {
+        return Err(WireError::ContentType(ct));
+    }
+    let metadata = EventMetadata::from_headers(headers.iter().map(|(k, v)| (*k, v.as_ref())))?;
+    let signal = crate::signal_by_type(&metadata.event_type)
+        .ok_or_else(|| WireError::UnknownEvent(metadata.event_type.to_string()))?;
+    signal.send_avro(payload, metadata)
+}
