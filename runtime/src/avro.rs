@@ -41,6 +41,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::isoformat;
 use crate::types::{Date, JsonValue, Timestamp, Uuid};
 
 /// How deep records may nest in decoded data (recursive types otherwise let
@@ -97,7 +98,8 @@ pub trait Avro: Sized {
 
 /// Encodes a value.
 pub fn to_vec<T: Avro>(value: &T) -> Vec<u8> {
-    let mut out = Vec::with_capacity(64);
+    // Most Open edX payloads fit: one allocation, no regrowth.
+    let mut out = Vec::with_capacity(256);
     value.encode(&mut out);
     out
 }
@@ -515,9 +517,15 @@ impl Avro for Uuid {
 impl Avro for Timestamp {
     const MIN_SIZE: usize = 1;
     fn encode(&self, out: &mut Vec<u8>) {
-        let mut s = String::with_capacity(32);
-        write_isoformat(&mut s, *self);
-        write_bytes(out, s.as_bytes());
+        let mut buf = [0u8; isoformat::MAX_LEN];
+        match isoformat::format(*self, &mut buf) {
+            Some(n) => write_bytes(out, &buf[..n]),
+            None => {
+                let mut s = String::with_capacity(40);
+                isoformat::format_slow(&mut s, *self);
+                write_bytes(out, s.as_bytes());
+            }
+        }
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, AvroError> {
         let s = r.read_str()?;
@@ -553,31 +561,21 @@ impl Avro for JsonValue {
 /// datetime: `2026-11-24T10:00:00+00:00`, with `.ffffff` when there are
 /// microseconds (nine digits if there are nanoseconds Python cannot hold).
 pub fn write_isoformat(out: &mut String, ts: Timestamp) {
-    use std::fmt::Write as _;
-    let dt = jiff::tz::Offset::UTC.to_datetime(ts);
-    let _ = write!(
-        out,
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        dt.year(),
-        dt.month(),
-        dt.day(),
-        dt.hour(),
-        dt.minute(),
-        dt.second()
-    );
-    let nanos = dt.subsec_nanosecond();
-    if nanos % 1000 != 0 {
-        let _ = write!(out, ".{nanos:09}");
-    } else if nanos != 0 {
-        let _ = write!(out, ".{:06}", nanos / 1000);
+    let mut buf = [0u8; isoformat::MAX_LEN];
+    match isoformat::format(ts, &mut buf) {
+        // The fast path writes ASCII only.
+        Some(n) => out.push_str(std::str::from_utf8(&buf[..n]).unwrap_or_default()),
+        None => isoformat::format_slow(out, ts),
     }
-    out.push_str("+00:00");
 }
 
 /// Parses what Python's `datetime.fromisoformat` reads from an event bus:
 /// RFC 3339 with an offset or `Z`. A datetime without an offset is taken as
 /// UTC (Open edX sends aware UTC datetimes; a naive one has no other meaning).
 pub fn parse_isoformat(s: &str) -> Option<Timestamp> {
+    if let Some(ts) = isoformat::parse_fast(s) {
+        return Some(ts);
+    }
     if let Ok(ts) = s.parse::<Timestamp>() {
         return Some(ts);
     }
@@ -668,6 +666,17 @@ mod tests {
             "2026-11-24T10:00:00Z".parse().ok()
         );
         assert_eq!(parse_isoformat("yesterday"), None);
+    }
+
+    #[test]
+    fn json_text_round_trips_exactly() {
+        // Found by fuzzing: without correctly rounded float parsing, this
+        // number came back as 444.44444441444443.
+        let text = "444.4444444144444";
+        let mut bytes = Vec::new();
+        write_bytes(&mut bytes, text.as_bytes());
+        let value: JsonValue = from_slice(&bytes).expect("decodes");
+        assert_eq!(to_vec(&value), bytes);
     }
 
     #[test]

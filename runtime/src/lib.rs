@@ -29,6 +29,7 @@
 pub mod avro;
 pub mod bus;
 mod config;
+mod isoformat;
 mod metadata;
 mod registry;
 mod report;
