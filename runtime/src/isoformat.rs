@@ -78,7 +78,7 @@ pub fn format(ts: Timestamp, buf: &mut [u8; MAX_LEN]) -> Option<usize> {
     digits(&mut buf[17..19], sod % 60);
     let mut len = 19;
     let nanos = nanos as u32;
-    if nanos % 1000 != 0 {
+    if !nanos.is_multiple_of(1000) {
         buf[19] = b'.';
         digits(&mut buf[20..29], nanos);
         len = 29;
