@@ -89,13 +89,28 @@ fn generated_code_for_hostile_but_valid_catalogs_compiles() {
     // `#![deny(missing_docs, warnings)]` and exercises it.
     let dir = tests_dir().join("compile/generated");
     std::fs::create_dir_all(&dir).expect("dir");
-    for name in ["keywords", "recursive", "inspect"] {
-        let code = generate(&format!("fixtures/valid/{name}.yaml"));
+    let write = |name: &str, code: &str| {
         let path = dir.join(format!("{name}.rs"));
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(code.as_str()) {
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(code) {
             std::fs::write(&path, code).expect("write");
         }
+    };
+    for name in ["keywords", "recursive", "inspect"] {
+        write(name, &generate(&format!("fixtures/valid/{name}.yaml")));
     }
+    // The documentation's Rust examples for every Open edX event, each in
+    // its own module, so the docs cannot show code that does not compile.
+    let outcome =
+        openedx_hooks_tests::load_relative(&workspace_root(), Path::new("generated/events"));
+    let catalog = outcome.catalog.expect("valid");
+    let mut examples = String::new();
+    for (i, (name, code)) in openedx_hooks_codegen::rust_examples(&catalog, "openedx_events")
+        .into_iter()
+        .enumerate()
+    {
+        examples.push_str(&format!("/// {name}\nmod example_{i} {{\n{code}}}\n"));
+    }
+    write("doc_examples", &examples);
     let t = trybuild::TestCases::new();
     t.pass(tests_dir().join("compile/*.rs"));
 }

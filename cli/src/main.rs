@@ -5,6 +5,7 @@
 //! catalog is invalid, 2 usage or I/O error). It holds no compiler logic.
 
 mod compat;
+mod docs;
 mod emit;
 mod payload;
 mod wire;
@@ -158,6 +159,47 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
+    /// Generate documentation: the Index of Events and a reference page per module
+    Docs {
+        /// Catalog files, or directories of `*.yaml`/`*.yml` files
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = docs::Format::Rst)]
+        format: docs::Format,
+        /// Directory for `index.<ext>` and `reference/<module>.<ext>`; without
+        /// it, the index table is printed
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Source trees to scan for trigger locations (see `triggers`); found
+        /// locations replace the catalog's `trigger` in links
+        #[arg(long = "triggers", value_name = "SRC")]
+        triggers: Vec<PathBuf>,
+        /// Rust path of the generated events in examples
+        #[arg(long, default_value = "openedx_events")]
+        rust_crate: String,
+        /// Write nothing; exit 1 with a diff when a page under `--out` is stale
+        #[arg(long, requires = "out")]
+        check: bool,
+        /// Color the diagnostics
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// Find where each catalog event is sent in Rust and Python source trees
+    Triggers {
+        /// Source trees or files to scan (`*.rs`, `*.py`)
+        #[arg(required = true)]
+        sources: Vec<PathBuf>,
+        /// The catalog: files, or directories of `*.yaml`/`*.yml` files
+        #[arg(long, required = true, num_args = 1..)]
+        catalog: Vec<PathBuf>,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = docs::ReportFormat::Text)]
+        format: docs::ReportFormat,
+        /// Color the diagnostics
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
     /// Print the resolved catalog (the IR) as JSON
     Inspect {
         /// Catalog files, or directories of `*.yaml`/`*.yml` files
@@ -203,6 +245,29 @@ fn main() -> ExitCode {
             color,
         } => check(&paths, format, deny_warnings, color.choice()),
         Command::Inspect { paths, color } => inspect(&paths, color.choice()),
+        Command::Docs {
+            paths,
+            format,
+            out,
+            triggers,
+            rust_crate,
+            check,
+            color,
+        } => docs::docs(docs::DocsArgs {
+            paths,
+            format,
+            out,
+            triggers,
+            rust_crate,
+            check,
+            color: color.choice(),
+        }),
+        Command::Triggers {
+            sources,
+            catalog,
+            format,
+            color,
+        } => docs::triggers(&sources, &catalog, format, color.choice()),
         Command::Schema {
             kind,
             paths,

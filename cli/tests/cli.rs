@@ -243,3 +243,93 @@ fn generators_still_show_warnings() {
     assert!(stderr(&o).contains("warning[unused]"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn triggers_finds_sends_in_rust_and_python_through_aliases() {
+    let o = run(&[
+        "triggers",
+        "tests/fixtures/triggers/rust",
+        "tests/fixtures/triggers/python",
+        "--catalog",
+        "generated/events",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let report: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("json");
+    let locations = |name: &str| -> Vec<String> {
+        report["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .find(|e| e["name"] == name)
+            .map(|e| {
+                e["locations"]
+                    .as_array()
+                    .expect("locations")
+                    .iter()
+                    .map(|l| format!("{}:{}", l["path"].as_str().unwrap_or_default(), l["line"]))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        locations("SESSION_LOGIN_COMPLETED"),
+        ["src/lib.rs:7", "src/lib.rs:17"]
+    );
+    assert_eq!(locations("COURSE_ENROLLMENT_CREATED"), ["src/lib.rs:14"]);
+    assert_eq!(
+        locations("STUDENT_REGISTRATION_COMPLETED"),
+        ["lms/djangoapps/views.py:10"]
+    );
+    assert_eq!(
+        locations("CERTIFICATE_CREATED"),
+        ["lms/djangoapps/views.py:15"]
+    );
+    assert_eq!(
+        locations("CERTIFICATE_CHANGED"),
+        ["lms/djangoapps/views.py:18"]
+    );
+    let unsent = report["unsent"].as_array().expect("unsent");
+    assert_eq!(unsent.len(), 73 - 5);
+    // Text: a warning names the events no file sends.
+    let o = run(&[
+        "triggers",
+        "tests/fixtures/triggers",
+        "--catalog",
+        "generated/events",
+    ]);
+    assert_eq!(code(&o), 0);
+    assert!(stdout(&o).contains("SESSION_LOGIN_COMPLETED (org.openedx.learning.auth.session.login.completed.v1)\n  rust/src/lib.rs:7\n"), "{}", stdout(&o));
+    assert!(stderr(&o).contains("warning: 68 of 73 events are not sent by any scanned file"));
+}
+
+#[test]
+fn docs_links_dates_to_found_triggers_and_check_detects_staleness() {
+    let o = run(&[
+        "docs",
+        "generated/events",
+        "--format",
+        "markdown",
+        "--triggers",
+        "tests/fixtures/triggers/python",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("[2021-09-02](<https://github.com/openedx/edx-platform/blob/master/lms/djangoapps/views.py#L10>)"),
+        "{}",
+        stdout(&o)
+    );
+    let dir = std::env::temp_dir().join(format!("openedx-hooks-docs-{}", std::process::id()));
+    let out = dir.to_str().expect("utf-8");
+    assert_eq!(code(&run(&["docs", "generated/events", "--out", out])), 0);
+    assert_eq!(
+        code(&run(&["docs", "generated/events", "--out", out, "--check"])),
+        0
+    );
+    std::fs::write(dir.join("reference/learning.rst"), "stale").expect("write");
+    let o = run(&["docs", "generated/events", "--out", out, "--check"]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("-stale"), "{}", stdout(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -2,7 +2,7 @@
 //!
 //! This crate owns turning the resolved [`Catalog`] into outputs: Rust code
 //! ([`generate_rust`]), wire schemas ([`generate_avro`],
-//! [`generate_json_schema`]), with documentation to come, and
+//! [`generate_json_schema`]), documentation ([`generate_docs`]), and
 //! the [`Builder`] that `build.rs` scripts and `include_catalog!` share.
 //! Generators return strings and do no I/O (only the [`Builder`] reads and
 //! writes files); syn and proc-macro2 types stay out
@@ -21,10 +21,15 @@
 //! ```
 
 mod builder;
+mod docs;
 mod rust;
+pub mod triggers;
 mod wire;
 
 pub use builder::{BuildError, Builder, CatalogReport, Generated, write_if_changed};
+pub use docs::{
+    DocFile, DocFormat, DocsOptions, TriggerLocation, generate_docs, index_table, rust_examples,
+};
 pub use openedx_hooks_schema as schema;
 pub use openedx_hooks_schema::{Catalog, Diagnostic, Diagnostics};
 pub use rust::{RustError, RustOptions, generate_rust};

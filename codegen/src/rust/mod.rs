@@ -1,12 +1,13 @@
 //! IR → Rust: payload structs, scalar newtypes, enums and typed signals.
 
 mod doc;
-mod ident;
+pub(crate) mod ident;
 mod literal;
 mod options;
 mod ty;
 
 pub use options::RustOptions;
+pub(crate) use ty::Analysis;
 
 /// The Rust module name of a catalog module (`r#type` for a keyword).
 pub(crate) fn module_ident(name: &str) -> String {
@@ -20,7 +21,7 @@ use openedx_hooks_schema::{
     Catalog, Code, Diagnostic, Diagnostics, EnumDef, EventDef, Field, Module, RecordDef, ScalarDef,
 };
 
-use ty::{Analysis, RecordId};
+use ty::RecordId;
 
 /// Why Rust could not be generated.
 #[derive(Debug, thiserror::Error)]

@@ -1,0 +1,196 @@
+//! Documentation: the "Index of Events" table (the seed's shape) and a
+//! reference page per module, in reStructuredText or Markdown, as strings.
+//! Links come from the catalog's settings and the IR's spans, so they are
+//! right by construction: the definition link is `definition_base_url` +
+//! the YAML file + `#L<line>`, the date links to `trigger_base_url` +
+//! `trigger` (or to a location `openedx-hooks triggers` found).
+
+mod escape;
+mod example;
+mod markdown;
+mod rst;
+
+use std::collections::BTreeMap;
+
+use openedx_hooks_schema::{Catalog, EventDef, Field};
+
+pub use example::rust_examples;
+
+/// The output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocFormat {
+    /// reStructuredText (docutils/Sphinx).
+    Rst,
+    /// GitHub-flavoured Markdown.
+    Markdown,
+}
+
+impl DocFormat {
+    /// `rst` or `md`.
+    pub fn extension(self) -> &'static str {
+        match self {
+            DocFormat::Rst => "rst",
+            DocFormat::Markdown => "md",
+        }
+    }
+}
+
+/// Where an event is sent from, as `openedx-hooks triggers` finds it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct TriggerLocation {
+    /// The file, relative to the scanned root, with `/` separators.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+}
+
+/// Settings of the documentation generator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocsOptions {
+    /// The format.
+    pub format: DocFormat,
+    /// The Rust path of the generated events in examples (`openedx_events`).
+    pub rust_crate: String,
+    /// Found trigger locations by event name; they replace the catalog's
+    /// hand-written `trigger` for the "Date added" links.
+    pub triggers: BTreeMap<String, Vec<TriggerLocation>>,
+}
+
+impl Default for DocsOptions {
+    fn default() -> Self {
+        DocsOptions {
+            format: DocFormat::Rst,
+            rust_crate: "openedx_events".to_owned(),
+            triggers: BTreeMap::new(),
+        }
+    }
+}
+
+/// One generated page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocFile {
+    /// Relative path: `index.rst`, `reference/learning.rst`.
+    pub path: String,
+    /// The page.
+    pub text: String,
+}
+
+/// The index page and one reference page per module, in definition order.
+pub fn generate_docs(catalog: &Catalog, options: &DocsOptions) -> Vec<DocFile> {
+    let ext = options.format.extension();
+    let mut files = vec![DocFile {
+        path: format!("index.{ext}"),
+        text: match options.format {
+            DocFormat::Rst => rst::index_page(catalog, options),
+            DocFormat::Markdown => markdown::index_page(catalog, options),
+        },
+    }];
+    for (mi, m) in catalog.modules().iter().enumerate() {
+        files.push(DocFile {
+            path: format!("reference/{}.{ext}", m.name),
+            text: match options.format {
+                DocFormat::Rst => rst::module_page(catalog, mi, options),
+                DocFormat::Markdown => markdown::module_page(catalog, mi, options),
+            },
+        });
+    }
+    for f in &mut files {
+        f.text = tidy(&f.text);
+    }
+    files
+}
+
+/// At most one blank line in a row, one newline at the end.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = 0;
+    for line in text.lines() {
+        if line.trim().is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+            out.push('\n');
+        } else {
+            blank = 0;
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// Just the "Index of Events" table.
+pub fn index_table(catalog: &Catalog, options: &DocsOptions) -> String {
+    match options.format {
+        DocFormat::Rst => rst::index_table(catalog, options),
+        DocFormat::Markdown => markdown::index_table(catalog, options),
+    }
+}
+
+/// The facts a page shows about an event's links.
+struct Links {
+    /// `definition_base_url` + file + `#L<line>`.
+    definition: Option<String>,
+    /// The trigger's text and URL (the URL only with `trigger_base_url`).
+    trigger: Option<(String, Option<String>)>,
+}
+
+fn links(catalog: &Catalog, module: usize, event: &EventDef, options: &DocsOptions) -> Links {
+    let settings = catalog.settings();
+    let file = catalog.sources().file(catalog.modules()[module].file);
+    let base_name = file
+        .path()
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| file.name().to_owned());
+    let definition = settings
+        .definition_base_url
+        .as_ref()
+        .map(|base| format!("{base}{base_name}#L{}", event.span.line));
+    let found = options.triggers.get(&event.name).and_then(|v| v.first());
+    let trigger_text = match found {
+        Some(loc) => Some(format!("{}#L{}", loc.path, loc.line)),
+        None => event.trigger.clone(),
+    };
+    let trigger = trigger_text.map(|t| {
+        let url = settings
+            .trigger_base_url
+            .as_ref()
+            .map(|b| format!("{b}{t}"));
+        (t, url)
+    });
+    Links {
+        definition,
+        trigger,
+    }
+}
+
+/// How a field's presence reads: `required`, `optional`, or its default.
+fn presence(f: &Field) -> String {
+    match (&f.default, f.ty.is_optional()) {
+        (Some(d), _) => format!(
+            "default {}",
+            serde_json::to_string(&d.to_json()).unwrap_or_default()
+        ),
+        (None, true) => "optional".to_owned(),
+        (None, false) => "required".to_owned(),
+    }
+}
+
+/// The anchor of a definition: `learning-userdata` (docutils' id for the
+/// target `learning.UserData`; Markdown pages use the same ids).
+fn anchor(module: &str, name: &str) -> String {
+    let mut id = String::new();
+    for c in format!("{module}-{name}").chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c.to_ascii_lowercase());
+        } else if !id.ends_with('-') {
+            id.push('-');
+        }
+    }
+    id.trim_matches('-').to_owned()
+}
