@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use clap::ValueEnum;
 use openedx_hooks_codegen::{
-    RustError, RustOptions, SchemaFile, generate_avro, generate_json_schema, generate_rust,
-    write_if_changed,
+    DocFormat, DocsOptions, RustError, RustOptions, SchemaFile, generate_avro, generate_docs,
+    generate_json_schema, generate_rust, write_if_changed,
 };
 use openedx_hooks_schema::Catalog;
 use openedx_hooks_schema::diag::ColorChoice;
@@ -150,6 +150,21 @@ fn build_outputs(
         let t = Instant::now();
         tally.files(&dir, &files)?;
         step(name, &dir, files.len(), t);
+    }
+    for (name, dir, format) in [
+        ("docs", out.join("docs"), DocFormat::Rst),
+        ("docs-md", out.join("docs/markdown"), DocFormat::Markdown),
+    ] {
+        let t = Instant::now();
+        let options = DocsOptions {
+            format,
+            ..DocsOptions::default()
+        };
+        let pages = generate_docs(catalog, &options);
+        for page in &pages {
+            tally.write(&dir.join(&page.path), &page.text)?;
+        }
+        step(name, &dir, pages.len(), t);
     }
     Ok(tally)
 }

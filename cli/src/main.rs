@@ -147,12 +147,12 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
     },
-    /// Write every output (Rust, Avro, JSON Schema) from one read of the catalog
+    /// Write every output (Rust, Avro, JSON Schema, docs) from one read of the catalog
     Build {
         /// Catalog files, or directories of `*.yaml`/`*.yml` files
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// The directory to write into (`rust/`, `avro/`, `json-schema/`)
+        /// The directory to write into (`rust/`, `avro/`, `json-schema/`, `docs/`)
         #[arg(long)]
         out: PathBuf,
         /// Color the diagnostics
