@@ -341,17 +341,33 @@ fn build_writes_every_output_once_and_then_nothing() {
     let o = run(&["build", "generated/events", "--out", out]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let text = stdout(&o);
-    for step in ["catalog ", "rust ", "avro ", "json ", "docs ", "docs-md ", "built "] {
-        assert!(text.lines().any(|l| l.starts_with(step)), "no `{step}` line in:\n{text}");
+    for step in [
+        "catalog ", "rust ", "avro ", "json ", "docs ", "docs-md ", "built ",
+    ] {
+        assert!(
+            text.lines().any(|l| l.starts_with(step)),
+            "no `{step}` line in:\n{text}"
+        );
     }
     assert!(text.contains("157 file(s) written, 0 unchanged"), "{text}");
     let rust = std::fs::read_to_string(dir.join("rust/events.rs")).expect("rust");
-    let checked_in = std::fs::read_to_string(root().join("generated/src/events.rs")).expect("checked in");
+    let checked_in =
+        std::fs::read_to_string(root().join("generated/src/events.rs")).expect("checked in");
     assert!(rust == checked_in, "build's Rust differs from generate's");
-    assert!(dir.join("avro/org.openedx.learning.student.registration.completed.v1.avsc").is_file());
-    assert!(dir.join("json-schema/org.openedx.learning.student.registration.completed.v1.schema.json").is_file());
+    assert!(
+        dir.join("avro/org.openedx.learning.student.registration.completed.v1.avsc")
+            .is_file()
+    );
+    assert!(
+        dir.join("json-schema/org.openedx.learning.student.registration.completed.v1.schema.json")
+            .is_file()
+    );
     assert!(dir.join("docs/reference/learning.rst").is_file());
     let again = run(&["build", "generated/events", "--out", out]);
-    assert!(stdout(&again).contains("0 file(s) written, 157 unchanged"), "{}", stdout(&again));
+    assert!(
+        stdout(&again).contains("0 file(s) written, 157 unchanged"),
+        "{}",
+        stdout(&again)
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

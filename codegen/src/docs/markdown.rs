@@ -2,10 +2,10 @@
 
 use std::fmt::Write as _;
 
-use openedx_hooks_schema::{Catalog, DefKind, Field, Type};
+use openedx_hooks_schema::{Catalog, Field, Type};
 
 use super::escape::{markdown, markdown_code, one_line, paragraphs};
-use super::{DocsOptions, anchor, example, links, presence};
+use super::{DocsOptions, anchor, example, inner_record, links, named_types, presence};
 
 fn link(text: &str, url: &str) -> String {
     format!(
@@ -57,34 +57,13 @@ pub fn index_page(catalog: &Catalog, options: &DocsOptions) -> String {
 }
 
 fn type_links(from_module: &str, ty: &Type) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![ty];
-    while let Some(t) = stack.pop() {
-        match t {
-            Type::List(i) | Type::Map(i) | Type::Optional(i) => stack.push(i),
-            Type::Primitive(_) => {}
-            Type::Named(r) => {
-                let page = if r.module == from_module {
-                    String::new()
-                } else {
-                    format!("{}.md", r.module)
-                };
-                out.push(link(
-                    &r.name,
-                    &format!("{page}#{}", anchor(&r.module, &r.name)),
-                ));
-            }
-        }
-    }
-    out
-}
-
-fn inner_record(ty: &Type) -> Option<&openedx_hooks_schema::TypeRef> {
-    match ty {
-        Type::List(i) | Type::Map(i) | Type::Optional(i) => inner_record(i),
-        Type::Named(r) if r.kind == DefKind::Record => Some(r),
-        _ => None,
-    }
+    named_types(ty, from_module)
+        .into_iter()
+        .map(|(name, page, anchor)| {
+            let page = page.map(|m| format!("{m}.md")).unwrap_or_default();
+            link(name, &format!("{page}#{anchor}"))
+        })
+        .collect()
 }
 
 fn tree(

@@ -194,3 +194,35 @@ fn anchor(module: &str, name: &str) -> String {
     }
     id.trim_matches('-').to_owned()
 }
+
+/// The record a field expands into, through `?`, lists and maps.
+fn inner_record(ty: &openedx_hooks_schema::Type) -> Option<&openedx_hooks_schema::TypeRef> {
+    use openedx_hooks_schema::{DefKind, Type};
+    match ty {
+        Type::List(i) | Type::Map(i) | Type::Optional(i) => inner_record(i),
+        Type::Named(r) if r.kind == DefKind::Record => Some(r),
+        _ => None,
+    }
+}
+
+/// The named types a type mentions, as `(name, page module if not this
+/// one, anchor)`, for each format to turn into links.
+fn named_types<'t>(
+    ty: &'t openedx_hooks_schema::Type,
+    from_module: &str,
+) -> Vec<(&'t str, Option<&'t str>, String)> {
+    use openedx_hooks_schema::Type;
+    let mut out = Vec::new();
+    let mut stack = vec![ty];
+    while let Some(t) = stack.pop() {
+        match t {
+            Type::List(i) | Type::Map(i) | Type::Optional(i) => stack.push(i),
+            Type::Primitive(_) => {}
+            Type::Named(r) => {
+                let page = (r.module != from_module).then_some(r.module.as_str());
+                out.push((r.name.as_str(), page, anchor(&r.module, &r.name)));
+            }
+        }
+    }
+    out
+}

@@ -2,10 +2,10 @@
 
 use std::fmt::Write as _;
 
-use openedx_hooks_schema::{Catalog, DefKind, Field, Type};
+use openedx_hooks_schema::{Catalog, Field, Type};
 
 use super::escape::{one_line, paragraphs, rst, rst_literal};
-use super::{DocsOptions, anchor, example, links, presence};
+use super::{DocsOptions, example, inner_record, links, named_types, presence};
 
 fn heading(out: &mut String, text: &str, underline: char) {
     let _ = writeln!(out, "{text}");
@@ -76,37 +76,15 @@ pub fn index_page(catalog: &Catalog, options: &DocsOptions) -> String {
     out
 }
 
-/// The link to a named type's entry, from a page of `from_module`.
+/// Links to the entries of the named types `ty` mentions.
 fn type_link(from_module: &str, ty: &Type) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut stack = vec![ty];
-    while let Some(t) = stack.pop() {
-        match t {
-            Type::List(i) | Type::Map(i) | Type::Optional(i) => stack.push(i),
-            Type::Primitive(_) => {}
-            Type::Named(r) => {
-                let page = if r.module == from_module {
-                    String::new()
-                } else {
-                    format!("{}.html", r.module)
-                };
-                out.push(link(
-                    &r.name,
-                    &format!("{page}#{}", anchor(&r.module, &r.name)),
-                ));
-            }
-        }
-    }
-    out
-}
-
-/// The record a field expands into, through `?`, lists and maps.
-fn inner_record(ty: &Type) -> Option<&openedx_hooks_schema::TypeRef> {
-    match ty {
-        Type::List(i) | Type::Map(i) | Type::Optional(i) => inner_record(i),
-        Type::Named(r) if r.kind == DefKind::Record => Some(r),
-        _ => None,
-    }
+    named_types(ty, from_module)
+        .into_iter()
+        .map(|(name, page, anchor)| {
+            let page = page.map(|m| format!("{m}.html")).unwrap_or_default();
+            link(name, &format!("{page}#{anchor}"))
+        })
+        .collect()
 }
 
 /// A nested bullet list of fields; records expand in place (each once per
