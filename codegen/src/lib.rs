@@ -2,8 +2,9 @@
 //!
 //! This crate owns turning the resolved [`Catalog`] into outputs: Rust code
 //! ([`generate_rust`]), wire schemas ([`generate_avro`],
-//! [`generate_json_schema`]), documentation ([`generate_docs`]), and
-//! the [`Builder`] that `build.rs` scripts and `include_catalog!` share.
+//! [`generate_json_schema`]), documentation ([`generate_docs`]), the scan
+//! for where events are sent ([`triggers`]), and the [`Builder`] that
+//! `build.rs` scripts, the CLI's `generate` and `include_catalog!` share.
 //! Generators return strings and do no I/O (only the [`Builder`] reads and
 //! writes files); syn and proc-macro2 types stay out
 //! of the public API so a downstream `build.rs` is not tied to our syn

@@ -4,8 +4,9 @@
 //! [`Signal`]s that platform code sends through and plugins connect receivers
 //! to, [`EventMetadata`], robust dispatch with a [`SendReport`], a registry of
 //! every event linked into the program ([`all_events`], [`signal_by_type`]),
-//! link-time receiver registration ([`receiver`]) and test helpers
-//! ([`testing`]). It never depends on the compiler crates
+//! link-time receiver registration ([`receiver`]), test helpers
+//! ([`testing`]), and the event bus's wire format: Avro binary ([`avro`],
+//! `#[derive(Avro)]`) and CloudEvents headers ([`bus`]). It never depends on the compiler crates
 //! (`openedx-hooks-schema`, `openedx-hooks-codegen`): applications link only this.
 //!
 //! ```
