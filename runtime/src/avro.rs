@@ -147,38 +147,57 @@ pub enum ErrorKind {
 }
 
 /// A decoding failure, with the path of the field where it happened.
+///
+/// Boxed: decoders pass `Result<T, AvroError>` up through every field, and a
+/// one-pointer error keeps those results small on the success path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AvroError {
-    /// `user.pii.email`, `items[3]`; empty at the top level.
-    pub path: String,
-    /// What is wrong.
-    pub kind: ErrorKind,
+pub struct AvroError(Box<Inner>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Inner {
+    path: String,
+    kind: ErrorKind,
 }
 
 impl AvroError {
     /// An error at the current position.
+    #[cold]
     pub fn new(kind: ErrorKind) -> Self {
-        AvroError {
+        AvroError(Box::new(Inner {
             path: String::new(),
             kind,
-        }
+        }))
+    }
+
+    /// `user.pii.email`, `items[3]`; empty at the top level.
+    pub fn path(&self) -> &str {
+        &self.0.path
+    }
+
+    /// What is wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0.kind
     }
 
     /// Prefixes the path with a field name (decoders unwind outwards).
+    #[cold]
     pub fn at_field(mut self, name: &str) -> Self {
-        self.path = match (self.path.is_empty(), self.path.starts_with('[')) {
+        let path = &mut self.0.path;
+        *path = match (path.is_empty(), path.starts_with('[')) {
             (true, _) => name.to_owned(),
-            (false, true) => format!("{name}{}", self.path),
-            (false, false) => format!("{name}.{}", self.path),
+            (false, true) => format!("{name}{path}"),
+            (false, false) => format!("{name}.{path}"),
         };
         self
     }
 
+    #[cold]
     fn at_index(mut self, index: usize) -> Self {
-        self.path = if self.path.is_empty() || self.path.starts_with('[') {
-            format!("[{index}]{}", self.path)
+        let path = &mut self.0.path;
+        *path = if path.is_empty() || path.starts_with('[') {
+            format!("[{index}]{path}")
         } else {
-            format!("[{index}].{}", self.path)
+            format!("[{index}].{path}")
         };
         self
     }
@@ -186,10 +205,10 @@ impl AvroError {
 
 impl fmt::Display for AvroError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.path.is_empty() {
-            write!(f, "at `{}`: ", self.path)?;
+        if !self.0.path.is_empty() {
+            write!(f, "at `{}`: ", self.0.path)?;
         }
-        match &self.kind {
+        match &self.0.kind {
             ErrorKind::UnexpectedEnd => f.write_str("unexpected end of input"),
             ErrorKind::VarintOverflow => f.write_str("variable-length integer over 64 bits"),
             ErrorKind::NegativeLength(n) => write!(f, "negative length {n}"),
@@ -242,6 +261,13 @@ impl<'a> Reader<'a> {
 
     /// A zig-zag variable-length `long`.
     pub fn read_long(&mut self) -> Result<i64, AvroError> {
+        // Most longs on the wire (lengths, union branches, small ids) are one byte.
+        if let Some(&byte) = self.buf.get(self.pos)
+            && byte < 0x80
+        {
+            self.pos += 1;
+            return Ok(i64::from(byte >> 1) ^ -i64::from(byte & 1));
+        }
         let mut value: u64 = 0;
         for i in 0..10 {
             let Some(&byte) = self.buf.get(self.pos) else {
@@ -315,6 +341,15 @@ impl<'a> Reader<'a> {
         std::str::from_utf8(bytes).map_err(|_| AvroError::new(ErrorKind::InvalidUtf8))
     }
 
+    /// Avro `string`, owned: one allocation of exactly its length.
+    pub fn read_string(&mut self) -> Result<String, AvroError> {
+        let bytes = self.read_bytes()?;
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(String::from(s)),
+            Err(_) => Err(AvroError::new(ErrorKind::InvalidUtf8)),
+        }
+    }
+
     /// Avro `double`.
     pub fn read_double(&mut self) -> Result<f64, AvroError> {
         let b = self.take(8)?;
@@ -380,7 +415,7 @@ impl Avro for String {
         write_bytes(out, self.as_bytes());
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, AvroError> {
-        r.read_str().map(str::to_owned)
+        r.read_string()
     }
 }
 
@@ -528,7 +563,12 @@ impl Avro for Timestamp {
         }
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, AvroError> {
-        let s = r.read_str()?;
+        let bytes = r.read_bytes()?;
+        // The fast path reads ASCII only: no UTF-8 check needed when it succeeds.
+        if let Some(ts) = isoformat::parse_fast_bytes(bytes) {
+            return Ok(ts);
+        }
+        let s = std::str::from_utf8(bytes).map_err(|_| AvroError::new(ErrorKind::InvalidUtf8))?;
         parse_isoformat(s).ok_or_else(|| invalid("ISO 8601 datetime", s))
     }
 }
@@ -615,36 +655,36 @@ mod tests {
     fn hostile_lengths_fail_before_allocating() {
         let huge = [0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
         assert!(matches!(
-            from_slice::<String>(&huge).map_err(|e| e.kind),
+            from_slice::<String>(&huge).map_err(|e| e.kind().clone()),
             Err(ErrorKind::TooLong { .. })
         ));
         assert!(matches!(
-            from_slice::<Vec<i64>>(&huge).map_err(|e| e.kind),
+            from_slice::<Vec<i64>>(&huge).map_err(|e| e.kind().clone()),
             Err(ErrorKind::TooLong { .. })
         ));
         let eleven = [0xff; 11];
         assert_eq!(
-            from_slice::<i64>(&eleven).map_err(|e| e.kind),
+            from_slice::<i64>(&eleven).map_err(|e| e.kind().clone()),
             Err(ErrorKind::VarintOverflow)
         );
         assert_eq!(
-            from_slice::<String>(&[0x03]).map_err(|e| e.kind),
+            from_slice::<String>(&[0x03]).map_err(|e| e.kind().clone()),
             Err(ErrorKind::NegativeLength(-2))
         );
         assert_eq!(
-            from_slice::<String>(&[0x02, 0xff]).map_err(|e| e.kind),
+            from_slice::<String>(&[0x02, 0xff]).map_err(|e| e.kind().clone()),
             Err(ErrorKind::InvalidUtf8)
         );
         assert_eq!(
-            from_slice::<Option<i64>>(&[0x04, 0x00]).map_err(|e| e.kind),
+            from_slice::<Option<i64>>(&[0x04, 0x00]).map_err(|e| e.kind().clone()),
             Err(ErrorKind::UnionIndex(2))
         );
         assert_eq!(
-            from_slice::<bool>(&[0x02]).map_err(|e| e.kind),
+            from_slice::<bool>(&[0x02]).map_err(|e| e.kind().clone()),
             Err(ErrorKind::InvalidBool(2))
         );
         assert_eq!(
-            from_slice::<i64>(&[0x02, 0x00]).map_err(|e| e.kind),
+            from_slice::<i64>(&[0x02, 0x00]).map_err(|e| e.kind().clone()),
             Err(ErrorKind::TrailingBytes(1))
         );
     }

@@ -128,7 +128,12 @@ fn number(s: &[u8]) -> Option<u32> {
 /// `YYYY-MM-DDTHH:MM:SS[.f{1,9}](+00:00|Z)`, or `None` (then the caller
 /// tries jiff, which also knows other offsets and forms).
 pub fn parse_fast(s: &str) -> Option<Timestamp> {
-    let b = s.as_bytes();
+    parse_fast_bytes(s.as_bytes())
+}
+
+/// [`parse_fast`] on raw bytes: it accepts ASCII only, so the caller may
+/// skip UTF-8 validation when it succeeds.
+pub fn parse_fast_bytes(b: &[u8]) -> Option<Timestamp> {
     if b.len() < 20
         || b[4] != b'-'
         || b[7] != b'-'
