@@ -105,8 +105,7 @@ pub(crate) fn generate_rust_on(
                 break;
             };
             let m = &catalog.modules()[mi];
-            let file: syn::File =
-                syn::parse2(module(&cx, mi, m)).map_err(|e| RustError::Internal(e.to_string()))?;
+            let file = module(&cx, mi, m).map_err(|e| RustError::Internal(e.to_string()))?;
             done.push((mi, prettyplease::unparse(&file)));
         }
         Ok(done)
@@ -232,7 +231,10 @@ fn check_names(catalog: &Catalog, options: &options::Checked<'_>) -> Result<(), 
     }
 }
 
-fn module(cx: &Ctx<'_>, mi: usize, m: &Module) -> TokenStream {
+/// The module as a syn file. Items are parsed one by one and put into the
+/// module's syntax tree directly: wrapping their tokens in one `mod { ... }`
+/// stream would copy every token once more and parse one huge buffer.
+fn module(cx: &Ctx<'_>, mi: usize, m: &Module) -> syn::Result<syn::File> {
     let rt = &cx.rt;
     let (name, _) = ident::snake(&m.name);
     let file = cx.catalog.sources().file(m.file).name();
@@ -240,30 +242,38 @@ fn module(cx: &Ctx<'_>, mi: usize, m: &Module) -> TokenStream {
         "Module `{}` of the catalog, from `{file}`.",
         m.name
     )]);
-    let scalars = m.scalars.iter().map(|s| scalar(cx, m, s));
-    let enums = m.enums.iter().map(|e| enumeration(cx, m, e));
-    let types = m
-        .types
+    // `__serde` and `__Avro` cannot clash with a catalog name (those are UpperCamelCase).
+    let mut items: Vec<syn::Item> = syn::parse2::<syn::File>(quote! {
+        #[allow(unused_imports)]
+        use #rt::__private::serde as __serde;
+        #[allow(unused_imports)]
+        use #rt::Avro as __Avro;
+    })?
+    .items;
+    let parts = m
+        .scalars
         .iter()
-        .enumerate()
-        .map(|(ti, t)| record(cx, mi, (mi, ti), t));
-    let events = m.events.iter().map(|e| event(cx, mi, e));
-    quote! {
+        .map(|s| scalar(cx, m, s))
+        .chain(m.enums.iter().map(|e| enumeration(cx, m, e)))
+        .chain(
+            m.types
+                .iter()
+                .enumerate()
+                .map(|(ti, t)| record(cx, mi, (mi, ti), t)),
+        )
+        .chain(m.events.iter().map(|e| event(cx, mi, e)));
+    for tokens in parts {
+        items.extend(syn::parse2::<syn::File>(tokens)?.items);
+    }
+    let mut module: syn::ItemMod = syn::parse2(quote! {
         #docs
         #[allow(clippy::upper_case_acronyms, clippy::enum_variant_names, clippy::large_enum_variant)]
-        pub mod #name {
-            // `__serde` cannot clash with a catalog name (those are UpperCamelCase).
-            #[allow(unused_imports)]
-            use #rt::__private::serde as __serde;
-            #[allow(unused_imports)]
-            use #rt::Avro as __Avro;
-
-            #(#scalars)*
-            #(#enums)*
-            #(#types)*
-            #(#events)*
-        }
-    }
+        pub mod #name {}
+    })?;
+    module.content = Some((syn::token::Brace::default(), items));
+    let mut file: syn::File = syn::parse2(TokenStream::new())?;
+    file.items.push(syn::Item::Mod(module));
+    Ok(file)
 }
 
 /// `#[serde(crate = ...)]`, and `#[avro(crate = ...)]` for a re-exported runtime.
