@@ -157,6 +157,25 @@ fn a_bus_message_reaches_local_receivers() {
     assert_eq!(events[0].metadata, meta);
     assert_eq!(events[0].payload.user.id, -9007199254740999);
 
+    // The same through the type-erased handle, as a consumer that already
+    // routed the message would.
+    let pairs: Vec<(&str, &[u8])> = headers.iter().map(|(k, v)| (*k, v.as_bytes())).collect();
+    let handle =
+        signal_by_type("org.openedx.learning.student.registration.completed.v1").expect("linked");
+    assert!(
+        handle
+            .send_message(&pairs, &bytes)
+            .expect("received")
+            .is_ok()
+    );
+    assert_eq!(captured.events().len(), 2);
+    let other =
+        signal_by_type("org.openedx.learning.auth.session.login.completed.v1").expect("linked");
+    assert!(matches!(
+        other.send_message(&pairs, &bytes),
+        Err(bus::WireError::EventType { .. })
+    ));
+
     // What cannot be received says why.
     let mut wrong_type = headers.clone();
     wrong_type[3].1 = "org.openedx.nowhere.thing.happened.v1".into();

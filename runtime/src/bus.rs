@@ -228,8 +228,11 @@ where
     if let Some(ct) = content_type.filter(|ct| ct != CONTENT_TYPE) {
         return Err(WireError::ContentType(ct));
     }
-    let metadata = EventMetadata::from_headers(headers.iter().map(|(k, v)| (*k, v.as_ref())))?;
-    let signal = crate::signal_by_type(&metadata.event_type)
-        .ok_or_else(|| WireError::UnknownEvent(metadata.event_type.to_string()))?;
-    signal.send_avro(payload, metadata)
+    let headers: Vec<(&str, &[u8])> = headers.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+    let event_type = match headers.iter().find(|(k, _)| *k == "ce_type") {
+        Some((_, v)) => String::from_utf8_lossy(v).into_owned(),
+        None => return Err(HeaderError::Missing("ce_type").into()),
+    };
+    let signal = crate::signal_by_type(&event_type).ok_or(WireError::UnknownEvent(event_type))?;
+    signal.send_message(&headers, payload)
 }

@@ -35,6 +35,17 @@ pub trait AnySignal: Send + Sync {
     /// Decodes an Avro payload and sends it to local receivers with the
     /// given metadata (whose event type must match).
     fn send_avro(&self, payload: &[u8], metadata: EventMetadata) -> Result<SendReport, WireError>;
+    /// What a bus consumer does with a message for this event: reads the
+    /// metadata from its headers (their `ce_type` must be this event's),
+    /// decodes the Avro payload, and sends it to local receivers.
+    fn send_message(
+        &self,
+        headers: &[(&str, &[u8])],
+        payload: &[u8],
+    ) -> Result<SendReport, WireError> {
+        let metadata = EventMetadata::from_headers(headers.iter().copied())?;
+        self.send_avro(payload, metadata)
+    }
     /// Decodes an Avro payload into its JSON form.
     fn avro_to_json(&self, payload: &[u8]) -> Result<serde_json::Value, WireError>;
     /// Encodes a JSON payload as Avro.
