@@ -258,7 +258,7 @@ impl Codec<'_> {
             Type::List(inner) => {
                 let mut items = Vec::new();
                 loop {
-                    let count = r.block_count(1).map_err(wire)?;
+                    let count = r.block_count(self.min_size(inner, 0)).map_err(wire)?;
                     if count == 0 {
                         break Value::Array(items);
                     }
@@ -271,7 +271,7 @@ impl Codec<'_> {
             Type::Map(inner) => {
                 let mut entries = Map::new();
                 loop {
-                    let count = r.block_count(2).map_err(wire)?;
+                    let count = r.block_count(1 + self.min_size(inner, 0)).map_err(wire)?;
                     if count == 0 {
                         break Value::Object(entries);
                     }
@@ -284,6 +284,27 @@ impl Codec<'_> {
             }
             Type::Named(t) => self.decode_named(t, r, path)?,
         })
+    }
+
+    /// The fewest bytes a value of `ty` takes (as `Avro::MIN_SIZE` for the
+    /// generated types), to bound item counts read from untrusted input.
+    fn min_size(&self, ty: &Type, depth: usize) -> usize {
+        match ty {
+            Type::Primitive(Primitive::Float) => 8,
+            Type::Named(r) if r.kind == DefKind::Record => {
+                // Only optional or list fields can recurse; this cap is never reached.
+                if depth > 64 {
+                    return 0;
+                }
+                self.catalog
+                    .record(r)
+                    .fields
+                    .iter()
+                    .map(|f| self.min_size(&f.ty, depth + 1))
+                    .sum()
+            }
+            _ => 1,
+        }
     }
 
     fn decode_named(

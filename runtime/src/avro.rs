@@ -48,8 +48,9 @@ use crate::types::{Date, JsonValue, Timestamp, Uuid};
 /// a few bytes per level exhaust the stack).
 pub const MAX_DEPTH: u32 = 128;
 
-/// Items of zero-byte encoding (`null`, empty records) an array or map may
-/// claim: their count cannot be checked against the bytes left.
+/// Items of zero-byte encoding (`null`, empty records) one decode may read,
+/// over all its arrays and maps: their count cannot be checked against the
+/// bytes left.
 pub const MAX_EMPTY_ITEMS: usize = 1 << 16;
 
 /// A value with an Avro binary encoding.
@@ -233,6 +234,7 @@ pub struct Reader<'a> {
     buf: &'a [u8],
     pos: usize,
     depth: u32,
+    empty_budget: u64,
 }
 
 impl<'a> Reader<'a> {
@@ -242,6 +244,7 @@ impl<'a> Reader<'a> {
             buf,
             pos: 0,
             depth: 0,
+            empty_budget: MAX_EMPTY_ITEMS as u64,
         }
     }
 
@@ -286,23 +289,39 @@ impl<'a> Reader<'a> {
         Err(AvroError::new(ErrorKind::VarintOverflow))
     }
 
-    /// A length that must fit in what is left, `min_item` bytes per item.
-    fn length(&mut self, min_item: usize) -> Result<usize, AvroError> {
+    /// A count of items of at least `min_item` bytes each, checked against
+    /// what is left. Zero-byte items (`null`, empty records) cannot be, so
+    /// they draw on a budget of [`MAX_EMPTY_ITEMS`] per decode (per reader):
+    /// many blocks of them cannot add up to an endless loop.
+    fn bounded(&mut self, count: u64, min_item: usize) -> Result<usize, AvroError> {
+        let fits = if min_item == 0 {
+            match self.empty_budget.checked_sub(count) {
+                Some(left) => {
+                    self.empty_budget = left;
+                    true
+                }
+                None => false,
+            }
+        } else {
+            count.saturating_mul(min_item as u64) <= self.remaining() as u64
+        };
+        if !fits {
+            return Err(AvroError::new(ErrorKind::TooLong {
+                claimed: count,
+                remaining: self.remaining(),
+            }));
+        }
+        // It fits in the input (or the budget), so in a usize.
+        Ok(count as usize)
+    }
+
+    /// A byte length that must fit in what is left.
+    fn length(&mut self) -> Result<usize, AvroError> {
         let n = self.read_long()?;
         if n < 0 {
             return Err(AvroError::new(ErrorKind::NegativeLength(n)));
         }
-        let fits = match min_item {
-            0 => (n as u64) <= MAX_EMPTY_ITEMS as u64,
-            m => (n as u64).saturating_mul(m as u64) <= self.remaining() as u64,
-        };
-        if !fits {
-            return Err(AvroError::new(ErrorKind::TooLong {
-                claimed: n as u64,
-                remaining: self.remaining(),
-            }));
-        }
-        Ok(n as usize)
+        self.bounded(n as u64, 1)
     }
 
     /// The item count of the next array or map block (0 at the end). A
@@ -310,28 +329,18 @@ impl<'a> Reader<'a> {
     pub fn block_count(&mut self, min_item: usize) -> Result<usize, AvroError> {
         let n = self.read_long()?;
         let count = if n < 0 {
-            let _block_bytes = self.length(1)?;
+            let _block_bytes = self.length()?;
             n.checked_neg()
                 .ok_or(AvroError::new(ErrorKind::NegativeLength(n)))?
         } else {
             n
         };
-        let fits = match min_item {
-            0 => (count as u64) <= MAX_EMPTY_ITEMS as u64,
-            m => (count as u64).saturating_mul(m as u64) <= self.remaining() as u64,
-        };
-        if !fits {
-            return Err(AvroError::new(ErrorKind::TooLong {
-                claimed: count as u64,
-                remaining: self.remaining(),
-            }));
-        }
-        Ok(count as usize)
+        self.bounded(count as u64, min_item)
     }
 
     /// Avro `bytes`.
     pub fn read_bytes(&mut self) -> Result<&'a [u8], AvroError> {
-        let n = self.length(1)?;
+        let n = self.length()?;
         self.take(n)
     }
 
@@ -717,6 +726,26 @@ mod tests {
         write_bytes(&mut bytes, text.as_bytes());
         let value: JsonValue = from_slice(&bytes).expect("decodes");
         assert_eq!(to_vec(&value), bytes);
+    }
+
+    #[test]
+    fn zero_byte_items_draw_on_one_budget() {
+        #[derive(Debug, PartialEq, crate::Avro)]
+        #[avro(crate = "crate")]
+        struct Empty {}
+        // Blocks of 60,000 empty records, again and again: the second block
+        // passes a per-block cap but not the budget.
+        let mut bytes = Vec::new();
+        for _ in 0..1000 {
+            write_long(&mut bytes, 60_000);
+        }
+        write_long(&mut bytes, 0);
+        let err = from_slice::<Vec<Empty>>(&bytes).expect_err("over budget");
+        assert!(matches!(err.kind(), ErrorKind::TooLong { .. }), "{err}");
+        let mut ok = Vec::new();
+        write_long(&mut ok, 3);
+        write_long(&mut ok, 0);
+        assert_eq!(from_slice::<Vec<Empty>>(&ok).expect("decodes").len(), 3);
     }
 
     #[test]
