@@ -249,10 +249,12 @@ impl<'a> Reader<'a> {
     }
 
     /// Bytes not read yet.
+    #[inline]
     pub fn remaining(&self) -> usize {
         self.buf.len() - self.pos
     }
 
+    #[inline]
     fn take(&mut self, n: usize) -> Result<&'a [u8], AvroError> {
         if n > self.remaining() {
             return Err(AvroError::new(ErrorKind::UnexpectedEnd));
@@ -263,6 +265,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A zig-zag variable-length `long`.
+    #[inline]
     pub fn read_long(&mut self) -> Result<i64, AvroError> {
         // Most longs on the wire (lengths, union branches, small ids) are one byte.
         if let Some(&byte) = self.buf.get(self.pos)
@@ -293,6 +296,7 @@ impl<'a> Reader<'a> {
     /// what is left. Zero-byte items (`null`, empty records) cannot be, so
     /// they draw on a budget of [`MAX_EMPTY_ITEMS`] per decode (per reader):
     /// many blocks of them cannot add up to an endless loop.
+    #[inline]
     fn bounded(&mut self, count: u64, min_item: usize) -> Result<usize, AvroError> {
         let fits = if min_item == 0 {
             match self.empty_budget.checked_sub(count) {
@@ -316,6 +320,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A byte length that must fit in what is left.
+    #[inline]
     fn length(&mut self) -> Result<usize, AvroError> {
         let n = self.read_long()?;
         if n < 0 {
@@ -339,18 +344,21 @@ impl<'a> Reader<'a> {
     }
 
     /// Avro `bytes`.
+    #[inline]
     pub fn read_bytes(&mut self) -> Result<&'a [u8], AvroError> {
         let n = self.length()?;
         self.take(n)
     }
 
     /// Avro `string`.
+    #[inline]
     pub fn read_str(&mut self) -> Result<&'a str, AvroError> {
         let bytes = self.read_bytes()?;
         std::str::from_utf8(bytes).map_err(|_| AvroError::new(ErrorKind::InvalidUtf8))
     }
 
     /// Avro `string`, owned: one allocation of exactly its length.
+    #[inline]
     pub fn read_string(&mut self) -> Result<String, AvroError> {
         let bytes = self.read_bytes()?;
         match std::str::from_utf8(bytes) {
@@ -360,6 +368,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Avro `double`.
+    #[inline]
     pub fn read_double(&mut self) -> Result<f64, AvroError> {
         let b = self.take(8)?;
         let mut a = [0u8; 8];
@@ -368,6 +377,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Avro `boolean`.
+    #[inline]
     pub fn read_bool(&mut self) -> Result<bool, AvroError> {
         match self.take(1)?[0] {
             0 => Ok(false),
@@ -377,6 +387,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Enters a record; fails past [`MAX_DEPTH`].
+    #[inline]
     pub fn enter(&mut self) -> Result<(), AvroError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -386,17 +397,20 @@ impl<'a> Reader<'a> {
     }
 
     /// Leaves a record.
+    #[inline]
     pub fn leave(&mut self) {
         self.depth = self.depth.saturating_sub(1);
     }
 
     /// Decodes a record field, naming it in any error.
+    #[inline]
     pub fn field<T: Avro>(&mut self, name: &str) -> Result<T, AvroError> {
         T::decode(self).map_err(|e| e.at_field(name))
     }
 }
 
 /// Appends a zig-zag variable-length `long`.
+#[inline]
 pub fn write_long(out: &mut Vec<u8>, n: i64) {
     let mut z = ((n << 1) ^ (n >> 63)) as u64;
     while z >= 0x80 {
@@ -407,6 +421,7 @@ pub fn write_long(out: &mut Vec<u8>, n: i64) {
 }
 
 /// Appends Avro `bytes` (also `string`).
+#[inline]
 pub fn write_bytes(out: &mut Vec<u8>, b: &[u8]) {
     write_long(out, b.len() as i64);
     out.extend_from_slice(b);

@@ -24,17 +24,6 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (year, month, day)
 }
 
-/// (year, month, day) → days since 1970-01-01 (`days_from_civil`).
-fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(month);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 fn days_in_month(year: i64, month: u32) -> u32 {
     match month {
         2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
@@ -114,15 +103,25 @@ pub fn format_slow(out: &mut String, ts: Timestamp) {
     out.push_str("+00:00");
 }
 
-fn number(s: &[u8]) -> Option<u32> {
-    let mut n = 0u32;
-    for &b in s {
-        if !b.is_ascii_digit() {
-            return None;
-        }
-        n = n * 10 + u32::from(b - b'0');
-    }
-    Some(n)
+/// Two ASCII digits at `b[i..i + 2]`.
+#[inline]
+fn two(b: &[u8], i: usize) -> Option<u32> {
+    let (hi, lo) = (b[i].wrapping_sub(b'0'), b[i + 1].wrapping_sub(b'0'));
+    (hi < 10 && lo < 10).then_some(u32::from(hi) * 10 + u32::from(lo))
+}
+
+/// (year, month, day) → days since 1970-01-01 (Howard Hinnant's
+/// `days_from_civil`), for years 1–9999 in unsigned arithmetic: the fast
+/// path's only range, so no Euclidean division fix-ups.
+#[inline]
+fn days_from_civil_ad(year: u32, month: u32, day: u32) -> i64 {
+    let y = u64::from(if month <= 2 { year - 1 } else { year });
+    let era = y / 400;
+    let yoe = y % 400;
+    let m = u64::from(month);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + u64::from(day) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    (era * 146_097 + doe) as i64 - 719_468
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.f{1,9}](+00:00|Z)`, or `None` (then the caller
@@ -133,6 +132,7 @@ pub fn parse_fast(s: &str) -> Option<Timestamp> {
 
 /// [`parse_fast`] on raw bytes: it accepts ASCII only, so the caller may
 /// skip UTF-8 validation when it succeeds.
+#[inline]
 pub fn parse_fast_bytes(b: &[u8]) -> Option<Timestamp> {
     if b.len() < 20
         || b[4] != b'-'
@@ -143,17 +143,13 @@ pub fn parse_fast_bytes(b: &[u8]) -> Option<Timestamp> {
     {
         return None;
     }
-    let year = i64::from(number(&b[0..4])?);
-    let month = number(&b[5..7])?;
-    let day = number(&b[8..10])?;
-    let (hour, minute, second) = (
-        number(&b[11..13])?,
-        number(&b[14..16])?,
-        number(&b[17..19])?,
-    );
-    if !(1..=12).contains(&month)
+    let year = two(b, 0)? * 100 + two(b, 2)?;
+    let (month, day) = (two(b, 5)?, two(b, 8)?);
+    let (hour, minute, second) = (two(b, 11)?, two(b, 14)?, two(b, 17)?);
+    if year == 0
+        || !(1..=12).contains(&month)
         || day == 0
-        || day > days_in_month(year, month)
+        || day > days_in_month(i64::from(year), month)
         || hour > 23
         || minute > 59
         || second > 59
@@ -167,14 +163,17 @@ pub fn parse_fast_bytes(b: &[u8]) -> Option<Timestamp> {
         if n == 0 || n > 9 {
             return None;
         }
-        nanos = number(&tail[..n])? * 10u32.pow(9 - n as u32);
+        for &d in &tail[..n] {
+            nanos = nanos * 10 + u32::from(d - b'0');
+        }
+        nanos *= 10u32.pow(9 - n as u32);
         rest = &tail[n..];
     }
     if rest != b"+00:00" && rest != b"Z" {
         return None;
     }
-    let secs =
-        days_from_civil(year, month, day) * 86_400 + i64::from(hour * 3600 + minute * 60 + second);
+    let secs = days_from_civil_ad(year, month, day) * 86_400
+        + i64::from(hour * 3600 + minute * 60 + second);
     Timestamp::new(secs, nanos as i32).ok()
 }
 
