@@ -331,7 +331,7 @@ pub struct EventDef {
 pub struct Module {
     /// snake_case module (subdomain) name.
     pub name: String,
-    /// Index of its file in [`Catalog::files`].
+    /// Its file in [`Catalog::sources`].
     pub file: crate::source::FileId,
     /// Named string types.
     pub scalars: Vec<ScalarDef>,
