@@ -8,6 +8,7 @@
 mod escape;
 mod example;
 mod markdown;
+mod page;
 mod rst;
 
 use std::collections::BTreeMap;
@@ -89,8 +90,8 @@ pub fn generate_docs(catalog: &Catalog, options: &DocsOptions) -> Vec<DocFile> {
         files.push(DocFile {
             path: format!("reference/{}.{ext}", m.name),
             text: match options.format {
-                DocFormat::Rst => rst::module_page(catalog, mi, options),
-                DocFormat::Markdown => markdown::module_page(catalog, mi, options),
+                DocFormat::Rst => page::module_page(&rst::Rst, catalog, mi, options),
+                DocFormat::Markdown => page::module_page(&markdown::Markdown, catalog, mi, options),
             },
         });
     }

@@ -1,0 +1,212 @@
+//! The reference page of a module, written once for both formats: a
+//! [`Markup`] supplies each format's headings, links, literals and lists.
+
+use std::fmt::Write as _;
+
+use openedx_hooks_schema::{Catalog, Field};
+
+use super::escape::{one_line, paragraphs};
+use super::{DocsOptions, example, inner_record, links, named_types, presence};
+
+/// What differs between reStructuredText and Markdown pages.
+pub(super) trait Markup {
+    /// The first line, saying the page is generated.
+    const GENERATED: &'static str;
+    /// Extension of the other reference pages, for links between them.
+    const PAGE_EXT: &'static str;
+    /// Whether a nested list needs blank lines around it.
+    const NESTED_LIST_GAP: bool;
+
+    /// Inline text, escaped.
+    fn text(&self, s: &str) -> String;
+    /// Inline code.
+    fn code(&self, s: &str) -> String;
+    /// A link.
+    fn link(&self, text: &str, url: &str) -> String;
+    /// The page title.
+    fn title(&self, out: &mut String, text: &str);
+    /// A section ("Events", "Data classes", ...).
+    fn section(&self, out: &mut String, text: &str);
+    /// An entry's anchor and heading.
+    fn entry(&self, out: &mut String, module: &str, name: &str);
+    /// One fact of an event ("Event type", "Version", ...).
+    fn fact(&self, out: &mut String, label: &str, value: &str);
+    /// A block of Rust code.
+    fn rust_block(&self, out: &mut String, code: &str);
+}
+
+fn description<M: Markup>(m: &M, out: &mut String, text: Option<&String>) {
+    for p in text.map(|d| paragraphs(d)).unwrap_or_default() {
+        out.push_str(&m.text(&p));
+        out.push_str("\n\n");
+    }
+}
+
+/// A nested bullet list of fields; records expand in place (each once per
+/// branch, four levels at most) and link to their entry.
+fn tree<M: Markup>(
+    m: &M,
+    out: &mut String,
+    catalog: &Catalog,
+    module: &str,
+    fields: &[Field],
+    indent: usize,
+    path: &mut Vec<(usize, usize)>,
+) {
+    let pad = " ".repeat(indent);
+    for f in fields {
+        let ty = f.ty.display_in(module);
+        let mut line = format!(
+            "{pad}- {} ({}, {})",
+            m.code(&f.name),
+            m.code(&ty),
+            m.text(&presence(f))
+        );
+        if let Some(d) = &f.description {
+            let _ = write!(line, ": {}", m.text(&one_line(d)));
+        }
+        let links: Vec<String> = named_types(&f.ty, module)
+            .into_iter()
+            .map(|(name, page, anchor)| {
+                let page = page
+                    .map(|p| format!("{p}.{}", M::PAGE_EXT))
+                    .unwrap_or_default();
+                m.link(name, &format!("{page}#{anchor}"))
+            })
+            .collect();
+        if !links.is_empty() {
+            let _ = write!(line, " (see {})", links.join(", "));
+        }
+        out.push_str(&line);
+        out.push('\n');
+        let record = inner_record(&f.ty).map(|r| (r, (r.module_index, r.index)));
+        if let Some((r, id)) = record.filter(|(_, id)| !path.contains(id) && path.len() < 4) {
+            if M::NESTED_LIST_GAP {
+                out.push('\n');
+            }
+            path.push(id);
+            tree(
+                m,
+                out,
+                catalog,
+                module,
+                &catalog.record(r).fields,
+                indent + 2,
+                path,
+            );
+            path.pop();
+            if M::NESTED_LIST_GAP {
+                out.push('\n');
+            }
+        }
+    }
+}
+
+fn fields<M: Markup>(
+    m: &M,
+    out: &mut String,
+    catalog: &Catalog,
+    module: &str,
+    fields: &[Field],
+    path: Vec<(usize, usize)>,
+) {
+    if fields.is_empty() {
+        out.push_str("No fields.\n\n");
+    } else {
+        tree(m, out, catalog, module, fields, 0, &mut { path });
+        out.push('\n');
+    }
+}
+
+pub(super) fn module_page<M: Markup>(
+    m: &M,
+    catalog: &Catalog,
+    mi: usize,
+    options: &DocsOptions,
+) -> String {
+    let module = &catalog.modules()[mi];
+    let name = &module.name;
+    let mut out = format!("{}\n\n", M::GENERATED);
+    m.title(&mut out, &format!("Module {name}"));
+    let file = catalog.sources().file(module.file).name();
+    let _ = writeln!(out, "Defined in {}.\n", m.code(file));
+    let examples = example::rust_examples_for_module(catalog, mi, &options.rust_crate);
+    if !module.events.is_empty() {
+        m.section(&mut out, "Events");
+    }
+    for (e, code) in module.events.iter().zip(examples) {
+        m.entry(&mut out, name, &e.name);
+        description(m, &mut out, e.description.as_ref());
+        let l = links(catalog, mi, e, options);
+        m.fact(&mut out, "Event type", &m.code(&e.event_type));
+        let constant = format!(
+            "{}::{}::{}",
+            options.rust_crate,
+            crate::rust::module_ident(name),
+            e.name
+        );
+        m.fact(&mut out, "Constant", &m.code(&constant));
+        m.fact(
+            &mut out,
+            "Version",
+            &format!("major {}, minor {}", e.major_version, e.minor_version),
+        );
+        if let Some(k) = &e.key_field {
+            m.fact(&mut out, "Key field", &m.code(&k.dotted()));
+        }
+        if let Some((text, url)) = &l.trigger {
+            let shown = match url {
+                Some(u) => m.link(text, u),
+                None => m.code(text),
+            };
+            m.fact(&mut out, "Trigger", &shown);
+        }
+        if let Some(a) = &e.added {
+            m.fact(&mut out, "Added", &m.text(a));
+        }
+        if let Some(url) = &l.definition {
+            m.fact(
+                &mut out,
+                "Definition",
+                &m.link(&format!("{}#L{}", file, e.span.line), url),
+            );
+        }
+        out.push_str("\n**Payload**\n\n");
+        fields(m, &mut out, catalog, name, &e.payload, Vec::new());
+        out.push_str("**Receiving and sending** (Rust)\n\n");
+        m.rust_block(&mut out, &code);
+    }
+    if !module.types.is_empty() {
+        m.section(&mut out, "Data classes");
+    }
+    for (ti, t) in module.types.iter().enumerate() {
+        m.entry(&mut out, name, &t.name);
+        description(m, &mut out, t.description.as_ref());
+        fields(m, &mut out, catalog, name, &t.fields, vec![(mi, ti)]);
+    }
+    if !module.scalars.is_empty() {
+        m.section(&mut out, "Scalars");
+    }
+    for s in &module.scalars {
+        m.entry(&mut out, name, &s.name);
+        description(m, &mut out, s.description.as_ref());
+        let _ = writeln!(
+            out,
+            "A string on the wire; in Rust a newtype over {}.\n",
+            m.code("String")
+        );
+        if let Some(ex) = &s.example {
+            let _ = writeln!(out, "Example: {}\n", m.code(ex));
+        }
+    }
+    if !module.enums.is_empty() {
+        m.section(&mut out, "Enums");
+    }
+    for en in &module.enums {
+        m.entry(&mut out, name, &en.name);
+        description(m, &mut out, en.description.as_ref());
+        let values: Vec<String> = en.values.iter().map(|v| m.code(&v.name)).collect();
+        let _ = writeln!(out, "Values: {}.\n", values.join(", "));
+    }
+    out
+}
