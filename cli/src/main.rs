@@ -280,13 +280,25 @@ fn main() -> ExitCode {
             event,
             format,
             color,
-        } => payload::encode(&paths, &event, format, color.choice()),
+        } => payload::run(
+            payload::Direction::Encode,
+            &paths,
+            &event,
+            format,
+            color.choice(),
+        ),
         Command::Decode {
             paths,
             event,
             format,
             color,
-        } => payload::decode(&paths, &event, format, color.choice()),
+        } => payload::run(
+            payload::Direction::Decode,
+            &paths,
+            &event,
+            format,
+            color.choice(),
+        ),
         Command::Compat {
             paths,
             against,

@@ -64,44 +64,31 @@ fn pretty(value: &serde_json::Value) -> Vec<u8> {
     text.into_bytes()
 }
 
-/// JSON on stdin to `format` on stdout.
-pub fn encode(paths: &[PathBuf], event: &str, format: WireFormat, color: ColorChoice) -> ExitCode {
-    let outcome = match crate::load_valid(paths, color) {
-        Ok(o) => o,
-        Err(code) => return code,
-    };
-    let Some(catalog) = &outcome.catalog else {
-        return ExitCode::from(1);
-    };
-    let event = match find(catalog, event) {
-        Ok(e) => e,
-        Err(code) => return code,
-    };
-    let input = match read_stdin() {
-        Ok(i) => i,
-        Err(code) => return code,
-    };
-    let payload: serde_json::Value = match serde_json::from_slice(&input) {
-        Ok(v) => v,
-        Err(e) => {
-            eprintln!("error: stdin is not JSON: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    match format {
-        WireFormat::Avro => match wire::encode(catalog, event, &payload) {
-            Ok(bytes) => write_stdout(&bytes),
-            Err(e) => invalid(event, &e),
-        },
-        WireFormat::Json => match wire::normalize(catalog, event, &payload) {
-            Ok(v) => write_stdout(&pretty(&v)),
-            Err(e) => invalid(event, &e),
-        },
-    }
+/// Which way a payload goes.
+#[derive(Clone, Copy)]
+pub enum Direction {
+    /// JSON in, `format` out.
+    Encode,
+    /// `format` in, JSON out.
+    Decode,
 }
 
-/// `format` on stdin to JSON on stdout.
-pub fn decode(paths: &[PathBuf], event: &str, format: WireFormat, color: ColorChoice) -> ExitCode {
+fn parse_json(input: &[u8]) -> Result<serde_json::Value, ExitCode> {
+    serde_json::from_slice(input).map_err(|e| {
+        eprintln!("error: stdin is not JSON: {e}");
+        ExitCode::from(1)
+    })
+}
+
+/// `encode` (JSON on stdin to `format` on stdout) and `decode` (`format` on
+/// stdin to JSON on stdout): one catalog load, one event lookup, one read.
+pub fn run(
+    direction: Direction,
+    paths: &[PathBuf],
+    event: &str,
+    format: WireFormat,
+    color: ColorChoice,
+) -> ExitCode {
     let outcome = match crate::load_valid(paths, color) {
         Ok(o) => o,
         Err(code) => return code,
@@ -117,18 +104,21 @@ pub fn decode(paths: &[PathBuf], event: &str, format: WireFormat, color: ColorCh
         Ok(i) => i,
         Err(code) => return code,
     };
-    let decoded = match format {
-        WireFormat::Avro => wire::decode(catalog, event, &input),
-        WireFormat::Json => match serde_json::from_slice(&input) {
-            Ok(v) => wire::normalize(catalog, event, &v),
-            Err(e) => {
-                eprintln!("error: stdin is not JSON: {e}");
-                return ExitCode::from(1);
+    let result = match (direction, format) {
+        (Direction::Encode, WireFormat::Avro) => match parse_json(&input) {
+            Ok(payload) => wire::encode(catalog, event, &payload).map(|bytes| write_stdout(&bytes)),
+            Err(code) => return code,
+        },
+        (Direction::Decode, WireFormat::Avro) => {
+            wire::decode(catalog, event, &input).map(|v| write_stdout(&pretty(&v)))
+        }
+        // JSON either way: check and normalize.
+        (_, WireFormat::Json) => match parse_json(&input) {
+            Ok(payload) => {
+                wire::normalize(catalog, event, &payload).map(|v| write_stdout(&pretty(&v)))
             }
+            Err(code) => return code,
         },
     };
-    match decoded {
-        Ok(v) => write_stdout(&pretty(&v)),
-        Err(e) => invalid(event, &e),
-    }
+    result.unwrap_or_else(|e| invalid(event, &e))
 }
