@@ -105,6 +105,7 @@ fn generated_code_for_hostile_but_valid_catalogs_compiles() {
     let catalog = outcome.catalog.expect("valid");
     let mut examples = String::new();
     for (i, (name, code)) in openedx_hooks_codegen::rust_examples(&catalog, "openedx_events")
+        .expect("a valid crate path")
         .into_iter()
         .enumerate()
     {

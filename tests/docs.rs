@@ -22,7 +22,7 @@ fn snapshots_of_the_docs_of_a_small_catalog() {
     let outcome = load_fixture(Path::new("fixtures/valid/inspect.yaml"));
     let catalog = outcome.catalog.expect("valid");
     for format in [DocFormat::Rst, DocFormat::Markdown] {
-        for page in generate_docs(&catalog, &options(format)) {
+        for page in generate_docs(&catalog, &options(format)).expect("generates") {
             let name = page.path.replace('/', "__");
             insta::assert_snapshot!(name, page.text);
         }
@@ -43,7 +43,7 @@ fn the_checked_in_docs_are_fresh() {
     let catalog = outcome.catalog.expect("valid");
     for format in [DocFormat::Rst, DocFormat::Markdown] {
         let dir = checked_in(format);
-        for page in generate_docs(&catalog, &options(format)) {
+        for page in generate_docs(&catalog, &options(format)).expect("generates") {
             let path = workspace_root().join(dir).join(&page.path);
             let current = std::fs::read_to_string(&path).unwrap_or_default();
             assert!(
@@ -94,7 +94,7 @@ fn tables(markdown: &str) -> Vec<Vec<Vec<String>>> {
 fn the_markdown_index_is_one_table_of_every_event() {
     let outcome = load_relative(&workspace_root(), Path::new("generated/events"));
     let catalog = outcome.catalog.expect("valid");
-    let pages = generate_docs(&catalog, &options(DocFormat::Markdown));
+    let pages = generate_docs(&catalog, &options(DocFormat::Markdown)).expect("generates");
     let tables = tables(&pages[0].text);
     assert_eq!(tables.len(), 1);
     assert_eq!(tables[0].len(), 74, "a header and 73 events");
@@ -118,7 +118,7 @@ fn the_markdown_index_is_one_table_of_every_event() {
 fn the_rst_index_has_the_seed_shape() {
     let outcome = load_relative(&workspace_root(), Path::new("generated/events"));
     let catalog = outcome.catalog.expect("valid");
-    let pages = generate_docs(&catalog, &options(DocFormat::Rst));
+    let pages = generate_docs(&catalog, &options(DocFormat::Rst)).expect("generates");
     let index = &pages[0].text;
     assert!(index.contains(".. list-table::\n   :widths: 35 50 20\n\n   * - *Name*\n     - *Type*\n     - *Date added*\n"));
     let (_, event) = catalog
@@ -151,7 +151,7 @@ fn found_triggers_replace_the_hand_written_ones() {
             line: 12,
         }],
     );
-    let index = &generate_docs(&catalog, &opts)[0].text;
+    let index = &generate_docs(&catalog, &opts).expect("generates")[0].text;
     assert!(
         index.contains("[2021-09-02](<https://example.com/platform/lms/enroll.py#L12>)"),
         "{index}"
@@ -259,7 +259,7 @@ fn hostile_descriptions_neither_break_tables_nor_inject_markup() {
             panic!("case {case}: the catalog does not load:\n{yaml}");
         };
         let expected = one_line(&description);
-        let md = generate_docs(&catalog, &options(DocFormat::Markdown));
+        let md = generate_docs(&catalog, &options(DocFormat::Markdown)).expect("generates");
         let t = tables(&md[0].text);
         assert_eq!(t.len(), 1, "case {case}: {description:?}");
         assert_eq!(t[0].len(), 2, "case {case}: a header and one row");
@@ -280,7 +280,7 @@ fn hostile_descriptions_neither_break_tables_nor_inject_markup() {
         }
         // reStructuredText: every description line unescapes to the text and
         // leaves no markup character bare.
-        let rst = generate_docs(&catalog, &options(DocFormat::Rst));
+        let rst = generate_docs(&catalog, &options(DocFormat::Rst)).expect("generates");
         let module_page = &rst[1].text;
         for paragraph in description
             .split("\n\n")

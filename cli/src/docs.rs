@@ -186,11 +186,8 @@ pub fn docs(args: DocsArgs) -> ExitCode {
         rust_crate: args.rust_crate,
         ..DocsOptions::default()
     };
-    if syn_path_is_invalid(&options.rust_crate) {
-        eprintln!(
-            "error: `--rust-crate {}` is not a Rust path",
-            options.rust_crate
-        );
+    if let Err(e) = options.validate() {
+        eprintln!("error: {e}");
         return ExitCode::from(2);
     }
     if !args.triggers.is_empty() {
@@ -203,7 +200,13 @@ pub fn docs(args: DocsArgs) -> ExitCode {
         print!("{}", index_table(catalog, &options));
         return ExitCode::SUCCESS;
     };
-    let files = generate_docs(catalog, &options);
+    let files = match generate_docs(catalog, &options) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let mut stale = 0;
     for f in &files {
         let path = out.join(&f.path);
@@ -220,12 +223,4 @@ pub fn docs(args: DocsArgs) -> ExitCode {
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
-}
-
-fn syn_path_is_invalid(p: &str) -> bool {
-    let p = p.strip_prefix("::").unwrap_or(p);
-    p.is_empty()
-        || !p
-            .split("::")
-            .all(|seg| !seg.is_empty() && seg.chars().all(|c| c.is_alphanumeric() || c == '_'))
 }

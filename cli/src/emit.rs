@@ -160,7 +160,11 @@ fn build_outputs(
             format,
             ..DocsOptions::default()
         };
-        let pages = generate_docs(catalog, &options);
+        // The default options are valid.
+        let pages = generate_docs(catalog, &options).map_err(|e| {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        })?;
         for page in &pages {
             tally.write(&dir.join(&page.path), &page.text)?;
         }

@@ -10,24 +10,32 @@ use openedx_hooks_schema::{Catalog, DefKind, Field, Primitive, Type, Value};
 
 use crate::rust::ident;
 
-/// `(event name, example code)` for every event, in definition order.
-pub fn rust_examples(catalog: &Catalog, rust_crate: &str) -> Vec<(String, String)> {
-    (0..catalog.modules().len())
+/// `(event name, example code)` for every event, in definition order;
+/// `rust_crate` is where the generated events live (`openedx_events`).
+pub fn rust_examples(
+    catalog: &Catalog,
+    rust_crate: &str,
+) -> Result<Vec<(String, String)>, crate::RustError> {
+    let options = super::DocsOptions {
+        rust_crate: rust_crate.to_owned(),
+        ..super::DocsOptions::default()
+    };
+    let krate = options.crate_path()?;
+    Ok((0..catalog.modules().len())
         .flat_map(|mi| {
             let names = catalog.modules()[mi].events.iter().map(|e| e.name.clone());
             names
-                .zip(rust_examples_for_module(catalog, mi, rust_crate))
+                .zip(rust_examples_for_module(catalog, mi, &krate))
                 .collect::<Vec<_>>()
         })
-        .collect()
+        .collect())
 }
 
 pub(super) fn rust_examples_for_module(
     catalog: &Catalog,
     mi: usize,
-    rust_crate: &str,
+    krate: &syn::Path,
 ) -> Vec<String> {
-    let krate: syn::Path = syn::parse_str(rust_crate).unwrap_or_else(|_| syn::parse_quote!(crate));
     let m = &catalog.modules()[mi];
     let analysis = crate::rust::Analysis::new(catalog);
     let module = format_ident!("{}", crate::rust::module_ident(&m.name));
@@ -40,7 +48,7 @@ pub(super) fn rust_examples_for_module(
             let sender = format_ident!("send_{}", e.name.to_lowercase());
             let cx = Cx {
                 catalog,
-                krate: &krate,
+                krate,
                 analysis: &analysis,
             };
             let fields = cx.fields(&e.payload, 0);

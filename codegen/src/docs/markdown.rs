@@ -6,7 +6,7 @@ use openedx_hooks_schema::Catalog;
 
 use super::escape::{markdown, markdown_code};
 use super::page::Markup;
-use super::{DocsOptions, anchor, links};
+use super::{DateCell, DocsOptions, anchor, date_cell, links};
 
 fn link(text: &str, url: &str) -> String {
     format!(
@@ -25,11 +25,10 @@ pub fn index_table(catalog: &Catalog, options: &DocsOptions) -> String {
                 Some(url) => link(&e.name, url),
                 None => markdown(&e.name),
             };
-            let date = match (&e.added, &l.trigger) {
-                (Some(a), Some((_, Some(url)))) => link(a, url),
-                (Some(a), _) => markdown(a),
-                (None, Some((_, Some(url)))) => link("trigger", url),
-                (None, _) => "—".to_owned(),
+            let date = match date_cell(e, &l) {
+                DateCell::Linked(text, url) => link(text, url),
+                DateCell::Plain(text) => markdown(text),
+                DateCell::Empty => "—".to_owned(),
             };
             let _ = writeln!(out, "| {name} | {} | {date} |", markdown(&e.event_type));
         }

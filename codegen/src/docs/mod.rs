@@ -57,6 +57,21 @@ pub struct DocsOptions {
     pub triggers: BTreeMap<String, Vec<TriggerLocation>>,
 }
 
+impl DocsOptions {
+    /// Checks the settings: `rust_crate` must be a Rust path.
+    pub fn validate(&self) -> Result<(), crate::RustError> {
+        self.crate_path().map(|_| ())
+    }
+
+    fn crate_path(&self) -> Result<syn::Path, crate::RustError> {
+        syn::parse_str(&self.rust_crate).map_err(|_| crate::RustError::InvalidOption {
+            option: "rust crate",
+            value: self.rust_crate.clone(),
+            reason: "not a Rust path (e.g. `openedx_events` or `::my_crate::events`)".to_owned(),
+        })
+    }
+}
+
 impl Default for DocsOptions {
     fn default() -> Self {
         DocsOptions {
@@ -77,7 +92,11 @@ pub struct DocFile {
 }
 
 /// The index page and one reference page per module, in definition order.
-pub fn generate_docs(catalog: &Catalog, options: &DocsOptions) -> Vec<DocFile> {
+pub fn generate_docs(
+    catalog: &Catalog,
+    options: &DocsOptions,
+) -> Result<Vec<DocFile>, crate::RustError> {
+    let krate = options.crate_path()?;
     let ext = options.format.extension();
     let mut files = vec![DocFile {
         path: format!("index.{ext}"),
@@ -90,15 +109,17 @@ pub fn generate_docs(catalog: &Catalog, options: &DocsOptions) -> Vec<DocFile> {
         files.push(DocFile {
             path: format!("reference/{}.{ext}", m.name),
             text: match options.format {
-                DocFormat::Rst => page::module_page(&rst::Rst, catalog, mi, options),
-                DocFormat::Markdown => page::module_page(&markdown::Markdown, catalog, mi, options),
+                DocFormat::Rst => page::module_page(&rst::Rst, catalog, mi, options, &krate),
+                DocFormat::Markdown => {
+                    page::module_page(&markdown::Markdown, catalog, mi, options, &krate)
+                }
             },
         });
     }
     for f in &mut files {
         f.text = tidy(&f.text);
     }
-    files
+    Ok(files)
 }
 
 /// At most one blank line in a row, one newline at the end.
@@ -167,6 +188,25 @@ fn links(catalog: &Catalog, module: usize, event: &EventDef, options: &DocsOptio
     Links {
         definition,
         trigger,
+    }
+}
+
+/// The index's "Date added" cell.
+enum DateCell<'a> {
+    /// The text links to the trigger: the date, or `trigger` when there is none.
+    Linked(&'a str, &'a str),
+    /// The date, with no trigger URL to link to.
+    Plain(&'a str),
+    /// Neither a date nor a trigger URL: rendered as a dash, never a broken link.
+    Empty,
+}
+
+fn date_cell<'a>(event: &'a EventDef, links: &'a Links) -> DateCell<'a> {
+    match (&event.added, &links.trigger) {
+        (Some(a), Some((_, Some(url)))) => DateCell::Linked(a, url),
+        (Some(a), _) => DateCell::Plain(a),
+        (None, Some((_, Some(url)))) => DateCell::Linked("trigger", url),
+        (None, _) => DateCell::Empty,
     }
 }
 

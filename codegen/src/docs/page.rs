@@ -123,6 +123,7 @@ pub(super) fn module_page<M: Markup>(
     catalog: &Catalog,
     mi: usize,
     options: &DocsOptions,
+    krate: &syn::Path,
 ) -> String {
     let module = &catalog.modules()[mi];
     let name = &module.name;
@@ -130,7 +131,7 @@ pub(super) fn module_page<M: Markup>(
     m.title(&mut out, &format!("Module {name}"));
     let file = catalog.sources().file(module.file).name();
     let _ = writeln!(out, "Defined in {}.\n", m.code(file));
-    let examples = example::rust_examples_for_module(catalog, mi, &options.rust_crate);
+    let examples = example::rust_examples_for_module(catalog, mi, krate);
     if !module.events.is_empty() {
         m.section(&mut out, "Events");
     }

@@ -6,7 +6,7 @@ use openedx_hooks_schema::Catalog;
 
 use super::escape::{rst, rst_literal};
 use super::page::Markup;
-use super::{DocsOptions, links};
+use super::{DateCell, DocsOptions, date_cell, links};
 
 fn heading(out: &mut String, text: &str, underline: char) {
     let _ = writeln!(out, "{text}");
@@ -41,11 +41,10 @@ pub fn index_table(catalog: &Catalog, options: &DocsOptions) -> String {
                 Some(url) => format!("`{} <{url}>`_", rst(&e.name)),
                 None => rst(&e.name),
             };
-            let date = match (&e.added, &l.trigger) {
-                (Some(a), Some((_, Some(url)))) => link(a, url),
-                (Some(a), _) => rst(a),
-                (None, Some((_, Some(url)))) => link("trigger", url),
-                (None, _) => "—".to_owned(),
+            let date = match date_cell(e, &l) {
+                DateCell::Linked(text, url) => link(text, url),
+                DateCell::Plain(text) => rst(text),
+                DateCell::Empty => "—".to_owned(),
             };
             let _ = write!(
                 out,
