@@ -210,7 +210,7 @@ pub fn docs(args: DocsArgs) -> ExitCode {
     let mut stale = 0;
     for f in &files {
         let path = out.join(&f.path);
-        let code = crate::write_output(&path, &f.text, args.check);
+        let code = crate::write_output(&path, &f.text, args.check, "docs");
         if code != ExitCode::SUCCESS {
             if args.check && code == ExitCode::from(1) {
                 stale += 1;

@@ -490,7 +490,7 @@ fn generate(builder: &Builder, out: &Path, check: bool, color: ColorChoice) -> E
                 &generated.report.sources,
                 color,
             );
-            write_output(out, &generated.code, check)
+            write_output(out, &generated.code, check, "generate")
         }
         Err(BuildError::Catalog(report)) => {
             print_diagnostics(&report.diagnostics, &report.sources, color);
@@ -517,7 +517,7 @@ fn key_value(s: &str) -> Result<(String, String), String> {
 
 /// Writes `content` to `path` unless it is already there; with `check`, only
 /// compares (exit 1 and a unified diff when stale).
-fn write_output(path: &Path, content: &str, check: bool) -> ExitCode {
+fn write_output(path: &Path, content: &str, check: bool, command: &str) -> ExitCode {
     let current = match std::fs::read_to_string(path) {
         Ok(s) => Some(s),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
@@ -542,22 +542,17 @@ fn write_output(path: &Path, content: &str, check: bool) -> ExitCode {
                 .context_radius(3)
                 .header(&name, &format!("{name} (generated)"))
         );
-        eprintln!("error: `{name}` is stale; run `openedx-hooks generate` without --check");
+        eprintln!("error: `{name}` is stale; run `openedx-hooks {command}` without --check");
         return ExitCode::from(1);
     }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
-        && let Err(e) = std::fs::create_dir_all(dir)
-    {
-        eprintln!("error: cannot create `{}`: {e}", dir.display());
-        return ExitCode::from(2);
-    }
-    match std::fs::write(path, content) {
-        Ok(()) => {
+    // The file differs (or is missing): the shared writer creates its directory.
+    match openedx_hooks_codegen::write_if_changed(path, content) {
+        Ok(_) => {
             println!("wrote {}", path.display());
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: cannot write `{}`: {e}", path.display());
+            eprintln!("error: {e}");
             ExitCode::from(2)
         }
     }
