@@ -197,6 +197,18 @@ fn a_bus_message_reaches_local_receivers() {
             "ce_id"
         )))
     ));
+    // Not Avro: refused by both the router and the handle.
+    let mut json = headers.clone();
+    json[1].1 = "application/json".into();
+    assert!(matches!(
+        bus::receive(json.iter().map(|(k, v)| (*k, v.as_bytes())), &bytes),
+        Err(bus::WireError::ContentType(_))
+    ));
+    let json_pairs: Vec<(&str, &[u8])> = json.iter().map(|(k, v)| (*k, v.as_bytes())).collect();
+    assert!(matches!(
+        handle.send_message(&json_pairs, &bytes),
+        Err(bus::WireError::ContentType(_))
+    ));
     let no_id: Vec<_> = headers.iter().filter(|(k, _)| *k != "ce_id").collect();
     assert!(matches!(
         bus::receive(no_id.iter().map(|(k, v)| (*k, v.as_bytes())), &bytes),

@@ -22,6 +22,16 @@ use crate::{EventMetadata, SendReport};
 /// The content type of Avro payloads.
 pub const CONTENT_TYPE: &str = "application/avro";
 
+/// Fails unless a `content-type` header, if present, is [`CONTENT_TYPE`].
+pub(crate) fn check_content_type(headers: &[(&str, &[u8])]) -> Result<(), WireError> {
+    match headers.iter().find(|(k, _)| *k == "content-type") {
+        Some((_, v)) if *v != CONTENT_TYPE.as_bytes() => Err(WireError::ContentType(
+            String::from_utf8_lossy(v).into_owned(),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Headers that cannot become metadata.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HeaderError {
@@ -220,15 +230,8 @@ where
     I: IntoIterator<Item = (&'a str, V)>,
     V: AsRef<[u8]>,
 {
-    let headers: Vec<(&str, V)> = headers.into_iter().collect();
-    let content_type = headers
-        .iter()
-        .find(|(k, _)| *k == "content-type")
-        .map(|(_, v)| String::from_utf8_lossy(v.as_ref()).into_owned());
-    if let Some(ct) = content_type.filter(|ct| ct != CONTENT_TYPE) {
-        return Err(WireError::ContentType(ct));
-    }
-    let headers: Vec<(&str, &[u8])> = headers.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+    let owned: Vec<(&str, V)> = headers.into_iter().collect();
+    let headers: Vec<(&str, &[u8])> = owned.iter().map(|(k, v)| (*k, v.as_ref())).collect();
     let event_type = match headers.iter().find(|(k, _)| *k == "ce_type") {
         Some((_, v)) => String::from_utf8_lossy(v).into_owned(),
         None => return Err(HeaderError::Missing("ce_type").into()),

@@ -43,6 +43,7 @@ pub trait AnySignal: Send + Sync {
         headers: &[(&str, &[u8])],
         payload: &[u8],
     ) -> Result<SendReport, WireError> {
+        crate::bus::check_content_type(headers)?;
         let metadata = EventMetadata::from_headers(headers.iter().copied())?;
         self.send_avro(payload, metadata)
     }
