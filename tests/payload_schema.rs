@@ -30,15 +30,8 @@ fn validator(schema: &Value) -> jsonschema::Validator {
 #[test]
 fn reference_payloads_validate_against_their_event_schema() {
     let catalog = catalog();
-    let mut dir: Vec<_> = std::fs::read_dir(workspace_root().join("tests/vectors/avro"))
-        .expect("vectors")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    dir.sort();
     let mut checked = 0;
-    for file in dir {
-        let doc: Value =
-            serde_json::from_str(&std::fs::read_to_string(&file).expect("read")).expect("json");
+    for doc in openedx_hooks_tests::vectors::avro_files() {
         let event_type = doc["event_type"].as_str().expect("type");
         let (_, event) = catalog.event_by_type(event_type).expect("in the catalog");
         let v = validator(&json_schema(&catalog, event));

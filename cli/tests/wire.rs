@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use openedx_hooks_schema::{Catalog, DefKind, Loader, Primitive, Type};
+use openedx_hooks_tests::vectors::{avro_files as vector_files, canonical, unhex};
 use serde_json::{Value, json};
 
 fn root() -> PathBuf {
@@ -37,39 +38,6 @@ fn run(args: &[&str], stdin: &[u8]) -> Output {
         .write_all(stdin)
         .expect("write stdin");
     child.wait_with_output().expect("waits")
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
-}
-
-fn vector_files() -> Vec<Value> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("tests/vectors/avro"))
-        .expect("vectors")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|f| serde_json::from_str(&std::fs::read_to_string(f).expect("read")).expect("json"))
-        .collect()
-}
-
-fn canonical(v: &Value) -> Value {
-    match v {
-        Value::String(s) => match s.parse::<openedx_hooks::types::Timestamp>() {
-            Ok(ts) if s.contains('T') => Value::String(ts.to_string()),
-            _ => v.clone(),
-        },
-        Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
-        Value::Object(o) => {
-            Value::Object(o.iter().map(|(k, v)| (k.clone(), canonical(v))).collect())
-        }
-        _ => v.clone(),
-    }
 }
 
 #[test]

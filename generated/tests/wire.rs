@@ -5,53 +5,20 @@
 //! The generated types must decode those bytes to the same values and
 //! encode the same values to the same bytes.
 
-use std::path::{Path, PathBuf};
-
 use openedx_hooks::{EventMetadata, bus, signal_by_type, testing};
+use openedx_hooks_tests::vectors::{self, canonical, unhex};
 use serde_json::Value;
-
-fn vectors() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors")
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
-}
-
-/// Timestamps compared as instants: Python writes `+00:00`, serde `Z`.
-fn canonical(v: &Value) -> Value {
-    match v {
-        Value::String(s) => match s.parse::<openedx_hooks::types::Timestamp>() {
-            Ok(ts) if s.contains('T') => Value::String(ts.to_string()),
-            _ => v.clone(),
-        },
-        Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
-        Value::Object(o) => {
-            Value::Object(o.iter().map(|(k, v)| (k.clone(), canonical(v))).collect())
-        }
-        _ => v.clone(),
-    }
-}
 
 #[test]
 fn every_reference_vector_decodes_and_re_encodes_byte_for_byte() {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(vectors().join("avro"))
-        .expect("vectors")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    files.sort();
+    let files = vectors::avro_files();
     assert_eq!(
         files.len(),
         64,
         "one vector file per event the reference encodes"
     );
     let mut cases = 0;
-    for file in files {
-        let doc: Value =
-            serde_json::from_str(&std::fs::read_to_string(&file).expect("read")).expect("json");
+    for doc in files {
         let event_type = doc["event_type"].as_str().expect("event_type");
         let signal = signal_by_type(event_type)
             .unwrap_or_else(|| panic!("{event_type} is not in openedx-events"));
@@ -83,13 +50,7 @@ fn every_reference_vector_decodes_and_re_encodes_byte_for_byte() {
 #[test]
 fn falsy_values_and_absent_optionals_survive_the_round_trip() {
     // The reference's decoder turns False, 0, "" and {} into defaults; ours keeps them.
-    let doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            vectors().join("avro/org.openedx.learning.course.enrollment.created.v1.json"),
-        )
-        .expect("read"),
-    )
-    .expect("json");
+    let doc = vectors::avro_file("org.openedx.learning.course.enrollment.created.v1");
     let falsy = &doc["cases"][1];
     assert_eq!(falsy["name"], "falsy");
     let signal =
@@ -110,10 +71,7 @@ fn falsy_values_and_absent_optionals_survive_the_round_trip() {
 
 #[test]
 fn headers_match_the_reference_both_ways() {
-    let doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(vectors().join("headers.json")).expect("read"),
-    )
-    .expect("json");
+    let doc = vectors::headers();
     let metadata: EventMetadata =
         serde_json::from_value(doc["metadata"].clone()).expect("metadata");
     let ours: Vec<(&str, String)> = metadata.to_headers();
@@ -138,13 +96,7 @@ fn headers_match_the_reference_both_ways() {
 
 #[test]
 fn a_bus_message_reaches_local_receivers() {
-    let doc: Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            vectors().join("avro/org.openedx.learning.student.registration.completed.v1.json"),
-        )
-        .expect("read"),
-    )
-    .expect("json");
+    let doc = vectors::avro_file("org.openedx.learning.student.registration.completed.v1");
     let bytes = unhex(doc["cases"][0]["avro"].as_str().expect("hex"));
     let meta = EventMetadata::new("org.openedx.learning.student.registration.completed.v1", 0);
     let headers = meta.to_headers();
