@@ -90,32 +90,26 @@ fn settings_give_identical_code_through_the_cli_flags_and_the_builder() {
 
 #[test]
 fn bad_flag_values_are_usage_errors() {
-    let o = Command::new(env!("CARGO_BIN_EXE_openedx-hooks"))
-        .args([
-            "generate",
-            "generated/events",
-            "--out",
-            "/dev/null",
-            "--type-attribute",
-            "no-equals-sign",
-        ])
-        .current_dir(root())
-        .output()
-        .expect("runs");
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("expected KEY=VALUE"));
-    let o = Command::new(env!("CARGO_BIN_EXE_openedx-hooks"))
-        .args([
-            "generate",
-            "generated/events",
-            "--out",
-            "/dev/null",
-            "--extern-module",
-            "nope=::x",
-        ])
-        .current_dir(root())
-        .output()
-        .expect("runs");
-    assert_eq!(o.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("no module of that name"));
+    for (flag, value, expected) in [
+        ("--type-attribute", "no-equals-sign", "expected KEY=VALUE"),
+        ("--extern-module", "nope=::x", "no module of that name"),
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_openedx-hooks"))
+            .args([
+                "generate",
+                "generated/events",
+                "--out",
+                "/dev/null",
+                flag,
+                value,
+            ])
+            .current_dir(root())
+            .output()
+            .expect("runs");
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains(expected),
+            "{flag} {value}"
+        );
+    }
 }
