@@ -50,20 +50,16 @@ fn the_checked_in_openedx_events_code_is_fresh() {
 #[test]
 fn a_custom_runtime_path_is_used_everywhere() {
     let outcome = load_fixture(Path::new("fixtures/valid/inspect.yaml"));
-    let options = RustOptions {
-        runtime_crate: "::my_platform::hooks".into(),
-        ..Default::default()
-    };
+    let options = RustOptions::new().runtime_crate("::my_platform::hooks");
     let code = generate_rust(&outcome.catalog.expect("valid"), &options).expect("generates");
     assert!(
-        code.contains("pub static COURSE_ENROLLMENT_CREATED: ::my_platform::hooks::Signal<"),
+        code.contains(
+            "pub static COURSE_ENROLLMENT_CREATED: ::my_platform::hooks::__private_v1::Signal<"
+        ),
         "{code}"
     );
     assert!(!code.contains("::openedx_hooks"));
-    let bad = RustOptions {
-        runtime_crate: "not a path".into(),
-        ..Default::default()
-    };
+    let bad = RustOptions::new().runtime_crate("not a path");
     let outcome = load_fixture(Path::new("fixtures/valid/inspect.yaml"));
     assert!(generate_rust(&outcome.catalog.expect("valid"), &bad).is_err());
 }

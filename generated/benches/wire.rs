@@ -9,7 +9,7 @@ use openedx_events::learning::{
     CourseData, CourseEnrollmentCreated, CourseEnrollmentData, StudentRegistrationCompleted,
     UserData, UserPersonalData,
 };
-use openedx_hooks::avro;
+use openedx_hooks::wire::avro;
 
 fn user(id: i64) -> UserData {
     UserData {

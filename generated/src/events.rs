@@ -13,9 +13,9 @@
 )]
 pub mod analytics {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private::serde as __serde;
+    use ::openedx_hooks::__private_v1::serde as __serde;
     #[allow(unused_imports)]
-    use ::openedx_hooks::Avro as __Avro;
+    use ::openedx_hooks::__private_v1::Avro as __Avro;
     /// One tracking log event as recorded by the analytics pipeline.
     #[derive(
         Debug,
@@ -27,12 +27,12 @@ pub mod analytics {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct TrackingLogData {
         /// The `name` field.
         pub name: String,
         /// The `timestamp` field.
-        pub timestamp: ::openedx_hooks::types::Timestamp,
+        pub timestamp: ::openedx_hooks::__private_v1::types::Timestamp,
         /// The `data` field.
         pub data: String,
         /// The `context` field.
@@ -49,7 +49,7 @@ pub mod analytics {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct TrackingEventEmitted {
         /// The `tracking_log` field.
         pub tracking_log: TrackingLogData,
@@ -59,13 +59,15 @@ pub mod analytics {
     /// - Event type: `org.openedx.analytics.tracking.event.emitted.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `tracking_log.name`
-    pub static TRACKING_EVENT_EMITTED: ::openedx_hooks::Signal<TrackingEventEmitted> = ::openedx_hooks::Signal::new(
+    pub static TRACKING_EVENT_EMITTED: ::openedx_hooks::__private_v1::Signal<
+        TrackingEventEmitted,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.analytics.tracking.event.emitted.v1",
         "TRACKING_EVENT_EMITTED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(TRACKING_EVENT_EMITTED);
+    ::openedx_hooks::__private_v1::register_event!(TRACKING_EVENT_EMITTED);
 }
 /// Module `content_authoring` of the catalog, from `generated/events/content_authoring.yaml`.
 #[allow(
@@ -75,9 +77,9 @@ pub mod analytics {
 )]
 pub mod content_authoring {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private::serde as __serde;
+    use ::openedx_hooks::__private_v1::serde as __serde;
     #[allow(unused_imports)]
-    use ::openedx_hooks::Avro as __Avro;
+    use ::openedx_hooks::__private_v1::Avro as __Avro;
     /// Opaque key of a (v2) content library.
     ///
     /// Example: `lib:edX:demo-library`
@@ -94,7 +96,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     #[serde(transparent)]
     pub struct LibraryLocatorV2(pub ::std::string::String);
     impl ::std::str::FromStr for LibraryLocatorV2 {
@@ -139,7 +141,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     #[serde(transparent)]
     pub struct LibraryUsageLocatorV2(pub ::std::string::String);
     impl ::std::str::FromStr for LibraryUsageLocatorV2 {
@@ -184,7 +186,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     #[serde(transparent)]
     pub struct LibraryCollectionLocator(pub ::std::string::String);
     impl ::std::str::FromStr for LibraryCollectionLocator {
@@ -229,7 +231,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     #[serde(transparent)]
     pub struct LibraryContainerLocator(pub ::std::string::String);
     impl ::std::str::FromStr for LibraryContainerLocator {
@@ -269,7 +271,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseCatalogData {
         /// The `course_key` field.
         pub course_key: super::learning::CourseKey,
@@ -299,21 +301,21 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseScheduleData {
         /// The `start` field.
-        pub start: ::openedx_hooks::types::Timestamp,
+        pub start: ::openedx_hooks::__private_v1::types::Timestamp,
         /// The `pacing` field.
         pub pacing: String,
         /// The `end` field.
         #[serde(default)]
-        pub end: Option<::openedx_hooks::types::Timestamp>,
+        pub end: Option<::openedx_hooks::__private_v1::types::Timestamp>,
         /// The `enrollment_start` field.
         #[serde(default)]
-        pub enrollment_start: Option<::openedx_hooks::types::Timestamp>,
+        pub enrollment_start: Option<::openedx_hooks::__private_v1::types::Timestamp>,
         /// The `enrollment_end` field.
         #[serde(default)]
-        pub enrollment_end: Option<::openedx_hooks::types::Timestamp>,
+        pub enrollment_end: Option<::openedx_hooks::__private_v1::types::Timestamp>,
     }
     /// Identifies an XBlock of a course and the version it is at.
     #[derive(
@@ -326,7 +328,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct XBlockData {
         /// The `usage_key` field.
         pub usage_key: super::learning::UsageKey,
@@ -347,7 +349,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct DuplicatedXBlockData {
         /// The `usage_key` field.
         pub usage_key: super::learning::UsageKey,
@@ -370,7 +372,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CertificateConfigData {
         /// The `certificate_type` field.
         pub certificate_type: String,
@@ -400,7 +402,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CertificateSignatoryData {
         /// The `image` field.
         pub image: Vec<u8>,
@@ -422,7 +424,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseData {
         /// The `course_key` field.
         pub course_key: super::learning::CourseKey,
@@ -438,7 +440,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ContentLibraryData {
         /// The `library_key` field.
         pub library_key: LibraryLocatorV2,
@@ -459,7 +461,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LibraryBlockData {
         /// The `library_key` field.
         pub library_key: LibraryLocatorV2,
@@ -477,7 +479,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ContentObjectChangedData {
         /// The `object_id` field.
         pub object_id: String,
@@ -498,7 +500,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ContentObjectData {
         /// The `object_id` field.
         pub object_id: String,
@@ -514,7 +516,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LibraryCollectionData {
         /// The `collection_key` field.
         pub collection_key: LibraryCollectionLocator,
@@ -535,7 +537,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LibraryContainerData {
         /// The `container_key` field.
         pub container_key: LibraryContainerLocator,
@@ -556,7 +558,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseCatalogInfoChanged {
         /// The `catalog_info` field.
         pub catalog_info: CourseCatalogData,
@@ -566,15 +568,15 @@ pub mod content_authoring {
     /// - Event type: `org.openedx.content_authoring.course.catalog_info.changed.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `catalog_info.course_key`
-    pub static COURSE_CATALOG_INFO_CHANGED: ::openedx_hooks::Signal<
+    pub static COURSE_CATALOG_INFO_CHANGED: ::openedx_hooks::__private_v1::Signal<
         CourseCatalogInfoChanged,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.course.catalog_info.changed.v1",
         "COURSE_CATALOG_INFO_CHANGED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(COURSE_CATALOG_INFO_CHANGED);
+    ::openedx_hooks::__private_v1::register_event!(COURSE_CATALOG_INFO_CHANGED);
     /// The payload of [`XBLOCK_CREATED`] (`org.openedx.content_authoring.xblock.created.v1`).
     #[derive(
         Debug,
@@ -586,7 +588,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct XblockCreated {
         /// The `xblock_info` field.
         pub xblock_info: XBlockData,
@@ -596,13 +598,13 @@ pub mod content_authoring {
     /// - Event type: `org.openedx.content_authoring.xblock.created.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `xblock_info.usage_key`
-    pub static XBLOCK_CREATED: ::openedx_hooks::Signal<XblockCreated> = ::openedx_hooks::Signal::new(
+    pub static XBLOCK_CREATED: ::openedx_hooks::__private_v1::Signal<XblockCreated> = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.xblock.created.v1",
         "XBLOCK_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(XBLOCK_CREATED);
+    ::openedx_hooks::__private_v1::register_event!(XBLOCK_CREATED);
     /// The payload of [`XBLOCK_UPDATED`] (`org.openedx.content_authoring.xblock.updated.v1`).
     #[derive(
         Debug,
@@ -614,7 +616,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct XblockUpdated {
         /// The `xblock_info` field.
         pub xblock_info: XBlockData,
@@ -624,13 +626,13 @@ pub mod content_authoring {
     /// - Event type: `org.openedx.content_authoring.xblock.updated.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `xblock_info.usage_key`
-    pub static XBLOCK_UPDATED: ::openedx_hooks::Signal<XblockUpdated> = ::openedx_hooks::Signal::new(
+    pub static XBLOCK_UPDATED: ::openedx_hooks::__private_v1::Signal<XblockUpdated> = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.xblock.updated.v1",
         "XBLOCK_UPDATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(XBLOCK_UPDATED);
+    ::openedx_hooks::__private_v1::register_event!(XBLOCK_UPDATED);
     /// The payload of [`XBLOCK_PUBLISHED`] (`org.openedx.content_authoring.xblock.published.v1`).
     #[derive(
         Debug,
@@ -642,7 +644,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct XblockPublished {
         /// The `xblock_info` field.
         pub xblock_info: XBlockData,
@@ -652,13 +654,15 @@ pub mod content_authoring {
     /// - Event type: `org.openedx.content_authoring.xblock.published.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `xblock_info.usage_key`
-    pub static XBLOCK_PUBLISHED: ::openedx_hooks::Signal<XblockPublished> = ::openedx_hooks::Signal::new(
+    pub static XBLOCK_PUBLISHED: ::openedx_hooks::__private_v1::Signal<
+        XblockPublished,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.xblock.published.v1",
         "XBLOCK_PUBLISHED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(XBLOCK_PUBLISHED);
+    ::openedx_hooks::__private_v1::register_event!(XBLOCK_PUBLISHED);
     /// The payload of [`XBLOCK_DELETED`] (`org.openedx.content_authoring.xblock.deleted.v1`).
     #[derive(
         Debug,
@@ -670,7 +674,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct XblockDeleted {
         /// The `xblock_info` field.
         pub xblock_info: XBlockData,
@@ -680,13 +684,13 @@ pub mod content_authoring {
     /// - Event type: `org.openedx.content_authoring.xblock.deleted.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `xblock_info.usage_key`
-    pub static XBLOCK_DELETED: ::openedx_hooks::Signal<XblockDeleted> = ::openedx_hooks::Signal::new(
+    pub static XBLOCK_DELETED: ::openedx_hooks::__private_v1::Signal<XblockDeleted> = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.xblock.deleted.v1",
         "XBLOCK_DELETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(XBLOCK_DELETED);
+    ::openedx_hooks::__private_v1::register_event!(XBLOCK_DELETED);
     /// The payload of [`XBLOCK_DUPLICATED`] (`org.openedx.content_authoring.xblock.duplicated.v1`).
     #[derive(
         Debug,
@@ -698,7 +702,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct XblockDuplicated {
         /// The `xblock_info` field.
         pub xblock_info: DuplicatedXBlockData,
@@ -708,13 +712,15 @@ pub mod content_authoring {
     /// - Event type: `org.openedx.content_authoring.xblock.duplicated.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `xblock_info.usage_key`
-    pub static XBLOCK_DUPLICATED: ::openedx_hooks::Signal<XblockDuplicated> = ::openedx_hooks::Signal::new(
+    pub static XBLOCK_DUPLICATED: ::openedx_hooks::__private_v1::Signal<
+        XblockDuplicated,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.xblock.duplicated.v1",
         "XBLOCK_DUPLICATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(XBLOCK_DUPLICATED);
+    ::openedx_hooks::__private_v1::register_event!(XBLOCK_DUPLICATED);
     /// The payload of [`COURSE_CERTIFICATE_CONFIG_CHANGED`] (`org.openedx.content_authoring.course.certificate_config.changed.v1`).
     #[derive(
         Debug,
@@ -726,7 +732,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseCertificateConfigChanged {
         /// The `certificate_config` field.
         pub certificate_config: CertificateConfigData,
@@ -735,15 +741,15 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.course.certificate_config.changed.v1`
     /// - Version: major 1, minor 0
-    pub static COURSE_CERTIFICATE_CONFIG_CHANGED: ::openedx_hooks::Signal<
+    pub static COURSE_CERTIFICATE_CONFIG_CHANGED: ::openedx_hooks::__private_v1::Signal<
         CourseCertificateConfigChanged,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.course.certificate_config.changed.v1",
         "COURSE_CERTIFICATE_CONFIG_CHANGED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(COURSE_CERTIFICATE_CONFIG_CHANGED);
+    ::openedx_hooks::__private_v1::register_event!(COURSE_CERTIFICATE_CONFIG_CHANGED);
     /// The payload of [`COURSE_CERTIFICATE_CONFIG_DELETED`] (`org.openedx.content_authoring.course.certificate_config.deleted.v1`).
     #[derive(
         Debug,
@@ -755,7 +761,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseCertificateConfigDeleted {
         /// The `certificate_config` field.
         pub certificate_config: CertificateConfigData,
@@ -764,15 +770,15 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.course.certificate_config.deleted.v1`
     /// - Version: major 1, minor 0
-    pub static COURSE_CERTIFICATE_CONFIG_DELETED: ::openedx_hooks::Signal<
+    pub static COURSE_CERTIFICATE_CONFIG_DELETED: ::openedx_hooks::__private_v1::Signal<
         CourseCertificateConfigDeleted,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.course.certificate_config.deleted.v1",
         "COURSE_CERTIFICATE_CONFIG_DELETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(COURSE_CERTIFICATE_CONFIG_DELETED);
+    ::openedx_hooks::__private_v1::register_event!(COURSE_CERTIFICATE_CONFIG_DELETED);
     /// The payload of [`COURSE_CREATED`] (`org.openedx.content_authoring.course.created.v1`).
     #[derive(
         Debug,
@@ -784,7 +790,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseCreated {
         /// The `course` field.
         pub course: CourseData,
@@ -793,13 +799,13 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.course.created.v1`
     /// - Version: major 1, minor 0
-    pub static COURSE_CREATED: ::openedx_hooks::Signal<CourseCreated> = ::openedx_hooks::Signal::new(
+    pub static COURSE_CREATED: ::openedx_hooks::__private_v1::Signal<CourseCreated> = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.course.created.v1",
         "COURSE_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(COURSE_CREATED);
+    ::openedx_hooks::__private_v1::register_event!(COURSE_CREATED);
     /// The payload of [`CONTENT_LIBRARY_CREATED`] (`org.openedx.content_authoring.content_library.created.v1`).
     #[derive(
         Debug,
@@ -811,7 +817,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ContentLibraryCreated {
         /// The `content_library` field.
         pub content_library: ContentLibraryData,
@@ -820,13 +826,15 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.created.v1`
     /// - Version: major 1, minor 0
-    pub static CONTENT_LIBRARY_CREATED: ::openedx_hooks::Signal<ContentLibraryCreated> = ::openedx_hooks::Signal::new(
+    pub static CONTENT_LIBRARY_CREATED: ::openedx_hooks::__private_v1::Signal<
+        ContentLibraryCreated,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.content_library.created.v1",
         "CONTENT_LIBRARY_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(CONTENT_LIBRARY_CREATED);
+    ::openedx_hooks::__private_v1::register_event!(CONTENT_LIBRARY_CREATED);
     /// The payload of [`CONTENT_LIBRARY_UPDATED`] (`org.openedx.content_authoring.content_library.updated.v1`).
     #[derive(
         Debug,
@@ -838,7 +846,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ContentLibraryUpdated {
         /// The `content_library` field.
         pub content_library: ContentLibraryData,
@@ -847,13 +855,15 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.updated.v1`
     /// - Version: major 1, minor 0
-    pub static CONTENT_LIBRARY_UPDATED: ::openedx_hooks::Signal<ContentLibraryUpdated> = ::openedx_hooks::Signal::new(
+    pub static CONTENT_LIBRARY_UPDATED: ::openedx_hooks::__private_v1::Signal<
+        ContentLibraryUpdated,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.content_library.updated.v1",
         "CONTENT_LIBRARY_UPDATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(CONTENT_LIBRARY_UPDATED);
+    ::openedx_hooks::__private_v1::register_event!(CONTENT_LIBRARY_UPDATED);
     /// The payload of [`CONTENT_LIBRARY_DELETED`] (`org.openedx.content_authoring.content_library.deleted.v1`).
     #[derive(
         Debug,
@@ -865,7 +875,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ContentLibraryDeleted {
         /// The `content_library` field.
         pub content_library: ContentLibraryData,
@@ -874,13 +884,15 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.deleted.v1`
     /// - Version: major 1, minor 0
-    pub static CONTENT_LIBRARY_DELETED: ::openedx_hooks::Signal<ContentLibraryDeleted> = ::openedx_hooks::Signal::new(
+    pub static CONTENT_LIBRARY_DELETED: ::openedx_hooks::__private_v1::Signal<
+        ContentLibraryDeleted,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.content_library.deleted.v1",
         "CONTENT_LIBRARY_DELETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(CONTENT_LIBRARY_DELETED);
+    ::openedx_hooks::__private_v1::register_event!(CONTENT_LIBRARY_DELETED);
     /// The payload of [`LIBRARY_BLOCK_CREATED`] (`org.openedx.content_authoring.library_block.created.v1`).
     #[derive(
         Debug,
@@ -892,7 +904,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LibraryBlockCreated {
         /// The `library_block` field.
         pub library_block: LibraryBlockData,
@@ -901,13 +913,15 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.library_block.created.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_BLOCK_CREATED: ::openedx_hooks::Signal<LibraryBlockCreated> = ::openedx_hooks::Signal::new(
+    pub static LIBRARY_BLOCK_CREATED: ::openedx_hooks::__private_v1::Signal<
+        LibraryBlockCreated,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.library_block.created.v1",
         "LIBRARY_BLOCK_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(LIBRARY_BLOCK_CREATED);
+    ::openedx_hooks::__private_v1::register_event!(LIBRARY_BLOCK_CREATED);
     /// The payload of [`LIBRARY_BLOCK_UPDATED`] (`org.openedx.content_authoring.library_block.updated.v1`).
     #[derive(
         Debug,
@@ -919,7 +933,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LibraryBlockUpdated {
         /// The `library_block` field.
         pub library_block: LibraryBlockData,
@@ -928,13 +942,15 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.library_block.updated.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_BLOCK_UPDATED: ::openedx_hooks::Signal<LibraryBlockUpdated> = ::openedx_hooks::Signal::new(
+    pub static LIBRARY_BLOCK_UPDATED: ::openedx_hooks::__private_v1::Signal<
+        LibraryBlockUpdated,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.library_block.updated.v1",
         "LIBRARY_BLOCK_UPDATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(LIBRARY_BLOCK_UPDATED);
+    ::openedx_hooks::__private_v1::register_event!(LIBRARY_BLOCK_UPDATED);
     /// The payload of [`LIBRARY_BLOCK_DELETED`] (`org.openedx.content_authoring.library_block.deleted.v1`).
     #[derive(
         Debug,
@@ -946,7 +962,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LibraryBlockDeleted {
         /// The `library_block` field.
         pub library_block: LibraryBlockData,
@@ -955,13 +971,15 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.library_block.deleted.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_BLOCK_DELETED: ::openedx_hooks::Signal<LibraryBlockDeleted> = ::openedx_hooks::Signal::new(
+    pub static LIBRARY_BLOCK_DELETED: ::openedx_hooks::__private_v1::Signal<
+        LibraryBlockDeleted,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.library_block.deleted.v1",
         "LIBRARY_BLOCK_DELETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(LIBRARY_BLOCK_DELETED);
+    ::openedx_hooks::__private_v1::register_event!(LIBRARY_BLOCK_DELETED);
     /// The payload of [`LIBRARY_BLOCK_PUBLISHED`] (`org.openedx.content_authoring.library_block.published.v1`).
     #[derive(
         Debug,
@@ -973,7 +991,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LibraryBlockPublished {
         /// The `library_block` field.
         pub library_block: LibraryBlockData,
@@ -982,13 +1000,15 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.library_block.published.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_BLOCK_PUBLISHED: ::openedx_hooks::Signal<LibraryBlockPublished> = ::openedx_hooks::Signal::new(
+    pub static LIBRARY_BLOCK_PUBLISHED: ::openedx_hooks::__private_v1::Signal<
+        LibraryBlockPublished,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.library_block.published.v1",
         "LIBRARY_BLOCK_PUBLISHED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(LIBRARY_BLOCK_PUBLISHED);
+    ::openedx_hooks::__private_v1::register_event!(LIBRARY_BLOCK_PUBLISHED);
     /// The payload of [`CONTENT_OBJECT_ASSOCIATIONS_CHANGED`] (`org.openedx.content_authoring.content.object.associations.changed.v1`).
     #[derive(
         Debug,
@@ -1000,7 +1020,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ContentObjectAssociationsChanged {
         /// The `content_object` field.
         pub content_object: ContentObjectChangedData,
@@ -1009,15 +1029,15 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.content.object.associations.changed.v1`
     /// - Version: major 1, minor 0
-    pub static CONTENT_OBJECT_ASSOCIATIONS_CHANGED: ::openedx_hooks::Signal<
+    pub static CONTENT_OBJECT_ASSOCIATIONS_CHANGED: ::openedx_hooks::__private_v1::Signal<
         ContentObjectAssociationsChanged,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.content.object.associations.changed.v1",
         "CONTENT_OBJECT_ASSOCIATIONS_CHANGED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(CONTENT_OBJECT_ASSOCIATIONS_CHANGED);
+    ::openedx_hooks::__private_v1::register_event!(CONTENT_OBJECT_ASSOCIATIONS_CHANGED);
     /// The payload of [`CONTENT_OBJECT_TAGS_CHANGED`] (`org.openedx.content_authoring.content.object.tags.changed.v1`).
     #[derive(
         Debug,
@@ -1029,7 +1049,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ContentObjectTagsChanged {
         /// The `content_object` field.
         pub content_object: ContentObjectData,
@@ -1038,15 +1058,15 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.content.object.tags.changed.v1`
     /// - Version: major 1, minor 0
-    pub static CONTENT_OBJECT_TAGS_CHANGED: ::openedx_hooks::Signal<
+    pub static CONTENT_OBJECT_TAGS_CHANGED: ::openedx_hooks::__private_v1::Signal<
         ContentObjectTagsChanged,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.content.object.tags.changed.v1",
         "CONTENT_OBJECT_TAGS_CHANGED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(CONTENT_OBJECT_TAGS_CHANGED);
+    ::openedx_hooks::__private_v1::register_event!(CONTENT_OBJECT_TAGS_CHANGED);
     /// The payload of [`LIBRARY_COLLECTION_CREATED`] (`org.openedx.content_authoring.content_library.collection.created.v1`).
     #[derive(
         Debug,
@@ -1058,7 +1078,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LibraryCollectionCreated {
         /// The `library_collection` field.
         pub library_collection: LibraryCollectionData,
@@ -1067,15 +1087,15 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.collection.created.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_COLLECTION_CREATED: ::openedx_hooks::Signal<
+    pub static LIBRARY_COLLECTION_CREATED: ::openedx_hooks::__private_v1::Signal<
         LibraryCollectionCreated,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.content_library.collection.created.v1",
         "LIBRARY_COLLECTION_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(LIBRARY_COLLECTION_CREATED);
+    ::openedx_hooks::__private_v1::register_event!(LIBRARY_COLLECTION_CREATED);
     /// The payload of [`LIBRARY_COLLECTION_UPDATED`] (`org.openedx.content_authoring.content_library.collection.updated.v1`).
     #[derive(
         Debug,
@@ -1087,7 +1107,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LibraryCollectionUpdated {
         /// The `library_collection` field.
         pub library_collection: LibraryCollectionData,
@@ -1096,15 +1116,15 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.collection.updated.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_COLLECTION_UPDATED: ::openedx_hooks::Signal<
+    pub static LIBRARY_COLLECTION_UPDATED: ::openedx_hooks::__private_v1::Signal<
         LibraryCollectionUpdated,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.content_library.collection.updated.v1",
         "LIBRARY_COLLECTION_UPDATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(LIBRARY_COLLECTION_UPDATED);
+    ::openedx_hooks::__private_v1::register_event!(LIBRARY_COLLECTION_UPDATED);
     /// The payload of [`LIBRARY_COLLECTION_DELETED`] (`org.openedx.content_authoring.content_library.collection.deleted.v1`).
     #[derive(
         Debug,
@@ -1116,7 +1136,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LibraryCollectionDeleted {
         /// The `library_collection` field.
         pub library_collection: LibraryCollectionData,
@@ -1125,15 +1145,15 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.collection.deleted.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_COLLECTION_DELETED: ::openedx_hooks::Signal<
+    pub static LIBRARY_COLLECTION_DELETED: ::openedx_hooks::__private_v1::Signal<
         LibraryCollectionDeleted,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.content_library.collection.deleted.v1",
         "LIBRARY_COLLECTION_DELETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(LIBRARY_COLLECTION_DELETED);
+    ::openedx_hooks::__private_v1::register_event!(LIBRARY_COLLECTION_DELETED);
     /// The payload of [`LIBRARY_CONTAINER_CREATED`] (`org.openedx.content_authoring.content_library.container.created.v1`).
     #[derive(
         Debug,
@@ -1145,7 +1165,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LibraryContainerCreated {
         /// The `library_container` field.
         pub library_container: LibraryContainerData,
@@ -1154,15 +1174,15 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.container.created.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_CONTAINER_CREATED: ::openedx_hooks::Signal<
+    pub static LIBRARY_CONTAINER_CREATED: ::openedx_hooks::__private_v1::Signal<
         LibraryContainerCreated,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.content_library.container.created.v1",
         "LIBRARY_CONTAINER_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(LIBRARY_CONTAINER_CREATED);
+    ::openedx_hooks::__private_v1::register_event!(LIBRARY_CONTAINER_CREATED);
     /// The payload of [`LIBRARY_CONTAINER_UPDATED`] (`org.openedx.content_authoring.content_library.container.updated.v1`).
     #[derive(
         Debug,
@@ -1174,7 +1194,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LibraryContainerUpdated {
         /// The `library_container` field.
         pub library_container: LibraryContainerData,
@@ -1183,15 +1203,15 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.container.updated.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_CONTAINER_UPDATED: ::openedx_hooks::Signal<
+    pub static LIBRARY_CONTAINER_UPDATED: ::openedx_hooks::__private_v1::Signal<
         LibraryContainerUpdated,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.content_library.container.updated.v1",
         "LIBRARY_CONTAINER_UPDATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(LIBRARY_CONTAINER_UPDATED);
+    ::openedx_hooks::__private_v1::register_event!(LIBRARY_CONTAINER_UPDATED);
     /// The payload of [`LIBRARY_CONTAINER_DELETED`] (`org.openedx.content_authoring.content_library.container.deleted.v1`).
     #[derive(
         Debug,
@@ -1203,7 +1223,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LibraryContainerDeleted {
         /// The `library_container` field.
         pub library_container: LibraryContainerData,
@@ -1212,15 +1232,15 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.container.deleted.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_CONTAINER_DELETED: ::openedx_hooks::Signal<
+    pub static LIBRARY_CONTAINER_DELETED: ::openedx_hooks::__private_v1::Signal<
         LibraryContainerDeleted,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.content_library.container.deleted.v1",
         "LIBRARY_CONTAINER_DELETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(LIBRARY_CONTAINER_DELETED);
+    ::openedx_hooks::__private_v1::register_event!(LIBRARY_CONTAINER_DELETED);
     /// The payload of [`LIBRARY_CONTAINER_PUBLISHED`] (`org.openedx.content_authoring.content_library.container.published.v1`).
     #[derive(
         Debug,
@@ -1232,7 +1252,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LibraryContainerPublished {
         /// The `library_container` field.
         pub library_container: LibraryContainerData,
@@ -1241,15 +1261,15 @@ pub mod content_authoring {
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.container.published.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_CONTAINER_PUBLISHED: ::openedx_hooks::Signal<
+    pub static LIBRARY_CONTAINER_PUBLISHED: ::openedx_hooks::__private_v1::Signal<
         LibraryContainerPublished,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.content_library.container.published.v1",
         "LIBRARY_CONTAINER_PUBLISHED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(LIBRARY_CONTAINER_PUBLISHED);
+    ::openedx_hooks::__private_v1::register_event!(LIBRARY_CONTAINER_PUBLISHED);
     /// The payload of [`COURSE_IMPORT_COMPLETED`] (`org.openedx.content_authoring.course.import.completed.v1`).
     #[derive(
         Debug,
@@ -1261,7 +1281,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseImportCompleted {
         /// The `course` field.
         pub course: CourseData,
@@ -1271,13 +1291,15 @@ pub mod content_authoring {
     /// - Event type: `org.openedx.content_authoring.course.import.completed.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `course.course_key`
-    pub static COURSE_IMPORT_COMPLETED: ::openedx_hooks::Signal<CourseImportCompleted> = ::openedx_hooks::Signal::new(
+    pub static COURSE_IMPORT_COMPLETED: ::openedx_hooks::__private_v1::Signal<
+        CourseImportCompleted,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.course.import.completed.v1",
         "COURSE_IMPORT_COMPLETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(COURSE_IMPORT_COMPLETED);
+    ::openedx_hooks::__private_v1::register_event!(COURSE_IMPORT_COMPLETED);
     /// The payload of [`COURSE_RERUN_COMPLETED`] (`org.openedx.content_authoring.course.rerun.completed.v1`).
     #[derive(
         Debug,
@@ -1289,7 +1311,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseRerunCompleted {
         /// The `course` field.
         pub course: CourseData,
@@ -1299,13 +1321,15 @@ pub mod content_authoring {
     /// - Event type: `org.openedx.content_authoring.course.rerun.completed.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `course.course_key`
-    pub static COURSE_RERUN_COMPLETED: ::openedx_hooks::Signal<CourseRerunCompleted> = ::openedx_hooks::Signal::new(
+    pub static COURSE_RERUN_COMPLETED: ::openedx_hooks::__private_v1::Signal<
+        CourseRerunCompleted,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.content_authoring.course.rerun.completed.v1",
         "COURSE_RERUN_COMPLETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(COURSE_RERUN_COMPLETED);
+    ::openedx_hooks::__private_v1::register_event!(COURSE_RERUN_COMPLETED);
 }
 /// Module `enterprise` of the catalog, from `generated/events/enterprise.yaml`.
 #[allow(
@@ -1315,9 +1339,9 @@ pub mod content_authoring {
 )]
 pub mod enterprise {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private::serde as __serde;
+    use ::openedx_hooks::__private_v1::serde as __serde;
     #[allow(unused_imports)]
-    use ::openedx_hooks::Avro as __Avro;
+    use ::openedx_hooks::__private_v1::Avro as __Avro;
     /// A redemption of an enterprise subsidy for some content.
     #[derive(
         Debug,
@@ -1329,7 +1353,7 @@ pub mod enterprise {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct SubsidyRedemption {
         /// The `subsidy_identifier` field.
         pub subsidy_identifier: String,
@@ -1349,14 +1373,14 @@ pub mod enterprise {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LedgerTransaction {
         /// The `uuid` field.
-        pub uuid: ::openedx_hooks::types::Uuid,
+        pub uuid: ::openedx_hooks::__private_v1::types::Uuid,
         /// The `created` field.
-        pub created: ::openedx_hooks::types::Timestamp,
+        pub created: ::openedx_hooks::__private_v1::types::Timestamp,
         /// The `modified` field.
-        pub modified: ::openedx_hooks::types::Timestamp,
+        pub modified: ::openedx_hooks::__private_v1::types::Timestamp,
         /// The `idempotency_key` field.
         pub idempotency_key: String,
         /// The `quantity` field.
@@ -1364,9 +1388,9 @@ pub mod enterprise {
         /// The `state` field.
         pub state: String,
         /// The `ledger_uuid` field.
-        pub ledger_uuid: ::openedx_hooks::types::Uuid,
+        pub ledger_uuid: ::openedx_hooks::__private_v1::types::Uuid,
         /// The `subsidy_access_policy_uuid` field.
-        pub subsidy_access_policy_uuid: ::openedx_hooks::types::Uuid,
+        pub subsidy_access_policy_uuid: ::openedx_hooks::__private_v1::types::Uuid,
         /// The `lms_user_id` field.
         pub lms_user_id: i64,
         /// The `content_key` field.
@@ -1392,14 +1416,14 @@ pub mod enterprise {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LedgerTransactionReversal {
         /// The `uuid` field.
-        pub uuid: ::openedx_hooks::types::Uuid,
+        pub uuid: ::openedx_hooks::__private_v1::types::Uuid,
         /// The `created` field.
-        pub created: ::openedx_hooks::types::Timestamp,
+        pub created: ::openedx_hooks::__private_v1::types::Timestamp,
         /// The `modified` field.
-        pub modified: ::openedx_hooks::types::Timestamp,
+        pub modified: ::openedx_hooks::__private_v1::types::Timestamp,
         /// The `idempotency_key` field.
         pub idempotency_key: String,
         /// The `quantity` field.
@@ -1418,27 +1442,29 @@ pub mod enterprise {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LearnerCreditEnterpriseCourseEnrollment {
         /// The `uuid` field.
-        pub uuid: ::openedx_hooks::types::Uuid,
+        pub uuid: ::openedx_hooks::__private_v1::types::Uuid,
         /// The `created` field.
-        pub created: ::openedx_hooks::types::Timestamp,
+        pub created: ::openedx_hooks::__private_v1::types::Timestamp,
         /// The `modified` field.
-        pub modified: ::openedx_hooks::types::Timestamp,
+        pub modified: ::openedx_hooks::__private_v1::types::Timestamp,
         /// The `fulfillment_type` field.
         pub fulfillment_type: String,
         /// The `is_revoked` field.
         pub is_revoked: bool,
         /// The `enterprise_course_entitlement_uuid` field.
         #[serde(default)]
-        pub enterprise_course_entitlement_uuid: Option<::openedx_hooks::types::Uuid>,
+        pub enterprise_course_entitlement_uuid: Option<
+            ::openedx_hooks::__private_v1::types::Uuid,
+        >,
         /// The `enterprise_course_enrollment` field.
         #[serde(default)]
         pub enterprise_course_enrollment: Option<EnterpriseCourseEnrollment>,
         /// The `transaction_id` field.
         #[serde(default)]
-        pub transaction_id: Option<::openedx_hooks::types::Uuid>,
+        pub transaction_id: Option<::openedx_hooks::__private_v1::types::Uuid>,
     }
     /// A learner's enrollment in a course through an enterprise.
     #[derive(
@@ -1451,14 +1477,14 @@ pub mod enterprise {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct EnterpriseCourseEnrollment {
         /// The `id` field.
         pub id: i64,
         /// The `created` field.
-        pub created: ::openedx_hooks::types::Timestamp,
+        pub created: ::openedx_hooks::__private_v1::types::Timestamp,
         /// The `modified` field.
-        pub modified: ::openedx_hooks::types::Timestamp,
+        pub modified: ::openedx_hooks::__private_v1::types::Timestamp,
         /// The `enterprise_customer_user` field.
         pub enterprise_customer_user: EnterpriseCustomerUser,
         /// The `course_id` field.
@@ -1473,7 +1499,7 @@ pub mod enterprise {
         pub unenrolled: Option<bool>,
         /// The `unenrolled_at` field.
         #[serde(default)]
-        pub unenrolled_at: Option<::openedx_hooks::types::Timestamp>,
+        pub unenrolled_at: Option<::openedx_hooks::__private_v1::types::Timestamp>,
     }
     /// The link between a platform user and an enterprise customer.
     #[derive(
@@ -1486,16 +1512,16 @@ pub mod enterprise {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct EnterpriseCustomerUser {
         /// The `id` field.
         pub id: i64,
         /// The `created` field.
-        pub created: ::openedx_hooks::types::Timestamp,
+        pub created: ::openedx_hooks::__private_v1::types::Timestamp,
         /// The `modified` field.
-        pub modified: ::openedx_hooks::types::Timestamp,
+        pub modified: ::openedx_hooks::__private_v1::types::Timestamp,
         /// The `enterprise_customer_uuid` field.
-        pub enterprise_customer_uuid: ::openedx_hooks::types::Uuid,
+        pub enterprise_customer_uuid: ::openedx_hooks::__private_v1::types::Uuid,
         /// The `user_id` field.
         pub user_id: i64,
         /// The `active` field.
@@ -1508,7 +1534,7 @@ pub mod enterprise {
         pub should_inactivate_other_customers: bool,
         /// The `invite_key` field.
         #[serde(default)]
-        pub invite_key: Option<::openedx_hooks::types::Uuid>,
+        pub invite_key: Option<::openedx_hooks::__private_v1::types::Uuid>,
     }
     /// Identifies an enterprise group.
     #[derive(
@@ -1521,10 +1547,10 @@ pub mod enterprise {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct EnterpriseGroup {
         /// The `uuid` field.
-        pub uuid: ::openedx_hooks::types::Uuid,
+        pub uuid: ::openedx_hooks::__private_v1::types::Uuid,
     }
     /// The payload of [`SUBSIDY_REDEEMED`] (`org.openedx.enterprise.subsidy.redeemed.v1`).
     #[derive(
@@ -1537,7 +1563,7 @@ pub mod enterprise {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct SubsidyRedeemed {
         /// The `redemption` field.
         pub redemption: SubsidyRedemption,
@@ -1546,13 +1572,15 @@ pub mod enterprise {
     ///
     /// - Event type: `org.openedx.enterprise.subsidy.redeemed.v1`
     /// - Version: major 1, minor 0
-    pub static SUBSIDY_REDEEMED: ::openedx_hooks::Signal<SubsidyRedeemed> = ::openedx_hooks::Signal::new(
+    pub static SUBSIDY_REDEEMED: ::openedx_hooks::__private_v1::Signal<
+        SubsidyRedeemed,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.enterprise.subsidy.redeemed.v1",
         "SUBSIDY_REDEEMED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(SUBSIDY_REDEEMED);
+    ::openedx_hooks::__private_v1::register_event!(SUBSIDY_REDEEMED);
     /// The payload of [`SUBSIDY_REDEMPTION_REVERSED`] (`org.openedx.enterprise.subsidy.redemption-reversed.v1`).
     #[derive(
         Debug,
@@ -1564,7 +1592,7 @@ pub mod enterprise {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct SubsidyRedemptionReversed {
         /// The `redemption` field.
         pub redemption: SubsidyRedemption,
@@ -1573,15 +1601,15 @@ pub mod enterprise {
     ///
     /// - Event type: `org.openedx.enterprise.subsidy.redemption-reversed.v1`
     /// - Version: major 1, minor 0
-    pub static SUBSIDY_REDEMPTION_REVERSED: ::openedx_hooks::Signal<
+    pub static SUBSIDY_REDEMPTION_REVERSED: ::openedx_hooks::__private_v1::Signal<
         SubsidyRedemptionReversed,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.enterprise.subsidy.redemption-reversed.v1",
         "SUBSIDY_REDEMPTION_REVERSED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(SUBSIDY_REDEMPTION_REVERSED);
+    ::openedx_hooks::__private_v1::register_event!(SUBSIDY_REDEMPTION_REVERSED);
     /// The payload of [`LEDGER_TRANSACTION_CREATED`] (`org.openedx.enterprise.subsidy_ledger_transaction.created.v1`).
     #[derive(
         Debug,
@@ -1593,7 +1621,7 @@ pub mod enterprise {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LedgerTransactionCreated {
         /// The `ledger_transaction` field.
         pub ledger_transaction: LedgerTransaction,
@@ -1602,15 +1630,15 @@ pub mod enterprise {
     ///
     /// - Event type: `org.openedx.enterprise.subsidy_ledger_transaction.created.v1`
     /// - Version: major 1, minor 0
-    pub static LEDGER_TRANSACTION_CREATED: ::openedx_hooks::Signal<
+    pub static LEDGER_TRANSACTION_CREATED: ::openedx_hooks::__private_v1::Signal<
         LedgerTransactionCreated,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.enterprise.subsidy_ledger_transaction.created.v1",
         "LEDGER_TRANSACTION_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(LEDGER_TRANSACTION_CREATED);
+    ::openedx_hooks::__private_v1::register_event!(LEDGER_TRANSACTION_CREATED);
     /// The payload of [`LEDGER_TRANSACTION_COMMITTED`] (`org.openedx.enterprise.subsidy_ledger_transaction.committed.v1`).
     #[derive(
         Debug,
@@ -1622,7 +1650,7 @@ pub mod enterprise {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LedgerTransactionCommitted {
         /// The `ledger_transaction` field.
         pub ledger_transaction: LedgerTransaction,
@@ -1631,15 +1659,15 @@ pub mod enterprise {
     ///
     /// - Event type: `org.openedx.enterprise.subsidy_ledger_transaction.committed.v1`
     /// - Version: major 1, minor 0
-    pub static LEDGER_TRANSACTION_COMMITTED: ::openedx_hooks::Signal<
+    pub static LEDGER_TRANSACTION_COMMITTED: ::openedx_hooks::__private_v1::Signal<
         LedgerTransactionCommitted,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.enterprise.subsidy_ledger_transaction.committed.v1",
         "LEDGER_TRANSACTION_COMMITTED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(LEDGER_TRANSACTION_COMMITTED);
+    ::openedx_hooks::__private_v1::register_event!(LEDGER_TRANSACTION_COMMITTED);
     /// The payload of [`LEDGER_TRANSACTION_FAILED`] (`org.openedx.enterprise.subsidy_ledger_transaction.failed.v1`).
     #[derive(
         Debug,
@@ -1651,7 +1679,7 @@ pub mod enterprise {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LedgerTransactionFailed {
         /// The `ledger_transaction` field.
         pub ledger_transaction: LedgerTransaction,
@@ -1660,15 +1688,15 @@ pub mod enterprise {
     ///
     /// - Event type: `org.openedx.enterprise.subsidy_ledger_transaction.failed.v1`
     /// - Version: major 1, minor 0
-    pub static LEDGER_TRANSACTION_FAILED: ::openedx_hooks::Signal<
+    pub static LEDGER_TRANSACTION_FAILED: ::openedx_hooks::__private_v1::Signal<
         LedgerTransactionFailed,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.enterprise.subsidy_ledger_transaction.failed.v1",
         "LEDGER_TRANSACTION_FAILED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(LEDGER_TRANSACTION_FAILED);
+    ::openedx_hooks::__private_v1::register_event!(LEDGER_TRANSACTION_FAILED);
     /// The payload of [`LEDGER_TRANSACTION_REVERSED`] (`org.openedx.enterprise.subsidy_ledger_transaction.reversed.v1`).
     #[derive(
         Debug,
@@ -1680,7 +1708,7 @@ pub mod enterprise {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LedgerTransactionReversed {
         /// The `ledger_transaction` field.
         pub ledger_transaction: LedgerTransaction,
@@ -1689,15 +1717,15 @@ pub mod enterprise {
     ///
     /// - Event type: `org.openedx.enterprise.subsidy_ledger_transaction.reversed.v1`
     /// - Version: major 1, minor 0
-    pub static LEDGER_TRANSACTION_REVERSED: ::openedx_hooks::Signal<
+    pub static LEDGER_TRANSACTION_REVERSED: ::openedx_hooks::__private_v1::Signal<
         LedgerTransactionReversed,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.enterprise.subsidy_ledger_transaction.reversed.v1",
         "LEDGER_TRANSACTION_REVERSED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(LEDGER_TRANSACTION_REVERSED);
+    ::openedx_hooks::__private_v1::register_event!(LEDGER_TRANSACTION_REVERSED);
     /// The payload of [`LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED`] (`org.openedx.enterprise.learner_credit_course_enrollment.revoked.v1`).
     #[derive(
         Debug,
@@ -1709,7 +1737,7 @@ pub mod enterprise {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LearnerCreditCourseEnrollmentRevoked {
         /// The `learner_credit_course_enrollment` field.
         pub learner_credit_course_enrollment: LearnerCreditEnterpriseCourseEnrollment,
@@ -1718,15 +1746,17 @@ pub mod enterprise {
     ///
     /// - Event type: `org.openedx.enterprise.learner_credit_course_enrollment.revoked.v1`
     /// - Version: major 1, minor 0
-    pub static LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED: ::openedx_hooks::Signal<
+    pub static LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED: ::openedx_hooks::__private_v1::Signal<
         LearnerCreditCourseEnrollmentRevoked,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.enterprise.learner_credit_course_enrollment.revoked.v1",
         "LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED);
+    ::openedx_hooks::__private_v1::register_event!(
+        LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED
+    );
     /// The payload of [`ENTERPRISE_GROUP_DELETED`] (`org.openedx.enterprise.enterprise_group.deleted.v1`).
     #[derive(
         Debug,
@@ -1738,7 +1768,7 @@ pub mod enterprise {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct EnterpriseGroupDeleted {
         /// The `enterprise_group` field.
         pub enterprise_group: EnterpriseGroup,
@@ -1747,15 +1777,15 @@ pub mod enterprise {
     ///
     /// - Event type: `org.openedx.enterprise.enterprise_group.deleted.v1`
     /// - Version: major 1, minor 0
-    pub static ENTERPRISE_GROUP_DELETED: ::openedx_hooks::Signal<
+    pub static ENTERPRISE_GROUP_DELETED: ::openedx_hooks::__private_v1::Signal<
         EnterpriseGroupDeleted,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.enterprise.enterprise_group.deleted.v1",
         "ENTERPRISE_GROUP_DELETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(ENTERPRISE_GROUP_DELETED);
+    ::openedx_hooks::__private_v1::register_event!(ENTERPRISE_GROUP_DELETED);
 }
 /// Module `learning` of the catalog, from `generated/events/learning.yaml`.
 #[allow(
@@ -1765,9 +1795,9 @@ pub mod enterprise {
 )]
 pub mod learning {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private::serde as __serde;
+    use ::openedx_hooks::__private_v1::serde as __serde;
     #[allow(unused_imports)]
-    use ::openedx_hooks::Avro as __Avro;
+    use ::openedx_hooks::__private_v1::Avro as __Avro;
     /// Opaque key of a course run.
     ///
     /// Example: `course-v1:edX+DemoX+Demo_Course`
@@ -1784,7 +1814,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     #[serde(transparent)]
     pub struct CourseKey(pub ::std::string::String);
     impl ::std::str::FromStr for CourseKey {
@@ -1829,7 +1859,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     #[serde(transparent)]
     pub struct UsageKey(pub ::std::string::String);
     impl ::std::str::FromStr for UsageKey {
@@ -1874,7 +1904,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     #[serde(transparent)]
     pub struct CCXLocator(pub ::std::string::String);
     impl ::std::str::FromStr for CCXLocator {
@@ -1914,7 +1944,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct UserData {
         /// The `id` field.
         pub id: i64,
@@ -1934,7 +1964,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct UserPersonalData {
         /// The `username` field.
         pub username: String,
@@ -1957,7 +1987,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseEnrollmentData {
         /// The `user` field.
         pub user: UserData,
@@ -1968,7 +1998,7 @@ pub mod learning {
         /// The `is_active` field.
         pub is_active: bool,
         /// The `creation_date` field.
-        pub creation_date: ::openedx_hooks::types::Timestamp,
+        pub creation_date: ::openedx_hooks::__private_v1::types::Timestamp,
         /// The `created_by` field.
         #[serde(default)]
         pub created_by: Option<UserData>,
@@ -1984,7 +2014,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseData {
         /// The `course_key` field.
         pub course_key: CourseKey,
@@ -1995,10 +2025,10 @@ pub mod learning {
         pub display_name: String,
         /// The `start` field.
         #[serde(default)]
-        pub start: Option<::openedx_hooks::types::Timestamp>,
+        pub start: Option<::openedx_hooks::__private_v1::types::Timestamp>,
         /// The `end` field.
         #[serde(default)]
-        pub end: Option<::openedx_hooks::types::Timestamp>,
+        pub end: Option<::openedx_hooks::__private_v1::types::Timestamp>,
     }
     /// A course certificate of a user.
     #[derive(
@@ -2011,7 +2041,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CertificateData {
         /// The `user` field.
         pub user: UserData,
@@ -2044,7 +2074,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ProgramCertificateData {
         /// The `user` field.
         pub user: UserData,
@@ -2058,7 +2088,9 @@ pub mod learning {
         pub url: String,
         /// The `certificate_available_date` field.
         #[serde(default)]
-        pub certificate_available_date: Option<::openedx_hooks::types::Timestamp>,
+        pub certificate_available_date: Option<
+            ::openedx_hooks::__private_v1::types::Timestamp,
+        >,
     }
     /// A program (a sequence of courses).
     #[derive(
@@ -2071,7 +2103,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ProgramData {
         /// The `uuid` field.
         pub uuid: String,
@@ -2091,7 +2123,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CohortData {
         /// The `user` field.
         pub user: UserData,
@@ -2111,7 +2143,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseDiscussionConfigurationData {
         /// The `course_key` field.
         pub course_key: CourseKey,
@@ -2140,7 +2172,7 @@ pub mod learning {
         #[serde(
             default = "__default_course_discussion_configuration_data_plugin_configuration"
         )]
-        pub plugin_configuration: ::openedx_hooks::types::JsonValue,
+        pub plugin_configuration: ::openedx_hooks::__private_v1::types::JsonValue,
         /// The `contexts` field.
         ///
         /// Default: `[]`
@@ -2150,8 +2182,10 @@ pub mod learning {
     pub(super) fn __default_course_discussion_configuration_data_enable_in_context() -> bool {
         true
     }
-    pub(super) fn __default_course_discussion_configuration_data_plugin_configuration() -> ::openedx_hooks::types::JsonValue {
-        ::openedx_hooks::types::JsonValue::Object(::std::default::Default::default())
+    pub(super) fn __default_course_discussion_configuration_data_plugin_configuration() -> ::openedx_hooks::__private_v1::types::JsonValue {
+        ::openedx_hooks::__private_v1::types::JsonValue::Object(
+            ::std::default::Default::default(),
+        )
     }
     /// A discussion topic and where it lives in the course.
     #[derive(
@@ -2164,7 +2198,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct DiscussionTopicContext {
         /// The `title` field.
         pub title: String,
@@ -2184,21 +2218,23 @@ pub mod learning {
         ///
         /// Default: `{}`
         #[serde(default = "__default_discussion_topic_context_context")]
-        pub context: ::openedx_hooks::types::JsonValue,
+        pub context: ::openedx_hooks::__private_v1::types::JsonValue,
     }
-    pub(super) fn __default_discussion_topic_context_context() -> ::openedx_hooks::types::JsonValue {
-        ::openedx_hooks::types::JsonValue::Object(::std::default::Default::default())
+    pub(super) fn __default_discussion_topic_context_context() -> ::openedx_hooks::__private_v1::types::JsonValue {
+        ::openedx_hooks::__private_v1::types::JsonValue::Object(
+            ::std::default::Default::default(),
+        )
     }
     /// A user's stored grade summary for a course.
     #[derive(Debug, Clone, PartialEq, __serde::Serialize, __serde::Deserialize, __Avro)]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct PersistentCourseGradeData {
         /// The `user_id` field.
         pub user_id: i64,
         /// The `course` field.
         pub course: CourseData,
         /// The `course_edited_timestamp` field.
-        pub course_edited_timestamp: ::openedx_hooks::types::Timestamp,
+        pub course_edited_timestamp: ::openedx_hooks::__private_v1::types::Timestamp,
         /// The `course_version` field.
         pub course_version: String,
         /// The `grading_policy_hash` field.
@@ -2208,7 +2244,7 @@ pub mod learning {
         /// The `letter_grade` field.
         pub letter_grade: String,
         /// The `passed_timestamp` field.
-        pub passed_timestamp: ::openedx_hooks::types::Timestamp,
+        pub passed_timestamp: ::openedx_hooks::__private_v1::types::Timestamp,
     }
     /// Skills learners confirmed or rejected for an XBlock.
     #[derive(
@@ -2221,7 +2257,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct XBlockSkillVerificationData {
         /// The `usage_key` field.
         pub usage_key: UsageKey,
@@ -2247,7 +2283,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct UserNotificationData {
         /// The `user_ids` field.
         pub user_ids: Vec<i64>,
@@ -2263,10 +2299,12 @@ pub mod learning {
         ///
         /// Default: `{}`
         #[serde(default = "__default_user_notification_data_context")]
-        pub context: ::openedx_hooks::types::JsonValue,
+        pub context: ::openedx_hooks::__private_v1::types::JsonValue,
     }
-    pub(super) fn __default_user_notification_data_context() -> ::openedx_hooks::types::JsonValue {
-        ::openedx_hooks::types::JsonValue::Object(::std::default::Default::default())
+    pub(super) fn __default_user_notification_data_context() -> ::openedx_hooks::__private_v1::types::JsonValue {
+        ::openedx_hooks::__private_v1::types::JsonValue::Object(
+            ::std::default::Default::default(),
+        )
     }
     /// An attempt at a timed or proctored exam.
     #[derive(
@@ -2279,7 +2317,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ExamAttemptData {
         /// The `student_user` field.
         pub student_user: UserData,
@@ -2304,7 +2342,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseAccessRoleData {
         /// The `user` field.
         pub user: UserData,
@@ -2326,7 +2364,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct DiscussionThreadData {
         /// The `anonymous` field.
         pub anonymous: bool,
@@ -2364,7 +2402,7 @@ pub mod learning {
         ///
         /// Default: `{}`
         #[serde(default = "__default_discussion_thread_data_discussion")]
-        pub discussion: ::openedx_hooks::types::JsonValue,
+        pub discussion: ::openedx_hooks::__private_v1::types::JsonValue,
         /// The `user_course_roles` field.
         ///
         /// Default: `[]`
@@ -2379,13 +2417,17 @@ pub mod learning {
         ///
         /// Default: `{}`
         #[serde(default = "__default_discussion_thread_data_options")]
-        pub options: ::openedx_hooks::types::JsonValue,
+        pub options: ::openedx_hooks::__private_v1::types::JsonValue,
     }
-    pub(super) fn __default_discussion_thread_data_discussion() -> ::openedx_hooks::types::JsonValue {
-        ::openedx_hooks::types::JsonValue::Object(::std::default::Default::default())
+    pub(super) fn __default_discussion_thread_data_discussion() -> ::openedx_hooks::__private_v1::types::JsonValue {
+        ::openedx_hooks::__private_v1::types::JsonValue::Object(
+            ::std::default::Default::default(),
+        )
     }
-    pub(super) fn __default_discussion_thread_data_options() -> ::openedx_hooks::types::JsonValue {
-        ::openedx_hooks::types::JsonValue::Object(::std::default::Default::default())
+    pub(super) fn __default_discussion_thread_data_options() -> ::openedx_hooks::__private_v1::types::JsonValue {
+        ::openedx_hooks::__private_v1::types::JsonValue::Object(
+            ::std::default::Default::default(),
+        )
     }
     /// A request to notify an audience within a course.
     #[derive(
@@ -2398,7 +2440,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseNotificationData {
         /// The `course_key` field.
         pub course_key: CourseKey,
@@ -2412,18 +2454,22 @@ pub mod learning {
         ///
         /// Default: `{}`
         #[serde(default = "__default_course_notification_data_content_context")]
-        pub content_context: ::openedx_hooks::types::JsonValue,
+        pub content_context: ::openedx_hooks::__private_v1::types::JsonValue,
         /// The `audience_filters` field.
         ///
         /// Default: `{}`
         #[serde(default = "__default_course_notification_data_audience_filters")]
-        pub audience_filters: ::openedx_hooks::types::JsonValue,
+        pub audience_filters: ::openedx_hooks::__private_v1::types::JsonValue,
     }
-    pub(super) fn __default_course_notification_data_content_context() -> ::openedx_hooks::types::JsonValue {
-        ::openedx_hooks::types::JsonValue::Object(::std::default::Default::default())
+    pub(super) fn __default_course_notification_data_content_context() -> ::openedx_hooks::__private_v1::types::JsonValue {
+        ::openedx_hooks::__private_v1::types::JsonValue::Object(
+            ::std::default::Default::default(),
+        )
     }
-    pub(super) fn __default_course_notification_data_audience_filters() -> ::openedx_hooks::types::JsonValue {
-        ::openedx_hooks::types::JsonValue::Object(::std::default::Default::default())
+    pub(super) fn __default_course_notification_data_audience_filters() -> ::openedx_hooks::__private_v1::types::JsonValue {
+        ::openedx_hooks::__private_v1::types::JsonValue::Object(
+            ::std::default::Default::default(),
+        )
     }
     /// A learner's submission to an Open Response Assessment.
     #[derive(
@@ -2436,7 +2482,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ORASubmissionData {
         /// The `uuid` field.
         pub uuid: String,
@@ -2447,9 +2493,9 @@ pub mod learning {
         /// The `attempt_number` field.
         pub attempt_number: i64,
         /// The `created_at` field.
-        pub created_at: ::openedx_hooks::types::Timestamp,
+        pub created_at: ::openedx_hooks::__private_v1::types::Timestamp,
         /// The `submitted_at` field.
-        pub submitted_at: ::openedx_hooks::types::Timestamp,
+        pub submitted_at: ::openedx_hooks::__private_v1::types::Timestamp,
         /// The `answer` field.
         pub answer: ORASubmissionAnswer,
     }
@@ -2464,13 +2510,13 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ORASubmissionAnswer {
         /// The `parts` field.
         ///
         /// Default: `[]`
         #[serde(default)]
-        pub parts: Vec<::openedx_hooks::types::JsonValue>,
+        pub parts: Vec<::openedx_hooks::__private_v1::types::JsonValue>,
         /// The `file_keys` field.
         ///
         /// Default: `[]`
@@ -2508,7 +2554,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CoursePassingStatusData {
         /// The `is_passing` field.
         pub is_passing: bool,
@@ -2528,7 +2574,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CcxCoursePassingStatusData {
         /// The `is_passing` field.
         pub is_passing: bool,
@@ -2548,7 +2594,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CcxCourseData {
         /// The `ccx_course_key` field.
         pub ccx_course_key: CCXLocator,
@@ -2585,7 +2631,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct BadgeData {
         /// The `uuid` field.
         pub uuid: String,
@@ -2605,7 +2651,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct BadgeTemplateData {
         /// The `uuid` field.
         pub uuid: String,
@@ -2632,7 +2678,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct VerificationAttemptData {
         /// The `attempt_id` field.
         pub attempt_id: i64,
@@ -2645,7 +2691,7 @@ pub mod learning {
         pub name: Option<String>,
         /// The `expiration_date` field.
         #[serde(default)]
-        pub expiration_date: Option<::openedx_hooks::types::Timestamp>,
+        pub expiration_date: Option<::openedx_hooks::__private_v1::types::Timestamp>,
     }
     /// A score returned by an external grader.
     #[derive(
@@ -2658,7 +2704,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ExternalGraderScoreData {
         /// The `points_possible` field.
         pub points_possible: i64,
@@ -2690,7 +2736,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LtiProviderLaunchData {
         /// The `user` field.
         pub user: UserData,
@@ -2712,7 +2758,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LtiProviderLaunchParamsData {
         /// The `roles` field.
         pub roles: String,
@@ -2737,7 +2783,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct StudentRegistrationCompleted {
         /// The `user` field.
         pub user: UserData,
@@ -2749,15 +2795,15 @@ pub mod learning {
     /// - Trigger: `openedx/core/djangoapps/user_authn/views/register.py#L258`
     /// - Added: 2021-09-02
     /// - Event-bus key: `user.pii.username`
-    pub static STUDENT_REGISTRATION_COMPLETED: ::openedx_hooks::Signal<
+    pub static STUDENT_REGISTRATION_COMPLETED: ::openedx_hooks::__private_v1::Signal<
         StudentRegistrationCompleted,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.student.registration.completed.v1",
         "STUDENT_REGISTRATION_COMPLETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(STUDENT_REGISTRATION_COMPLETED);
+    ::openedx_hooks::__private_v1::register_event!(STUDENT_REGISTRATION_COMPLETED);
     /// The payload of [`SESSION_LOGIN_COMPLETED`] (`org.openedx.learning.auth.session.login.completed.v1`).
     #[derive(
         Debug,
@@ -2769,7 +2815,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct SessionLoginCompleted {
         /// The `user` field.
         pub user: UserData,
@@ -2781,13 +2827,15 @@ pub mod learning {
     /// - Trigger: `openedx/core/djangoapps/user_authn/views/login.py#L306`
     /// - Added: 2021-09-02
     /// - Event-bus key: `user.pii.username`
-    pub static SESSION_LOGIN_COMPLETED: ::openedx_hooks::Signal<SessionLoginCompleted> = ::openedx_hooks::Signal::new(
+    pub static SESSION_LOGIN_COMPLETED: ::openedx_hooks::__private_v1::Signal<
+        SessionLoginCompleted,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.auth.session.login.completed.v1",
         "SESSION_LOGIN_COMPLETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(SESSION_LOGIN_COMPLETED);
+    ::openedx_hooks::__private_v1::register_event!(SESSION_LOGIN_COMPLETED);
     /// The payload of [`COURSE_ENROLLMENT_CREATED`] (`org.openedx.learning.course.enrollment.created.v1`).
     #[derive(
         Debug,
@@ -2799,7 +2847,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseEnrollmentCreated {
         /// The `enrollment` field.
         pub enrollment: CourseEnrollmentData,
@@ -2811,15 +2859,15 @@ pub mod learning {
     /// - Trigger: `common/djangoapps/student/models.py#L1675`
     /// - Added: 2021-09-02
     /// - Event-bus key: `enrollment.course.course_key`
-    pub static COURSE_ENROLLMENT_CREATED: ::openedx_hooks::Signal<
+    pub static COURSE_ENROLLMENT_CREATED: ::openedx_hooks::__private_v1::Signal<
         CourseEnrollmentCreated,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.course.enrollment.created.v1",
         "COURSE_ENROLLMENT_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(COURSE_ENROLLMENT_CREATED);
+    ::openedx_hooks::__private_v1::register_event!(COURSE_ENROLLMENT_CREATED);
     /// The payload of [`COURSE_ENROLLMENT_CHANGED`] (`org.openedx.learning.course.enrollment.changed.v1`).
     #[derive(
         Debug,
@@ -2831,7 +2879,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseEnrollmentChanged {
         /// The `enrollment` field.
         pub enrollment: CourseEnrollmentData,
@@ -2843,15 +2891,15 @@ pub mod learning {
     /// - Trigger: `common/djangoapps/student/models.py#L1675`
     /// - Added: 2021-09-22
     /// - Event-bus key: `enrollment.course.course_key`
-    pub static COURSE_ENROLLMENT_CHANGED: ::openedx_hooks::Signal<
+    pub static COURSE_ENROLLMENT_CHANGED: ::openedx_hooks::__private_v1::Signal<
         CourseEnrollmentChanged,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.course.enrollment.changed.v1",
         "COURSE_ENROLLMENT_CHANGED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(COURSE_ENROLLMENT_CHANGED);
+    ::openedx_hooks::__private_v1::register_event!(COURSE_ENROLLMENT_CHANGED);
     /// The payload of [`COURSE_UNENROLLMENT_COMPLETED`] (`org.openedx.learning.course.unenrollment.completed.v1`).
     #[derive(
         Debug,
@@ -2863,7 +2911,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseUnenrollmentCompleted {
         /// The `enrollment` field.
         pub enrollment: CourseEnrollmentData,
@@ -2875,15 +2923,15 @@ pub mod learning {
     /// - Trigger: `common/djangoapps/student/models.py#L1468`
     /// - Added: 2021-09-22
     /// - Event-bus key: `enrollment.course.course_key`
-    pub static COURSE_UNENROLLMENT_COMPLETED: ::openedx_hooks::Signal<
+    pub static COURSE_UNENROLLMENT_COMPLETED: ::openedx_hooks::__private_v1::Signal<
         CourseUnenrollmentCompleted,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.course.unenrollment.completed.v1",
         "COURSE_UNENROLLMENT_COMPLETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(COURSE_UNENROLLMENT_COMPLETED);
+    ::openedx_hooks::__private_v1::register_event!(COURSE_UNENROLLMENT_COMPLETED);
     /// The payload of [`CERTIFICATE_CREATED`] (`org.openedx.learning.certificate.created.v1`).
     #[derive(
         Debug,
@@ -2895,7 +2943,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CertificateCreated {
         /// The `certificate` field.
         pub certificate: CertificateData,
@@ -2907,13 +2955,15 @@ pub mod learning {
     /// - Trigger: `lms/djangoapps/certificates/models.py#L506`
     /// - Added: 2021-09-22
     /// - Event-bus key: `certificate.course.course_key`
-    pub static CERTIFICATE_CREATED: ::openedx_hooks::Signal<CertificateCreated> = ::openedx_hooks::Signal::new(
+    pub static CERTIFICATE_CREATED: ::openedx_hooks::__private_v1::Signal<
+        CertificateCreated,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.certificate.created.v1",
         "CERTIFICATE_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(CERTIFICATE_CREATED);
+    ::openedx_hooks::__private_v1::register_event!(CERTIFICATE_CREATED);
     /// The payload of [`PROGRAM_CERTIFICATE_AWARDED`] (`org.openedx.learning.program.certificate.awarded.v1`).
     #[derive(
         Debug,
@@ -2925,7 +2975,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ProgramCertificateAwarded {
         /// The `program_certificate` field.
         pub program_certificate: ProgramCertificateData,
@@ -2935,15 +2985,15 @@ pub mod learning {
     /// - Event type: `org.openedx.learning.program.certificate.awarded.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `program_certificate.program.uuid`
-    pub static PROGRAM_CERTIFICATE_AWARDED: ::openedx_hooks::Signal<
+    pub static PROGRAM_CERTIFICATE_AWARDED: ::openedx_hooks::__private_v1::Signal<
         ProgramCertificateAwarded,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.program.certificate.awarded.v1",
         "PROGRAM_CERTIFICATE_AWARDED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(PROGRAM_CERTIFICATE_AWARDED);
+    ::openedx_hooks::__private_v1::register_event!(PROGRAM_CERTIFICATE_AWARDED);
     /// The payload of [`CERTIFICATE_CHANGED`] (`org.openedx.learning.certificate.changed.v1`).
     #[derive(
         Debug,
@@ -2955,7 +3005,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CertificateChanged {
         /// The `certificate` field.
         pub certificate: CertificateData,
@@ -2966,13 +3016,15 @@ pub mod learning {
     /// - Version: major 1, minor 0
     /// - Trigger: `lms/djangoapps/certificates/models.py#L475`
     /// - Added: 2021-09-22
-    pub static CERTIFICATE_CHANGED: ::openedx_hooks::Signal<CertificateChanged> = ::openedx_hooks::Signal::new(
+    pub static CERTIFICATE_CHANGED: ::openedx_hooks::__private_v1::Signal<
+        CertificateChanged,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.certificate.changed.v1",
         "CERTIFICATE_CHANGED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(CERTIFICATE_CHANGED);
+    ::openedx_hooks::__private_v1::register_event!(CERTIFICATE_CHANGED);
     /// The payload of [`CERTIFICATE_REVOKED`] (`org.openedx.learning.certificate.revoked.v1`).
     #[derive(
         Debug,
@@ -2984,7 +3036,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CertificateRevoked {
         /// The `certificate` field.
         pub certificate: CertificateData,
@@ -2996,13 +3048,15 @@ pub mod learning {
     /// - Trigger: `lms/djangoapps/certificates/models.py#L397`
     /// - Added: 2021-09-22
     /// - Event-bus key: `certificate.course.course_key`
-    pub static CERTIFICATE_REVOKED: ::openedx_hooks::Signal<CertificateRevoked> = ::openedx_hooks::Signal::new(
+    pub static CERTIFICATE_REVOKED: ::openedx_hooks::__private_v1::Signal<
+        CertificateRevoked,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.certificate.revoked.v1",
         "CERTIFICATE_REVOKED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(CERTIFICATE_REVOKED);
+    ::openedx_hooks::__private_v1::register_event!(CERTIFICATE_REVOKED);
     /// The payload of [`PROGRAM_CERTIFICATE_REVOKED`] (`org.openedx.learning.program.certificate.revoked.v1`).
     #[derive(
         Debug,
@@ -3014,7 +3068,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ProgramCertificateRevoked {
         /// The `program_certificate` field.
         pub program_certificate: ProgramCertificateData,
@@ -3024,15 +3078,15 @@ pub mod learning {
     /// - Event type: `org.openedx.learning.program.certificate.revoked.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `program_certificate.program.uuid`
-    pub static PROGRAM_CERTIFICATE_REVOKED: ::openedx_hooks::Signal<
+    pub static PROGRAM_CERTIFICATE_REVOKED: ::openedx_hooks::__private_v1::Signal<
         ProgramCertificateRevoked,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.program.certificate.revoked.v1",
         "PROGRAM_CERTIFICATE_REVOKED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(PROGRAM_CERTIFICATE_REVOKED);
+    ::openedx_hooks::__private_v1::register_event!(PROGRAM_CERTIFICATE_REVOKED);
     /// The payload of [`COHORT_MEMBERSHIP_CHANGED`] (`org.openedx.learning.cohort_membership.changed.v1`).
     #[derive(
         Debug,
@@ -3044,7 +3098,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CohortMembershipChanged {
         /// The `cohort` field.
         pub cohort: CohortData,
@@ -3055,15 +3109,15 @@ pub mod learning {
     /// - Version: major 1, minor 0
     /// - Trigger: `openedx/core/djangoapps/course_groups/models.py#L135`
     /// - Added: 2021-09-22
-    pub static COHORT_MEMBERSHIP_CHANGED: ::openedx_hooks::Signal<
+    pub static COHORT_MEMBERSHIP_CHANGED: ::openedx_hooks::__private_v1::Signal<
         CohortMembershipChanged,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.cohort_membership.changed.v1",
         "COHORT_MEMBERSHIP_CHANGED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(COHORT_MEMBERSHIP_CHANGED);
+    ::openedx_hooks::__private_v1::register_event!(COHORT_MEMBERSHIP_CHANGED);
     /// The payload of [`COURSE_DISCUSSIONS_CHANGED`] (`org.openedx.learning.discussions.configuration.changed.v1`).
     #[derive(
         Debug,
@@ -3075,7 +3129,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseDiscussionsChanged {
         /// The `configuration` field.
         pub configuration: CourseDiscussionConfigurationData,
@@ -3084,18 +3138,18 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.discussions.configuration.changed.v1`
     /// - Version: major 1, minor 0
-    pub static COURSE_DISCUSSIONS_CHANGED: ::openedx_hooks::Signal<
+    pub static COURSE_DISCUSSIONS_CHANGED: ::openedx_hooks::__private_v1::Signal<
         CourseDiscussionsChanged,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.discussions.configuration.changed.v1",
         "COURSE_DISCUSSIONS_CHANGED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(COURSE_DISCUSSIONS_CHANGED);
+    ::openedx_hooks::__private_v1::register_event!(COURSE_DISCUSSIONS_CHANGED);
     /// The payload of [`PERSISTENT_GRADE_SUMMARY_CHANGED`] (`org.openedx.learning.course.persistent_grade_summary.changed.v1`).
     #[derive(Debug, Clone, PartialEq, __serde::Serialize, __serde::Deserialize, __Avro)]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct PersistentGradeSummaryChanged {
         /// The `grade` field.
         pub grade: PersistentCourseGradeData,
@@ -3104,15 +3158,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.course.persistent_grade_summary.changed.v1`
     /// - Version: major 1, minor 0
-    pub static PERSISTENT_GRADE_SUMMARY_CHANGED: ::openedx_hooks::Signal<
+    pub static PERSISTENT_GRADE_SUMMARY_CHANGED: ::openedx_hooks::__private_v1::Signal<
         PersistentGradeSummaryChanged,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.course.persistent_grade_summary.changed.v1",
         "PERSISTENT_GRADE_SUMMARY_CHANGED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(PERSISTENT_GRADE_SUMMARY_CHANGED);
+    ::openedx_hooks::__private_v1::register_event!(PERSISTENT_GRADE_SUMMARY_CHANGED);
     /// The payload of [`XBLOCK_SKILL_VERIFIED`] (`org.openedx.learning.xblock.skill.verified.v1`).
     #[derive(
         Debug,
@@ -3124,7 +3178,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct XblockSkillVerified {
         /// The `xblock_info` field.
         pub xblock_info: XBlockSkillVerificationData,
@@ -3134,13 +3188,15 @@ pub mod learning {
     /// - Event type: `org.openedx.learning.xblock.skill.verified.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `xblock_info.usage_key`
-    pub static XBLOCK_SKILL_VERIFIED: ::openedx_hooks::Signal<XblockSkillVerified> = ::openedx_hooks::Signal::new(
+    pub static XBLOCK_SKILL_VERIFIED: ::openedx_hooks::__private_v1::Signal<
+        XblockSkillVerified,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.xblock.skill.verified.v1",
         "XBLOCK_SKILL_VERIFIED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(XBLOCK_SKILL_VERIFIED);
+    ::openedx_hooks::__private_v1::register_event!(XBLOCK_SKILL_VERIFIED);
     /// The payload of [`USER_NOTIFICATION_REQUESTED`] (`org.openedx.learning.user.notification.requested.v1`).
     #[derive(
         Debug,
@@ -3152,7 +3208,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct UserNotificationRequested {
         /// The `notification_data` field.
         pub notification_data: UserNotificationData,
@@ -3161,15 +3217,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.user.notification.requested.v1`
     /// - Version: major 1, minor 0
-    pub static USER_NOTIFICATION_REQUESTED: ::openedx_hooks::Signal<
+    pub static USER_NOTIFICATION_REQUESTED: ::openedx_hooks::__private_v1::Signal<
         UserNotificationRequested,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.user.notification.requested.v1",
         "USER_NOTIFICATION_REQUESTED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(USER_NOTIFICATION_REQUESTED);
+    ::openedx_hooks::__private_v1::register_event!(USER_NOTIFICATION_REQUESTED);
     /// The payload of [`EXAM_ATTEMPT_SUBMITTED`] (`org.openedx.learning.exam.attempt.submitted.v1`).
     #[derive(
         Debug,
@@ -3181,7 +3237,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ExamAttemptSubmitted {
         /// The `exam_attempt` field.
         pub exam_attempt: ExamAttemptData,
@@ -3190,13 +3246,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.exam.attempt.submitted.v1`
     /// - Version: major 1, minor 0
-    pub static EXAM_ATTEMPT_SUBMITTED: ::openedx_hooks::Signal<ExamAttemptSubmitted> = ::openedx_hooks::Signal::new(
+    pub static EXAM_ATTEMPT_SUBMITTED: ::openedx_hooks::__private_v1::Signal<
+        ExamAttemptSubmitted,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.exam.attempt.submitted.v1",
         "EXAM_ATTEMPT_SUBMITTED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(EXAM_ATTEMPT_SUBMITTED);
+    ::openedx_hooks::__private_v1::register_event!(EXAM_ATTEMPT_SUBMITTED);
     /// The payload of [`EXAM_ATTEMPT_REJECTED`] (`org.openedx.learning.exam.attempt.rejected.v1`).
     #[derive(
         Debug,
@@ -3208,7 +3266,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ExamAttemptRejected {
         /// The `exam_attempt` field.
         pub exam_attempt: ExamAttemptData,
@@ -3217,13 +3275,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.exam.attempt.rejected.v1`
     /// - Version: major 1, minor 0
-    pub static EXAM_ATTEMPT_REJECTED: ::openedx_hooks::Signal<ExamAttemptRejected> = ::openedx_hooks::Signal::new(
+    pub static EXAM_ATTEMPT_REJECTED: ::openedx_hooks::__private_v1::Signal<
+        ExamAttemptRejected,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.exam.attempt.rejected.v1",
         "EXAM_ATTEMPT_REJECTED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(EXAM_ATTEMPT_REJECTED);
+    ::openedx_hooks::__private_v1::register_event!(EXAM_ATTEMPT_REJECTED);
     /// The payload of [`EXAM_ATTEMPT_VERIFIED`] (`org.openedx.learning.exam.attempt.verified.v1`).
     #[derive(
         Debug,
@@ -3235,7 +3295,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ExamAttemptVerified {
         /// The `exam_attempt` field.
         pub exam_attempt: ExamAttemptData,
@@ -3244,13 +3304,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.exam.attempt.verified.v1`
     /// - Version: major 1, minor 0
-    pub static EXAM_ATTEMPT_VERIFIED: ::openedx_hooks::Signal<ExamAttemptVerified> = ::openedx_hooks::Signal::new(
+    pub static EXAM_ATTEMPT_VERIFIED: ::openedx_hooks::__private_v1::Signal<
+        ExamAttemptVerified,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.exam.attempt.verified.v1",
         "EXAM_ATTEMPT_VERIFIED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(EXAM_ATTEMPT_VERIFIED);
+    ::openedx_hooks::__private_v1::register_event!(EXAM_ATTEMPT_VERIFIED);
     /// The payload of [`EXAM_ATTEMPT_ERRORED`] (`org.openedx.learning.exam.attempt.errored.v1`).
     #[derive(
         Debug,
@@ -3262,7 +3324,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ExamAttemptErrored {
         /// The `exam_attempt` field.
         pub exam_attempt: ExamAttemptData,
@@ -3271,13 +3333,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.exam.attempt.errored.v1`
     /// - Version: major 1, minor 0
-    pub static EXAM_ATTEMPT_ERRORED: ::openedx_hooks::Signal<ExamAttemptErrored> = ::openedx_hooks::Signal::new(
+    pub static EXAM_ATTEMPT_ERRORED: ::openedx_hooks::__private_v1::Signal<
+        ExamAttemptErrored,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.exam.attempt.errored.v1",
         "EXAM_ATTEMPT_ERRORED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(EXAM_ATTEMPT_ERRORED);
+    ::openedx_hooks::__private_v1::register_event!(EXAM_ATTEMPT_ERRORED);
     /// The payload of [`EXAM_ATTEMPT_RESET`] (`org.openedx.learning.exam.attempt.reset.v1`).
     #[derive(
         Debug,
@@ -3289,7 +3353,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ExamAttemptReset {
         /// The `exam_attempt` field.
         pub exam_attempt: ExamAttemptData,
@@ -3298,13 +3362,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.exam.attempt.reset.v1`
     /// - Version: major 1, minor 0
-    pub static EXAM_ATTEMPT_RESET: ::openedx_hooks::Signal<ExamAttemptReset> = ::openedx_hooks::Signal::new(
+    pub static EXAM_ATTEMPT_RESET: ::openedx_hooks::__private_v1::Signal<
+        ExamAttemptReset,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.exam.attempt.reset.v1",
         "EXAM_ATTEMPT_RESET",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(EXAM_ATTEMPT_RESET);
+    ::openedx_hooks::__private_v1::register_event!(EXAM_ATTEMPT_RESET);
     /// The payload of [`COURSE_ACCESS_ROLE_ADDED`] (`org.openedx.learning.user.course_access_role.added.v1`).
     #[derive(
         Debug,
@@ -3316,7 +3382,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseAccessRoleAdded {
         /// The `course_access_role_data` field.
         pub course_access_role_data: CourseAccessRoleData,
@@ -3326,15 +3392,15 @@ pub mod learning {
     /// - Event type: `org.openedx.learning.user.course_access_role.added.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `course_access_role_data.course_key`
-    pub static COURSE_ACCESS_ROLE_ADDED: ::openedx_hooks::Signal<
+    pub static COURSE_ACCESS_ROLE_ADDED: ::openedx_hooks::__private_v1::Signal<
         CourseAccessRoleAdded,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.user.course_access_role.added.v1",
         "COURSE_ACCESS_ROLE_ADDED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(COURSE_ACCESS_ROLE_ADDED);
+    ::openedx_hooks::__private_v1::register_event!(COURSE_ACCESS_ROLE_ADDED);
     /// The payload of [`COURSE_ACCESS_ROLE_REMOVED`] (`org.openedx.learning.user.course_access_role.removed.v1`).
     #[derive(
         Debug,
@@ -3346,7 +3412,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseAccessRoleRemoved {
         /// The `course_access_role_data` field.
         pub course_access_role_data: CourseAccessRoleData,
@@ -3356,15 +3422,15 @@ pub mod learning {
     /// - Event type: `org.openedx.learning.user.course_access_role.removed.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `course_access_role_data.course_key`
-    pub static COURSE_ACCESS_ROLE_REMOVED: ::openedx_hooks::Signal<
+    pub static COURSE_ACCESS_ROLE_REMOVED: ::openedx_hooks::__private_v1::Signal<
         CourseAccessRoleRemoved,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.user.course_access_role.removed.v1",
         "COURSE_ACCESS_ROLE_REMOVED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(COURSE_ACCESS_ROLE_REMOVED);
+    ::openedx_hooks::__private_v1::register_event!(COURSE_ACCESS_ROLE_REMOVED);
     /// The payload of [`FORUM_THREAD_CREATED`] (`org.openedx.learning.forum.thread.created.v1`).
     #[derive(
         Debug,
@@ -3376,7 +3442,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ForumThreadCreated {
         /// The `thread` field.
         pub thread: DiscussionThreadData,
@@ -3385,13 +3451,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.forum.thread.created.v1`
     /// - Version: major 1, minor 0
-    pub static FORUM_THREAD_CREATED: ::openedx_hooks::Signal<ForumThreadCreated> = ::openedx_hooks::Signal::new(
+    pub static FORUM_THREAD_CREATED: ::openedx_hooks::__private_v1::Signal<
+        ForumThreadCreated,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.forum.thread.created.v1",
         "FORUM_THREAD_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(FORUM_THREAD_CREATED);
+    ::openedx_hooks::__private_v1::register_event!(FORUM_THREAD_CREATED);
     /// The payload of [`FORUM_THREAD_RESPONSE_CREATED`] (`org.openedx.learning.forum.thread.response.created.v1`).
     #[derive(
         Debug,
@@ -3403,7 +3471,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ForumThreadResponseCreated {
         /// The `thread` field.
         pub thread: DiscussionThreadData,
@@ -3412,15 +3480,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.forum.thread.response.created.v1`
     /// - Version: major 1, minor 0
-    pub static FORUM_THREAD_RESPONSE_CREATED: ::openedx_hooks::Signal<
+    pub static FORUM_THREAD_RESPONSE_CREATED: ::openedx_hooks::__private_v1::Signal<
         ForumThreadResponseCreated,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.forum.thread.response.created.v1",
         "FORUM_THREAD_RESPONSE_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(FORUM_THREAD_RESPONSE_CREATED);
+    ::openedx_hooks::__private_v1::register_event!(FORUM_THREAD_RESPONSE_CREATED);
     /// The payload of [`FORUM_RESPONSE_COMMENT_CREATED`] (`org.openedx.learning.forum.thread.response.comment.created.v1`).
     #[derive(
         Debug,
@@ -3432,7 +3500,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ForumResponseCommentCreated {
         /// The `thread` field.
         pub thread: DiscussionThreadData,
@@ -3441,15 +3509,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.forum.thread.response.comment.created.v1`
     /// - Version: major 1, minor 0
-    pub static FORUM_RESPONSE_COMMENT_CREATED: ::openedx_hooks::Signal<
+    pub static FORUM_RESPONSE_COMMENT_CREATED: ::openedx_hooks::__private_v1::Signal<
         ForumResponseCommentCreated,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.forum.thread.response.comment.created.v1",
         "FORUM_RESPONSE_COMMENT_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(FORUM_RESPONSE_COMMENT_CREATED);
+    ::openedx_hooks::__private_v1::register_event!(FORUM_RESPONSE_COMMENT_CREATED);
     /// The payload of [`COURSE_NOTIFICATION_REQUESTED`] (`org.openedx.learning.course.notification.requested.v1`).
     #[derive(
         Debug,
@@ -3461,7 +3529,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CourseNotificationRequested {
         /// The `course_notification_data` field.
         pub course_notification_data: CourseNotificationData,
@@ -3470,15 +3538,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.course.notification.requested.v1`
     /// - Version: major 1, minor 0
-    pub static COURSE_NOTIFICATION_REQUESTED: ::openedx_hooks::Signal<
+    pub static COURSE_NOTIFICATION_REQUESTED: ::openedx_hooks::__private_v1::Signal<
         CourseNotificationRequested,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.course.notification.requested.v1",
         "COURSE_NOTIFICATION_REQUESTED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(COURSE_NOTIFICATION_REQUESTED);
+    ::openedx_hooks::__private_v1::register_event!(COURSE_NOTIFICATION_REQUESTED);
     /// The payload of [`ORA_SUBMISSION_CREATED`] (`org.openedx.learning.ora.submission.created.v1`).
     #[derive(
         Debug,
@@ -3490,7 +3558,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct OraSubmissionCreated {
         /// The `submission` field.
         pub submission: ORASubmissionData,
@@ -3499,13 +3567,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.ora.submission.created.v1`
     /// - Version: major 1, minor 0
-    pub static ORA_SUBMISSION_CREATED: ::openedx_hooks::Signal<OraSubmissionCreated> = ::openedx_hooks::Signal::new(
+    pub static ORA_SUBMISSION_CREATED: ::openedx_hooks::__private_v1::Signal<
+        OraSubmissionCreated,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.ora.submission.created.v1",
         "ORA_SUBMISSION_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(ORA_SUBMISSION_CREATED);
+    ::openedx_hooks::__private_v1::register_event!(ORA_SUBMISSION_CREATED);
     /// The payload of [`COURSE_PASSING_STATUS_UPDATED`] (`org.openedx.learning.course.passing.status.updated.v1`).
     #[derive(
         Debug,
@@ -3517,7 +3587,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CoursePassingStatusUpdated {
         /// The `course_passing_status` field.
         pub course_passing_status: CoursePassingStatusData,
@@ -3526,15 +3596,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.course.passing.status.updated.v1`
     /// - Version: major 1, minor 0
-    pub static COURSE_PASSING_STATUS_UPDATED: ::openedx_hooks::Signal<
+    pub static COURSE_PASSING_STATUS_UPDATED: ::openedx_hooks::__private_v1::Signal<
         CoursePassingStatusUpdated,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.course.passing.status.updated.v1",
         "COURSE_PASSING_STATUS_UPDATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(COURSE_PASSING_STATUS_UPDATED);
+    ::openedx_hooks::__private_v1::register_event!(COURSE_PASSING_STATUS_UPDATED);
     /// The payload of [`CCX_COURSE_PASSING_STATUS_UPDATED`] (`org.openedx.learning.ccx.course.passing.status.updated.v1`).
     #[derive(
         Debug,
@@ -3546,7 +3616,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct CcxCoursePassingStatusUpdated {
         /// The `course_passing_status` field.
         pub course_passing_status: CcxCoursePassingStatusData,
@@ -3555,15 +3625,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.ccx.course.passing.status.updated.v1`
     /// - Version: major 1, minor 0
-    pub static CCX_COURSE_PASSING_STATUS_UPDATED: ::openedx_hooks::Signal<
+    pub static CCX_COURSE_PASSING_STATUS_UPDATED: ::openedx_hooks::__private_v1::Signal<
         CcxCoursePassingStatusUpdated,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.ccx.course.passing.status.updated.v1",
         "CCX_COURSE_PASSING_STATUS_UPDATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(CCX_COURSE_PASSING_STATUS_UPDATED);
+    ::openedx_hooks::__private_v1::register_event!(CCX_COURSE_PASSING_STATUS_UPDATED);
     /// The payload of [`BADGE_AWARDED`] (`org.openedx.learning.badge.awarded.v1`).
     #[derive(
         Debug,
@@ -3575,7 +3645,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct BadgeAwarded {
         /// The `badge` field.
         pub badge: BadgeData,
@@ -3584,13 +3654,13 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.badge.awarded.v1`
     /// - Version: major 1, minor 0
-    pub static BADGE_AWARDED: ::openedx_hooks::Signal<BadgeAwarded> = ::openedx_hooks::Signal::new(
+    pub static BADGE_AWARDED: ::openedx_hooks::__private_v1::Signal<BadgeAwarded> = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.badge.awarded.v1",
         "BADGE_AWARDED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(BADGE_AWARDED);
+    ::openedx_hooks::__private_v1::register_event!(BADGE_AWARDED);
     /// The payload of [`BADGE_REVOKED`] (`org.openedx.learning.badge.revoked.v1`).
     #[derive(
         Debug,
@@ -3602,7 +3672,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct BadgeRevoked {
         /// The `badge` field.
         pub badge: BadgeData,
@@ -3611,13 +3681,13 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.badge.revoked.v1`
     /// - Version: major 1, minor 0
-    pub static BADGE_REVOKED: ::openedx_hooks::Signal<BadgeRevoked> = ::openedx_hooks::Signal::new(
+    pub static BADGE_REVOKED: ::openedx_hooks::__private_v1::Signal<BadgeRevoked> = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.badge.revoked.v1",
         "BADGE_REVOKED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(BADGE_REVOKED);
+    ::openedx_hooks::__private_v1::register_event!(BADGE_REVOKED);
     /// The payload of [`IDV_ATTEMPT_CREATED`] (`org.openedx.learning.idv_attempt.created.v1`).
     #[derive(
         Debug,
@@ -3629,7 +3699,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct IdvAttemptCreated {
         /// The `idv_attempt` field.
         pub idv_attempt: VerificationAttemptData,
@@ -3638,13 +3708,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.idv_attempt.created.v1`
     /// - Version: major 1, minor 0
-    pub static IDV_ATTEMPT_CREATED: ::openedx_hooks::Signal<IdvAttemptCreated> = ::openedx_hooks::Signal::new(
+    pub static IDV_ATTEMPT_CREATED: ::openedx_hooks::__private_v1::Signal<
+        IdvAttemptCreated,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.idv_attempt.created.v1",
         "IDV_ATTEMPT_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(IDV_ATTEMPT_CREATED);
+    ::openedx_hooks::__private_v1::register_event!(IDV_ATTEMPT_CREATED);
     /// The payload of [`IDV_ATTEMPT_PENDING`] (`org.openedx.learning.idv_attempt.pending.v1`).
     #[derive(
         Debug,
@@ -3656,7 +3728,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct IdvAttemptPending {
         /// The `idv_attempt` field.
         pub idv_attempt: VerificationAttemptData,
@@ -3665,13 +3737,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.idv_attempt.pending.v1`
     /// - Version: major 1, minor 0
-    pub static IDV_ATTEMPT_PENDING: ::openedx_hooks::Signal<IdvAttemptPending> = ::openedx_hooks::Signal::new(
+    pub static IDV_ATTEMPT_PENDING: ::openedx_hooks::__private_v1::Signal<
+        IdvAttemptPending,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.idv_attempt.pending.v1",
         "IDV_ATTEMPT_PENDING",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(IDV_ATTEMPT_PENDING);
+    ::openedx_hooks::__private_v1::register_event!(IDV_ATTEMPT_PENDING);
     /// The payload of [`IDV_ATTEMPT_APPROVED`] (`org.openedx.learning.idv_attempt.approved.v1`).
     #[derive(
         Debug,
@@ -3683,7 +3757,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct IdvAttemptApproved {
         /// The `idv_attempt` field.
         pub idv_attempt: VerificationAttemptData,
@@ -3692,13 +3766,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.idv_attempt.approved.v1`
     /// - Version: major 1, minor 0
-    pub static IDV_ATTEMPT_APPROVED: ::openedx_hooks::Signal<IdvAttemptApproved> = ::openedx_hooks::Signal::new(
+    pub static IDV_ATTEMPT_APPROVED: ::openedx_hooks::__private_v1::Signal<
+        IdvAttemptApproved,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.idv_attempt.approved.v1",
         "IDV_ATTEMPT_APPROVED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(IDV_ATTEMPT_APPROVED);
+    ::openedx_hooks::__private_v1::register_event!(IDV_ATTEMPT_APPROVED);
     /// The payload of [`IDV_ATTEMPT_DENIED`] (`org.openedx.learning.idv_attempt.denied.v1`).
     #[derive(
         Debug,
@@ -3710,7 +3786,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct IdvAttemptDenied {
         /// The `idv_attempt` field.
         pub idv_attempt: VerificationAttemptData,
@@ -3719,13 +3795,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.idv_attempt.denied.v1`
     /// - Version: major 1, minor 0
-    pub static IDV_ATTEMPT_DENIED: ::openedx_hooks::Signal<IdvAttemptDenied> = ::openedx_hooks::Signal::new(
+    pub static IDV_ATTEMPT_DENIED: ::openedx_hooks::__private_v1::Signal<
+        IdvAttemptDenied,
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.idv_attempt.denied.v1",
         "IDV_ATTEMPT_DENIED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(IDV_ATTEMPT_DENIED);
+    ::openedx_hooks::__private_v1::register_event!(IDV_ATTEMPT_DENIED);
     /// The payload of [`EXTERNAL_GRADER_SCORE_SUBMITTED`] (`org.openedx.learning.external_grader.score.submitted.v1`).
     #[derive(
         Debug,
@@ -3737,7 +3815,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct ExternalGraderScoreSubmitted {
         /// The `score` field.
         pub score: ExternalGraderScoreData,
@@ -3746,15 +3824,15 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.external_grader.score.submitted.v1`
     /// - Version: major 1, minor 0
-    pub static EXTERNAL_GRADER_SCORE_SUBMITTED: ::openedx_hooks::Signal<
+    pub static EXTERNAL_GRADER_SCORE_SUBMITTED: ::openedx_hooks::__private_v1::Signal<
         ExternalGraderScoreSubmitted,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.external_grader.score.submitted.v1",
         "EXTERNAL_GRADER_SCORE_SUBMITTED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(EXTERNAL_GRADER_SCORE_SUBMITTED);
+    ::openedx_hooks::__private_v1::register_event!(EXTERNAL_GRADER_SCORE_SUBMITTED);
     /// The payload of [`LTI_PROVIDER_LAUNCH_SUCCESS`] (`org.openedx.learning.lti_provider.launch.success.v1`).
     #[derive(
         Debug,
@@ -3766,7 +3844,7 @@ pub mod learning {
         __serde::Deserialize,
         __Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     pub struct LtiProviderLaunchSuccess {
         /// The `launch_data` field.
         pub launch_data: LtiProviderLaunchData,
@@ -3775,13 +3853,13 @@ pub mod learning {
     ///
     /// - Event type: `org.openedx.learning.lti_provider.launch.success.v1`
     /// - Version: major 1, minor 0
-    pub static LTI_PROVIDER_LAUNCH_SUCCESS: ::openedx_hooks::Signal<
+    pub static LTI_PROVIDER_LAUNCH_SUCCESS: ::openedx_hooks::__private_v1::Signal<
         LtiProviderLaunchSuccess,
-    > = ::openedx_hooks::Signal::new(
+    > = ::openedx_hooks::__private_v1::Signal::new(
         "org.openedx.learning.lti_provider.launch.success.v1",
         "LTI_PROVIDER_LAUNCH_SUCCESS",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__register_event!(LTI_PROVIDER_LAUNCH_SUCCESS);
+    ::openedx_hooks::__private_v1::register_event!(LTI_PROVIDER_LAUNCH_SUCCESS);
 }

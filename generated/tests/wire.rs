@@ -5,7 +5,7 @@
 //! The generated types must decode those bytes to the same values and
 //! encode the same values to the same bytes.
 
-use openedx_hooks::{EventMetadata, bus, signal_by_type, testing};
+use openedx_hooks::{EventMetadata, receive_message, signal_by_type, testing, wire};
 use openedx_hooks_tests::vectors::{self, canonical, unhex};
 use serde_json::Value;
 
@@ -102,7 +102,7 @@ fn a_bus_message_reaches_local_receivers() {
     let headers = meta.to_headers();
     let captured = testing::capture(&openedx_events::learning::STUDENT_REGISTRATION_COMPLETED);
     let report =
-        bus::receive(headers.iter().map(|(k, v)| (*k, v.as_bytes())), &bytes).expect("received");
+        receive_message(headers.iter().map(|(k, v)| (*k, v.as_bytes())), &bytes).expect("received");
     assert!(report.is_ok());
     let events = captured.events();
     assert_eq!(events.len(), 1);
@@ -125,17 +125,17 @@ fn a_bus_message_reaches_local_receivers() {
         signal_by_type("org.openedx.learning.auth.session.login.completed.v1").expect("linked");
     assert!(matches!(
         other.send_message(&pairs, &bytes),
-        Err(bus::WireError::EventType { .. })
+        Err(wire::WireError::EventType { .. })
     ));
 
     // What cannot be received says why.
     let mut wrong_type = headers.clone();
     wrong_type[3].1 = "org.openedx.nowhere.thing.happened.v1".into();
     assert!(matches!(
-        bus::receive(wrong_type.iter().map(|(k, v)| (*k, v.as_bytes())), &bytes),
-        Err(bus::WireError::UnknownEvent(_))
+        receive_message(wrong_type.iter().map(|(k, v)| (*k, v.as_bytes())), &bytes),
+        Err(wire::WireError::UnknownEvent(_))
     ));
-    let truncated = bus::receive(
+    let truncated = receive_message(
         headers.iter().map(|(k, v)| (*k, v.as_bytes())),
         &bytes[..bytes.len() - 1],
     );
@@ -144,8 +144,8 @@ fn a_bus_message_reaches_local_receivers() {
     let mut duplicated = headers.clone();
     duplicated.push(("ce_id", meta.id.to_string()));
     assert!(matches!(
-        bus::receive(duplicated.iter().map(|(k, v)| (*k, v.as_bytes())), &bytes),
-        Err(bus::WireError::Headers(bus::HeaderError::Duplicate(
+        receive_message(duplicated.iter().map(|(k, v)| (*k, v.as_bytes())), &bytes),
+        Err(wire::WireError::Headers(wire::HeaderError::Duplicate(
             "ce_id"
         )))
     ));
@@ -153,17 +153,19 @@ fn a_bus_message_reaches_local_receivers() {
     let mut json = headers.clone();
     json[1].1 = "application/json".into();
     assert!(matches!(
-        bus::receive(json.iter().map(|(k, v)| (*k, v.as_bytes())), &bytes),
-        Err(bus::WireError::ContentType(_))
+        receive_message(json.iter().map(|(k, v)| (*k, v.as_bytes())), &bytes),
+        Err(wire::WireError::ContentType(_))
     ));
     let json_pairs: Vec<(&str, &[u8])> = json.iter().map(|(k, v)| (*k, v.as_bytes())).collect();
     assert!(matches!(
         handle.send_message(&json_pairs, &bytes),
-        Err(bus::WireError::ContentType(_))
+        Err(wire::WireError::ContentType(_))
     ));
     let no_id: Vec<_> = headers.iter().filter(|(k, _)| *k != "ce_id").collect();
     assert!(matches!(
-        bus::receive(no_id.iter().map(|(k, v)| (*k, v.as_bytes())), &bytes),
-        Err(bus::WireError::Headers(bus::HeaderError::Missing("ce_id")))
+        receive_message(no_id.iter().map(|(k, v)| (*k, v.as_bytes())), &bytes),
+        Err(wire::WireError::Headers(wire::HeaderError::Missing(
+            "ce_id"
+        )))
     ));
 }

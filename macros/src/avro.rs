@@ -56,7 +56,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         ));
     }
     let name = &input.ident;
-    let avro = quote!(#rt::avro);
+    let avro = quote!(#rt::__private_v1::avro);
     let (min_size, encode, decode) = match &input.data {
         Data::Struct(s) => match &s.fields {
             Fields::Named(fields) => {

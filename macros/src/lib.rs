@@ -70,7 +70,7 @@ pub fn include_catalog(input: TokenStream) -> TokenStream {
     }
 }
 
-/// Derives `openedx_hooks::avro::Avro`, the event bus's binary encoding:
+/// Derives `openedx_hooks::wire::avro::Avro`, the event bus's binary encoding:
 /// a struct is a record (fields in order, `#[serde(rename)]` names in error
 /// paths), a one-field tuple struct is its field, and an enum of unit
 /// variants is a string (its serde names). Generated payloads derive it.

@@ -6,7 +6,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::config::current_identity;
+use crate::hook::config::current_identity;
 
 /// Metadata sent with every event.
 ///

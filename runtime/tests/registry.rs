@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use openedx_hooks::__private::{EVENTS, linkme};
+use openedx_hooks::__private_v1::{EVENTS, linkme};
 use openedx_hooks::{
     AnySignal, BoxError, Config, EventMetadata, Signal, all_events, configure, signal_by_type,
 };
@@ -26,7 +26,7 @@ static REGISTERED: Signal<Registered> =
 
 // What generated code emits for each event.
 #[linkme::distributed_slice(EVENTS)]
-#[linkme(crate = openedx_hooks::__private::linkme)]
+#[linkme(crate = openedx_hooks::__private_v1::linkme)]
 static REGISTERED_ENTRY: &'static dyn AnySignal = &REGISTERED;
 
 static PLUGIN_HITS: AtomicUsize = AtomicUsize::new(0);
@@ -101,14 +101,15 @@ fn registry_json_dispatch_receivers_and_configuration() {
     );
 
     // Configuration switches one registered receiver off, by path and event type.
-    configure(Config {
-        service: "lms".into(),
-        source_host: Some("lms-1.example.com".into()),
-        disabled_receivers: vec![(
-            "registry::plugin::also_registered".into(),
-            Some("org.example.test.user.registered.v1".into()),
-        )],
-    });
+    configure(
+        Config::new()
+            .service("lms")
+            .source_host("lms-1.example.com")
+            .disable_receiver(
+                "registry::plugin::also_registered",
+                Some("org.example.test.user.registered.v1"),
+            ),
+    );
     let payload = Registered {
         id: 1,
         pii: Pii {
@@ -136,13 +137,10 @@ fn registry_json_dispatch_receivers_and_configuration() {
     assert_eq!(meta.source_host, "lms-1.example.com");
 
     // Disabling for another event type leaves it on.
-    configure(Config {
-        disabled_receivers: vec![(
-            "registry::plugin::also_registered".into(),
-            Some("org.example.other.v1".into()),
-        )],
-        ..Config::default()
-    });
+    configure(Config::new().disable_receiver(
+        "registry::plugin::also_registered",
+        Some("org.example.other.v1"),
+    ));
     REGISTERED.send_event(payload).assert_ok();
     assert_eq!(OTHER_HITS.load(Ordering::SeqCst), 2);
     assert_eq!(

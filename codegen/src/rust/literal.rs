@@ -120,7 +120,7 @@ fn primitive(p: Primitive, v: &Value, rt: &TokenStream) -> TokenStream {
         }
         (Primitive::Json, v) => {
             let json = serde_json::to_string(&v.to_json()).unwrap_or_else(|_| "null".into());
-            quote!(#rt::__private::serde_json::from_str(#json).expect("JSON written by openedx-hooks"))
+            quote!(#rt::serde_json::from_str(#json).expect("JSON written by openedx-hooks"))
         }
         _ => quote!(::std::default::Default::default()),
     }

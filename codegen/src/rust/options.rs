@@ -9,33 +9,100 @@ use openedx_hooks_schema::{Catalog, Type};
 use super::{RustError, ident};
 
 /// Settings of the Rust generator; the CLI flags, the `build.rs`
-/// [`Builder`](crate::Builder) and `include_catalog!` all fill this one struct.
+/// [`Builder`](crate::Builder) and `include_catalog!` all fill this one
+/// struct, through the same methods.
 ///
 /// ```
-/// let options = openedx_hooks_codegen::RustOptions {
-///     derives: vec!["::schemars::JsonSchema".into()],
-///     extern_modules: vec![("learning".into(), "::openedx_events::learning".into())],
-///     ..Default::default()
-/// };
-/// assert_eq!(options.runtime_crate, "::openedx_hooks");
+/// let options = openedx_hooks_codegen::RustOptions::new()
+///     .derive("::schemars::JsonSchema")
+///     .extern_module("learning", "::openedx_events::learning");
+/// assert_eq!(options.runtime_crate_path(), "::openedx_hooks");
+/// assert_eq!(options.derives(), ["::schemars::JsonSchema"]);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RustOptions {
     /// Path of the runtime crate in generated code (`::openedx_hooks`, or a
     /// re-export such as `::my_platform::hooks`).
-    pub runtime_crate: String,
+    pub(crate) runtime_crate: String,
     /// Extra derive macros (paths) for every generated struct and enum.
-    pub derives: Vec<String>,
+    pub(crate) derives: Vec<String>,
     /// `(selector, attribute)` pairs: the attribute (`#[...]`) is added to the
     /// selected types. A selector is `.` (every type), a module name (every
     /// type of the module) or `module.Name` (a scalar, enum, data class, or an
     /// event's constant name for its payload struct). Each must select
     /// something.
-    pub type_attributes: Vec<(String, String)>,
+    pub(crate) type_attributes: Vec<(String, String)>,
     /// `(module, rust path)` pairs: the module's types already exist at that
     /// path (another crate generated them), so they are referred to there
     /// and not generated, like prost-build's `extern_path`.
-    pub extern_modules: Vec<(String, String)>,
+    pub(crate) extern_modules: Vec<(String, String)>,
+}
+
+impl RustOptions {
+    /// The defaults: runtime `::openedx_hooks`, no extra derive, attribute
+    /// or extern module.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The runtime crate's path in generated code (`::openedx_hooks`, or a
+    /// re-export such as `::my_platform::hooks`).
+    pub fn runtime_crate(mut self, path: impl Into<String>) -> Self {
+        self.runtime_crate = path.into();
+        self
+    }
+
+    /// Adds a derive macro (a path) to every generated struct and enum.
+    pub fn derive(mut self, path: impl Into<String>) -> Self {
+        self.derives.push(path.into());
+        self
+    }
+
+    /// Adds an attribute (`#[...]`) to the types `selector` names: `.`
+    /// (every type), a module name (its types) or `module.Name` (a scalar,
+    /// enum, data class, or an event's constant name for its payload
+    /// struct). Each selector must select something.
+    pub fn type_attribute(
+        mut self,
+        selector: impl Into<String>,
+        attribute: impl Into<String>,
+    ) -> Self {
+        self.type_attributes
+            .push((selector.into(), attribute.into()));
+        self
+    }
+
+    /// Declares that a catalog module's types already exist at `rust_path`
+    /// (another crate generated them): they are referred to there and not
+    /// generated, like prost-build's `extern_path`.
+    pub fn extern_module(
+        mut self,
+        module: impl Into<String>,
+        rust_path: impl Into<String>,
+    ) -> Self {
+        self.extern_modules.push((module.into(), rust_path.into()));
+        self
+    }
+
+    /// The runtime crate's path.
+    pub fn runtime_crate_path(&self) -> &str {
+        &self.runtime_crate
+    }
+
+    /// The extra derives, in order.
+    pub fn derives(&self) -> &[String] {
+        &self.derives
+    }
+
+    /// The `(selector, attribute)` pairs, in order.
+    pub fn type_attributes(&self) -> &[(String, String)] {
+        &self.type_attributes
+    }
+
+    /// The `(module, rust path)` pairs, in order.
+    pub fn extern_modules(&self) -> &[(String, String)] {
+        &self.extern_modules
+    }
 }
 
 impl Default for RustOptions {

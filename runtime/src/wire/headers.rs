@@ -1,39 +1,13 @@
-//! Events as the Open edX event bus carries them: CloudEvents headers (the
-//! set edx-event-bus-kafka and edx-event-bus-redis write) and an Avro
-//! payload. A producer calls [`to_message`]; a consumer hands what it read to
-//! [`receive`], which decodes and sends the event to local receivers.
-//!
-//! ```
-//! use openedx_hooks::{EventMetadata, bus};
-//!
-//! let meta = EventMetadata::new("org.openedx.learning.auth.session.login.completed.v1", 0);
-//! let headers = meta.to_headers();
-//! assert!(headers.contains(&("ce_specversion", "1.0".to_owned())));
-//! let back = EventMetadata::from_headers(headers.iter().map(|(k, v)| (*k, v.as_bytes())))?;
-//! assert_eq!(back, meta);
-//! # Ok::<(), openedx_hooks::bus::HeaderError>(())
-//! ```
+//! [`EventMetadata`] as the CloudEvents headers the event bus sends.
 
 use std::borrow::Cow;
 
-use crate::avro::{self, Avro, AvroError};
-use crate::{EventMetadata, SendReport};
-
-/// The content type of Avro payloads.
-pub const CONTENT_TYPE: &str = "application/avro";
-
-/// Fails unless a `content-type` header, if present, is [`CONTENT_TYPE`].
-pub(crate) fn check_content_type(headers: &[(&str, &[u8])]) -> Result<(), WireError> {
-    match headers.iter().find(|(k, _)| *k == "content-type") {
-        Some((_, v)) if *v != CONTENT_TYPE.as_bytes() => Err(WireError::ContentType(
-            String::from_utf8_lossy(v).into_owned(),
-        )),
-        _ => Ok(()),
-    }
-}
+use super::{CONTENT_TYPE, avro};
+use crate::EventMetadata;
 
 /// Headers that cannot become metadata.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum HeaderError {
     /// A required header (`ce_id`, `ce_type`) is absent.
     #[error("missing header `{0}`")]
@@ -48,37 +22,6 @@ pub enum HeaderError {
         name: &'static str,
         /// What is wrong.
         message: String,
-    },
-}
-
-/// A message that cannot be received.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum WireError {
-    /// Its headers are wrong.
-    #[error(transparent)]
-    Headers(#[from] HeaderError),
-    /// No event of that type is linked into this program.
-    #[error("no event of type `{0}` is linked into this program")]
-    UnknownEvent(String),
-    /// The payload is not Avro.
-    #[error("content type `{0}` is not {CONTENT_TYPE}")]
-    ContentType(String),
-    /// The metadata names another event than the one decoding.
-    #[error("metadata is for `{found}`, not `{expected}`")]
-    EventType {
-        /// The event decoding.
-        expected: &'static str,
-        /// What the metadata says.
-        found: String,
-    },
-    /// The payload does not decode.
-    #[error("invalid payload for {event_type}: {source}")]
-    Payload {
-        /// The event type.
-        event_type: &'static str,
-        /// Where and why.
-        source: AvroError,
     },
 }
 
@@ -212,30 +155,4 @@ impl EventMetadata {
         }
         Ok(meta)
     }
-}
-
-/// The headers and Avro payload of a message for the event bus.
-pub fn to_message<P: Avro>(
-    payload: &P,
-    metadata: &EventMetadata,
-) -> (Vec<(&'static str, String)>, Vec<u8>) {
-    (metadata.to_headers(), avro::to_vec(payload))
-}
-
-/// What a bus consumer does with a message: reads the metadata from the
-/// headers, finds the event by `ce_type` among those linked into the
-/// program, decodes the payload and sends it to local receivers.
-pub fn receive<'a, I, V>(headers: I, payload: &[u8]) -> Result<SendReport, WireError>
-where
-    I: IntoIterator<Item = (&'a str, V)>,
-    V: AsRef<[u8]>,
-{
-    let owned: Vec<(&str, V)> = headers.into_iter().collect();
-    let headers: Vec<(&str, &[u8])> = owned.iter().map(|(k, v)| (*k, v.as_ref())).collect();
-    let event_type = match headers.iter().find(|(k, _)| *k == "ce_type") {
-        Some((_, v)) => String::from_utf8_lossy(v).into_owned(),
-        None => return Err(HeaderError::Missing("ce_type").into()),
-    };
-    let signal = crate::signal_by_type(&event_type).ok_or(WireError::UnknownEvent(event_type))?;
-    signal.send_message(&headers, payload)
 }

@@ -2,38 +2,11 @@
 
 use std::fmt;
 
-use crate::BoxError;
-
-/// One receiver's result.
-#[derive(Debug)]
-pub enum Outcome {
-    /// It returned `Ok(())`.
-    Ok,
-    /// It returned an error.
-    Error(BoxError),
-    /// It panicked; the panic message.
-    Panic(String),
-}
-
-impl Outcome {
-    /// Whether the receiver succeeded.
-    pub fn is_ok(&self) -> bool {
-        matches!(self, Outcome::Ok)
-    }
-}
-
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Outcome::Ok => f.write_str("ok"),
-            Outcome::Error(e) => write!(f, "error: {e}"),
-            Outcome::Panic(m) => write!(f, "panic: {m}"),
-        }
-    }
-}
+use crate::hook::call::Outcome;
 
 /// A receiver and its result.
 #[derive(Debug)]
+#[non_exhaustive]
 pub struct ReceiverOutcome {
     /// The receiver: its path for `#[receiver]` functions, else its type name.
     pub receiver: &'static str,
@@ -46,6 +19,7 @@ pub struct ReceiverOutcome {
 /// Failures are also logged through `tracing`; nothing is swallowed silently.
 #[derive(Debug)]
 #[must_use = "a send report says which receivers failed"]
+#[non_exhaustive]
 pub struct SendReport {
     event_type: &'static str,
     sent: bool,

@@ -1,20 +1,26 @@
-//! Every event linked into the program, and receivers registered at link time.
+//! The type-erased signal: what an event-bus consumer or a tool holds when
+//! all it has is an event type string and serialized data.
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
-use linkme::distributed_slice;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::avro::{self, Avro};
-use crate::bus::WireError;
-
+use crate::wire::avro::{self, Avro};
+use crate::wire::{HeaderError, WireError};
 use crate::{EventMetadata, SendReport, Signal};
+
+mod sealed {
+    /// Only the runtime's [`Signal`](crate::Signal) is an `AnySignal`: the
+    /// trait can gain methods without breaking anyone.
+    pub trait Sealed {}
+}
+
+impl<P> sealed::Sealed for Signal<P> {}
 
 /// A signal with its payload type erased: what an event-bus consumer holds
 /// when all it has is an event type string and serialized data.
-pub trait AnySignal: Send + Sync {
+///
+/// Sealed: implemented by [`Signal`] only.
+pub trait AnySignal: sealed::Sealed + Send + Sync {
     /// The event type string.
     fn event_type(&self) -> &'static str;
     /// The constant name.
@@ -43,7 +49,7 @@ pub trait AnySignal: Send + Sync {
         headers: &[(&str, &[u8])],
         payload: &[u8],
     ) -> Result<SendReport, WireError> {
-        crate::bus::check_content_type(headers)?;
+        crate::wire::check_content_type(headers)?;
         let metadata = EventMetadata::from_headers(headers.iter().copied())?;
         self.send_avro(payload, metadata)
     }
@@ -55,6 +61,7 @@ pub trait AnySignal: Send + Sync {
 
 /// A payload that does not decode as the event's payload type.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 #[error("invalid payload for {event_type}{}: {message}", if path.is_empty() || path == "." { String::new() } else { format!(" at `{path}`") })]
 pub struct PayloadError {
     /// The event type.
@@ -150,104 +157,21 @@ fn from_json<P: DeserializeOwned>(
     })
 }
 
-/// Every signal generated code registered (one entry per event).
-#[doc(hidden)]
-#[distributed_slice]
-pub static EVENTS: [&'static dyn AnySignal];
-
-/// A `#[receiver]` function, registered at link time.
-#[doc(hidden)]
-pub struct ReceiverRegistration {
-    /// `crate::module::function`.
-    pub path: &'static str,
-    /// Returns the signal it receives and, when asked, connects it first
-    /// (once, on the signal's first send). One function, so the macro names
-    /// the signal once and a wrong path gives one error.
-    pub signal: fn(install: bool) -> &'static dyn AnySignal,
-}
-
-#[doc(hidden)]
-#[distributed_slice]
-pub static RECEIVERS: [ReceiverRegistration];
-
-/// Connects the registered receivers of the signal at `addr`.
-pub(crate) fn install_registered(addr: *const ()) {
-    for reg in RECEIVERS.iter() {
-        if std::ptr::addr_eq((reg.signal)(false) as *const dyn AnySignal, addr) {
-            (reg.signal)(true);
-        }
-    }
-}
-
-/// What `#[receiver(...)]` accepts: a signal. The attribute's messages come
-/// from here, so a wrong path reads as a plain sentence.
-#[doc(hidden)]
-#[diagnostic::on_unimplemented(
-    message = "`{Self}` is not an openedx-hooks signal",
-    label = "expected a `Signal<Payload>` static",
-    note = "`#[receiver(...)]` takes the path of a signal, such as `openedx_events::learning::STUDENT_REGISTRATION_COMPLETED`"
-)]
-pub trait IsSignal: Sync + 'static {
-    /// The payload type.
-    type Payload: DeserializeOwned + Serialize + Avro + Send + Sync + 'static;
-    /// The signal itself.
-    fn signal(&'static self) -> &'static Signal<Self::Payload>;
-}
-
-impl<P: DeserializeOwned + Serialize + Avro + Send + Sync + 'static> IsSignal for Signal<P> {
-    type Payload = P;
-    fn signal(&'static self) -> &'static Signal<P> {
-        self
-    }
-}
-
-/// The body of a `#[receiver]` registration.
-#[doc(hidden)]
-pub fn registered<S, P>(
-    signal: &'static S,
-    path: &'static str,
-    receiver: fn(&P, &EventMetadata) -> Result<(), crate::BoxError>,
-    install: bool,
-) -> &'static dyn AnySignal
+/// What a bus consumer does with a message: reads the metadata from the
+/// headers, finds the event by `ce_type` among those linked into the
+/// program, decodes the payload and sends it to local receivers.
+pub fn receive_message<'a, I, V>(headers: I, payload: &[u8]) -> Result<SendReport, WireError>
 where
-    S: IsSignal<Payload = P>,
-    P: DeserializeOwned + Serialize + Avro + Send + Sync + 'static,
+    I: IntoIterator<Item = (&'a str, V)>,
+    V: AsRef<[u8]>,
 {
-    let signal = signal.signal();
-    if install {
-        let _ = signal.__connect_registered(path, receiver);
-    }
-    signal
-}
-
-/// Every event linked into this program, in link order.
-pub fn all_events() -> &'static [&'static dyn AnySignal] {
-    &EVENTS
-}
-
-/// The event with this type string, if one is linked in.
-///
-/// ```
-/// assert!(openedx_hooks::signal_by_type("org.example.no.such.event.v1").is_none());
-/// ```
-pub fn signal_by_type(event_type: &str) -> Option<&'static dyn AnySignal> {
-    static INDEX: OnceLock<HashMap<&'static str, &'static dyn AnySignal>> = OnceLock::new();
-    INDEX
-        .get_or_init(|| {
-            let mut map = HashMap::new();
-            for s in EVENTS.iter() {
-                // The first definition wins; a duplicate is a build mistake worth a log line.
-                match map.entry(s.event_type()) {
-                    std::collections::hash_map::Entry::Vacant(v) => {
-                        v.insert(*s);
-                    }
-                    std::collections::hash_map::Entry::Occupied(_) => {
-                        tracing::warn!(event_type = s.event_type(), "event type linked twice");
-                    }
-                }
-            }
-            map
-        })
-        .get(event_type)
-        .copied()
+    let owned: Vec<(&str, V)> = headers.into_iter().collect();
+    let headers: Vec<(&str, &[u8])> = owned.iter().map(|(k, v)| (*k, v.as_ref())).collect();
+    let event_type = match headers.iter().find(|(k, _)| *k == "ce_type") {
+        Some((_, v)) => String::from_utf8_lossy(v).into_owned(),
+        None => return Err(HeaderError::Missing("ce_type").into()),
+    };
+    let signal =
+        super::registry::signal_by_type(&event_type).ok_or(WireError::UnknownEvent(event_type))?;
+    signal.send_message(&headers, payload)
 }

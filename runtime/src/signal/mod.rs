@@ -1,14 +1,30 @@
-//! Typed signals: connect receivers, send events.
+//! Signals, the first kind of hook: typed events that platform code sends
+//! and plugins' receivers receive. Built on the [hook core](crate::hook):
+//!
+//! - this module: [`Signal`] and its connections;
+//! - `report`: what one send did ([`SendReport`]);
+//! - `any`: the type-erased, sealed [`AnySignal`] and receiving bus messages;
+//! - `registry`: every linked event and `#[receiver]` registrations;
+//! - `local`: the thread-scoped receivers and captures of tests.
+
+pub(crate) mod any;
+pub(crate) mod local;
+pub(crate) mod registry;
+pub(crate) mod report;
 
 use std::any::type_name;
-use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Once};
 
 use arc_swap::ArcSwapOption;
 
-use crate::report::{Outcome, SendReport};
-use crate::{BoxError, EventMetadata, config, testing};
+use crate::hook::call::call;
+use crate::hook::id::{addr_of, next_id};
+use crate::hook::{config, local as hook_local};
+use crate::{BoxError, EventMetadata};
+
+pub use any::{AnySignal, PayloadError};
+pub use report::{ReceiverOutcome, SendReport};
 
 pub(crate) type ReceiverFn<P> = dyn Fn(&P, &EventMetadata) -> Result<(), BoxError> + Send + Sync;
 
@@ -29,12 +45,6 @@ impl<P> Clone for Entry<P> {
             f: Arc::clone(&self.f),
         }
     }
-}
-
-static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-
-pub(crate) fn next_id() -> u64 {
-    NEXT_ID.fetch_add(1, Ordering::Relaxed)
 }
 
 /// An event: a typed signal that platform code sends and plugins receive.
@@ -185,7 +195,7 @@ impl<P: 'static> Signal<P> {
 
     fn ensure_registered(&self) {
         self.registered
-            .call_once(|| crate::registry::install_registered(self as *const Self as *const ()));
+            .call_once(|| crate::hook::registry::install(&registry::RECEIVERS, addr_of(self)));
     }
 
     /// Sends an event with the given metadata (a bus consumer re-sending an
@@ -201,7 +211,7 @@ impl<P: 'static> Signal<P> {
     /// someone listens: with no receiver nothing could observe it.
     fn dispatch(&self, payload: &P, metadata: Option<EventMetadata>) -> SendReport {
         self.ensure_registered();
-        let local = testing::flags();
+        let local = hook_local::flags();
         let guard = self.receivers.load();
         let global = if local.isolated {
             None
@@ -220,12 +230,12 @@ impl<P: 'static> Signal<P> {
                 if e.registered && check_config && config::is_disabled(e.name, self.event_type) {
                     continue;
                 }
-                report.push(e.name, call(&*e.f, payload, metadata));
+                report.push(e.name, call(|| (e.f)(payload, metadata)));
             }
         }
         drop(guard);
         if local.active {
-            testing::dispatch_local(self, payload, metadata, &mut report);
+            local::dispatch(self, payload, metadata, &mut report);
         }
         if !report.is_ok() {
             for f in report.failures() {
@@ -236,25 +246,6 @@ impl<P: 'static> Signal<P> {
             }
         }
         report
-    }
-}
-
-/// Runs one receiver, turning a panic into an [`Outcome`].
-pub(crate) fn call<P: ?Sized>(
-    f: &(impl Fn(&P, &EventMetadata) -> Result<(), BoxError> + ?Sized),
-    payload: &P,
-    metadata: &EventMetadata,
-) -> Outcome {
-    match catch_unwind(AssertUnwindSafe(|| f(payload, metadata))) {
-        Ok(Ok(())) => Outcome::Ok,
-        Ok(Err(e)) => Outcome::Error(e),
-        Err(panic) => Outcome::Panic(
-            panic
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "non-string panic payload".to_owned()),
-        ),
     }
 }
 

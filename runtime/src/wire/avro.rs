@@ -26,7 +26,7 @@
 //! [`AvroError`] naming the field path.
 //!
 //! ```
-//! use openedx_hooks::avro;
+//! use openedx_hooks::wire::avro;
 //!
 //! #[derive(Debug, PartialEq, openedx_hooks::Avro)]
 //! struct Course { key: String, seats: Option<i64>, open: bool }
@@ -41,7 +41,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::isoformat;
+use super::isoformat;
 use crate::types::{Date, JsonValue, Timestamp, Uuid};
 
 /// How deep records may nest in decoded data (recursive types otherwise let

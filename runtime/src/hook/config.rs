@@ -1,4 +1,6 @@
 //! Process-wide configuration: the metadata source and disabled receivers.
+//! It grows with each kind of hook (filters add their pipelines), so
+//! [`Config`] is built with methods, never with a struct literal.
 
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -7,13 +9,14 @@ use std::sync::{Mutex, RwLock};
 /// What [`configure`] sets.
 ///
 /// ```
-/// openedx_hooks::configure(openedx_hooks::Config {
-///     service: "lms".into(),
-///     disabled_receivers: vec![("my_plugin::on_login".into(), None)],
-///     ..Default::default()
-/// });
+/// openedx_hooks::configure(
+///     openedx_hooks::Config::new()
+///         .service("lms")
+///         .disable_receiver("my_plugin::on_login", None),
+/// );
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Config {
     /// The service sending events: metadata `source` becomes `openedx/<service>/web`.
     /// Empty means `unknown`.
@@ -23,6 +26,34 @@ pub struct Config {
     /// Receivers registered with `#[receiver]` to leave out: receiver path
     /// (`crate::module::function`) and, optionally, only for one event type.
     pub disabled_receivers: Vec<(String, Option<String>)>,
+}
+
+impl Config {
+    /// The defaults: service `unknown`, the OS host name, no receiver disabled.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The service sending events (`lms`, `cms`): metadata `source` becomes
+    /// `openedx/<service>/web`.
+    pub fn service(mut self, service: impl Into<String>) -> Self {
+        self.service = service.into();
+        self
+    }
+
+    /// Overrides the host name in metadata.
+    pub fn source_host(mut self, host: impl Into<String>) -> Self {
+        self.source_host = Some(host.into());
+        self
+    }
+
+    /// Leaves out the `#[receiver]` at `path` (`crate::module::function`),
+    /// for every event or only for `event_type`.
+    pub fn disable_receiver(mut self, path: impl Into<String>, event_type: Option<&str>) -> Self {
+        self.disabled_receivers
+            .push((path.into(), event_type.map(str::to_owned)));
+        self
+    }
 }
 
 /// The metadata fields that come from configuration, shared by every event.

@@ -1,0 +1,104 @@
+//! A data class: a struct whose fields carry docs, renames and defaults.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use openedx_hooks_schema::{Field, RecordDef};
+
+use super::super::ty::{self, RecordId};
+use super::super::{Ctx, doc, ident, literal};
+use super::common::{derives, serde_attr};
+
+/// Struct fields, with the default functions some of them need.
+pub(super) fn fields(
+    cx: &Ctx<'_>,
+    mi: usize,
+    owner: Option<RecordId>,
+    owner_name: &str,
+    fields: &[Field],
+) -> (TokenStream, TokenStream) {
+    // Built by moving streams in (`extend`): interpolation would copy every
+    // token once more per nesting level.
+    let mut out = TokenStream::new();
+    let mut default_fns = TokenStream::new();
+    for f in fields {
+        let (name, renamed) = ident::snake(&f.name);
+        let boxed = owner.is_some_and(|o| cx.analysis.needs_box(o, &f.ty));
+        let rust_ty = if boxed {
+            ty::boxed_type(&f.ty, mi, cx)
+        } else {
+            ty::rust_type(&f.ty, mi, cx)
+        };
+        let mut lines: Vec<String> = f.description.iter().cloned().collect();
+        if lines.is_empty() {
+            lines.push(format!("The `{}` field.", f.name));
+        }
+        if let Some(d) = &f.default {
+            lines.push(String::new());
+            lines.push(format!(
+                "Default: `{}`",
+                serde_json::to_string(&d.to_json()).unwrap_or_default()
+            ));
+        }
+        let docs = doc::attrs(lines);
+        let rename = renamed.then(|| {
+            let wire = &f.name;
+            quote!(#[serde(rename = #wire)])
+        });
+        let default = match &f.default {
+            Some(v) if literal::is_zero(v, &f.ty) => quote!(#[serde(default)]),
+            Some(v) => {
+                let fn_name = ty::default_fn(owner_name, &f.name);
+                let fn_path = fn_name.to_string();
+                let value = literal::expr(v, &f.ty, mi, cx);
+                let value = if boxed {
+                    if f.ty.is_optional() {
+                        quote!((#value).map(::std::boxed::Box::new))
+                    } else {
+                        quote!(::std::boxed::Box::new(#value))
+                    }
+                } else {
+                    value
+                };
+                default_fns.extend(quote! {
+                    pub(super) fn #fn_name() -> #rust_ty {
+                        #value
+                    }
+                });
+                quote!(#[serde(default = #fn_path)])
+            }
+            None if f.ty.is_optional() => quote!(#[serde(default)]),
+            None => quote!(),
+        };
+        out.extend(docs);
+        out.extend(rename);
+        out.extend(default);
+        out.extend(quote!(pub #name: #rust_ty,));
+    }
+    (out, default_fns)
+}
+
+pub(super) fn record(cx: &Ctx<'_>, mi: usize, id: RecordId, t: &RecordDef) -> TokenStream {
+    let name = ident::camel(&t.name);
+    let docs = doc::attrs([t
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("The data class `{}`.", t.name))]);
+    let eq_hash = cx.analysis.fields_eq_hash(t.fields.iter().map(|f| &f.ty));
+    let derive = derives(cx, eq_hash);
+    let serde = serde_attr(cx);
+    let attrs = cx
+        .options
+        .attributes(&cx.catalog.modules()[mi].name, &t.name);
+    let (fields, default_fns) = fields(cx, mi, Some(id), &t.name, &t.fields);
+    quote! {
+        #docs
+        #derive
+        #serde
+        #attrs
+        pub struct #name {
+            #fields
+        }
+        #default_fns
+    }
+}
