@@ -4,12 +4,13 @@
 //! with `git show`, no checkout), diffs them with `schema::diff`, applies the
 //! ignore file, and prints text, JSON, GitHub annotations or Markdown.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
 use openedx_hooks_schema::diag::{ColorChoice, render_text, render_text_as};
-use openedx_hooks_schema::diff::{Finding, Mode, Report, Rule, Verdict, diff};
-use openedx_hooks_schema::{Code, Diagnostic, Loader, Outcome, SourceMap, Span, Value};
+use openedx_hooks_schema::diff::ignore::{IgnoreFile, IgnoreProblem as Problem};
+use openedx_hooks_schema::diff::{Finding, Mode, Report, Verdict, diff};
+use openedx_hooks_schema::{Code, Diagnostic, Loader, Outcome, SourceMap};
 
 use crate::load_valid;
 
@@ -84,10 +85,10 @@ pub fn run(args: Args) -> ExitCode {
     let mut report = diff(old_catalog, new_catalog, args.mode);
     let mut problems = Vec::new();
     if let Some(path) = &args.ignore {
-        match Ignores::load(path) {
-            Ok(ignores) => problems = ignores.apply(&mut report, today()),
-            Err(msg) => {
-                eprintln!("error: {msg}");
+        match IgnoreFile::load(path) {
+            Ok(mut ignores) => problems = ignores.apply(&mut report, &today()),
+            Err(e) => {
+                eprintln!("error: {e}");
                 return ExitCode::from(2);
             }
         }
@@ -191,187 +192,6 @@ fn git(args: &[&str]) -> Result<String, String> {
     String::from_utf8(out.stdout).map_err(|_| format!("git {} printed non-UTF-8", args.join(" ")))
 }
 
-// ----- ignore file -----
-
-/// One approved change.
-struct Ignore {
-    rule: String,
-    event: String,
-    path: Option<String>,
-    expires: String,
-    span: Span,
-    used: bool,
-}
-
-struct Ignores {
-    sources: SourceMap,
-    entries: Vec<Ignore>,
-}
-
-/// A problem with the ignore file itself.
-pub struct Problem {
-    message: String,
-    span: Span,
-    sources: SourceMap,
-    fails: bool,
-}
-
-impl Ignores {
-    /// Reads `- { rule, event, path?, reason, expires }` entries.
-    fn load(path: &Path) -> Result<Ignores, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        let mut b = SourceMap::builder();
-        let id = b.add(path, text);
-        let sources = b.build();
-        let mut diags = openedx_hooks_schema::Diagnostics::default();
-        let root =
-            openedx_hooks_schema::yaml::load_document(&sources, id, Default::default(), &mut diags);
-        let bad = |msg: String, span: Option<Span>| {
-            let d = match span {
-                Some(s) => Diagnostic::error(Code::InvalidValue, s, msg),
-                None => Diagnostic::file_error(Code::InvalidValue, id, msg),
-            };
-            render_text(&d, &sources, ColorChoice::Never)
-        };
-        let root = match root {
-            Ok(Some(r)) if !diags.has_errors() => r,
-            Ok(None) => {
-                return Ok(Ignores {
-                    sources,
-                    entries: Vec::new(),
-                });
-            }
-            _ => {
-                let first = diags
-                    .iter()
-                    .next()
-                    .map(|d| render_text(d, &sources, ColorChoice::Never))
-                    .unwrap_or_default();
-                return Err(format!("invalid ignore file:\n{first}"));
-            }
-        };
-        let openedx_hooks_schema::yaml::NodeKind::Seq(items) = &root.kind else {
-            return Err(bad(
-                "the ignore file is a list of `{rule, event, reason, expires}` entries".into(),
-                Some(root.span),
-            ));
-        };
-        let mut entries = Vec::new();
-        for item in items {
-            let Some(map) = item.as_map() else {
-                return Err(bad("expected a mapping".into(), Some(item.span)));
-            };
-            let get = |k: &str| {
-                map.iter()
-                    .find(|e| e.key == k)
-                    .and_then(|e| match e.value.to_value() {
-                        Value::Str(s) => Some(s),
-                        _ => None,
-                    })
-            };
-            for e in map {
-                if !["rule", "event", "path", "reason", "expires"].contains(&e.key.as_str()) {
-                    return Err(bad(format!("unknown key `{}`", e.key), Some(e.key_span)));
-                }
-            }
-            let (Some(rule), Some(event), Some(reason), Some(expires)) =
-                (get("rule"), get("event"), get("reason"), get("expires"))
-            else {
-                return Err(bad(
-                    "an entry needs `rule`, `event`, `reason` and `expires` (strings)".into(),
-                    Some(item.span),
-                ));
-            };
-            if !Rule::ALL.iter().any(|r| r.id() == rule) {
-                return Err(bad(format!("unknown rule `{rule}`"), Some(item.span)));
-            }
-            if reason.trim().is_empty() {
-                return Err(bad(
-                    "`reason` must say why the change is approved".into(),
-                    Some(item.span),
-                ));
-            }
-            if openedx_hooks_schema::parse_date(&expires).is_none() {
-                return Err(bad(
-                    format!("`expires` must be a YYYY-MM-DD date, found `{expires}`"),
-                    Some(item.span),
-                ));
-            }
-            entries.push(Ignore {
-                rule,
-                event,
-                path: get("path"),
-                expires,
-                span: item.span,
-                used: false,
-            });
-        }
-        Ok(Ignores { sources, entries })
-    }
-
-    /// Removes the findings the entries approve; returns expired and unused entries.
-    fn apply(mut self, report: &mut Report, today: String) -> Vec<Problem> {
-        let mut problems = Vec::new();
-        for entry in &mut self.entries {
-            if entry.expires < today {
-                problems.push(Problem {
-                    message: format!(
-                        "ignore entry for {} on `{}` expired on {}",
-                        entry.rule, entry.event, entry.expires
-                    ),
-                    span: entry.span,
-                    sources: self.sources.clone(),
-                    fails: true,
-                });
-                continue;
-            }
-            let before = report.findings.len();
-            report.findings.retain(|f| {
-                !(f.rule.id() == entry.rule
-                    && (glob(&entry.event, &f.event) || glob(&entry.event, &f.event_type))
-                    && entry.path.as_deref().is_none_or(|p| glob(p, &f.path)))
-            });
-            entry.used = report.findings.len() < before;
-            if !entry.used {
-                problems.push(Problem {
-                    message: format!(
-                        "ignore entry for {} on `{}` matches no finding; remove it",
-                        entry.rule, entry.event
-                    ),
-                    span: entry.span,
-                    sources: self.sources.clone(),
-                    fails: false,
-                });
-            }
-        }
-        problems
-    }
-}
-
-/// `*` matches any run of characters, `?` one character.
-fn glob(pattern: &str, text: &str) -> bool {
-    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
-    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
-}
-
 fn today() -> String {
     // OPENEDX_HOOKS_TODAY pins the date for reproducible tests.
     std::env::var("OPENEDX_HOOKS_TODAY").unwrap_or_else(|_| {
@@ -407,7 +227,7 @@ fn title(f: &Finding) -> String {
     } else {
         ""
     };
-    format!("{}: {minor}{}", f.event, f.message)
+    format!("{}: {minor}{}", f.hook.name, f.message)
 }
 
 fn text(
@@ -462,8 +282,8 @@ fn json(report: &Report, new: &SourceMap, old: &SourceMap, problems: &[Problem])
             let (file, line, column) = location(f, new, old);
             let old_loc = f.old.map(|s| serde_json::json!({"file": old.file(s.file).name(), "line": s.line, "column": s.column}));
             serde_json::json!({
-                "rule": f.rule.id(), "severity": severity(f), "verdict": f.verdict, "event": f.event,
-                "event_type": f.event_type, "path": f.path, "message": f.message, "hint": f.hint,
+                "rule": f.rule.id(), "severity": severity(f), "verdict": f.verdict, "event": f.hook.name,
+                "event_type": f.hook.hook_type, "path": f.path, "message": f.message, "hint": f.hint,
                 "file": file, "line": line, "column": column, "old": old_loc,
             })
         })
@@ -519,21 +339,21 @@ fn markdown(report: &Report, new: &SourceMap, old: &SourceMap, problems: &[Probl
     println!("## Event compatibility\n\n{}\n", report.summary());
     let mut events: Vec<&str> = Vec::new();
     for f in &report.findings {
-        if !events.contains(&f.event.as_str()) {
-            events.push(&f.event);
+        if !events.contains(&f.hook.name.as_str()) {
+            events.push(&f.hook.name);
         }
     }
     for e in events {
         let first = report
             .findings
             .iter()
-            .find(|f| f.event == e)
-            .map(|f| f.event_type.as_str())
+            .find(|f| f.hook.name == e)
+            .map(|f| f.hook.hook_type.as_str())
             .unwrap_or("");
         println!(
             "### `{e}` (`{first}`)\n\n| rule | verdict | path | change | fix | where |\n|---|---|---|---|---|---|"
         );
-        for f in report.findings.iter().filter(|f| f.event == e) {
+        for f in report.findings.iter().filter(|f| f.hook.name == e) {
             let (file, line, _) = location(f, new, old);
             println!(
                 "| `{}` | {} | `{}` | {} | {} | `{}:{}` |",

@@ -178,23 +178,20 @@ pub fn docs(args: DocsArgs) -> ExitCode {
     let Some(catalog) = &outcome.catalog else {
         return ExitCode::from(1);
     };
-    let mut options = DocsOptions {
-        format: match args.format {
-            Format::Rst => DocFormat::Rst,
-            Format::Markdown => DocFormat::Markdown,
-        },
-        rust_crate: args.rust_crate,
-        ..DocsOptions::default()
-    };
+    let mut options = DocsOptions::new(match args.format {
+        Format::Rst => DocFormat::Rst,
+        Format::Markdown => DocFormat::Markdown,
+    })
+    .rust_crate(args.rust_crate);
     if let Err(e) = options.validate() {
         eprintln!("error: {e}");
         return ExitCode::from(2);
     }
     if !args.triggers.is_empty() {
-        options.triggers = match scan(catalog, &args.triggers) {
+        options = options.triggers(match scan(catalog, &args.triggers) {
             Ok(f) => f,
             Err(code) => return code,
-        };
+        });
     }
     let Some(out) = args.out else {
         print!("{}", index_table(catalog, &options));

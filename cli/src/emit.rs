@@ -156,10 +156,7 @@ fn build_outputs(
         ("docs-md", out.join("docs/markdown"), DocFormat::Markdown),
     ] {
         let t = Instant::now();
-        let options = DocsOptions {
-            format,
-            ..DocsOptions::default()
-        };
+        let options = DocsOptions::new(format);
         // The default options are valid.
         let pages = generate_docs(catalog, &options).map_err(|e| {
             eprintln!("error: {e}");

@@ -8,7 +8,6 @@ mod compat;
 mod docs;
 mod emit;
 mod payload;
-mod wire;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};

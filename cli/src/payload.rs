@@ -8,7 +8,7 @@ use clap::ValueEnum;
 use openedx_hooks_schema::diag::ColorChoice;
 use openedx_hooks_schema::{Catalog, EventDef};
 
-use crate::wire;
+use openedx_hooks_codec as wire;
 
 /// A payload's encoding.
 #[derive(Clone, Copy, ValueEnum)]
@@ -53,7 +53,7 @@ fn write_stdout(bytes: &[u8]) -> ExitCode {
     }
 }
 
-fn invalid(event: &EventDef, e: &wire::WireError) -> ExitCode {
+fn invalid(event: &EventDef, e: &wire::CodecError) -> ExitCode {
     eprintln!("error: invalid payload for {}: {e}", event.event_type);
     ExitCode::from(1)
 }

@@ -1,23 +1,40 @@
-//! Encoding and decoding payloads of any catalog, driven by the IR (the CLI
-//! has no generated types for the catalog it is given). It writes exactly
+//! Encoding and decoding payloads of any catalog, driven by the IR: what a
+//! tool holds when it has a catalog but no generated types for it (the
+//! CLI's `encode`/`decode`, bus tools reading any event). It writes exactly
 //! what the generated types' `#[derive(Avro)]` writes, using the runtime's
 //! primitives; `cli/tests/wire.rs` holds both to the Python reference's bytes.
+//!
+//! ```
+//! use openedx_hooks_schema::Loader;
+//!
+//! let yaml = "events:\n  PINGED:\n    type: org.example.demo.ping.sent.v1\n    payload:\n      count: int\n";
+//! let catalog = Loader::new().load_str("demo.yaml", yaml).catalog.unwrap();
+//! let (_, event) = catalog.event_by_type("org.example.demo.ping.sent.v1").unwrap();
+//! let bytes = openedx_hooks_codec::encode(&catalog, event, &serde_json::json!({"count": 2})).unwrap();
+//! assert_eq!(bytes, [4]);
+//! let err = openedx_hooks_codec::encode(&catalog, event, &serde_json::json!({"count": "x"})).unwrap_err();
+//! assert_eq!(err.path, "count");
+//! ```
 
-use openedx_hooks::avro::{self, Reader, write_bytes, write_long};
 use openedx_hooks::types::{Date, Timestamp, Uuid};
+use openedx_hooks::wire::avro::{self, Reader, write_bytes, write_long};
+use openedx_hooks_schema::ir::join_path as join;
 use openedx_hooks_schema::{Catalog, DefKind, EventDef, Field, Primitive, Type, TypeRef};
 use serde_json::{Map, Value};
 
 /// A payload that does not fit the event's type, at a field path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WireError {
+#[non_exhaustive]
+pub struct CodecError {
     /// `user.pii.email`, `items[2]`; empty for the payload itself.
     pub path: String,
     /// What is wrong.
     pub message: String,
 }
 
-impl std::fmt::Display for WireError {
+impl std::error::Error for CodecError {}
+
+impl std::fmt::Display for CodecError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.path.is_empty() {
             f.write_str(&self.message)
@@ -27,23 +44,15 @@ impl std::fmt::Display for WireError {
     }
 }
 
-fn err(path: &str, message: impl Into<String>) -> WireError {
-    WireError {
+fn err(path: &str, message: impl Into<String>) -> CodecError {
+    CodecError {
         path: path.to_owned(),
         message: message.into(),
     }
 }
 
-fn join(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_owned()
-    } else {
-        format!("{path}.{name}")
-    }
-}
-
 /// Encodes a JSON payload (the runtime's JSON form) as Avro.
-pub fn encode(catalog: &Catalog, event: &EventDef, payload: &Value) -> Result<Vec<u8>, WireError> {
+pub fn encode(catalog: &Catalog, event: &EventDef, payload: &Value) -> Result<Vec<u8>, CodecError> {
     let mut out = Vec::new();
     Codec { catalog }.encode_fields(&event.payload, payload, &mut out, "")?;
     Ok(out)
@@ -51,13 +60,17 @@ pub fn encode(catalog: &Catalog, event: &EventDef, payload: &Value) -> Result<Ve
 
 /// Checks a JSON payload against the event and returns it in canonical form:
 /// defaults filled in, datetimes and UUIDs normalized, unknown keys dropped.
-pub fn normalize(catalog: &Catalog, event: &EventDef, payload: &Value) -> Result<Value, WireError> {
+pub fn normalize(
+    catalog: &Catalog,
+    event: &EventDef,
+    payload: &Value,
+) -> Result<Value, CodecError> {
     let bytes = encode(catalog, event, payload)?;
     decode(catalog, event, &bytes)
 }
 
 /// Decodes an Avro payload into the runtime's JSON form.
-pub fn decode(catalog: &Catalog, event: &EventDef, bytes: &[u8]) -> Result<Value, WireError> {
+pub fn decode(catalog: &Catalog, event: &EventDef, bytes: &[u8]) -> Result<Value, CodecError> {
     let mut r = Reader::new(bytes);
     let value = Codec { catalog }.decode_fields(&event.payload, &mut r, "")?;
     if r.remaining() > 0 {
@@ -80,7 +93,7 @@ impl Codec<'_> {
         value: &Value,
         out: &mut Vec<u8>,
         path: &str,
-    ) -> Result<(), WireError> {
+    ) -> Result<(), CodecError> {
         let Value::Object(obj) = value else {
             return Err(err(
                 path,
@@ -101,7 +114,13 @@ impl Codec<'_> {
         Ok(())
     }
 
-    fn encode(&self, ty: &Type, v: &Value, out: &mut Vec<u8>, path: &str) -> Result<(), WireError> {
+    fn encode(
+        &self,
+        ty: &Type,
+        v: &Value,
+        out: &mut Vec<u8>,
+        path: &str,
+    ) -> Result<(), CodecError> {
         let expected = |what: &str| err(path, format!("expected {what}, found {}", kind(v)));
         match ty {
             Type::Optional(inner) => {
@@ -211,7 +230,7 @@ impl Codec<'_> {
         fields: &[Field],
         r: &mut Reader<'_>,
         path: &str,
-    ) -> Result<Value, WireError> {
+    ) -> Result<Value, CodecError> {
         r.enter().map_err(|e| err(path, e.to_string()))?;
         let mut obj = Map::new();
         for f in fields {
@@ -222,7 +241,7 @@ impl Codec<'_> {
         Ok(Value::Object(obj))
     }
 
-    fn decode(&self, ty: &Type, r: &mut Reader<'_>, path: &str) -> Result<Value, WireError> {
+    fn decode(&self, ty: &Type, r: &mut Reader<'_>, path: &str) -> Result<Value, CodecError> {
         let wire = |e: avro::AvroError| err(path, e.to_string());
         Ok(match ty {
             Type::Optional(inner) => match r.read_long().map_err(wire)? {
@@ -312,7 +331,7 @@ impl Codec<'_> {
         t: &TypeRef,
         r: &mut Reader<'_>,
         path: &str,
-    ) -> Result<Value, WireError> {
+    ) -> Result<Value, CodecError> {
         let wire = |e: avro::AvroError| err(path, e.to_string());
         Ok(match t.kind {
             DefKind::Scalar => Value::from(r.read_str().map_err(wire)?),
