@@ -194,7 +194,7 @@ fn verdicts_of(old: &Catalog, new: &Catalog, rule: Rule, event: &str, path: &str
             let f = report
                 .findings
                 .iter()
-                .find(|f| f.rule == rule && f.event == event && f.path == path)
+                .find(|f| f.rule == rule && f.hook.name == event && f.path == path)
                 .unwrap_or_else(|| {
                     panic!(
                         "{rule} at {event}: {path} not found under {mode:?}: {:#?}",
@@ -263,7 +263,7 @@ fn every_rule_under_every_mode() {
         !r.findings
             .iter()
             .any(|f| f.rule == Rule::MinorVersionNotBumped
-                && f.event == "STUDENT_REGISTRATION_COMPLETED")
+                && f.hook.name == "STUDENT_REGISTRATION_COMPLETED")
     );
     // Scalar base changes cannot be expressed yet (scalars are string-based);
     // the rule exists for when the language admits other bases.
@@ -282,7 +282,7 @@ fn a_class_change_is_reported_once_per_event_with_the_full_path() {
         .findings
         .iter()
         .filter(|f| f.rule == Rule::FieldRemoved)
-        .map(|f| (f.event.as_str(), f.path.as_str()))
+        .map(|f| (f.hook.name.as_str(), f.path.as_str()))
         .collect();
     assert_eq!(
         removed,

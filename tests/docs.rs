@@ -11,10 +11,7 @@ use openedx_hooks_tests::{load_fixture, load_relative, workspace_root};
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 
 fn options(format: DocFormat) -> DocsOptions {
-    DocsOptions {
-        format,
-        ..DocsOptions::default()
-    }
+    DocsOptions::new(format)
 }
 
 #[test]
@@ -143,13 +140,12 @@ fn the_rst_index_has_the_seed_shape() {
 fn found_triggers_replace_the_hand_written_ones() {
     let outcome = load_fixture(Path::new("fixtures/valid/inspect.yaml"));
     let catalog = outcome.catalog.expect("valid");
-    let mut opts = options(DocFormat::Markdown);
-    opts.triggers.insert(
-        "COURSE_ENROLLMENT_CREATED".into(),
-        vec![TriggerLocation {
+    let opts = options(DocFormat::Markdown).trigger(
+        "COURSE_ENROLLMENT_CREATED",
+        TriggerLocation {
             path: "lms/enroll.py".into(),
             line: 12,
-        }],
+        },
     );
     let index = &generate_docs(&catalog, &opts).expect("generates")[0].text;
     assert!(

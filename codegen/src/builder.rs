@@ -171,15 +171,13 @@ impl Builder {
         module: impl Into<String>,
         rust_path: impl Into<String>,
     ) -> Self {
-        self.options
-            .extern_modules
-            .push((module.into(), rust_path.into()));
+        self.options = self.options.extern_module(module, rust_path);
         self
     }
 
     /// Adds a derive (a path, e.g. `::schemars::JsonSchema`) to every generated type.
     pub fn derive(mut self, path: impl Into<String>) -> Self {
-        self.options.derives.push(path.into());
+        self.options = self.options.derive(path);
         self
     }
 
@@ -190,15 +188,13 @@ impl Builder {
         selector: impl Into<String>,
         attribute: impl Into<String>,
     ) -> Self {
-        self.options
-            .type_attributes
-            .push((selector.into(), attribute.into()));
+        self.options = self.options.type_attribute(selector, attribute);
         self
     }
 
     /// The runtime crate's path in generated code (default `::openedx_hooks`).
     pub fn runtime_crate(mut self, path: impl Into<String>) -> Self {
-        self.options.runtime_crate = path.into();
+        self.options = self.options.runtime_crate(path);
         self
     }
 

@@ -432,3 +432,22 @@ impl Catalog {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
 }
+
+/// Joins a field path and what follows it, as every error and finding
+/// writes paths: `user` + `pii` is `user.pii`, `items` + `[2]` is
+/// `items[2]`, and an empty side leaves the other.
+///
+/// ```
+/// use openedx_hooks_schema::ir::join_path;
+/// assert_eq!(join_path("user", "pii.name"), "user.pii.name");
+/// assert_eq!(join_path("items", "[2]"), "items[2]");
+/// assert_eq!(join_path("", "user"), "user");
+/// ```
+pub fn join_path(prefix: &str, rest: &str) -> String {
+    match (prefix.is_empty(), rest.is_empty()) {
+        (true, _) => rest.to_owned(),
+        (_, true) => prefix.to_owned(),
+        _ if rest.starts_with('[') || rest.starts_with('{') => format!("{prefix}{rest}"),
+        _ => format!("{prefix}.{rest}"),
+    }
+}

@@ -181,32 +181,15 @@ impl Loader {
             .filter(|id| !skip.contains(id))
             .collect();
         // Files are independent until resolution: read them on all cores,
-        // then merge in file order so the outcome does not depend on timing.
-        let threads = std::thread::available_parallelism()
-            .map_or(1, |n| n.get())
-            .min(ids.len())
-            .max(1);
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let work = || {
-            let mut done = Vec::new();
-            while let Some(&id) = ids.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-                done.push((id, self.read_module(&sources, id)));
-            }
-            done
-        };
-        let mut per_file = if threads == 1 {
-            work()
-        } else {
-            std::thread::scope(|s| {
-                let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
-                // A panicking reader is a bug; re-raise it rather than lose a file.
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-                    .collect()
-            })
-        };
-        per_file.sort_by_key(|(id, _)| *id);
+        // in file order so the outcome does not depend on timing. A
+        // panicking reader is a bug; re-raise it rather than lose a file.
+        let per_file = crate::parallel::map_ordered(
+            &ids,
+            true,
+            || (),
+            |_, &id| (id, self.read_module(&sources, id)),
+        )
+        .unwrap_or_else(|p| std::panic::resume_unwind(p));
         let mut modules = Vec::with_capacity(per_file.len());
         for (_, (file_diags, module)) in per_file {
             diags.merge(file_diags);

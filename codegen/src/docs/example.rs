@@ -16,10 +16,7 @@ pub fn rust_examples(
     catalog: &Catalog,
     rust_crate: &str,
 ) -> Result<Vec<(String, String)>, crate::RustError> {
-    let options = super::DocsOptions {
-        rust_crate: rust_crate.to_owned(),
-        ..super::DocsOptions::default()
-    };
+    let options = super::DocsOptions::default().rust_crate(rust_crate);
     let krate = options.crate_path()?;
     Ok((0..catalog.modules().len())
         .flat_map(|mi| {

@@ -49,15 +49,51 @@ pub struct TriggerLocation {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocsOptions {
     /// The format.
-    pub format: DocFormat,
+    pub(crate) format: DocFormat,
     /// The Rust path of the generated events in examples (`openedx_events`).
-    pub rust_crate: String,
+    pub(crate) rust_crate: String,
     /// Found trigger locations by event name; they replace the catalog's
     /// hand-written `trigger` for the "Date added" links.
-    pub triggers: BTreeMap<String, Vec<TriggerLocation>>,
+    pub(crate) triggers: BTreeMap<String, Vec<TriggerLocation>>,
 }
 
 impl DocsOptions {
+    /// The defaults in `format`: examples use `openedx_events`, dates link
+    /// to the catalog's own `trigger`.
+    pub fn new(format: DocFormat) -> Self {
+        DocsOptions {
+            format,
+            ..Self::default()
+        }
+    }
+
+    /// The Rust path of the generated events in examples.
+    pub fn rust_crate(mut self, path: impl Into<String>) -> Self {
+        self.rust_crate = path.into();
+        self
+    }
+
+    /// Found trigger locations by event name (from [`crate::triggers`]):
+    /// they replace the catalog's hand-written `trigger` in date links.
+    pub fn triggers(mut self, found: BTreeMap<String, Vec<TriggerLocation>>) -> Self {
+        self.triggers = found;
+        self
+    }
+
+    /// Adds one found trigger location of `event` (its constant name).
+    pub fn trigger(mut self, event: impl Into<String>, location: TriggerLocation) -> Self {
+        self.triggers
+            .entry(event.into())
+            .or_default()
+            .push(location);
+        self
+    }
+
+    /// The format.
+    pub fn format(&self) -> DocFormat {
+        self.format
+    }
+
     /// Checks the settings: `rust_crate` must be a Rust path.
     pub fn validate(&self) -> Result<(), crate::RustError> {
         self.crate_path().map(|_| ())
@@ -101,8 +137,8 @@ pub fn generate_docs(
     let mut files = vec![DocFile {
         path: format!("index.{ext}"),
         text: match options.format {
-            DocFormat::Rst => rst::index_page(catalog, options),
-            DocFormat::Markdown => markdown::index_page(catalog, options),
+            DocFormat::Rst => page::index_page(&rst::Rst, catalog, options),
+            DocFormat::Markdown => page::index_page(&markdown::Markdown, catalog, options),
         },
     }];
     for (mi, m) in catalog.modules().iter().enumerate() {

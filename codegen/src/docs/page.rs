@@ -33,6 +33,33 @@ pub(super) trait Markup {
     fn fact(&self, out: &mut String, label: &str, value: &str);
     /// A block of Rust code.
     fn rust_block(&self, out: &mut String, code: &str);
+    /// The index page's heading (a title in Markdown, a section in RST,
+    /// as the seed's index has it).
+    fn index_heading(&self, out: &mut String, text: &str);
+    /// What ends the index page's introduction (RST's table directive
+    /// wants its own blank line).
+    const INDEX_INTRO_END: &'static str;
+    /// The index table.
+    fn index_table(&self, catalog: &Catalog, options: &DocsOptions) -> String;
+}
+
+/// The index page: the table of every event and links to the reference
+/// pages, per module.
+pub(super) fn index_page<M: Markup>(m: &M, catalog: &Catalog, options: &DocsOptions) -> String {
+    let mut out = format!("{}\n\n", M::GENERATED);
+    m.index_heading(&mut out, "Index of Events");
+    out.push_str(
+        "This list contains every event of the catalog. The provided links target the\n\
+         definition of each event in its catalog file and the place where it is sent.\n\n",
+    );
+    out.push_str(M::INDEX_INTRO_END);
+    out.push_str(&m.index_table(catalog, options));
+    out.push_str("\nReference pages, per module:\n\n");
+    for mo in catalog.modules() {
+        let url = format!("reference/{}.{}", mo.name, M::PAGE_EXT);
+        let _ = writeln!(out, "- {}", m.link(&mo.name, &url));
+    }
+    out
 }
 
 fn description<M: Markup>(m: &M, out: &mut String, text: Option<&String>) {

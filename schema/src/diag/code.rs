@@ -2,27 +2,12 @@
 
 use serde::Serialize;
 
-macro_rules! codes {
-    ($($(#[$doc:meta])* $variant:ident => $text:literal,)*) => {
-        /// The stable identifier of a kind of diagnostic.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Code {
-            $($(#[$doc])* $variant,)*
-        }
+crate::stable_id::stable_ids! {
+    /// The stable identifier of a kind of diagnostic.
+    pub enum Code;
+    /// The code as printed and in JSON output.
+    fn as_str;
 
-        impl Code {
-            /// The code as printed and in JSON output.
-            pub fn as_str(self) -> &'static str {
-                match self { $(Code::$variant => $text,)* }
-            }
-
-            /// Every code, for documentation and tests.
-            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
-        }
-    };
-}
-
-codes! {
     /// The file is not valid UTF-8.
     InvalidUtf8 => "invalid-utf8",
     /// The file exceeds the size limit.

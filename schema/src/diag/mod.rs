@@ -34,6 +34,7 @@ pub struct Label {
 
 /// One problem found in a catalog.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Diagnostic {
     /// Error or warning.
     pub severity: Severity,

@@ -29,28 +29,13 @@ pub enum Verdict {
     Violation,
 }
 
-macro_rules! rules {
-    ($($(#[$doc:meta])* $variant:ident => $id:literal,)*) => {
-        /// A compatibility rule. The ids are stable: ignore files and CI
-        /// annotations name them.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        pub enum Rule {
-            $($(#[$doc])* $variant,)*
-        }
+crate::stable_id::stable_ids! {
+    /// A compatibility rule. The ids are stable: ignore files and CI
+    /// annotations name them.
+    pub enum Rule;
+    /// The stable id (`FIELD_REMOVED`).
+    fn id;
 
-        impl Rule {
-            /// The stable id (`FIELD_REMOVED`).
-            pub fn id(self) -> &'static str {
-                match self { $(Rule::$variant => $id,)* }
-            }
-
-            /// Every rule.
-            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
-        }
-    };
-}
-
-rules! {
     /// An event type of the baseline is gone.
     EventRemoved => "EVENT_REMOVED",
     /// Same event type, different constant name.

@@ -1,0 +1,153 @@
+//! Events: each event's type string, version, payload and key field.
+
+use super::{Resolver, event_type, names, parse_date};
+use crate::diag::{Code, Diagnostic};
+use crate::ir::{EventDef, KeyField, Settings};
+use crate::syntax::{EventSyntax, Named, sub_span, text_origin};
+
+impl Resolver<'_> {
+    pub(super) fn event(
+        &mut self,
+        mi: usize,
+        e: EventSyntax,
+        settings: &Settings,
+    ) -> Option<EventDef> {
+        let name = &e.name;
+        if !names::is_screaming_snake(&name.value) {
+            self.push(
+                Diagnostic::error(
+                    Code::NameCase,
+                    name.span,
+                    format!("event name `{}` is not SCREAMING_SNAKE_CASE", name.value),
+                )
+                .with_help(format!(
+                    "rename it `{}`",
+                    names::suggest_screaming(&name.value)
+                )),
+            );
+        }
+        let event_type = e.event_type.as_ref()?;
+        let major = self.event_type(mi, &e, event_type, settings);
+        if let Some(major) = major {
+            self.name_version(&e, major);
+        }
+        if let Some(added) = &e.added
+            && parse_date(&added.value).is_none()
+        {
+            self.push(
+                Diagnostic::error(
+                    Code::InvalidDate,
+                    added.span,
+                    format!("`{}` is not a valid date", added.value),
+                )
+                .with_label("expected YYYY-MM-DD")
+                .with_help("write the calendar date the event was added, e.g. `2021-09-02`"),
+            );
+        }
+        let payload = self.fields(mi, e.payload, &Named("the payload of", &name.value));
+        if payload.is_empty()
+            && let Some(span) = e.payload_span
+        {
+            self.push(
+                Diagnostic::error(
+                    Code::EmptyPayload,
+                    span,
+                    format!("event `{}` has an empty payload", name.value),
+                )
+                .with_help("an event carries at least one field, e.g. `user: UserData`"),
+            );
+        }
+        Some(EventDef {
+            span: e.name.span,
+            name: e.name.value,
+            event_type: e.event_type.map(|t| t.value).unwrap_or_default(),
+            major_version: major.unwrap_or(1),
+            minor_version: e.minor_version.map_or(0, |(v, _)| v),
+            description: e.description,
+            added: e.added.map(|t| t.value),
+            trigger: e.trigger.map(|t| t.value),
+            key_field: e.key_field.map(|k| KeyField {
+                path: k.value.split('.').map(str::to_owned).collect(),
+                span: k.span,
+            }),
+            payload,
+        })
+    }
+
+    pub(super) fn event_type(
+        &mut self,
+        mi: usize,
+        e: &EventSyntax,
+        t: &crate::syntax::Text,
+        settings: &Settings,
+    ) -> Option<u32> {
+        let origin = text_origin(self.sources, t.span, &t.value);
+        let major = match event_type::parse(&t.value) {
+            Ok(v) => Some(v),
+            Err(errors) => {
+                for err in errors {
+                    let span = sub_span(self.sources, t.span, origin, err.range);
+                    self.push(
+                        Diagnostic::error(
+                            Code::InvalidEventType,
+                            span,
+                            format!("{} (in `{}`)", err.message, t.value),
+                        )
+                        .with_help_opt(err.help),
+                    );
+                }
+                None
+            }
+        };
+        if let Some(prefix) = &settings.type_prefix {
+            let module = &self.scopes[mi].name;
+            let expected = format!("{prefix}.{module}.");
+            if !t.value.starts_with(&expected) {
+                self.push(
+                    Diagnostic::error(
+                        Code::EventTypePrefix,
+                        t.span,
+                        format!("event type of `{}` must start with `{expected}`", e.name.value),
+                    )
+                    .with_label(format!("outside `{prefix}` or module `{module}`"))
+                    .with_help(format!(
+                        "the catalog's `type_prefix` is `{prefix}` and this file is module `{module}`"
+                    )),
+                );
+            }
+        }
+        major
+    }
+
+    pub(super) fn name_version(&mut self, e: &EventSyntax, major: u32) {
+        let name = &e.name.value;
+        let suffix = event_type::name_version(name);
+        let stem = match suffix {
+            Some(v) => name.trim_end_matches(&format!("_V{v}")).to_owned(),
+            None => name.clone(),
+        };
+        let problem = match (major, suffix) {
+            (1, Some(v)) => Some((
+                format!("event `{name}` is version 1 but its name ends in `_V{v}`"),
+                format!("version-1 events carry no suffix: rename it `{stem}`"),
+            )),
+            (n, None) if n >= 2 => Some((
+                format!(
+                    "event `{name}` has major version {n} but its name does not end in `_V{n}`"
+                ),
+                format!(
+                    "rename it `{stem}_V{n}`, next to the `v{}` event it replaces",
+                    n - 1
+                ),
+            )),
+            (n, Some(v)) if n >= 2 && v != n => Some((
+                format!("event `{name}` has major version {n} but its name ends in `_V{v}`"),
+                format!("rename it `{stem}_V{n}`"),
+            )),
+            _ => None,
+        };
+        if let Some((msg, help)) = problem {
+            self.push(Diagnostic::error(Code::EventNameVersion, e.name.span, msg).with_help(help));
+        }
+    }
+}
