@@ -72,7 +72,8 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let (Some(new_catalog), Some(old_catalog)) = (&new.catalog, &old.catalog) else {
+    let new_catalog = &new.catalog;
+    let Some(old_catalog) = &old.catalog else {
         for d in &old.diagnostics {
             eprintln!("{}\n", render_text(d, &old.sources, args.color));
         }

@@ -102,13 +102,11 @@ pub fn triggers(
     format: ReportFormat,
     color: ColorChoice,
 ) -> ExitCode {
-    let outcome = match crate::load_valid(catalog_paths, color) {
-        Ok(o) => o,
+    let loaded = match crate::load_valid(catalog_paths, color) {
+        Ok(l) => l,
         Err(code) => return code,
     };
-    let Some(catalog) = &outcome.catalog else {
-        return ExitCode::from(1);
-    };
+    let catalog = &loaded.catalog;
     let found = match scan(catalog, sources) {
         Ok(f) => f,
         Err(code) => return code,
@@ -171,13 +169,11 @@ pub struct DocsArgs {
 }
 
 pub fn docs(args: DocsArgs) -> ExitCode {
-    let outcome = match crate::load_valid(&args.paths, args.color) {
-        Ok(o) => o,
+    let loaded = match crate::load_valid(&args.paths, args.color) {
+        Ok(l) => l,
         Err(code) => return code,
     };
-    let Some(catalog) = &outcome.catalog else {
-        return ExitCode::from(1);
-    };
+    let catalog = &loaded.catalog;
     let mut options = DocsOptions::new(match args.format {
         Format::Rst => DocFormat::Rst,
         Format::Markdown => DocFormat::Markdown,

@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use clap::ValueEnum;
 use openedx_hooks_codegen::{
-    DocFormat, DocsOptions, RustError, RustOptions, SchemaFile, generate_avro, generate_docs,
-    generate_json_schema, generate_rust, write_if_changed,
+    Builder, DocFormat, DocsOptions, SchemaFile, generate_avro, generate_docs,
+    generate_json_schema, write_if_changed,
 };
 use openedx_hooks_schema::Catalog;
 use openedx_hooks_schema::diag::ColorChoice;
@@ -51,13 +51,11 @@ impl Tally {
 }
 
 pub fn schema(kind: SchemaKind, paths: &[PathBuf], out: &Path, color: ColorChoice) -> ExitCode {
-    let outcome = match crate::load_valid(paths, color) {
-        Ok(o) => o,
+    let loaded = match crate::load_valid(paths, color) {
+        Ok(l) => l,
         Err(code) => return code,
     };
-    let Some(catalog) = &outcome.catalog else {
-        return ExitCode::from(1);
-    };
+    let catalog = &loaded.catalog;
     let files = match kind {
         SchemaKind::Avro => generate_avro(catalog),
         SchemaKind::JsonSchema => generate_json_schema(catalog),
@@ -76,23 +74,24 @@ pub fn schema(kind: SchemaKind, paths: &[PathBuf], out: &Path, color: ColorChoic
     ExitCode::SUCCESS
 }
 
-/// Every output from one read of the catalog.
+/// Every output from one read of the catalog, through the same `Builder`
+/// as `generate` and `build.rs` scripts (so `rust/events.rs` is
+/// byte-identical to theirs).
 pub fn build(paths: &[PathBuf], out: &Path, color: ColorChoice) -> ExitCode {
     let started = Instant::now();
-    let outcome = match crate::load_valid(paths, color) {
-        Ok(o) => o,
+    let builder = paths.iter().fold(Builder::new(), |b, p| b.catalog(p));
+    let generated = match crate::read_and_generate(&builder, color) {
+        Ok(g) => g,
         Err(code) => return code,
     };
-    let Some(catalog) = &outcome.catalog else {
-        return ExitCode::from(1);
-    };
+    let catalog = &generated.catalog;
     let events = catalog.events().count();
     println!(
-        "catalog  {} file(s), {events} events, checked in {:.2?}",
+        "catalog  {} file(s), {events} events, checked and compiled to Rust in {:.2?}",
         catalog.sources().len(),
         started.elapsed()
     );
-    match build_outputs(catalog, out, &outcome.sources, color) {
+    match build_outputs(catalog, &generated.code, out) {
         Ok(tally) => {
             println!(
                 "built    {} in {:.2?}: {} file(s) written, {} unchanged",
@@ -107,12 +106,7 @@ pub fn build(paths: &[PathBuf], out: &Path, color: ColorChoice) -> ExitCode {
     }
 }
 
-fn build_outputs(
-    catalog: &Catalog,
-    out: &Path,
-    sources: &openedx_hooks_schema::SourceMap,
-    color: ColorChoice,
-) -> Result<Tally, ExitCode> {
+fn build_outputs(catalog: &Catalog, rust: &str, out: &Path) -> Result<Tally, ExitCode> {
     let mut tally = Tally::default();
     let step = |name: &str, path: &Path, count: usize, t: Instant| {
         println!(
@@ -123,20 +117,8 @@ fn build_outputs(
     };
 
     let t = Instant::now();
-    let rust = match generate_rust(catalog, &RustOptions::default()) {
-        Ok(code) => code,
-        Err(RustError::Names(diags)) => {
-            crate::print_diagnostics(&diags, sources, color);
-            eprintln!("error: cannot generate Rust");
-            return Err(ExitCode::from(1));
-        }
-        Err(e) => {
-            eprintln!("error: {e}");
-            return Err(ExitCode::from(2));
-        }
-    };
     let rust_path = out.join("rust/events.rs");
-    tally.write(&rust_path, &rust)?;
+    tally.write(&rust_path, rust)?;
     step("rust", &rust_path, 1, t);
 
     for (name, dir, files) in [

@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use openedx_hooks_codegen::{BuildError, Builder};
+use openedx_hooks_codegen::{BuildError, Builder, Generated};
 use openedx_hooks_schema::diag::{ColorChoice, render_json, render_text};
-use openedx_hooks_schema::{Diagnostics, Loader, Outcome, SourceMap};
+use openedx_hooks_schema::{Catalog, Diagnostics, Loader, Outcome, SourceMap};
 
 #[derive(Parser)]
 #[command(name = "openedx-hooks", version, about = "Compile Open edX event catalogs", long_about = None)]
@@ -25,28 +25,58 @@ struct Cli {
     command: Command,
 }
 
+/// The catalog a subcommand reads (shared by every subcommand).
+#[derive(clap::Args)]
+struct CatalogArgs {
+    /// Catalog files, or directories of `*.yaml`/`*.yml` files
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+}
+
+/// `--color` (shared by every subcommand).
+#[derive(clap::Args)]
+struct ColorArg {
+    /// Color the diagnostics and text output
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+impl ColorArg {
+    fn choice(&self) -> ColorChoice {
+        self.color.choice()
+    }
+}
+
+/// The event and payload encoding of `encode` and `decode`.
+#[derive(clap::Args)]
+struct EventArgs {
+    /// The event: its type string or its constant name
+    #[arg(long)]
+    event: String,
+    /// The payload's encoding on the binary side (`json` checks and normalizes)
+    #[arg(long, value_enum, default_value_t = payload::WireFormat::Avro)]
+    format: payload::WireFormat,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Validate a catalog and report every problem
     Check {
-        /// Catalog files, or directories of `*.yaml`/`*.yml` files
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        catalog: CatalogArgs,
         /// Output format of the diagnostics
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// Fail (exit 1) on warnings too
         #[arg(long)]
         deny_warnings: bool,
-        /// Color the text output
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
+        #[command(flatten)]
+        color: ColorArg,
     },
     /// Generate Rust payload types and signals
     Generate {
-        /// Catalog files, or directories of `*.yaml`/`*.yml` files
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        catalog: CatalogArgs,
         /// The Rust file to write (only rewritten when its content changes)
         #[arg(long)]
         out: PathBuf,
@@ -70,15 +100,13 @@ enum Command {
         /// whose modules are used from `CRATE_PATH::<module>` (repeatable)
         #[arg(long = "extern-catalog", value_name = "CATALOG=CRATE", value_parser = key_value)]
         extern_catalogs: Vec<(String, String)>,
-        /// Color the diagnostics
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
+        #[command(flatten)]
+        color: ColorArg,
     },
     /// Fail on breaking payload changes against a baseline catalog
     Compat {
-        /// The new catalog: files, or directories of `*.yaml`/`*.yml` files
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        catalog: CatalogArgs,
         /// The baseline: a path, or `git:REF[:SUBDIR]` read from git without a checkout
         #[arg(long)]
         against: String,
@@ -97,72 +125,54 @@ enum Command {
         /// Also report documentation-only changes
         #[arg(long)]
         verbose: bool,
-        /// Color the text output
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
+        #[command(flatten)]
+        color: ColorArg,
     },
     /// Write wire schemas: Avro (`.avsc`) or JSON Schema, one file per event
     Schema {
         /// Which schemas
         #[arg(value_enum)]
         kind: emit::SchemaKind,
-        /// Catalog files, or directories of `*.yaml`/`*.yml` files
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        catalog: CatalogArgs,
         /// The directory to write into (files are only rewritten when they change)
         #[arg(long)]
         out: PathBuf,
-        /// Color the diagnostics
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
+        #[command(flatten)]
+        color: ColorArg,
     },
     /// Encode one event payload read as JSON on stdin; write it to stdout
     Encode {
-        /// Catalog files, or directories of `*.yaml`/`*.yml` files
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// The event: its type string or its constant name
-        #[arg(long)]
-        event: String,
-        /// Output encoding (`json` checks and normalizes)
-        #[arg(long, value_enum, default_value_t = payload::WireFormat::Avro)]
-        format: payload::WireFormat,
-        /// Color the diagnostics
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
+        #[command(flatten)]
+        catalog: CatalogArgs,
+        #[command(flatten)]
+        event: EventArgs,
+        #[command(flatten)]
+        color: ColorArg,
     },
     /// Decode one event payload read on stdin; print it as JSON
     Decode {
-        /// Catalog files, or directories of `*.yaml`/`*.yml` files
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// The event: its type string or its constant name
-        #[arg(long)]
-        event: String,
-        /// Input encoding
-        #[arg(long, value_enum, default_value_t = payload::WireFormat::Avro)]
-        format: payload::WireFormat,
-        /// Color the diagnostics
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
+        #[command(flatten)]
+        catalog: CatalogArgs,
+        #[command(flatten)]
+        event: EventArgs,
+        #[command(flatten)]
+        color: ColorArg,
     },
     /// Write every output (Rust, Avro, JSON Schema, docs) from one read of the catalog
     Build {
-        /// Catalog files, or directories of `*.yaml`/`*.yml` files
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        catalog: CatalogArgs,
         /// The directory to write into (`rust/`, `avro/`, `json-schema/`, `docs/`)
         #[arg(long)]
         out: PathBuf,
-        /// Color the diagnostics
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
+        #[command(flatten)]
+        color: ColorArg,
     },
     /// Generate documentation: the Index of Events and a reference page per module
     Docs {
-        /// Catalog files, or directories of `*.yaml`/`*.yml` files
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        catalog: CatalogArgs,
         /// Output format
         #[arg(long, value_enum, default_value_t = docs::Format::Rst)]
         format: docs::Format,
@@ -180,9 +190,8 @@ enum Command {
         /// Write nothing; exit 1 with a diff when a page under `--out` is stale
         #[arg(long, requires = "out")]
         check: bool,
-        /// Color the diagnostics
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
+        #[command(flatten)]
+        color: ColorArg,
     },
     /// Find where each catalog event is sent in Rust and Python source trees
     Triggers {
@@ -195,18 +204,15 @@ enum Command {
         /// Output format
         #[arg(long, value_enum, default_value_t = docs::ReportFormat::Text)]
         format: docs::ReportFormat,
-        /// Color the diagnostics
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
+        #[command(flatten)]
+        color: ColorArg,
     },
     /// Print the resolved catalog (the IR) as JSON
     Inspect {
-        /// Catalog files, or directories of `*.yaml`/`*.yml` files
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Color the diagnostics when the catalog is invalid
-        #[arg(long, value_enum, default_value_t = Color::Auto)]
-        color: Color,
+        #[command(flatten)]
+        catalog: CatalogArgs,
+        #[command(flatten)]
+        color: ColorArg,
     },
 }
 
@@ -238,14 +244,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Check {
-            paths,
+            catalog: CatalogArgs { paths },
             format,
             deny_warnings,
             color,
         } => check(&paths, format, deny_warnings, color.choice()),
-        Command::Inspect { paths, color } => inspect(&paths, color.choice()),
+        Command::Inspect {
+            catalog: CatalogArgs { paths },
+            color,
+        } => inspect(&paths, color.choice()),
         Command::Docs {
-            paths,
+            catalog: CatalogArgs { paths },
             format,
             out,
             triggers,
@@ -269,15 +278,18 @@ fn main() -> ExitCode {
         } => docs::triggers(&sources, &catalog, format, color.choice()),
         Command::Schema {
             kind,
-            paths,
+            catalog: CatalogArgs { paths },
             out,
             color,
         } => emit::schema(kind, &paths, &out, color.choice()),
-        Command::Build { paths, out, color } => emit::build(&paths, &out, color.choice()),
+        Command::Build {
+            catalog: CatalogArgs { paths },
+            out,
+            color,
+        } => emit::build(&paths, &out, color.choice()),
         Command::Encode {
-            paths,
-            event,
-            format,
+            catalog: CatalogArgs { paths },
+            event: EventArgs { event, format },
             color,
         } => payload::run(
             payload::Direction::Encode,
@@ -287,9 +299,8 @@ fn main() -> ExitCode {
             color.choice(),
         ),
         Command::Decode {
-            paths,
-            event,
-            format,
+            catalog: CatalogArgs { paths },
+            event: EventArgs { event, format },
             color,
         } => payload::run(
             payload::Direction::Decode,
@@ -299,7 +310,7 @@ fn main() -> ExitCode {
             color.choice(),
         ),
         Command::Compat {
-            paths,
+            catalog: CatalogArgs { paths },
             against,
             mode,
             format,
@@ -318,7 +329,7 @@ fn main() -> ExitCode {
             color: color.choice(),
         }),
         Command::Generate {
-            paths,
+            catalog: CatalogArgs { paths },
             out,
             check,
             runtime_crate,
@@ -445,13 +456,11 @@ fn check(paths: &[PathBuf], format: Format, deny_warnings: bool, color: ColorCho
 }
 
 fn inspect(paths: &[PathBuf], color: ColorChoice) -> ExitCode {
-    let outcome = match load_valid(paths, color) {
-        Ok(o) => o,
+    let loaded = match load_valid(paths, color) {
+        Ok(l) => l,
         Err(code) => return code,
     };
-    let Some(catalog) = &outcome.catalog else {
-        return ExitCode::from(1);
-    };
+    let catalog = &loaded.catalog;
     match serde_json::to_string_pretty(&catalog.to_json()) {
         Ok(s) => {
             println!("{s}");
@@ -464,24 +473,37 @@ fn inspect(paths: &[PathBuf], color: ColorChoice) -> ExitCode {
     }
 }
 
-/// Loads a catalog for a generator, printing its diagnostics (warnings
-/// included) to stderr; `Err` is the exit code.
-fn load_valid(paths: &[PathBuf], color: ColorChoice) -> Result<Outcome, ExitCode> {
-    let outcome = load(paths)?;
-    print_diagnostics(&outcome.diagnostics, &outcome.sources, color);
-    if outcome.catalog.is_none() {
-        eprintln!(
-            "error: the catalog is invalid: {}",
-            plural(outcome.diagnostics.error_count(), "error")
-        );
-        return Err(ExitCode::from(1));
-    }
-    Ok(outcome)
+/// A valid catalog and the files it was read from.
+struct Loaded {
+    catalog: Catalog,
+    sources: SourceMap,
 }
 
-/// `generate` is a shell over the same [`Builder`] `build.rs` scripts use,
-/// so both give byte-identical code.
-fn generate(builder: &Builder, out: &Path, check: bool, color: ColorChoice) -> ExitCode {
+/// The one way a subcommand loads the catalog it works on: prints the
+/// diagnostics (warnings included) to stderr; `Err` is the exit code (1
+/// for an invalid catalog, 2 when it cannot be read).
+fn load_valid(paths: &[PathBuf], color: ColorChoice) -> Result<Loaded, ExitCode> {
+    let outcome = load(paths)?;
+    print_diagnostics(&outcome.diagnostics, &outcome.sources, color);
+    match outcome.catalog {
+        Some(catalog) => Ok(Loaded {
+            catalog,
+            sources: outcome.sources,
+        }),
+        None => {
+            eprintln!(
+                "error: the catalog is invalid: {}",
+                plural(outcome.diagnostics.error_count(), "error")
+            );
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
+/// `generate` and `build` are shells over the same [`Builder`] `build.rs`
+/// scripts use, so all give byte-identical code. Prints the diagnostics;
+/// `Err` is the exit code.
+fn read_and_generate(builder: &Builder, color: ColorChoice) -> Result<Generated, ExitCode> {
     match builder.read_and_generate() {
         Ok(generated) => {
             print_diagnostics(
@@ -489,7 +511,7 @@ fn generate(builder: &Builder, out: &Path, check: bool, color: ColorChoice) -> E
                 &generated.report.sources,
                 color,
             );
-            write_output(out, &generated.code, check, "generate")
+            Ok(generated)
         }
         Err(BuildError::Catalog(report)) => {
             print_diagnostics(&report.diagnostics, &report.sources, color);
@@ -497,12 +519,19 @@ fn generate(builder: &Builder, out: &Path, check: bool, color: ColorChoice) -> E
                 "error: cannot generate Rust: {}",
                 plural(report.diagnostics.error_count(), "error")
             );
-            ExitCode::from(1)
+            Err(ExitCode::from(1))
         }
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(2)
+            Err(ExitCode::from(2))
         }
+    }
+}
+
+fn generate(builder: &Builder, out: &Path, check: bool, color: ColorChoice) -> ExitCode {
+    match read_and_generate(builder, color) {
+        Ok(generated) => write_output(out, &generated.code, check, "generate"),
+        Err(code) => code,
     }
 }
 

@@ -89,13 +89,11 @@ pub fn run(
     format: WireFormat,
     color: ColorChoice,
 ) -> ExitCode {
-    let outcome = match crate::load_valid(paths, color) {
-        Ok(o) => o,
+    let loaded = match crate::load_valid(paths, color) {
+        Ok(l) => l,
         Err(code) => return code,
     };
-    let Some(catalog) = &outcome.catalog else {
-        return ExitCode::from(1);
-    };
+    let catalog = &loaded.catalog;
     let event = match find(catalog, event) {
         Ok(e) => e,
         Err(code) => return code,

@@ -5,7 +5,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use openedx_hooks_schema::diag::{ColorChoice, render_text};
-use openedx_hooks_schema::{Diagnostics, LoadError, Loader, Severity, SourceMap};
+use openedx_hooks_schema::{Catalog, Diagnostics, LoadError, Loader, Severity, SourceMap};
 
 use crate::{RustError, RustOptions};
 
@@ -53,6 +53,9 @@ impl Default for Builder {
 pub struct Generated {
     /// The formatted Rust code.
     pub code: String,
+    /// The catalog it was generated from (own and extern modules), for
+    /// the other outputs of the same read.
+    pub catalog: Catalog,
     /// Every catalog file read (own and extern), as read from disk.
     pub files: Vec<PathBuf>,
     /// Every directory whose listing chose files: adding a file there
@@ -299,8 +302,8 @@ impl Builder {
             .iter()
             .map(|(n, f)| (n.as_path(), f.as_path()))
             .collect();
-        let outcome = Loader::new().load_named(&named)?;
-        let Some(catalog) = &outcome.catalog else {
+        let mut outcome = Loader::new().load_named(&named)?;
+        let Some(catalog) = outcome.catalog.take() else {
             return Err(BuildError::Catalog(Box::new(CatalogReport {
                 sources: outcome.sources,
                 diagnostics: outcome.diagnostics,
@@ -316,7 +319,7 @@ impl Builder {
                     .push((m.name.clone(), format!("{c}::{module}")));
             }
         }
-        let code = match crate::rust::generate_rust_on(catalog, &options, self.parallel) {
+        let code = match crate::rust::generate_rust_on(&catalog, &options, self.parallel) {
             Ok(code) => code,
             Err(RustError::Names(diagnostics)) => {
                 return Err(BuildError::Catalog(Box::new(CatalogReport {
@@ -328,6 +331,7 @@ impl Builder {
         };
         Ok(Generated {
             code,
+            catalog,
             files: files.into_iter().map(|(_, f)| f).collect(),
             dirs,
             report: CatalogReport {
