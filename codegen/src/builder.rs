@@ -97,6 +97,7 @@ impl CatalogReport {
 
 /// Why a build-time generation failed.
 #[derive(thiserror::Error)]
+#[non_exhaustive]
 pub enum BuildError {
     /// A catalog path could not be read.
     #[error(transparent)]

@@ -11,6 +11,19 @@
 //! version. It knows the IR, not the YAML syntax, and of the runtime only the
 //! names generated code refers to.
 //!
+//! # Layout
+//!
+//! | module | owns |
+//! |---|---|
+//! | `rust` | IR → Rust: `driver` (settings and names checked, modules generated in parallel, the `@generated` header), `checks` (names Rust cannot take), `emit` (one emitter per kind of item: scalar, enum, data class, event), `options` ([`RustOptions`]) |
+//! | `wire` | Avro schemas and JSON Schema |
+//! | `docs` | the index and reference pages, written once over a `Markup` trait for RST and Markdown; compiled Rust examples |
+//! | [`triggers`] | where each event is sent in Rust and Python trees |
+//! | `builder` | the [`Builder`]: reads catalog files (own and extern), generates, writes when changed |
+//!
+//! Generated code reaches the runtime only through its versioned private
+//! module `__private_v1` (see the runtime's docs).
+//!
 //! ```
 //! use openedx_hooks_codegen::{RustOptions, generate_rust};
 //! use openedx_hooks_schema::Loader;

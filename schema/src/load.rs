@@ -13,6 +13,7 @@ use crate::yaml::{Limits, load_document};
 /// A problem that stops loading before any catalog text is examined
 /// (the CLI's exit code 2).
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum LoadError {
     /// A path could not be read.
     #[error("cannot read `{path}`: {source}")]
