@@ -81,6 +81,16 @@ const CASES: &[Case] = &[
         [B, B, B],
     ),
     (
+        Rule::EventAdded,
+        &[(
+            "events:\n",
+            "events:\n  COURSE_STARTED:\n    type: org.openedx.learning.course.run.started.v1\n    payload:\n      user: UserData\n",
+        )],
+        "COURSE_STARTED",
+        "",
+        [S, S, S],
+    ),
+    (
         Rule::EventNameChanged,
         &[("  SESSION_LOGIN_COMPLETED:", "  LOGIN_COMPLETED:")],
         "LOGIN_COMPLETED",
@@ -299,9 +309,12 @@ fn a_class_change_is_reported_once_per_event_with_the_full_path() {
     );
     assert!(f.new.is_none());
     assert!(r.fails(false));
+    // One cause, reaching two events: counted once.
+    assert_eq!(r.causes().len(), 1);
+    assert_eq!(r.causes()[0].affected.len(), 2);
     assert_eq!(
         r.summary(),
-        "2 breaking, 0 minor, 0 warnings — requires: new major version for 2 events, minor bump for 0"
+        "1 breaking, 0 minor, 0 warnings, 0 additions — requires: new major version for 2 events, minor bump for 0"
     );
 }
 
@@ -311,7 +324,21 @@ fn a_new_major_version_is_an_addition_not_a_break() {
     let v2 = BASE.to_owned()
         + "  STUDENT_REGISTRATION_COMPLETED_V2:\n    type: org.openedx.learning.student.registration.completed.v2\n    payload:\n      user: UserData\n      source: string\n";
     let r = diff(&old, &load(&v2), Mode::Full);
-    assert!(r.findings.is_empty(), "{:#?}", r.findings);
+    let rules: Vec<(Rule, Verdict, &str)> = r
+        .findings
+        .iter()
+        .map(|f| (f.rule, f.verdict, f.hook.name.as_str()))
+        .collect();
+    assert_eq!(
+        rules,
+        [(
+            Rule::EventAdded,
+            Verdict::Safe,
+            "STUDENT_REGISTRATION_COMPLETED_V2"
+        )]
+    );
+    assert!(!r.fails(true));
+    assert!(r.summary().contains(", 1 additions"), "{}", r.summary());
 }
 
 #[test]
@@ -403,6 +430,6 @@ fn the_bundled_catalog_is_compatible_with_itself() {
     assert!(r.findings.is_empty());
     assert_eq!(
         r.summary(),
-        "0 breaking, 0 minor, 0 warnings — requires: new major version for 0 events, minor bump for 0"
+        "0 breaking, 0 minor, 0 warnings, 0 additions — requires: new major version for 0 events, minor bump for 0"
     );
 }

@@ -7,12 +7,9 @@
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
-use openedx_hooks_schema::diag::{ColorChoice, render_text, render_text_as};
-use openedx_hooks_schema::diff::ignore::{IgnoreFile, IgnoreProblem as Problem};
-use openedx_hooks_schema::diff::{Finding, Mode, Report, Verdict, diff};
+use openedx_hooks_schema::diag::{ColorChoice, render_json, render_text_as};
+use openedx_hooks_schema::diff::{Cause, Finding, IgnoreFile, Mode, Report, diff};
 use openedx_hooks_schema::{Code, Diagnostic, Loader, Outcome, SourceMap};
-
-use crate::load_valid;
 
 /// Output formats of `compat`.
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -61,10 +58,19 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> ExitCode {
-    let new = match load_valid(&args.paths, args.color) {
+    let json = matches!(args.format, CompatFormat::Json);
+    // An invalid catalog, new or baseline, is a usage error (exit 2), not a
+    // breaking change (1); with `--format json` its diagnostics are the output.
+    let new = match crate::load(&args.paths) {
         Ok(o) => o,
         Err(code) => return code,
     };
+    let Some(new_catalog) = &new.catalog else {
+        return invalid(&new, "the new catalog is not valid", json, args.color);
+    };
+    if !json {
+        crate::print_diagnostics(&new.diagnostics, &new.sources, args.color);
+    }
     let old = match load_baseline(&args.against, &args.paths) {
         Ok(o) => o,
         Err(msg) => {
@@ -72,22 +78,14 @@ pub fn run(args: Args) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let new_catalog = &new.catalog;
     let Some(old_catalog) = &old.catalog else {
-        for d in &old.diagnostics {
-            eprintln!("{}\n", render_text(d, &old.sources, args.color));
-        }
-        eprintln!(
-            "error: the baseline `{}` is not a valid catalog",
-            args.against
-        );
-        return ExitCode::from(2);
+        let why = format!("the baseline `{}` is not a valid catalog", args.against);
+        return invalid(&old, &why, json, args.color);
     };
     let mut report = diff(old_catalog, new_catalog, args.mode);
-    let mut problems = Vec::new();
     if let Some(path) = &args.ignore {
         match IgnoreFile::load(path) {
-            Ok(mut ignores) => problems = ignores.apply(&mut report, &today()),
+            Ok(mut ignores) => ignores.apply(&mut report, &today()),
             Err(e) => {
                 eprintln!("error: {e}");
                 return ExitCode::from(2);
@@ -95,21 +93,35 @@ pub fn run(args: Args) -> ExitCode {
         }
     }
     if !args.verbose {
-        report.findings.retain(|f| f.verdict != Verdict::Safe);
+        report.findings.retain(Finding::is_shown_by_default);
     }
-    let failed =
-        report.fails(args.deny_warnings) || problems.iter().any(|p| p.fails || args.deny_warnings);
+    let failed = report.fails(args.deny_warnings);
+    let (new, old) = (&new.sources, &old.sources);
     match args.format {
-        CompatFormat::Text => text(&report, &new.sources, &old.sources, &problems, args.color),
-        CompatFormat::Json => json(&report, &new.sources, &old.sources, &problems),
-        CompatFormat::Github => github(&report, &new.sources, &old.sources, &problems),
-        CompatFormat::Markdown => markdown(&report, &new.sources, &old.sources, &problems),
+        CompatFormat::Text => text(&report, new, old, args.verbose, args.color),
+        CompatFormat::Json => print_json(&report, new, old, args.verbose),
+        CompatFormat::Github => github(&report, new, old),
+        CompatFormat::Markdown => markdown(&report, new, old, args.verbose),
     }
     if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Reports an invalid catalog: its diagnostics (as JSON with `--format
+/// json`, so tools see why), then exit 2.
+fn invalid(outcome: &Outcome, why: &str, json: bool, color: ColorChoice) -> ExitCode {
+    if json {
+        let diagnostics = render_json(&outcome.diagnostics, &outcome.sources);
+        let doc = serde_json::json!({ "error": why, "diagnostics": diagnostics });
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    } else {
+        crate::print_diagnostics(&outcome.diagnostics, &outcome.sources, color);
+    }
+    eprintln!("error: {why}");
+    ExitCode::from(2)
 }
 
 // ----- baselines -----
@@ -205,15 +217,6 @@ fn today() -> String {
 
 // ----- output -----
 
-fn severity(f: &Finding) -> &'static str {
-    match f.verdict {
-        Verdict::Breaking | Verdict::Violation => "error",
-        _ if f.warning => "warning",
-        Verdict::Minor => "minor",
-        Verdict::Safe => "safe",
-    }
-}
-
 fn location(f: &Finding, new: &SourceMap, old: &SourceMap) -> (String, u32, u32) {
     match (f.new, f.old) {
         (Some(s), _) => (new.file(s.file).name().to_owned(), s.line, s.column),
@@ -223,29 +226,33 @@ fn location(f: &Finding, new: &SourceMap, old: &SourceMap) -> (String, u32, u32)
 }
 
 fn title(f: &Finding) -> String {
-    let minor = if f.verdict == Verdict::Minor && !f.warning {
-        "minor change: "
-    } else {
-        ""
+    let kind = match f.severity() {
+        "minor" => "minor change: ",
+        "info" => "addition: ",
+        _ => "",
     };
-    format!("{}: {minor}{}", f.hook.name, f.message)
+    format!("{}: {kind}{}", f.hook.name, f.message)
 }
 
-fn text(
-    report: &Report,
-    new: &SourceMap,
-    old: &SourceMap,
-    problems: &[Problem],
-    color: ColorChoice,
-) {
-    for f in &report.findings {
+/// The hooks a cause reaches, past the first: `B (`x.y`), C (`z`)`.
+fn also_affects(c: &Cause<'_>) -> Option<String> {
+    let rest: Vec<String> = c.affected[1..]
+        .iter()
+        .map(|f| format!("{} (`{}`)", f.hook.name, f.path))
+        .collect();
+    (!rest.is_empty()).then(|| rest.join(", "))
+}
+
+fn text(report: &Report, new: &SourceMap, old: &SourceMap, verbose: bool, color: ColorChoice) {
+    for c in report.causes() {
+        let f = c.finding;
         let (span, sources, other) = match (f.new, f.old) {
             (Some(n), o) => (n, new, o.map(|o| (o, old))),
             (None, Some(o)) => (o, old, None),
             (None, None) => continue,
         };
         // The code is replaced by the rule id when rendering.
-        let d = if f.verdict == Verdict::Breaking || f.verdict == Verdict::Violation {
+        let d = if f.severity() == "error" {
             Diagnostic::error(Code::InvalidValue, span, title(f))
         } else {
             Diagnostic::warning(Code::InvalidValue, span, title(f))
@@ -262,9 +269,15 @@ fn text(
                 o.column
             );
         }
+        if let Some(rest) = also_affects(&c) {
+            println!(
+                "  = note: the same change reaches {} more event(s): {rest}",
+                c.affected.len() - 1
+            );
+        }
         println!();
     }
-    for p in problems {
+    for p in &report.ignore_problems {
         let d = if p.fails {
             Diagnostic::error(Code::InvalidValue, p.span, &p.message)
         } else {
@@ -272,24 +285,50 @@ fn text(
         };
         println!("{}\n", render_text_as(&d, "IGNORE_FILE", &p.sources, color));
     }
+    if verbose {
+        for c in openedx_hooks_schema::diff::causes(&report.ignored) {
+            println!(
+                "ignored[{}]: {} ({} event(s))",
+                c.finding.rule,
+                title(c.finding),
+                c.affected.len()
+            );
+        }
+    }
     println!("{}", report.summary());
 }
 
-fn json(report: &Report, new: &SourceMap, old: &SourceMap, problems: &[Problem]) {
-    let mut items: Vec<serde_json::Value> = report
-        .findings
+fn cause_json(c: &Cause<'_>, new: &SourceMap, old: &SourceMap, ignored: bool) -> serde_json::Value {
+    let f = c.finding;
+    let (file, line, column) = location(f, new, old);
+    let old_loc = f.old.map(|s| serde_json::json!({"file": old.file(s.file).name(), "line": s.line, "column": s.column}));
+    let events: Vec<serde_json::Value> = c
+        .affected
         .iter()
-        .map(|f| {
-            let (file, line, column) = location(f, new, old);
-            let old_loc = f.old.map(|s| serde_json::json!({"file": old.file(s.file).name(), "line": s.line, "column": s.column}));
-            serde_json::json!({
-                "rule": f.rule.id(), "severity": severity(f), "verdict": f.verdict, "event": f.hook.name,
-                "event_type": f.hook.hook_type, "path": f.path, "message": f.message, "hint": f.hint,
-                "file": file, "line": line, "column": column, "old": old_loc,
-            })
-        })
+        .map(|a| serde_json::json!({"event": a.hook.name, "event_type": a.hook.hook_type, "kind": a.hook.kind, "path": a.path}))
         .collect();
-    items.extend(problems.iter().map(|p| {
+    let severity = if ignored { "ignored" } else { f.severity() };
+    serde_json::json!({
+        "rule": f.rule.id(), "severity": severity, "verdict": f.verdict, "event": f.hook.name,
+        "event_type": f.hook.hook_type, "path": f.path, "message": f.message, "hint": f.hint,
+        "file": file, "line": line, "column": column, "old": old_loc, "events": events,
+    })
+}
+
+fn print_json(report: &Report, new: &SourceMap, old: &SourceMap, verbose: bool) {
+    let mut items: Vec<serde_json::Value> = report
+        .causes()
+        .iter()
+        .map(|c| cause_json(c, new, old, false))
+        .collect();
+    if verbose {
+        items.extend(
+            openedx_hooks_schema::diff::causes(&report.ignored)
+                .iter()
+                .map(|c| cause_json(c, new, old, true)),
+        );
+    }
+    items.extend(report.ignore_problems.iter().map(|p| {
         serde_json::json!({
             "rule": "IGNORE_FILE", "severity": if p.fails { "error" } else { "warning" }, "message": p.message,
             "file": p.sources.file(p.span.file).name(), "line": p.span.line, "column": p.span.column,
@@ -301,7 +340,7 @@ fn json(report: &Report, new: &SourceMap, old: &SourceMap, problems: &[Problem])
     );
 }
 
-fn github(report: &Report, new: &SourceMap, old: &SourceMap, problems: &[Problem]) {
+fn github(report: &Report, new: &SourceMap, old: &SourceMap) {
     // Workflow commands: data escapes %, CR and LF; properties also , and :.
     let data = |s: &str| {
         s.replace('%', "%25")
@@ -309,21 +348,25 @@ fn github(report: &Report, new: &SourceMap, old: &SourceMap, problems: &[Problem
             .replace('\n', "%0A")
     };
     let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
-    for f in &report.findings {
+    for c in report.causes() {
+        let f = c.finding;
         let (file, line, column) = location(f, new, old);
-        let level = match severity(f) {
+        let level = match f.severity() {
             "error" => "error",
             "warning" => "warning",
             _ => "notice",
         };
+        let reach = also_affects(&c)
+            .map(|r| format!(" (also reaches {r})"))
+            .unwrap_or_default();
         println!(
             "::{level} file={},line={line},col={column},title={}::{}",
             prop(&file),
             prop(f.rule.id()),
-            data(&format!("{} — {}", title(f), f.hint))
+            data(&format!("{}{reach} — {}", title(f), f.hint))
         );
     }
-    for p in problems {
+    for p in &report.ignore_problems {
         let level = if p.fails { "error" } else { "warning" };
         println!(
             "::{level} file={},line={},title=IGNORE_FILE::{}",
@@ -332,44 +375,53 @@ fn github(report: &Report, new: &SourceMap, old: &SourceMap, problems: &[Problem
             data(&p.message)
         );
     }
-    println!("{}", report.summary());
+    println!("::notice title=compat::{}", data(&report.summary()));
 }
 
-fn markdown(report: &Report, new: &SourceMap, old: &SourceMap, problems: &[Problem]) {
+fn markdown(report: &Report, new: &SourceMap, old: &SourceMap, verbose: bool) {
     let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
     println!("## Event compatibility\n\n{}\n", report.summary());
-    let mut events: Vec<&str> = Vec::new();
-    for f in &report.findings {
-        if !events.contains(&f.hook.name.as_str()) {
-            events.push(&f.hook.name);
-        }
-    }
-    for e in events {
-        let first = report
-            .findings
-            .iter()
-            .find(|f| f.hook.name == e)
-            .map(|f| f.hook.hook_type.as_str())
-            .unwrap_or("");
+    let causes = report.causes();
+    if !causes.is_empty() {
         println!(
-            "### `{e}` (`{first}`)\n\n| rule | verdict | path | change | fix | where |\n|---|---|---|---|---|---|"
+            "| rule | severity | events (path) | change | fix | where |\n|---|---|---|---|---|---|"
         );
-        for f in report.findings.iter().filter(|f| f.hook.name == e) {
-            let (file, line, _) = location(f, new, old);
-            println!(
-                "| `{}` | {} | `{}` | {} | {} | `{}:{}` |",
-                f.rule,
-                severity(f),
-                cell(&f.path),
-                cell(&f.message),
-                cell(&f.hint),
-                cell(&file),
-                line
-            );
-        }
+    }
+    for c in &causes {
+        let f = c.finding;
+        let (file, line, _) = location(f, new, old);
+        let events: Vec<String> = c
+            .affected
+            .iter()
+            .map(|a| match a.path.as_str() {
+                "" => format!("`{}`", a.hook.name),
+                path => format!("`{}` (`{}`)", a.hook.name, cell(path)),
+            })
+            .collect();
+        println!(
+            "| `{}` | {} | {} | {} | {} | `{}:{}` |",
+            f.rule,
+            f.severity(),
+            events.join("<br>"),
+            cell(&f.message),
+            cell(&f.hint),
+            cell(&file),
+            line
+        );
+    }
+    if !causes.is_empty() {
         println!();
     }
-    for p in problems {
+    if verbose {
+        for c in openedx_hooks_schema::diff::causes(&report.ignored) {
+            println!(
+                "- ignored: `{}` {}",
+                c.finding.rule,
+                cell(&title(c.finding))
+            );
+        }
+    }
+    for p in &report.ignore_problems {
         println!("- ignore file: {}", cell(&p.message));
     }
 }

@@ -106,7 +106,7 @@ pub fn triggers(
         Ok(l) => l,
         Err(code) => return code,
     };
-    let catalog = &loaded.catalog;
+    let catalog = &loaded;
     let found = match scan(catalog, sources) {
         Ok(f) => f,
         Err(code) => return code,
@@ -173,7 +173,7 @@ pub fn docs(args: DocsArgs) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let catalog = &loaded.catalog;
+    let catalog = &loaded;
     let mut options = DocsOptions::new(match args.format {
         Format::Rst => DocFormat::Rst,
         Format::Markdown => DocFormat::Markdown,

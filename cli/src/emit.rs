@@ -55,7 +55,7 @@ pub fn schema(kind: SchemaKind, paths: &[PathBuf], out: &Path, color: ColorChoic
         Ok(l) => l,
         Err(code) => return code,
     };
-    let catalog = &loaded.catalog;
+    let catalog = &loaded;
     let files = match kind {
         SchemaKind::Avro => generate_avro(catalog),
         SchemaKind::JsonSchema => generate_json_schema(catalog),

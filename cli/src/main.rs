@@ -56,6 +56,17 @@ struct EventArgs {
     /// The payload's encoding on the binary side (`json` checks and normalizes)
     #[arg(long, value_enum, default_value_t = payload::WireFormat::Avro)]
     format: payload::WireFormat,
+    /// Accept (and drop) JSON keys the event's payload does not have, for
+    /// payloads from newer senders; by default such a key is an error that
+    /// names its path and the nearest field
+    #[arg(long)]
+    allow_unknown_fields: bool,
+}
+
+impl EventArgs {
+    fn options(&self) -> openedx_hooks_codec::Options {
+        openedx_hooks_codec::Options::new().allow_unknown_fields(self.allow_unknown_fields)
+    }
 }
 
 #[derive(Subcommand)]
@@ -289,24 +300,26 @@ fn main() -> ExitCode {
         } => emit::build(&paths, &out, color.choice()),
         Command::Encode {
             catalog: CatalogArgs { paths },
-            event: EventArgs { event, format },
+            event,
             color,
         } => payload::run(
             payload::Direction::Encode,
             &paths,
-            &event,
-            format,
+            &event.event,
+            event.format,
+            event.options(),
             color.choice(),
         ),
         Command::Decode {
             catalog: CatalogArgs { paths },
-            event: EventArgs { event, format },
+            event,
             color,
         } => payload::run(
             payload::Direction::Decode,
             &paths,
-            &event,
-            format,
+            &event.event,
+            event.format,
+            event.options(),
             color.choice(),
         ),
         Command::Compat {
@@ -460,7 +473,7 @@ fn inspect(paths: &[PathBuf], color: ColorChoice) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let catalog = &loaded.catalog;
+    let catalog = &loaded;
     match serde_json::to_string_pretty(&catalog.to_json()) {
         Ok(s) => {
             println!("{s}");
@@ -473,23 +486,14 @@ fn inspect(paths: &[PathBuf], color: ColorChoice) -> ExitCode {
     }
 }
 
-/// A valid catalog and the files it was read from.
-struct Loaded {
-    catalog: Catalog,
-    sources: SourceMap,
-}
-
 /// The one way a subcommand loads the catalog it works on: prints the
 /// diagnostics (warnings included) to stderr; `Err` is the exit code (1
 /// for an invalid catalog, 2 when it cannot be read).
-fn load_valid(paths: &[PathBuf], color: ColorChoice) -> Result<Loaded, ExitCode> {
+fn load_valid(paths: &[PathBuf], color: ColorChoice) -> Result<Catalog, ExitCode> {
     let outcome = load(paths)?;
     print_diagnostics(&outcome.diagnostics, &outcome.sources, color);
     match outcome.catalog {
-        Some(catalog) => Ok(Loaded {
-            catalog,
-            sources: outcome.sources,
-        }),
+        Some(catalog) => Ok(catalog),
         None => {
             eprintln!(
                 "error: the catalog is invalid: {}",

@@ -87,13 +87,14 @@ pub fn run(
     paths: &[PathBuf],
     event: &str,
     format: WireFormat,
+    options: wire::Options,
     color: ColorChoice,
 ) -> ExitCode {
     let loaded = match crate::load_valid(paths, color) {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let catalog = &loaded.catalog;
+    let catalog = &loaded;
     let event = match find(catalog, event) {
         Ok(e) => e,
         Err(code) => return code,
@@ -104,7 +105,8 @@ pub fn run(
     };
     let result = match (direction, format) {
         (Direction::Encode, WireFormat::Avro) => match parse_json(&input) {
-            Ok(payload) => wire::encode(catalog, event, &payload).map(|bytes| write_stdout(&bytes)),
+            Ok(payload) => wire::encode_with(catalog, event, &payload, options)
+                .map(|bytes| write_stdout(&bytes)),
             Err(code) => return code,
         },
         (Direction::Decode, WireFormat::Avro) => {
@@ -112,9 +114,8 @@ pub fn run(
         }
         // JSON either way: check and normalize.
         (_, WireFormat::Json) => match parse_json(&input) {
-            Ok(payload) => {
-                wire::normalize(catalog, event, &payload).map(|v| write_stdout(&pretty(&v)))
-            }
+            Ok(payload) => wire::normalize(catalog, event, &payload, options)
+                .map(|v| write_stdout(&pretty(&v))),
             Err(code) => return code,
         },
     };

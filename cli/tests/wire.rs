@@ -265,7 +265,7 @@ fn an_invalid_payload_names_its_field() {
 #[test]
 fn json_format_fills_defaults_and_normalizes() {
     let o = run(
-        &["encode", "generated/events", "--event", "STUDENT_REGISTRATION_COMPLETED", "--format", "json"],
+        &["encode", "generated/events", "--event", "STUDENT_REGISTRATION_COMPLETED", "--format", "json", "--allow-unknown-fields"],
         br#"{"user": {"id": 1, "is_active": false, "pii": {"username": "u", "email": "e"}}, "ignored": true}"#,
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
@@ -274,4 +274,40 @@ fn json_format_fills_defaults_and_normalizes() {
         v,
         json!({"user": {"id": 1, "is_active": false, "pii": {"username": "u", "email": "e", "name": ""}}})
     );
+}
+
+#[test]
+fn an_unknown_key_is_an_error_naming_its_path_and_the_nearest_field() {
+    // Without the check, `nmae` would silently encode as the default "".
+    let payload = br#"{"user": {"id": 1, "is_active": true, "pii": {"username": "u", "email": "e", "nmae": "N"}}}"#;
+    for format in ["avro", "json"] {
+        let o = run(
+            &[
+                "encode",
+                "generated/events",
+                "--event",
+                "STUDENT_REGISTRATION_COMPLETED",
+                "--format",
+                format,
+            ],
+            payload,
+        );
+        assert_eq!(o.status.code(), Some(1), "{format}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("at `user.pii.nmae`: unknown field `nmae`: did you mean `name`?"),
+            "{format}: {err}"
+        );
+    }
+    let o = run(
+        &[
+            "encode",
+            "generated/events",
+            "--event",
+            "STUDENT_REGISTRATION_COMPLETED",
+            "--allow-unknown-fields",
+        ],
+        payload,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }

@@ -19,6 +19,7 @@
 use openedx_hooks::types::{Date, Timestamp, Uuid};
 use openedx_hooks::wire::avro::{self, Reader, write_bytes, write_long};
 use openedx_hooks_schema::ir::join_path as join;
+use openedx_hooks_schema::suggest::did_you_mean;
 use openedx_hooks_schema::{Catalog, DefKind, EventDef, Field, Primitive, Type, TypeRef};
 use serde_json::{Map, Value};
 
@@ -51,28 +52,67 @@ fn err(path: &str, message: impl Into<String>) -> CodecError {
     }
 }
 
-/// Encodes a JSON payload (the runtime's JSON form) as Avro.
+/// How JSON payloads are read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Options {
+    allow_unknown_fields: bool,
+}
+
+impl Options {
+    /// The default: a key the event's type does not have is an error.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Accepts (and drops) keys the event's type does not have, for
+    /// payloads from newer senders. Off by default, so that a misspelled
+    /// optional field is an error, never silently its default.
+    pub fn allow_unknown_fields(mut self, allow: bool) -> Self {
+        self.allow_unknown_fields = allow;
+        self
+    }
+}
+
+/// Encodes a JSON payload (the runtime's JSON form) as Avro, rejecting
+/// unknown keys (see [`encode_with`]).
 pub fn encode(catalog: &Catalog, event: &EventDef, payload: &Value) -> Result<Vec<u8>, CodecError> {
+    encode_with(catalog, event, payload, Options::new())
+}
+
+/// Encodes a JSON payload as Avro, reading it as `options` say.
+pub fn encode_with(
+    catalog: &Catalog,
+    event: &EventDef,
+    payload: &Value,
+    options: Options,
+) -> Result<Vec<u8>, CodecError> {
     let mut out = Vec::new();
-    Codec { catalog }.encode_fields(&event.payload, payload, &mut out, "")?;
+    Codec { catalog, options }.encode_fields(&event.payload, payload, &mut out, "")?;
     Ok(out)
 }
 
 /// Checks a JSON payload against the event and returns it in canonical form:
-/// defaults filled in, datetimes and UUIDs normalized, unknown keys dropped.
+/// defaults filled in, datetimes and UUIDs normalized (unknown keys are
+/// errors, or dropped when `options` allow them).
 pub fn normalize(
     catalog: &Catalog,
     event: &EventDef,
     payload: &Value,
+    options: Options,
 ) -> Result<Value, CodecError> {
-    let bytes = encode(catalog, event, payload)?;
+    let bytes = encode_with(catalog, event, payload, options)?;
     decode(catalog, event, &bytes)
 }
 
 /// Decodes an Avro payload into the runtime's JSON form.
 pub fn decode(catalog: &Catalog, event: &EventDef, bytes: &[u8]) -> Result<Value, CodecError> {
     let mut r = Reader::new(bytes);
-    let value = Codec { catalog }.decode_fields(&event.payload, &mut r, "")?;
+    let value = Codec {
+        catalog,
+        options: Options::new(),
+    }
+    .decode_fields(&event.payload, &mut r, "")?;
     if r.remaining() > 0 {
         return Err(err(
             "",
@@ -84,6 +124,7 @@ pub fn decode(catalog: &Catalog, event: &EventDef, bytes: &[u8]) -> Result<Value
 
 struct Codec<'a> {
     catalog: &'a Catalog,
+    options: Options,
 }
 
 impl Codec<'_> {
@@ -100,6 +141,14 @@ impl Codec<'_> {
                 format!("expected an object, found {}", kind(value)),
             ));
         };
+        if !self.options.allow_unknown_fields
+            && let Some(k) = obj.keys().find(|k| !fields.iter().any(|f| &f.name == *k))
+        {
+            let hint = did_you_mean(k, fields.iter().map(|f| f.name.as_str()))
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default();
+            return Err(err(&join(path, k), format!("unknown field `{k}`{hint}")));
+        }
         for f in fields {
             let here = join(path, &f.name);
             match obj.get(&f.name) {

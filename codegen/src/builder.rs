@@ -299,11 +299,26 @@ impl Builder {
             dirs,
             extern_files,
         } = self.collect()?;
-        let named: Vec<(&Path, &Path)> = files
-            .iter()
-            .map(|(n, f)| (n.as_path(), f.as_path()))
-            .collect();
-        let mut outcome = Loader::new().load_named(&named)?;
+        // One group per catalog: ours first, then each extern catalog, so
+        // each catalog's settings govern only its own files.
+        let mut crates: Vec<&str> = Vec::new();
+        let mut groups: Vec<Vec<(&Path, &Path)>> = vec![Vec::new()];
+        for (name, file) in &files {
+            let group = match extern_files.iter().find(|(n, _)| n == name) {
+                None => 0,
+                Some((_, c)) => match crates.iter().position(|x| x == c) {
+                    Some(i) => i + 1,
+                    None => {
+                        crates.push(c);
+                        groups.push(Vec::new());
+                        crates.len()
+                    }
+                },
+            };
+            groups[group].push((name.as_path(), file.as_path()));
+        }
+        let groups: Vec<&[(&Path, &Path)]> = groups.iter().map(Vec::as_slice).collect();
+        let mut outcome = Loader::new().load_catalogs(&groups)?;
         let Some(catalog) = outcome.catalog.take() else {
             return Err(BuildError::Catalog(Box::new(CatalogReport {
                 sources: outcome.sources,

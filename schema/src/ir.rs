@@ -352,24 +352,53 @@ pub struct Catalog {
     files: Vec<String>,
     settings: Settings,
     modules: Vec<Module>,
+    /// Per catalog (0: this one, then extern catalogs): its settings.
+    #[serde(skip)]
+    group_settings: Vec<Settings>,
+    /// Per module: the catalog it belongs to.
+    #[serde(skip)]
+    module_groups: Vec<usize>,
     #[serde(skip)]
     sources: SourceMap,
 }
 
 impl Catalog {
-    pub(crate) fn new(settings: Settings, modules: Vec<Module>, sources: SourceMap) -> Self {
+    pub(crate) fn new(
+        group_settings: Vec<Settings>,
+        module_groups: Vec<usize>,
+        modules: Vec<Module>,
+        sources: SourceMap,
+    ) -> Self {
         Catalog {
             format_version: 1,
             files: sources.iter().map(|(_, f)| f.name().to_owned()).collect(),
-            settings,
+            settings: group_settings.first().cloned().unwrap_or_default(),
             modules,
+            group_settings,
+            module_groups,
             sources,
         }
     }
 
-    /// The `catalog:` settings (defaults when no file sets them).
+    /// The `catalog:` settings of the catalog being compiled (defaults when
+    /// no file sets them); extern catalogs keep their own
+    /// ([`module_settings`](Self::module_settings)).
     pub fn settings(&self) -> &Settings {
         &self.settings
+    }
+
+    /// The settings that govern module `module` (by index): those of the
+    /// catalog its file belongs to.
+    pub fn module_settings(&self, module: usize) -> &Settings {
+        self.module_groups
+            .get(module)
+            .and_then(|&g| self.group_settings.get(g))
+            .unwrap_or(&self.settings)
+    }
+
+    /// Whether module `module` (by index) belongs to an extern catalog.
+    pub fn is_extern_module(&self, module: usize) -> bool {
+        self.module_groups.get(module).is_some_and(|&g| g > 0)
     }
 
     /// Modules in load order (files sorted by path).

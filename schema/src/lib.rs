@@ -36,7 +36,7 @@ mod resolve;
 pub mod scc;
 pub mod source;
 mod stable_id;
-mod suggest;
+pub mod suggest;
 pub mod syntax;
 pub mod yaml;
 

@@ -125,13 +125,26 @@ impl Loader {
     /// diagnostics and the catalog: how a build script or macro that reads
     /// from an absolute directory still reports `events/learning.yaml:3:5`.
     pub fn load_named(&self, files: &[(&Path, &Path)]) -> Result<Outcome, LoadError> {
+        self.load_catalogs(&[files])
+    }
+
+    /// Like [`load_named`](Self::load_named) for several catalogs resolved
+    /// together: the first is the catalog being compiled, the others are
+    /// extern catalogs whose types it uses. Each catalog's `catalog:`
+    /// settings (type prefix, link bases) govern only its own files, so a
+    /// plugin keeps its own `type_prefix` while using Open edX types.
+    pub fn load_catalogs(&self, catalogs: &[&[(&Path, &Path)]]) -> Result<Outcome, LoadError> {
         let mut builder = SourceMap::builder();
         let mut problems = Vec::new();
-        for (name, path) in files {
-            let (text, problem) = self.read(path)?;
-            let id = builder.add(*name, text);
-            if let Some(p) = problem {
-                problems.push((id, p));
+        let mut groups = Vec::new();
+        for (group, files) in catalogs.iter().enumerate() {
+            for (name, path) in files.iter() {
+                let (text, problem) = self.read(path)?;
+                let id = builder.add(*name, text);
+                groups.push(group as u32);
+                if let Some(p) = problem {
+                    problems.push((id, p));
+                }
             }
         }
         let sources = builder.build();
@@ -158,7 +171,7 @@ impl Loader {
                 }
             });
         }
-        Ok(self.run(sources, diags, &skip))
+        Ok(self.run(sources, diags, &skip, &groups))
     }
 
     /// Loads one in-memory file (tests, fuzzing, tools that hold the text).
@@ -172,10 +185,16 @@ impl Loader {
         for (name, text) in files {
             builder.add(*name, (*text).to_owned());
         }
-        self.run(builder.build(), Diagnostics::default(), &[])
+        self.run(builder.build(), Diagnostics::default(), &[], &[])
     }
 
-    fn run(&self, sources: SourceMap, mut diags: Diagnostics, skip: &[crate::FileId]) -> Outcome {
+    fn run(
+        &self,
+        sources: SourceMap,
+        mut diags: Diagnostics,
+        skip: &[crate::FileId],
+        groups: &[u32],
+    ) -> Outcome {
         let ids: Vec<crate::FileId> = sources
             .iter()
             .map(|(id, _)| id)
@@ -198,10 +217,10 @@ impl Loader {
         }
         let catalog = if diags.has_errors() {
             // Still resolve what parsed, to report every problem at once.
-            let _ = crate::resolve::resolve(&sources, modules, &mut diags);
+            let _ = crate::resolve::resolve(&sources, modules, groups, &mut diags);
             None
         } else {
-            crate::resolve::resolve(&sources, modules, &mut diags)
+            crate::resolve::resolve(&sources, modules, groups, &mut diags)
         };
         diags.sort();
         Outcome {

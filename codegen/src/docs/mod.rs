@@ -198,7 +198,7 @@ struct Links {
 }
 
 fn links(catalog: &Catalog, module: usize, event: &EventDef, options: &DocsOptions) -> Links {
-    let settings = catalog.settings();
+    let settings = catalog.module_settings(module);
     let file = catalog.sources().file(catalog.modules()[module].file);
     let base_name = file
         .path()

@@ -26,6 +26,9 @@ pub struct Config {
     /// Receivers registered with `#[receiver]` to leave out: receiver path
     /// (`crate::module::function`) and, optionally, only for one event type.
     pub disabled_receivers: Vec<(String, Option<String>)>,
+    /// Whether JSON payloads may carry keys their type does not know
+    /// (see [`Config::allow_unknown_fields`]).
+    pub allow_unknown_fields: bool,
 }
 
 impl Config {
@@ -44,6 +47,15 @@ impl Config {
     /// Overrides the host name in metadata.
     pub fn source_host(mut self, host: impl Into<String>) -> Self {
         self.source_host = Some(host.into());
+        self
+    }
+
+    /// Accepts keys a payload type does not know in JSON payloads
+    /// (`AnySignal::send_json`, `json_to_avro`), for forward compatibility
+    /// with newer senders. Off by default: an unknown key is an error that
+    /// names it, so a misspelled optional field never becomes its default.
+    pub fn allow_unknown_fields(mut self, allow: bool) -> Self {
+        self.allow_unknown_fields = allow;
         self
     }
 
@@ -77,6 +89,7 @@ thread_local! {
     static CACHED: Cell<(u64, Option<&'static Identity>)> = const { Cell::new((0, None)) };
 }
 static DISABLED: RwLock<Vec<(String, Option<String>)>> = RwLock::new(Vec::new());
+static UNKNOWN_FIELDS: AtomicBool = AtomicBool::new(false);
 /// Whether `DISABLED` is non-empty: lets sends skip the lookup entirely.
 static ANY_DISABLED: AtomicBool = AtomicBool::new(false);
 
@@ -87,6 +100,7 @@ pub fn configure(config: Config) {
     let id: &'static Identity = Box::leak(Box::new(identity(&config)));
     *IDENTITY.lock().unwrap_or_else(|e| e.into_inner()) = Some(id);
     GENERATION.fetch_add(1, Ordering::AcqRel);
+    UNKNOWN_FIELDS.store(config.allow_unknown_fields, Ordering::Release);
     if let Ok(mut d) = DISABLED.write() {
         ANY_DISABLED.store(!config.disabled_receivers.is_empty(), Ordering::Release);
         *d = config.disabled_receivers;
@@ -124,6 +138,11 @@ pub(crate) fn current_identity() -> &'static Identity {
             id
         }
     })
+}
+
+/// Whether JSON payloads may carry unknown keys.
+pub(crate) fn allows_unknown_fields() -> bool {
+    UNKNOWN_FIELDS.load(Ordering::Acquire)
 }
 
 /// Whether any receiver is disabled at all.

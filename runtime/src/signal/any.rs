@@ -145,16 +145,41 @@ where
     }
 }
 
-fn from_json<P: DeserializeOwned>(
+/// Decodes a JSON payload. A key the payload type does not have is an
+/// error naming its path and the nearest known field, unless configuration
+/// accepts unknown fields ([`Config::allow_unknown_fields`](crate::Config::allow_unknown_fields)):
+/// a misspelled optional field must never turn silently into its default.
+fn from_json<P: DeserializeOwned + Serialize>(
     event_type: &'static str,
     payload: &str,
 ) -> Result<P, PayloadError> {
-    let de = &mut serde_json::Deserializer::from_str(payload);
-    serde_path_to_error::deserialize(de).map_err(|e| PayloadError {
+    let input: serde_json::Value = serde_json::from_str(payload).map_err(|e| PayloadError {
+        event_type,
+        path: String::new(),
+        message: e.to_string(),
+    })?;
+    let decoded: P = serde_path_to_error::deserialize(&input).map_err(|e| PayloadError {
         event_type,
         path: e.path().to_string(),
         message: e.inner().to_string(),
-    })
+    })?;
+    if !crate::hook::config::allows_unknown_fields() {
+        // What the type keeps, written back: an input key missing there is
+        // one the type does not know.
+        let kept = serde_json::to_value(&decoded).map_err(|e| PayloadError {
+            event_type,
+            path: String::new(),
+            message: e.to_string(),
+        })?;
+        if let Some((path, message)) = crate::wire::unknown_key(&input, &kept, "") {
+            return Err(PayloadError {
+                event_type,
+                path,
+                message,
+            });
+        }
+    }
+    Ok(decoded)
 }
 
 /// What a bus consumer does with a message: reads the metadata from the

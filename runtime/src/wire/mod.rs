@@ -82,3 +82,53 @@ pub fn to_message<P: Avro>(
 ) -> (Vec<(&'static str, String)>, Vec<u8>) {
     (metadata.to_headers(), avro::to_vec(payload))
 }
+
+/// The first key of `input` that `known` (the same payload as its type
+/// writes it back) does not have: its path and a message with the nearest
+/// known key. Objects are compared key by key and arrays item by item;
+/// anything else (a `json` field's free-form value included) is the type's.
+pub(crate) fn unknown_key(
+    input: &serde_json::Value,
+    known: &serde_json::Value,
+    path: &str,
+) -> Option<(String, String)> {
+    use serde_json::Value;
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match (input, known) {
+        (Value::Object(given), Value::Object(kept)) => {
+            given.iter().find_map(|(k, v)| match kept.get(k) {
+                Some(kv) => unknown_key(v, kv, &join(k)),
+                None => {
+                    let nearest = kept
+                        .keys()
+                        .map(|c| {
+                            (
+                                strsim::jaro_winkler(
+                                    &k.to_ascii_lowercase(),
+                                    &c.to_ascii_lowercase(),
+                                ),
+                                c,
+                            )
+                        })
+                        .filter(|(score, _)| *score >= 0.8)
+                        .max_by(|a, b| a.0.total_cmp(&b.0))
+                        .map(|(_, c)| format!(": did you mean `{c}`?"))
+                        .unwrap_or_default();
+                    Some((join(k), format!("unknown field `{k}`{nearest}")))
+                }
+            })
+        }
+        (Value::Array(given), Value::Array(kept)) => given
+            .iter()
+            .zip(kept)
+            .enumerate()
+            .find_map(|(i, (g, k))| unknown_key(g, k, &format!("{path}[{i}]"))),
+        _ => None,
+    }
+}

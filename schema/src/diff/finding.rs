@@ -115,4 +115,29 @@ impl Finding {
         self.old = old;
         self
     }
+
+    /// An addition (a new hook, a new optional field): information that is
+    /// shown by default, whatever its verdict.
+    pub fn is_addition(&self) -> bool {
+        matches!(self.rule, Rule::EventAdded | Rule::FieldAddedOptional)
+    }
+
+    /// Whether the gate shows it without `--verbose`: everything but
+    /// documentation-only changes.
+    pub fn is_shown_by_default(&self) -> bool {
+        self.verdict != Verdict::Safe || self.is_addition()
+    }
+
+    /// What the finding is for people: `error` (breaking or a version
+    /// violation), `warning`, `minor`, `info` (an addition that needs
+    /// nothing) or `safe`.
+    pub fn severity(&self) -> &'static str {
+        match self.verdict {
+            Verdict::Breaking | Verdict::Violation => "error",
+            _ if self.warning => "warning",
+            Verdict::Minor => "minor",
+            Verdict::Safe if self.is_addition() => "info",
+            Verdict::Safe => "safe",
+        }
+    }
 }

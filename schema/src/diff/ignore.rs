@@ -145,7 +145,10 @@ impl IgnoreFile {
                 ));
             };
             if !Rule::ALL.iter().any(|r| r.id() == rule) {
-                return Err(bad(format!("unknown rule `{rule}`"), Some(item.span)));
+                let hint = crate::suggest::did_you_mean(&rule, Rule::ALL.iter().map(|r| r.id()))
+                    .map(|d| format!(": {d}"))
+                    .unwrap_or_default();
+                return Err(bad(format!("unknown rule `{rule}`{hint}"), Some(item.span)));
             }
             if reason.trim().is_empty() {
                 return Err(bad(
@@ -171,10 +174,11 @@ impl IgnoreFile {
         Ok(IgnoreFile { sources, entries })
     }
 
-    /// Removes the findings the entries approve, as of `today`
-    /// (`YYYY-MM-DD`); returns expired and unused entries.
-    pub fn apply(&mut self, report: &mut Report, today: &str) -> Vec<IgnoreProblem> {
-        let mut problems = Vec::new();
+    /// Moves the findings the entries approve, as of `today`
+    /// (`YYYY-MM-DD`), to [`Report::ignored`], and records expired and
+    /// unused entries in [`Report::ignore_problems`].
+    pub fn apply(&mut self, report: &mut Report, today: &str) {
+        let problems = &mut report.ignore_problems;
         for entry in &mut self.entries {
             if entry.expires.as_str() < today {
                 problems.push(IgnoreProblem {
@@ -188,13 +192,17 @@ impl IgnoreFile {
                 });
                 continue;
             }
-            let before = report.findings.len();
-            report.findings.retain(|f| {
-                !(f.rule.id() == entry.rule
+            let matches = |f: &super::Finding| {
+                f.rule.id() == entry.rule
                     && (glob(&entry.event, &f.hook.name) || glob(&entry.event, &f.hook.hook_type))
-                    && entry.path.as_deref().is_none_or(|p| glob(p, &f.path)))
-            });
-            entry.used = report.findings.len() < before;
+                    && entry.path.as_deref().is_none_or(|p| glob(p, &f.path))
+            };
+            let (approved, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut report.findings)
+                .into_iter()
+                .partition(|f| matches(f));
+            report.findings = kept;
+            entry.used = !approved.is_empty();
+            report.ignored.extend(approved);
             if !entry.used {
                 problems.push(IgnoreProblem {
                     message: format!(
@@ -207,7 +215,6 @@ impl IgnoreFile {
                 });
             }
         }
-        problems
     }
 }
 

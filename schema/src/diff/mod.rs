@@ -32,6 +32,7 @@ mod payload;
 mod rules;
 
 pub use finding::{Finding, HookKind, HookRef};
+pub use ignore::{IgnoreError, IgnoreFile, IgnoreProblem};
 pub use rules::{Mode, Promotion, Rule, Verdict, verdict};
 
 use std::collections::HashMap;
@@ -42,13 +43,63 @@ use crate::ir::{Catalog, EventDef};
 use payload::Differ;
 
 /// Every finding of one comparison.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[non_exhaustive]
 pub struct Report {
     /// The mode the verdicts were judged under.
     pub mode: Mode,
-    /// Findings in baseline event order, then field order.
+    /// Findings in baseline event order, then field order; additions last.
     pub findings: Vec<Finding>,
+    /// Findings an ignore file approved (moved here from `findings`), so
+    /// that what it hides is still counted and can be listed.
+    pub ignored: Vec<Finding>,
+    /// Problems with the ignore file itself: expired entries (they fail the
+    /// gate) and entries that match nothing (warnings).
+    #[serde(skip)]
+    pub ignore_problems: Vec<ignore::IgnoreProblem>,
+}
+
+/// Findings with one cause: a change inside a data class reached by
+/// several events is one cause, reported once with every event it affects.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Cause<'a> {
+    /// The first finding: the rule, verdict, message, hint and places.
+    pub finding: &'a Finding,
+    /// One finding per affected hook, the first included, in report order.
+    pub affected: Vec<&'a Finding>,
+}
+
+/// Groups findings by cause (see [`Cause`]): findings inside payloads with
+/// the same rule, verdict and places are one change seen from several hooks.
+pub fn causes<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<Cause<'a>> {
+    let mut out: Vec<Cause<'a>> = Vec::new();
+    let mut index: HashMap<(Rule, Verdict, bool, String, String), usize> = HashMap::new();
+    for f in findings {
+        // Hook-level findings (empty path) are about that hook alone.
+        let key = (!f.path.is_empty() && (f.new.is_some() || f.old.is_some())).then(|| {
+            (
+                f.rule,
+                f.verdict,
+                f.warning,
+                format!("{:?}", f.new),
+                format!("{:?}", f.old),
+            )
+        });
+        match key.as_ref().and_then(|k| index.get(k)) {
+            Some(&i) => out[i].affected.push(f),
+            None => {
+                if let Some(k) = key {
+                    index.insert(k, out.len());
+                }
+                out.push(Cause {
+                    finding: f,
+                    affected: vec![f],
+                });
+            }
+        }
+    }
+    out
 }
 
 impl Report {
@@ -76,14 +127,27 @@ impl Report {
         self.findings.iter().filter(|f| p(f)).count()
     }
 
-    /// Whether the gate fails: breaking changes and version violations
-    /// always; warnings with `deny_warnings`.
-    pub fn fails(&self, deny_warnings: bool) -> bool {
-        self.breaking() > 0 || self.violations() > 0 || (deny_warnings && self.warnings() > 0)
+    /// The findings grouped by cause, as the gate prints them.
+    pub fn causes(&self) -> Vec<Cause<'_>> {
+        causes(&self.findings)
     }
 
-    /// "N breaking, N minor, N warnings — requires: new major version for X
-    /// events, minor bump for Y".
+    /// Whether the gate fails: breaking changes, version violations and
+    /// expired ignore entries always; warnings (the ignore file's own
+    /// included) with `deny_warnings`.
+    pub fn fails(&self, deny_warnings: bool) -> bool {
+        let expired = self.ignore_problems.iter().any(|p| p.fails);
+        let ignore_warnings = self.ignore_problems.iter().any(|p| !p.fails);
+        self.breaking() > 0
+            || self.violations() > 0
+            || expired
+            || (deny_warnings && (self.warnings() > 0 || ignore_warnings))
+    }
+
+    /// One line, counting what the gate prints (causes, not the events
+    /// they reach): "N breaking, N minor, N warnings, N additions[, N
+    /// ignored][, N version violations][, N expired ignore entries] —
+    /// requires: new major version for X events, minor bump for Y".
     pub fn summary(&self) -> String {
         let events_with = |v: Verdict| {
             let mut names: Vec<&str> = self
@@ -92,6 +156,7 @@ impl Report {
                 .filter(|f| f.verdict == v)
                 .map(|f| f.hook.name.as_str())
                 .collect();
+            names.sort_unstable();
             names.dedup();
             names
         };
@@ -100,14 +165,27 @@ impl Report {
             .into_iter()
             .filter(|e| !major.contains(e))
             .collect();
+        let causes = self.causes();
+        let count = |p: &dyn Fn(&Finding) -> bool| causes.iter().filter(|c| p(c.finding)).count();
+        let ignore_warnings = self.ignore_problems.iter().filter(|p| !p.fails).count();
+        let expired = self.ignore_problems.len() - ignore_warnings;
         let mut line = format!(
-            "{} breaking, {} minor, {} warnings",
-            self.breaking(),
-            self.minor(),
-            self.warnings()
+            "{} breaking, {} minor, {} warnings, {} additions",
+            count(&|f| f.verdict == Verdict::Breaking),
+            count(&|f| f.verdict == Verdict::Minor),
+            count(&|f| f.warning) + ignore_warnings,
+            count(&|f| f.is_addition()),
         );
-        if self.violations() > 0 {
-            line.push_str(&format!(", {} version violations", self.violations()));
+        let ignored = self::causes(&self.ignored).len();
+        if ignored > 0 {
+            line.push_str(&format!(", {ignored} ignored"));
+        }
+        let violations = count(&|f| f.verdict == Verdict::Violation);
+        if violations > 0 {
+            line.push_str(&format!(", {violations} version violations"));
+        }
+        if expired > 0 {
+            line.push_str(&format!(", {expired} expired ignore entries"));
         }
         line.push_str(&format!(
             " — requires: new major version for {} events, minor bump for {}",
@@ -139,5 +217,26 @@ pub fn diff(old: &Catalog, new: &Catalog, mode: Mode) -> Report {
             Some(ne) => event::compare(&mut differ, mode, oe, ne, &mut findings),
         }
     }
-    Report { mode, findings }
+    let old_types: HashMap<&str, ()> = old
+        .events()
+        .map(|(_, e)| (e.event_type.as_str(), ()))
+        .collect();
+    for (_, ne) in new.events() {
+        if !old_types.contains_key(ne.event_type.as_str()) {
+            findings.push(
+                Finding::new(mode, Rule::EventAdded, HookRef::event(ne))
+                    .says(
+                        format!("event `{}` (`{}`) was added", ne.name, ne.event_type),
+                        "no action needed: consumers that do not know it never receive it",
+                    )
+                    .spans(Some(ne.span), None),
+            );
+        }
+    }
+    Report {
+        mode,
+        findings,
+        ignored: Vec::new(),
+        ignore_problems: Vec::new(),
+    }
 }

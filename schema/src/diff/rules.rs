@@ -38,6 +38,8 @@ crate::stable_id::stable_ids! {
 
     /// An event type of the baseline is gone.
     EventRemoved => "EVENT_REMOVED",
+    /// A new event type: an addition, reported as information.
+    EventAdded => "EVENT_ADDED",
     /// Same event type, different constant name.
     EventNameChanged => "EVENT_NAME_CHANGED",
     /// A data class reached from a payload has a new name, same shape.
@@ -134,7 +136,7 @@ pub fn verdict(rule: Rule, mode: Mode, promotion: Promotion) -> (Verdict, bool) 
         Rule::OptionalFieldRemoved | Rule::FieldDefaultChanged => (Verdict::Minor, true),
         Rule::FieldAddedOptional => (Verdict::Minor, false),
         Rule::MinorVersionNotBumped | Rule::MinorVersionDecreased => (Verdict::Violation, false),
-        Rule::DocsChanged => (Verdict::Safe, false),
+        Rule::DocsChanged | Rule::EventAdded => (Verdict::Safe, false),
         wire => {
             let (backward, forward) = directions(wire, promotion).unwrap_or((false, false));
             let ok = match mode {

@@ -48,9 +48,15 @@ struct Resolver<'a> {
 }
 
 /// Resolves and validates; `None` when any error was reported.
+///
+/// `groups[file]` says which catalog each file belongs to (0: the catalog
+/// being compiled; others: extern catalogs it uses). Each catalog's
+/// `catalog:` settings govern only its own files: an extern catalog
+/// contributes types, never settings.
 pub(crate) fn resolve(
     sources: &SourceMap,
     syntax: Vec<ModuleSyntax>,
+    groups: &[u32],
     diags: &mut Diagnostics,
 ) -> Option<Catalog> {
     let mut r = Resolver {
@@ -59,7 +65,12 @@ pub(crate) fn resolve(
         scopes: Vec::new(),
     };
     let syntax = r.modules(syntax);
-    let settings = r.settings(&syntax);
+    let group_of = |m: &ModuleSyntax| groups.get(m.file.0 as usize).copied().unwrap_or(0) as usize;
+    let count = syntax.iter().map(|m| group_of(m) + 1).max().unwrap_or(1);
+    let settings: Vec<Settings> = (0..count)
+        .map(|g| r.settings(syntax.iter().filter(|m| group_of(m) == g)))
+        .collect();
+    let module_groups: Vec<usize> = syntax.iter().map(group_of).collect();
     for m in &syntax {
         let scope = r.scope(m);
         r.scopes.push(scope);
@@ -67,7 +78,10 @@ pub(crate) fn resolve(
     let modules: Vec<Module> = syntax
         .into_iter()
         .enumerate()
-        .map(|(mi, m)| r.module(mi, m, &settings))
+        .map(|(mi, m)| {
+            let s = &settings[module_groups[mi]];
+            r.module(mi, m, s)
+        })
         .collect();
     r.events_across_modules(&modules);
     graph::check_required_cycles(&modules, r.diags);
@@ -77,7 +91,12 @@ pub(crate) fn resolve(
     if r.diags.has_errors() {
         return None;
     }
-    Some(Catalog::new(settings, modules, sources.clone()))
+    Some(Catalog::new(
+        settings,
+        module_groups,
+        modules,
+        sources.clone(),
+    ))
 }
 
 impl Resolver<'_> {

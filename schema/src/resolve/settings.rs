@@ -6,9 +6,13 @@ use crate::ir::Settings;
 use crate::syntax::ModuleSyntax;
 
 impl Resolver<'_> {
-    pub(super) fn settings(&mut self, syntax: &[ModuleSyntax]) -> Settings {
+    /// The settings of one catalog, from the files of that catalog only.
+    pub(super) fn settings<'m>(
+        &mut self,
+        syntax: impl Iterator<Item = &'m ModuleSyntax>,
+    ) -> Settings {
         let mut found: Option<&crate::syntax::SettingsSyntax> = None;
-        for s in syntax.iter().filter_map(|m| m.settings.as_ref()) {
+        for s in syntax.filter_map(|m| m.settings.as_ref()) {
             match found {
                 None => found = Some(s),
                 Some(first) => {

@@ -196,17 +196,20 @@ impl Resolver<'_> {
             .into_iter()
             .flatten(),
         );
+        // The exact name in another module is likelier meant than a
+        // different name here (`UserData` used from `bookmarks`, defined in
+        // `learning`).
+        if !qualified && let Some(other) = self.scopes.iter().find(|s| s.symbols.contains_key(name))
+        {
+            return Some(format!(
+                "`{name}` is defined in module `{0}`: write `{0}.{name}`",
+                other.name
+            ));
+        }
         if let Some(s) = did_you_mean(name, local) {
             return Some(s);
         }
         if !qualified {
-            // Defined elsewhere: say how to reach it.
-            if let Some(other) = self.scopes.iter().find(|s| s.symbols.contains_key(name)) {
-                return Some(format!(
-                    "`{name}` is defined in module `{0}`: write `{0}.{name}`",
-                    other.name
-                ));
-            }
             let lower = name.to_ascii_lowercase();
             if let Some(p) = Primitive::from_name(&lower) {
                 return Some(format!(
