@@ -103,6 +103,11 @@ fn a_yaml_file_added_to_the_catalog_reruns_build_rs_and_its_error_fails_the_buil
         "{stderr}"
     );
     assert!(stderr.contains("did you mean `UserData`?"), "{stderr}");
+    // The diagnostic is the first thing shown, above Cargo's dump of the
+    // script's `rerun-if-changed` lines.
+    let first_error = stderr.find("events-build/extra.yaml:6:22").expect("shown");
+    let first_rerun = stderr.find("rerun-if-changed").unwrap_or(usize::MAX);
+    assert!(first_error < first_rerun, "{stderr}");
     assert!(
         !stderr.contains("panicked") && !stderr.contains("stack backtrace"),
         "{stderr}"

@@ -87,9 +87,19 @@ impl CatalogReport {
     /// The warnings, one line each (`file:line:column: warning[code]: message`),
     /// as Cargo's `cargo:warning=` wants them.
     pub fn warning_lines(&self) -> Vec<String> {
+        self.lines(Severity::Warning)
+    }
+
+    /// The errors, one line each (`file:line:column: error[code]: message`,
+    /// with the help when there is one), as Cargo's `cargo::error=` wants them.
+    pub fn error_lines(&self) -> Vec<String> {
+        self.lines(Severity::Error)
+    }
+
+    fn lines(&self, severity: Severity) -> Vec<String> {
         self.diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Warning)
+            .filter(|d| d.severity == severity)
             .map(|d| one_line(d, &self.sources))
             .collect()
     }
@@ -379,15 +389,33 @@ impl Builder {
                 .map(PathBuf::from)
                 .ok_or(BuildError::NoOutDir)?,
         };
-        if self.rerun_if_changed {
-            // Announced before generating: after a catalog error, fixing any
-            // input (or adding a file to a directory) reruns the build script.
+        // Every input is announced, after a catalog error too: fixing any
+        // input (or adding a file to a directory) reruns the build script.
+        let inputs = if self.rerun_if_changed {
             let (files, dirs) = self.inputs()?;
-            for p in dirs.iter().chain(&files) {
-                say(format!("cargo:rerun-if-changed={}", p.display()));
+            dirs.into_iter().chain(files).collect()
+        } else {
+            Vec::new()
+        };
+        let generated = match self.read_and_generate() {
+            Ok(g) => g,
+            Err(BuildError::Catalog(report)) => {
+                // `cargo::error` lines are shown first, above Cargo's dump of
+                // the script's output: the problems, not a screen of
+                // `rerun-if-changed` lines. The full rendering goes to stderr.
+                for line in report.error_lines() {
+                    say(format!("cargo::error={line}"));
+                }
+                for p in &inputs {
+                    say(format!("cargo:rerun-if-changed={}", p.display()));
+                }
+                return Err(BuildError::Catalog(report));
             }
+            Err(e) => return Err(e),
+        };
+        for p in &inputs {
+            say(format!("cargo:rerun-if-changed={}", p.display()));
         }
-        let generated = self.read_and_generate()?;
         for w in generated.report.warning_lines() {
             say(format!("cargo:warning={w}"));
         }
@@ -411,7 +439,15 @@ fn one_line(d: &openedx_hooks_schema::Diagnostic, sources: &SourceMap) -> String
         (None, Some(f)) => format!("{}: ", sources.file(f).name()),
         (None, None) => String::new(),
     };
-    format!("{place}warning[{}]: {}", d.code.as_str(), d.message)
+    let level = match d.severity {
+        Severity::Error => "error",
+        _ => "warning",
+    };
+    let help = match (&d.severity, &d.help) {
+        (Severity::Error, Some(h)) => format!(" ({})", h.replace('\n', " ")),
+        _ => String::new(),
+    };
+    format!("{place}{level}[{}]: {}{help}", d.code.as_str(), d.message.replace('\n', " "))
 }
 
 /// Writes `content` unless the file already holds exactly it.

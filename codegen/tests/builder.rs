@@ -140,8 +140,19 @@ fn catalog_errors_render_every_diagnostic_with_file_line_and_column() {
     assert!(text.ends_with("error: the catalog has 2 errors"), "{text}");
     // Debug (what `unwrap` prints) is the same report, not a struct dump.
     assert_eq!(format!("{e:?}"), text);
-    // Inputs are announced even on failure, so fixing the file reruns the script.
-    assert!(cargo.contains("shop.yaml"), "{cargo}");
+    // Inputs are announced even on failure, so fixing the file reruns the
+    // script; the errors come first, as `cargo::error` lines Cargo shows on top.
+    assert!(cargo.contains("cargo:rerun-if-changed="), "{cargo}");
+    let lines: Vec<&str> = cargo.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            "cargo::error=events/shop.yaml:5:11: error[unknown-type]: unknown type `integer` in module `shop` (did you mean `int`?)",
+            "cargo::error=events/shop.yaml:11:14: error[unknown-type]: unknown type `Ordr` in module `shop` (did you mean `Order`?)",
+        ],
+        "{cargo}"
+    );
+    assert!(lines[2].starts_with("cargo:rerun-if-changed="), "{cargo}");
     assert!(!out.path().join("events.rs").exists());
 }
 
