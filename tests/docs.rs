@@ -94,7 +94,13 @@ fn the_markdown_index_is_one_table_of_every_event() {
     let pages = generate_docs(&catalog, &options(DocFormat::Markdown)).expect("generates");
     let tables = tables(&pages[0].text);
     assert_eq!(tables.len(), 1);
-    assert_eq!(tables[0].len(), 74, "a header and 73 events");
+    // A header and one row per event; the type column names each.
+    openedx_hooks_tests::upstream::assert_same_events(
+        tables[0][1..]
+            .iter()
+            .map(|row| row[1].trim_matches('`').to_owned()),
+        "rows of the Markdown index",
+    );
     assert_eq!(tables[0][0], ["Name", "Type", "Date added"]);
     assert!(tables[0].iter().all(|row| row.len() == 3));
     let registration = &tables[0]

@@ -121,3 +121,143 @@ fn tempfile_dir() -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).expect("mkdir");
     dir
 }
+
+/// The plugin author's first hour, as the README walks it: a crate of their
+/// own, outside this workspace, with a catalog in its own namespace
+/// (`type_prefix: org.example`) whose payload reuses Open edX types through
+/// `extern_catalog`, a `#[receiver]`, and a test. It must build and pass.
+#[test]
+fn a_plugin_with_its_own_namespace_and_open_edx_types_builds_and_passes_its_tests() {
+    let dir = tempfile_dir().with_extension("plugin");
+    let _ = std::fs::remove_dir_all(&dir);
+    for sub in ["events", "src", "tests"] {
+        std::fs::create_dir_all(dir.join(sub)).expect("mkdir");
+    }
+    let root = workspace_root();
+    let write = |path: &str, text: String| std::fs::write(dir.join(path), text).expect("write");
+    write(
+        "Cargo.toml",
+        format!(
+            r#"[package]
+name = "bookmarks-plugin"
+version = "0.1.0"
+edition = "2024"
+
+[workspace]
+
+[dependencies]
+openedx-hooks = {{ path = "{root}/runtime", default-features = false }}
+openedx-events = {{ path = "{root}/generated" }}
+
+[build-dependencies]
+openedx-hooks-codegen = {{ path = "{root}/codegen" }}
+"#,
+            root = root.display()
+        ),
+    );
+    write(
+        "build.rs",
+        r#"fn main() {
+    openedx_hooks_codegen::Builder::new()
+        .catalog("events/")
+        .extern_catalog(std::env::var("DEP_OPENEDX_EVENTS_CATALOG_DIR").unwrap(), "::openedx_events")
+        .out_file("events.rs")
+        .compile()
+        .unwrap_or_else(|e| e.exit());
+}
+"#
+        .into(),
+    );
+    write(
+        "events/bookmarks.yaml",
+        r#"catalog:
+  type_prefix: org.example
+module: bookmarks
+types:
+  Bookmark:
+    fields:
+      url: string
+      owner: learning.UserData
+      note: { type: string, default: "" }
+events:
+  BOOKMARK_CREATED:
+    type: org.example.bookmarks.bookmark.created.v1
+    description: "Sent after a learner bookmarks a page."
+    payload:
+      bookmark: Bookmark
+"#
+        .into(),
+    );
+    write(
+        "src/lib.rs",
+        r#"pub mod events {
+    include!(concat!(env!("OUT_DIR"), "/events.rs"));
+}
+
+use events::bookmarks::{BOOKMARK_CREATED, BookmarkCreated};
+use openedx_hooks::{BoxError, EventMetadata};
+
+#[openedx_hooks::receiver(BOOKMARK_CREATED)]
+fn on_bookmark(event: &BookmarkCreated, _meta: &EventMetadata) -> Result<(), BoxError> {
+    if event.bookmark.url.is_empty() {
+        return Err("a bookmark needs a URL".into());
+    }
+    Ok(())
+}
+"#
+        .into(),
+    );
+    write(
+        "tests/bookmarks.rs",
+        r#"use bookmarks_plugin::events::bookmarks::{BOOKMARK_CREATED, Bookmark, BookmarkCreated};
+use openedx_events::learning::{UserData, UserPersonalData};
+
+#[test]
+fn sending_reaches_the_receiver_and_a_capture() {
+    let _strict = openedx_hooks::testing::strict();
+    let captured = openedx_hooks::testing::capture(&BOOKMARK_CREATED);
+    let event = BookmarkCreated {
+        bookmark: Bookmark {
+            url: "https://example.com/course".into(),
+            owner: UserData {
+                id: 7,
+                is_active: true,
+                pii: UserPersonalData { username: "ada".into(), email: "ada@example.com".into(), name: "Ada".into() },
+            },
+            note: String::new(),
+        },
+    };
+    let report = BOOKMARK_CREATED.send_event(event.clone());
+    assert_eq!(report.outcomes().len(), 2, "{report}");
+    assert_eq!(captured.payloads(), vec![event]);
+    assert_eq!(BOOKMARK_CREATED.event_type(), "org.example.bookmarks.bookmark.created.v1");
+}
+"#
+        .into(),
+    );
+    // The downstream crate's lock file pins the same versions as this workspace.
+    std::fs::copy(
+        tests_dir().join("downstream/Cargo.lock"),
+        dir.join("Cargo.lock"),
+    )
+    .expect("lock");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .args(["test", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root().join("target/downstream"),
+        )
+        .env_remove("OPENEDX_HOOKS_MANIFEST_DIR")
+        .output()
+        .expect("cargo runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "the plugin failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("test result: ok. 1 passed"), "{stdout}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

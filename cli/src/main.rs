@@ -8,6 +8,7 @@ mod compat;
 mod docs;
 mod emit;
 mod payload;
+mod refresh;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -218,6 +219,18 @@ enum Command {
         #[command(flatten)]
         color: ColorArg,
     },
+    /// Regenerate every checked-in output the manifest lists (Rust, docs in
+    /// both formats), from one read of each catalog
+    Refresh {
+        /// The manifest: which catalogs have which checked-in outputs
+        #[arg(long, default_value = "openedx-hooks.toml")]
+        manifest: PathBuf,
+        /// Write nothing; exit 1 with a diff for each stale file
+        #[arg(long)]
+        check: bool,
+        #[command(flatten)]
+        color: ColorArg,
+    },
     /// Print the resolved catalog (the IR) as JSON
     Inspect {
         #[command(flatten)]
@@ -281,6 +294,11 @@ fn main() -> ExitCode {
             check,
             color: color.choice(),
         }),
+        Command::Refresh {
+            manifest,
+            check,
+            color,
+        } => refresh::run(&manifest, check, color.choice()),
         Command::Triggers {
             sources,
             catalog,

@@ -46,10 +46,13 @@ fn avro_schemas_are_the_reference_schemas_key_for_key() {
     let dir = out.path().to_str().expect("utf-8");
     let o = run(&["schema", "avro", "generated/events", "--out", dir], b"");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(
-        std::fs::read_dir(out.path()).expect("dir").count(),
-        73,
-        "every event has a schema"
+    // Every event has a schema, named after its type.
+    openedx_hooks_tests::upstream::assert_same_events(
+        std::fs::read_dir(out.path()).expect("dir").map(|e| {
+            let name = e.expect("entry").file_name().to_string_lossy().into_owned();
+            name.trim_end_matches(".avsc").to_owned()
+        }),
+        "schemas written by `schema avro`",
     );
     let vectors = vector_files();
     assert_eq!(vectors.len(), 64);

@@ -447,7 +447,11 @@ fn one_line(d: &openedx_hooks_schema::Diagnostic, sources: &SourceMap) -> String
         (Severity::Error, Some(h)) => format!(" ({})", h.replace('\n', " ")),
         _ => String::new(),
     };
-    format!("{place}{level}[{}]: {}{help}", d.code.as_str(), d.message.replace('\n', " "))
+    format!(
+        "{place}{level}[{}]: {}{help}",
+        d.code.as_str(),
+        d.message.replace('\n', " ")
+    )
 }
 
 /// Writes `content` unless the file already holds exactly it.

@@ -257,3 +257,86 @@ events:
     assert!(code.contains("// using, not generating:\n//   upstream/shop.yaml (module `shop` at `::shop_events::shop`)"), "{code}");
     assert_eq!(generated.files.len(), 2);
 }
+
+#[test]
+fn each_catalog_s_settings_govern_only_its_own_files() {
+    // The extern catalog has `type_prefix: org.openedx` and so does not
+    // allow a plugin's `org.example…` events; the plugin has its own
+    // `catalog:` block. Neither leaks into the other, nor collides.
+    let upstream = format!("catalog:\n  type_prefix: org.example\n{PLUGIN}");
+    let plugin = "\
+catalog:
+  type_prefix: org.sample
+module: bookmarks
+types:
+  Bookmark:
+    fields:
+      order: Order
+events:
+  BOOKMARK_CREATED:
+    type: org.sample.bookmarks.bookmark.created.v1
+    payload:
+      bookmark: Bookmark
+";
+    let dir = catalog_dir(&[("bookmarks.yaml", plugin)]);
+    std::fs::create_dir(dir.path().join("upstream")).expect("mkdir");
+    std::fs::write(dir.path().join("upstream/shop.yaml"), &upstream).expect("write");
+    let build = || {
+        Builder::new()
+            .base_dir(dir.path())
+            .catalog("events/")
+            .extern_catalog("upstream/", "::shop_events")
+            .read_and_generate()
+    };
+    match build() {
+        Err(BuildError::Catalog(report)) => {
+            // `Order` is the extern module's: the help names it there, even
+            // though a local type (`Bookmark`) exists.
+            let text = report.rendered().join("\n");
+            assert!(
+                text.contains("`Order` is defined in module `shop`: write `shop.Order`"),
+                "{text}"
+            );
+        }
+        other => panic!("expected the unqualified `Order` to be an error: {other:?}"),
+    }
+    std::fs::write(
+        dir.path().join("events/bookmarks.yaml"),
+        plugin.replace("order: Order", "order: shop.Order"),
+    )
+    .expect("write");
+    let generated = build().expect("each catalog keeps its own prefix");
+    assert_eq!(
+        generated.catalog.settings().type_prefix.as_deref(),
+        Some("org.sample")
+    );
+    let shop = generated
+        .catalog
+        .modules()
+        .iter()
+        .position(|m| m.name == "shop")
+        .expect("extern module");
+    assert_eq!(
+        generated
+            .catalog
+            .module_settings(shop)
+            .type_prefix
+            .as_deref(),
+        Some("org.example")
+    );
+    assert!(generated.catalog.is_extern_module(shop));
+    // Within one catalog, two `catalog:` blocks are still an error.
+    std::fs::write(
+        dir.path().join("events/more.yaml"),
+        "catalog:\n  type_prefix: org.sample\nmodule: more\n",
+    )
+    .expect("write");
+    match build() {
+        Err(BuildError::Catalog(report)) => assert!(
+            report.rendered().join("\n").contains("duplicate-settings"),
+            "{:?}",
+            report.rendered()
+        ),
+        other => panic!("expected duplicate-settings: {other:?}"),
+    }
+}

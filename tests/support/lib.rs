@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests and benchmarks.
 
 pub mod synthetic;
+pub mod upstream;
 pub mod vectors;
 
 use std::path::{Path, PathBuf};
