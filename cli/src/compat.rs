@@ -116,7 +116,7 @@ fn invalid(outcome: &Outcome, why: &str, json: bool, color: ColorChoice) -> Exit
     if json {
         let diagnostics = render_json(&outcome.diagnostics, &outcome.sources);
         let doc = serde_json::json!({ "error": why, "diagnostics": diagnostics });
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        outln!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     } else {
         crate::print_diagnostics(&outcome.diagnostics, &outcome.sources, color);
     }
@@ -257,12 +257,12 @@ fn text(report: &Report, new: &SourceMap, old: &SourceMap, verbose: bool, color:
         } else {
             Diagnostic::warning(Code::InvalidValue, span, title(f))
         };
-        println!(
+        outln!(
             "{}",
             render_text_as(&d.with_help(f.hint.clone()), f.rule.id(), sources, color)
         );
         if let Some((o, old_sources)) = other {
-            println!(
+            outln!(
                 "  = note: in the baseline at {}:{}:{}",
                 old_sources.file(o.file).name(),
                 o.line,
@@ -270,12 +270,12 @@ fn text(report: &Report, new: &SourceMap, old: &SourceMap, verbose: bool, color:
             );
         }
         if let Some(rest) = also_affects(&c) {
-            println!(
+            outln!(
                 "  = note: the same change reaches {} more event(s): {rest}",
                 c.affected.len() - 1
             );
         }
-        println!();
+        outln!();
     }
     for p in &report.ignore_problems {
         let d = if p.fails {
@@ -283,11 +283,11 @@ fn text(report: &Report, new: &SourceMap, old: &SourceMap, verbose: bool, color:
         } else {
             Diagnostic::warning(Code::InvalidValue, p.span, &p.message)
         };
-        println!("{}\n", render_text_as(&d, "IGNORE_FILE", &p.sources, color));
+        outln!("{}\n", render_text_as(&d, "IGNORE_FILE", &p.sources, color));
     }
     if verbose {
         for c in openedx_hooks_schema::diff::causes(&report.ignored) {
-            println!(
+            outln!(
                 "ignored[{}]: {} ({} event(s))",
                 c.finding.rule,
                 title(c.finding),
@@ -295,7 +295,7 @@ fn text(report: &Report, new: &SourceMap, old: &SourceMap, verbose: bool, color:
             );
         }
     }
-    println!("{}", report.summary());
+    outln!("{}", report.summary());
 }
 
 fn cause_json(c: &Cause<'_>, new: &SourceMap, old: &SourceMap, ignored: bool) -> serde_json::Value {
@@ -334,7 +334,7 @@ fn print_json(report: &Report, new: &SourceMap, old: &SourceMap, verbose: bool) 
             "file": p.sources.file(p.span.file).name(), "line": p.span.line, "column": p.span.column,
         })
     }));
-    println!(
+    outln!(
         "{}",
         serde_json::to_string_pretty(&items).unwrap_or_default()
     );
@@ -359,7 +359,7 @@ fn github(report: &Report, new: &SourceMap, old: &SourceMap) {
         let reach = also_affects(&c)
             .map(|r| format!(" (also reaches {r})"))
             .unwrap_or_default();
-        println!(
+        outln!(
             "::{level} file={},line={line},col={column},title={}::{}",
             prop(&file),
             prop(f.rule.id()),
@@ -368,22 +368,22 @@ fn github(report: &Report, new: &SourceMap, old: &SourceMap) {
     }
     for p in &report.ignore_problems {
         let level = if p.fails { "error" } else { "warning" };
-        println!(
+        outln!(
             "::{level} file={},line={},title=IGNORE_FILE::{}",
             prop(p.sources.file(p.span.file).name()),
             p.span.line,
             data(&p.message)
         );
     }
-    println!("::notice title=compat::{}", data(&report.summary()));
+    outln!("::notice title=compat::{}", data(&report.summary()));
 }
 
 fn markdown(report: &Report, new: &SourceMap, old: &SourceMap, verbose: bool) {
     let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
-    println!("## Event compatibility\n\n{}\n", report.summary());
+    outln!("## Event compatibility\n\n{}\n", report.summary());
     let causes = report.causes();
     if !causes.is_empty() {
-        println!(
+        outln!(
             "| rule | severity | events (path) | change | fix | where |\n|---|---|---|---|---|---|"
         );
     }
@@ -398,7 +398,7 @@ fn markdown(report: &Report, new: &SourceMap, old: &SourceMap, verbose: bool) {
                 path => format!("`{}` (`{}`)", a.hook.name, cell(path)),
             })
             .collect();
-        println!(
+        outln!(
             "| `{}` | {} | {} | {} | {} | `{}:{}` |",
             f.rule,
             f.severity(),
@@ -410,11 +410,11 @@ fn markdown(report: &Report, new: &SourceMap, old: &SourceMap, verbose: bool) {
         );
     }
     if !causes.is_empty() {
-        println!();
+        outln!();
     }
     if verbose {
         for c in openedx_hooks_schema::diff::causes(&report.ignored) {
-            println!(
+            outln!(
                 "- ignored: `{}` {}",
                 c.finding.rule,
                 cell(&title(c.finding))
@@ -422,6 +422,6 @@ fn markdown(report: &Report, new: &SourceMap, old: &SourceMap, verbose: bool) {
         }
     }
     for p in &report.ignore_problems {
-        println!("- ignore file: {}", cell(&p.message));
+        outln!("- ignore file: {}", cell(&p.message));
     }
 }

@@ -120,9 +120,9 @@ pub fn triggers(
         ReportFormat::Text => {
             for (_, e) in catalog.events() {
                 if let Some(locations) = found.get(&e.name) {
-                    println!("{} ({})", e.name, e.event_type);
+                    outln!("{} ({})", e.name, e.event_type);
                     for l in locations {
-                        println!("  {}:{}", l.path, l.line);
+                        outln!("  {}:{}", l.path, l.line);
                     }
                 }
             }
@@ -149,7 +149,7 @@ pub fn triggers(
                 })
                 .collect();
             let report = serde_json::json!({"events": events, "unsent": unsent});
-            println!(
+            outln!(
                 "{}",
                 serde_json::to_string_pretty(&report).unwrap_or_default()
             );
@@ -190,7 +190,7 @@ pub fn docs(args: DocsArgs) -> ExitCode {
         });
     }
     let Some(out) = args.out else {
-        print!("{}", index_table(catalog, &options));
+        out!("{}", index_table(catalog, &options));
         return ExitCode::SUCCESS;
     };
     let files = match generate_docs(catalog, &options) {

@@ -64,7 +64,7 @@ pub fn schema(kind: SchemaKind, paths: &[PathBuf], out: &Path, color: ColorChoic
     if let Err(code) = tally.files(out, &files) {
         return code;
     }
-    println!(
+    outln!(
         "{} schemas in {}: {} written, {} unchanged",
         files.len(),
         out.display(),
@@ -86,14 +86,14 @@ pub fn build(paths: &[PathBuf], out: &Path, color: ColorChoice) -> ExitCode {
     };
     let catalog = &generated.catalog;
     let events = catalog.events().count();
-    println!(
+    outln!(
         "catalog  {} file(s), {events} events, checked and compiled to Rust in {:.2?}",
         catalog.sources().len(),
         started.elapsed()
     );
     match build_outputs(catalog, &generated.code, out) {
         Ok(tally) => {
-            println!(
+            outln!(
                 "built    {} in {:.2?}: {} file(s) written, {} unchanged",
                 out.display(),
                 started.elapsed(),
@@ -109,7 +109,7 @@ pub fn build(paths: &[PathBuf], out: &Path, color: ColorChoice) -> ExitCode {
 fn build_outputs(catalog: &Catalog, rust: &str, out: &Path) -> Result<Tally, ExitCode> {
     let mut tally = Tally::default();
     let step = |name: &str, path: &Path, count: usize, t: Instant| {
-        println!(
+        outln!(
             "{name:<8} {} ({count} file(s), {:.2?})",
             path.display(),
             t.elapsed()

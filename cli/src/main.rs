@@ -4,6 +4,25 @@
 //! shared core, prints, and maps outcomes to exit codes (0 success, 1 the
 //! catalog is invalid, 2 usage or I/O error). It holds no compiler logic.
 
+/// `print!` to stdout that never panics: a closed pipe (`openedx-hooks
+/// docs … | head`) ends the process quietly with the status a shell gives
+/// SIGPIPE (141); another write error is reported and exits 2.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::write_stdout(::std::format_args!($($arg)*))
+    };
+}
+
+/// `println!` through [`out!`].
+macro_rules! outln {
+    () => {
+        out!("\n")
+    };
+    ($($arg:tt)*) => {
+        out!("{}\n", ::std::format_args!($($arg)*))
+    };
+}
+
 mod compat;
 mod docs;
 mod emit;
@@ -435,7 +454,7 @@ fn check(paths: &[PathBuf], format: Format, deny_warnings: bool, color: ColorCho
         Format::Json => {
             let json = render_json(&outcome.diagnostics, &outcome.sources);
             match serde_json::to_string_pretty(&json) {
-                Ok(s) => println!("{s}"),
+                Ok(s) => outln!("{s}"),
                 Err(e) => {
                     eprintln!("error: cannot write JSON: {e}");
                     return ExitCode::from(2);
@@ -450,7 +469,7 @@ fn check(paths: &[PathBuf], format: Format, deny_warnings: bool, color: ColorCho
                     let types: usize = c.modules().iter().map(|m| m.types.len()).sum();
                     let scalars: usize = c.modules().iter().map(|m| m.scalars.len()).sum();
                     let enums: usize = c.modules().iter().map(|m| m.enums.len()).sum();
-                    println!(
+                    outln!(
                         "ok: {}, {}, {}, {}, {} in {} ({})",
                         plural(c.modules().len(), "module"),
                         plural(events, "event"),
@@ -494,7 +513,7 @@ fn inspect(paths: &[PathBuf], color: ColorChoice) -> ExitCode {
     let catalog = &loaded;
     match serde_json::to_string_pretty(&catalog.to_json()) {
         Ok(s) => {
-            println!("{s}");
+            outln!("{s}");
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -557,6 +576,16 @@ fn generate(builder: &Builder, out: &Path, check: bool, color: ColorChoice) -> E
     }
 }
 
+fn write_stdout(args: std::fmt::Arguments<'_>) {
+    if let Err(e) = std::io::stdout().lock().write_fmt(args) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(141);
+        }
+        eprintln!("error: cannot write to stdout: {e}");
+        std::process::exit(2);
+    }
+}
+
 /// `KEY=VALUE`, split at the first `=`.
 fn key_value(s: &str) -> Result<(String, String), String> {
     match s.split_once('=') {
@@ -578,7 +607,7 @@ fn write_output(path: &Path, content: &str, check: bool, command: &str) -> ExitC
     };
     if current.as_deref() == Some(content) {
         if check {
-            println!("fresh: {}", path.display());
+            outln!("fresh: {}", path.display());
         }
         return ExitCode::SUCCESS;
     }
@@ -586,7 +615,7 @@ fn write_output(path: &Path, content: &str, check: bool, command: &str) -> ExitC
         let old = current.unwrap_or_default();
         let diff = similar::TextDiff::from_lines(old.as_str(), content);
         let name = path.display().to_string();
-        print!(
+        out!(
             "{}",
             diff.unified_diff()
                 .context_radius(3)
@@ -598,7 +627,7 @@ fn write_output(path: &Path, content: &str, check: bool, command: &str) -> ExitC
     // The file differs (or is missing): the shared writer creates its directory.
     match openedx_hooks_codegen::write_if_changed(path, content) {
         Ok(_) => {
-            println!("wrote {}", path.display());
+            outln!("wrote {}", path.display());
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -189,6 +189,13 @@ mod tests {
             (Minor, true)
         );
         assert_eq!(v(Rule::DocsChanged, Full), Safe);
-        assert_eq!(Rule::ALL.len(), 18);
+        // An addition is information in every mode.
+        for mode in [Backward, Forward, Full] {
+            assert_eq!(
+                verdict(Rule::EventAdded, mode, Promotion::None),
+                (Safe, false)
+            );
+        }
+        assert_eq!(Rule::ALL.len(), 19);
     }
 }
