@@ -4,24 +4,12 @@
 //! lock file, so the set-ups are proven from outside, not just inside.
 
 use std::path::Path;
-use std::process::Command;
 
-use openedx_hooks_tests::{tests_dir, workspace_root};
+use openedx_hooks_tests::{cargo_outside, tests_dir, workspace_root};
 
 #[test]
 fn the_downstream_crate_builds_and_passes_its_tests() {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .args(["test", "--locked", "--manifest-path"])
-        .arg(tests_dir().join("downstream/Cargo.toml"))
-        // Its own target directory: this `cargo test` holds the workspace's.
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace_root().join("target/downstream"),
-        )
-        .env_remove("OPENEDX_HOOKS_MANIFEST_DIR")
-        .output()
-        .expect("cargo runs");
+    let output = cargo_outside("test", &tests_dir().join("downstream"), true);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
@@ -64,17 +52,7 @@ fn copy_downstream(to: &Path) {
 }
 
 fn cargo_build(dir: &Path) -> std::process::Output {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    Command::new(cargo)
-        .args(["build", "--locked", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace_root().join("target/downstream"),
-        )
-        .env_remove("OPENEDX_HOOKS_MANIFEST_DIR")
-        .output()
-        .expect("cargo runs")
+    cargo_outside("build", dir, true)
 }
 
 #[test]
@@ -241,17 +219,7 @@ fn sending_reaches_the_receiver_and_a_capture() {
         dir.join("Cargo.lock"),
     )
     .expect("lock");
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .args(["test", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .env(
-            "CARGO_TARGET_DIR",
-            workspace_root().join("target/downstream"),
-        )
-        .env_remove("OPENEDX_HOOKS_MANIFEST_DIR")
-        .output()
-        .expect("cargo runs");
+    let output = cargo_outside("test", &dir, false);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(

@@ -22,25 +22,7 @@ fn hooks(dir: &Path, args: &[&str]) -> Output {
         .expect("runs")
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let ok = Command::new("git")
-        .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs")
-        .status
-        .success();
-    assert!(ok, "git {args:?}");
-}
+use openedx_hooks_tests::{git, output_text as text};
 
 const NEW_EVENT: &str = "  COURSE_BOOKMARK_CREATED:
     type: org.openedx.learning.course.bookmark.created.v1

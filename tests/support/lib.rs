@@ -60,3 +60,52 @@ pub fn render_all(outcome: &Outcome) -> String {
         .collect::<Vec<_>>()
         .join("\n\n")
 }
+
+/// A command's stdout and stderr, for assertion messages.
+pub fn output_text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// Runs git in `dir` with a throwaway identity; fails the test if git fails.
+pub fn git(dir: &Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=test",
+            "-c",
+            "user.email=test@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs")
+        .status
+        .success();
+    assert!(ok, "git {args:?}");
+}
+
+/// `cargo <command> --manifest-path DIR/Cargo.toml` for a crate outside the
+/// workspace, in its own target directory (this test holds the workspace's).
+pub fn cargo_outside(command: &str, dir: &Path, locked: bool) -> std::process::Output {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = std::process::Command::new(cargo);
+    cmd.arg(command);
+    if locked {
+        cmd.arg("--locked");
+    }
+    cmd.arg("--manifest-path")
+        .arg(dir.join("Cargo.toml"))
+        .env(
+            "CARGO_TARGET_DIR",
+            workspace_root().join("target/downstream"),
+        )
+        .env_remove("OPENEDX_HOOKS_MANIFEST_DIR")
+        .output()
+        .expect("cargo runs")
+}
