@@ -7,7 +7,7 @@
 use std::path::PathBuf;
 use std::process::{Command, ExitCode};
 
-use openedx_hooks_schema::diag::{ColorChoice, render_json, render_text_as};
+use openedx_hooks_schema::diag::{ColorChoice, render_json, render_text_as, render_text_leveled};
 use openedx_hooks_schema::diff::{Cause, Finding, IgnoreFile, Mode, Report, diff};
 use openedx_hooks_schema::{Code, Diagnostic, Loader, Outcome, SourceMap};
 
@@ -226,12 +226,7 @@ fn location(f: &Finding, new: &SourceMap, old: &SourceMap) -> (String, u32, u32)
 }
 
 fn title(f: &Finding) -> String {
-    let kind = match f.severity() {
-        "minor" => "minor change: ",
-        "info" => "addition: ",
-        _ => "",
-    };
-    format!("{}: {kind}{}", f.hook.name, f.message)
+    format!("{}: {}", f.hook.name, f.message)
 }
 
 /// The hooks a cause reaches, past the first: `B (`x.y`), C (`z`)`.
@@ -251,15 +246,28 @@ fn text(report: &Report, new: &SourceMap, old: &SourceMap, verbose: bool, color:
             (None, Some(o)) => (o, old, None),
             (None, None) => continue,
         };
-        // The code is replaced by the rule id when rendering.
-        let d = if f.severity() == "error" {
-            Diagnostic::error(Code::InvalidValue, span, title(f))
-        } else {
-            Diagnostic::warning(Code::InvalidValue, span, title(f))
+        // The code is replaced by the rule id when rendering; only warnings
+        // print as `warning[…]`, so the summary's counts match what is shown.
+        let (d, level) = match f.severity() {
+            "error" => (Diagnostic::error(Code::InvalidValue, span, title(f)), None),
+            "warning" => (
+                Diagnostic::warning(Code::InvalidValue, span, title(f)),
+                None,
+            ),
+            other => (
+                Diagnostic::warning(Code::InvalidValue, span, title(f)),
+                Some(other),
+            ),
         };
         outln!(
             "{}",
-            render_text_as(&d.with_help(f.hint.clone()), f.rule.id(), sources, color)
+            render_text_leveled(
+                &d.with_help(f.hint.clone()),
+                level,
+                f.rule.id(),
+                sources,
+                color
+            )
         );
         if let Some((o, old_sources)) = other {
             outln!(

@@ -271,7 +271,7 @@ fn additions_are_information_shown_by_default_in_every_format() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let t = text(&o);
     assert!(
-        t.contains("EVENT_ADDED]: USER_DELETED: addition: event `USER_DELETED`"),
+        t.contains("info[EVENT_ADDED]: USER_DELETED: event `USER_DELETED`"),
         "{t}"
     );
     assert!(

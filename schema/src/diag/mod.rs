@@ -7,7 +7,9 @@ mod code;
 mod render;
 
 pub use code::Code;
-pub use render::{ColorChoice, JsonDiagnostic, render_json, render_text, render_text_as};
+pub use render::{
+    ColorChoice, JsonDiagnostic, render_json, render_text, render_text_as, render_text_leveled,
+};
 
 use serde::Serialize;
 

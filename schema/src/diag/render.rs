@@ -25,9 +25,24 @@ pub fn render_text(d: &Diagnostic, sources: &SourceMap, color: ColorChoice) -> S
 /// Like [`render_text`], showing `id` in place of the diagnostic's code (the
 /// compatibility gate shows its rule ids, `error[FIELD_REMOVED]`).
 pub fn render_text_as(d: &Diagnostic, id: &str, sources: &SourceMap, color: ColorChoice) -> String {
-    let level = match d.severity {
-        Severity::Error => Level::ERROR,
-        Severity::Warning => Level::WARNING,
+    render_text_leveled(d, None, id, sources, color)
+}
+
+/// [`render_text_as`] under another level name than the severity's
+/// (`minor[FIELD_ADDED_OPTIONAL]`, `info[EVENT_ADDED]`): for reports whose
+/// entries are neither errors nor warnings, so that what is printed as a
+/// warning is only ever a warning.
+pub fn render_text_leveled(
+    d: &Diagnostic,
+    level: Option<&str>,
+    id: &str,
+    sources: &SourceMap,
+    color: ColorChoice,
+) -> String {
+    let level = match (level, d.severity) {
+        (Some(name), _) => Level::NOTE.with_name(name.to_owned()),
+        (None, Severity::Error) => Level::ERROR,
+        (None, Severity::Warning) => Level::WARNING,
     };
     let mut group = Group::with_title(level.primary_title(d.message.as_str()).id(id));
 
