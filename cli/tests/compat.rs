@@ -278,6 +278,8 @@ fn additions_are_information_shown_by_default_in_every_format() {
         t.contains("0 breaking, 0 minor, 0 warnings, 1 additions"),
         "{t}"
     );
+    // "0 warnings", and nothing printed as one.
+    assert!(!t.contains("warning["), "{t}");
     let v: serde_json::Value =
         serde_json::from_slice(&gate(&dir, &["--format", "json"]).stdout).expect("json");
     assert_eq!(
