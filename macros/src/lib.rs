@@ -1,6 +1,7 @@
 //! Procedural macros of openedx-hooks.
 //!
-//! Thin shells: `#[receiver]` generates a link-time registration,
+//! Thin shells: `#[receiver]` and `#[pipeline_step]` generate a link-time
+//! registration,
 //! `#[derive(Avro)]` the event bus encoding of a type, and
 //! `include_catalog!` runs the same [`Builder`] as `build.rs` scripts and
 //! parses its output. Problems become spanned `compile_error!`s, never panics.
@@ -32,7 +33,25 @@ mod receiver;
 /// [`Config::disabled_receivers`]: https://docs.rs/openedx-hooks/latest/openedx_hooks/struct.Config.html
 #[proc_macro_attribute]
 pub fn receiver(attr: TokenStream, item: TokenStream) -> TokenStream {
-    match receiver::expand_receiver(attr.into(), item.into()) {
+    match receiver::expand(&receiver::RECEIVER, attr.into(), item.into()) {
+        Ok(t) => t.into(),
+        Err(e) => e.to_compile_error().into(),
+    }
+}
+
+/// Registers a function as a step of a filter's pipeline at link time,
+/// under its path (`crate::module::function`), which a filters
+/// configuration names to put it in the pipeline.
+///
+/// ```ignore
+/// #[openedx_hooks::pipeline_step(COURSE_ENROLLMENT_STARTED)]
+/// fn refuse_closed(args: &CourseEnrollmentStarted, cx: &StepContext<'_>) -> StepResult<CourseEnrollmentStarted, Exception> {
+///     Ok(Flow::Keep)
+/// }
+/// ```
+#[proc_macro_attribute]
+pub fn pipeline_step(attr: TokenStream, item: TokenStream) -> TokenStream {
+    match receiver::expand(&receiver::PIPELINE_STEP, attr.into(), item.into()) {
         Ok(t) => t.into(),
         Err(e) => e.to_compile_error().into(),
     }

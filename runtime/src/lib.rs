@@ -42,6 +42,7 @@
 //! conn.disconnect();
 //! ```
 
+pub mod filter;
 mod hook;
 mod metadata;
 mod signal;
@@ -54,7 +55,7 @@ pub use hook::config::{Config, configure};
 pub use metadata::EventMetadata;
 #[cfg(feature = "include-catalog")]
 pub use openedx_hooks_macros::include_catalog;
-pub use openedx_hooks_macros::{Avro, receiver};
+pub use openedx_hooks_macros::{Avro, pipeline_step, receiver};
 pub use signal::any::receive_message;
 pub use signal::registry::{all_events, signal_by_type};
 pub use signal::{
@@ -94,9 +95,29 @@ pub mod __private_v1 {
     pub use serde_json;
 
     pub use crate::__register_event as register_event;
+    pub use crate::__register_filter as register_filter;
+    pub use crate::filter::registry::{
+        FILTERS, IsFilter, STEPS, StepRegistration, registered_step,
+    };
+    pub use crate::filter::{Filter, FilterException, Flow, StepContext, StepResult};
     pub use crate::signal::registry::{
         EVENTS, IsSignal, RECEIVERS, ReceiverRegistration, registered,
     };
     pub use crate::wire::avro;
     pub use crate::{Avro, Signal, types};
+}
+
+/// Registers a generated filter for [`filter::all_filters`] and
+/// [`filter::filter_by_type`]; generated code reaches it as
+/// `__private_v1::register_filter!`. Not a stable API.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __register_filter {
+    ($filter:ident) => {
+        const _: () = {
+            #[$crate::__private_v1::linkme::distributed_slice($crate::__private_v1::FILTERS)]
+            #[linkme(crate = $crate::__private_v1::linkme)]
+            static REGISTRATION: &dyn $crate::filter::AnyFilter = &$filter;
+        };
+    };
 }

@@ -23,5 +23,9 @@
 
 // A façade: the state lives in the hook core, the signal parts beside
 // `Signal`; this module only gathers what a test needs.
+pub use crate::filter::local::{
+    FilterCall, FilterRecording, LocalStep, PipelineOverride, override_pipeline,
+    override_pipeline_with, record_filter,
+};
 pub use crate::hook::local::{Isolation, Strict, isolate, strict};
 pub use crate::signal::local::{Capture, CapturedEvent, LocalConnection, capture, connect_local};

@@ -35,13 +35,20 @@ impl fmt::Display for Outcome {
     }
 }
 
+/// Runs `f`, catching a panic: `Err` is the panic's message. For plugin
+/// functions whose result is richer than `Result<T, BoxError>` (a pipeline
+/// step's).
+pub(crate) fn catching<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|panic| panic_message(&*panic))
+}
+
 /// Runs `f`, catching a panic. `Ok(value)` when it returned normally; the
 /// failure as an [`Outcome`] (never [`Outcome::Ok`]) otherwise.
 pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T, BoxError>) -> Result<T, Outcome> {
-    match catch_unwind(AssertUnwindSafe(f)) {
+    match catching(f) {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(e)) => Err(Outcome::Error(e)),
-        Err(panic) => Err(Outcome::Panic(panic_message(&*panic))),
+        Err(panic) => Err(Outcome::Panic(panic)),
     }
 }
 

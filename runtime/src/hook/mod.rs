@@ -12,7 +12,8 @@
 //!   thread, isolation from process-wide ones, strict mode);
 //! - `registry`: link-time registration (`#[receiver]` and its kin) and an
 //!   index of linked hooks by type string;
-//! - `config`: process-wide configuration.
+//! - `config`: process-wide configuration;
+//! - `suggest`: the nearest known name for a mistyped one.
 //!
 //! Nothing here knows what a payload, a receiver or a step is.
 
@@ -21,3 +22,4 @@ pub(crate) mod config;
 pub(crate) mod id;
 pub(crate) mod local;
 pub(crate) mod registry;
+pub(crate) mod suggest;

@@ -105,22 +105,9 @@ pub(crate) fn unknown_key(
             given.iter().find_map(|(k, v)| match kept.get(k) {
                 Some(kv) => unknown_key(v, kv, &join(k)),
                 None => {
-                    let nearest = kept
-                        .keys()
-                        .map(|c| {
-                            (
-                                strsim::jaro_winkler(
-                                    &k.to_ascii_lowercase(),
-                                    &c.to_ascii_lowercase(),
-                                ),
-                                c,
-                            )
-                        })
-                        .filter(|(score, _)| *score >= 0.8)
-                        .max_by(|a, b| a.0.total_cmp(&b.0))
-                        .map(|(_, c)| format!(": did you mean `{c}`?"))
-                        .unwrap_or_default();
-                    Some((join(k), format!("unknown field `{k}`{nearest}")))
+                    let hint =
+                        crate::hook::suggest::did_you_mean(k, kept.keys().map(String::as_str));
+                    Some((join(k), format!("unknown field `{k}`{hint}")))
                 }
             })
         }
