@@ -15,6 +15,7 @@
 //! |---|---|
 //! | `hook` | the core every kind of hook shares: ids, calling plugin code with panics caught ([`Outcome`]), thread-scoped test state, link-time registration, configuration ([`Config`]) |
 //! | `signal` | the first kind of hook: [`Signal`], [`SendReport`], the sealed [`AnySignal`], the registry of linked events, thread-local receivers |
+//! | [`filter`] | the second kind of hook, beside signals: [`filter::Filter`] pipelines, steps, [`filter::FiltersConfig`], the sealed [`filter::AnyFilter`], thread-local pipelines and recordings |
 //! | `metadata` | [`EventMetadata`] (OEP-41) |
 //! | [`wire`] | the format events travel in: Avro ([`wire::avro`]) and CloudEvents headers |
 //! | [`testing`] | a façade: what tests need from the core and from signals |
@@ -22,7 +23,8 @@
 //! | `__private_v1` | the versioned contract generated code compiles against |
 //!
 //! Dependencies point one way: `hook` ← `metadata` ← `wire` ← `signal` ←
-//! `testing`. A later kind of hook (filters) sits beside `signal` on the same core.
+//! `testing`, and `hook` ← `filter` ← `testing`: filters sit beside signals
+//! on the same core.
 //!
 //! ```
 //! use openedx_hooks::{EventMetadata, Signal, BoxError};
