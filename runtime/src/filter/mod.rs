@@ -1,7 +1,7 @@
 //! Filters, the second kind of hook: a named place in platform code that
 //! passes its arguments through a configured pipeline of steps, each of
 //! which may change them, stop the pipeline, or halt the whole action with
-//! one of the filter's exceptions. Built on the [hook core](crate::hook),
+//! one of the filter's exceptions. Built on the hook core (`hook`),
 //! beside signals:
 //!
 //! - this module: [`Filter`] and running its pipeline;

@@ -1,5 +1,5 @@
 //! Signals, the first kind of hook: typed events that platform code sends
-//! and plugins' receivers receive. Built on the [hook core](crate::hook):
+//! and plugins' receivers receive. Built on the hook core (`hook`):
 //!
 //! - this module: [`Signal`] and its connections;
 //! - `report`: what one send did ([`SendReport`]);
