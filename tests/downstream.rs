@@ -57,7 +57,7 @@ fn cargo_build(dir: &Path) -> std::process::Output {
 
 #[test]
 fn a_yaml_file_added_to_the_catalog_reruns_build_rs_and_its_error_fails_the_build_readably() {
-    let dir = tempfile_dir();
+    let dir = tempfile_dir("rerun");
     copy_downstream(&dir);
     let ok = cargo_build(&dir);
     assert!(
@@ -93,8 +93,12 @@ fn a_yaml_file_added_to_the_catalog_reruns_build_rs_and_its_error_fails_the_buil
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn tempfile_dir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("openedx-hooks-downstream-{}", std::process::id()));
+/// A fresh directory for one test (`name` keeps parallel tests apart).
+fn tempfile_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "openedx-hooks-downstream-{name}-{}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("mkdir");
     dir
@@ -106,8 +110,7 @@ fn tempfile_dir() -> std::path::PathBuf {
 /// `extern_catalog`, a `#[receiver]`, and a test. It must build and pass.
 #[test]
 fn a_plugin_with_its_own_namespace_and_open_edx_types_builds_and_passes_its_tests() {
-    let dir = tempfile_dir().with_extension("plugin");
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = tempfile_dir("plugin");
     for sub in ["events", "src", "tests"] {
         std::fs::create_dir_all(dir.join(sub)).expect("mkdir");
     }
