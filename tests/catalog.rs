@@ -106,6 +106,7 @@ fn our_type(t: &Type) -> String {
             DefKind::Scalar => format!("scalar:{}", r.name),
             DefKind::Enum => format!("enum:{}", r.name),
             DefKind::Record => format!("record:{}.{}", r.module, r.name),
+            DefKind::Host => format!("host:{}", r.name),
         },
     }
 }

@@ -32,6 +32,8 @@ fn reads(rc: &Catalog, r: &Type, wc: &Catalog, w: &Type, depth: usize) -> bool {
                     .all(|v| re.values.iter().any(|x| x.name == v.name))
             }
             DefKind::Scalar => rc.scalar(a).base == wc.scalar(b).base,
+            // Never on the wire: the same host reads as itself.
+            DefKind::Host => true,
             DefKind::Record => record_reads(
                 rc,
                 &rc.record(a).fields,

@@ -42,6 +42,7 @@ fn every_shipped_catalog_file_validates() {
     let v = validator();
     let mut files = yaml_files(&workspace_root().join("generated/events"));
     files.extend(yaml_files(&tests_dir().join("fixtures/valid")));
+    files.extend(yaml_files(&tests_dir().join("fixtures/filters")));
     assert!(files.len() >= 5);
     for f in files {
         let doc = yaml_as_json(&f);

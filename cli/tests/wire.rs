@@ -151,6 +151,7 @@ fn sample(catalog: &Catalog, ty: &Type, falsy: bool, depth: usize) -> Value {
         Type::Named(r) => match r.kind {
             DefKind::Scalar => json!("course-v1:edX+DemoX+Demo_Course"),
             DefKind::Enum => json!(catalog.enumeration(r).values[0].name),
+            DefKind::Host => unreachable!("payloads have no host type"),
             DefKind::Record => {
                 let fields = &catalog.record(r).fields;
                 Value::Object(

@@ -269,6 +269,13 @@ impl Codec<'_> {
                 DefKind::Record => {
                     self.encode_fields(&self.catalog.record(r).fields, v, out, path)?
                 }
+                // A valid catalog has none in a payload (`host-on-wire`).
+                DefKind::Host => {
+                    return Err(err(
+                        path,
+                        format!("`{}` is a host type: never on the wire", r.name),
+                    ));
+                }
             },
         }
         Ok(())
@@ -393,6 +400,12 @@ impl Codec<'_> {
                 Value::from(s)
             }
             DefKind::Record => self.decode_fields(&self.catalog.record(t).fields, r, path)?,
+            DefKind::Host => {
+                return Err(err(
+                    path,
+                    format!("`{}` is a host type: never on the wire", t.name),
+                ));
+            }
         })
     }
 }

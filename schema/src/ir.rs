@@ -79,6 +79,9 @@ pub enum DefKind {
     Enum,
     /// A data class (`types:`).
     Record,
+    /// An opaque platform object (`hosts:`): a filter argument only, never
+    /// on the wire.
+    Host,
 }
 
 /// A resolved reference to a definition.
@@ -325,6 +328,61 @@ pub struct EventDef {
     pub span: Span,
 }
 
+/// An opaque platform object a filter passes to its steps (a Django user,
+/// a request, a query set): no fields, never on the wire.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct HostDef {
+    /// UpperCamelCase name.
+    pub name: String,
+    /// What it is.
+    pub description: Option<String>,
+    /// The Python class it stands for (`django.contrib.auth.models.User`).
+    pub python: Option<String>,
+    /// The name in the YAML.
+    pub span: Span,
+}
+
+/// One of a filter's exceptions: how a step halts the action.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ExceptionDef {
+    /// UpperCamelCase name (`PreventEnrollment`).
+    pub name: String,
+    /// When a step raises it.
+    pub description: Option<String>,
+    /// Its parameters, in order.
+    pub fields: Vec<Field>,
+    /// The name in the YAML.
+    pub span: Span,
+}
+
+/// A filter: typed arguments passed through a configured pipeline of steps.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct FilterDef {
+    /// SCREAMING_SNAKE_CASE constant name.
+    pub name: String,
+    /// `org.openedx.<subdomain>.<subject>.<action>.v<N>`.
+    pub filter_type: String,
+    /// The `N` of `.v<N>`.
+    pub major_version: u32,
+    /// Where the platform runs it, and what it is for.
+    pub description: Option<String>,
+    /// Date the filter was added (`YYYY-MM-DD`).
+    pub added: Option<String>,
+    /// Where the platform runs it (`path/to/file.py#L123`).
+    pub trigger: Option<String>,
+    /// Arguments in order.
+    pub arguments: Vec<Field>,
+    /// What `run_filter` returns: indices into `arguments`, in order.
+    pub returns: Vec<usize>,
+    /// How a step may halt the action.
+    pub exceptions: Vec<ExceptionDef>,
+    /// The name in the YAML.
+    pub span: Span,
+}
+
 /// One catalog file.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
@@ -341,6 +399,13 @@ pub struct Module {
     pub types: Vec<RecordDef>,
     /// Events.
     pub events: Vec<EventDef>,
+    /// Opaque platform objects filters pass (omitted from the JSON form
+    /// when there are none, so catalogs without filters read as before).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<HostDef>,
+    /// Filters.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub filters: Vec<FilterDef>,
 }
 
 /// A validated, resolved catalog.
@@ -421,6 +486,18 @@ impl Catalog {
         self.modules
             .iter()
             .flat_map(|m| m.events.iter().map(move |e| (m, e)))
+    }
+
+    /// Every filter with its module, in catalog order.
+    pub fn filters(&self) -> impl Iterator<Item = (&Module, &FilterDef)> {
+        self.modules
+            .iter()
+            .flat_map(|m| m.filters.iter().map(move |f| (m, f)))
+    }
+
+    /// The filter with this type string.
+    pub fn filter_by_type(&self, filter_type: &str) -> Option<(&Module, &FilterDef)> {
+        self.filters().find(|(_, f)| f.filter_type == filter_type)
     }
 
     /// The event with this type string.

@@ -42,8 +42,8 @@ pub mod yaml;
 
 pub use diag::{Code, Diagnostic, Diagnostics, Severity};
 pub use ir::{
-    Catalog, DefKind, EnumDef, EventDef, Field, KeyField, Module, Primitive, RecordDef, ScalarDef,
-    Settings, Type, TypeRef,
+    Catalog, DefKind, EnumDef, EventDef, ExceptionDef, Field, FilterDef, HostDef, KeyField, Module,
+    Primitive, RecordDef, ScalarDef, Settings, Type, TypeRef,
 };
 pub use load::{LoadError, Loader, Outcome};
 pub use resolve::parse_date;

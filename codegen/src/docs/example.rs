@@ -165,6 +165,9 @@ impl Cx<'_> {
             Type::Named(r) => {
                 let path = self.path(r.module_index, &r.name);
                 match r.kind {
+                    // Examples are of event payloads, where a valid catalog
+                    // has no host type (`host-on-wire`).
+                    DefKind::Host => quote!(::std::default::Default::default()),
                     DefKind::Scalar => {
                         let s = match given {
                             Some(Value::Str(s)) => s.clone(),

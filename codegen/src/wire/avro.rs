@@ -95,7 +95,9 @@ impl Cx<'_> {
             Type::Map(t) => json!({"type": "map", "values": self.ty(t)}),
             Type::Optional(t) => json!(["null", self.ty(t)]),
             Type::Named(r) => match r.kind {
-                DefKind::Scalar | DefKind::Enum => json!("string"),
+                // A host never reaches a payload in a valid catalog
+                // (`host-on-wire`); were it to, it would be opaque text.
+                DefKind::Scalar | DefKind::Enum | DefKind::Host => json!("string"),
                 DefKind::Record => {
                     let id = (r.module_index, r.index);
                     let module = &self.catalog.modules()[r.module_index].name;

@@ -133,6 +133,10 @@ impl Cx<'_> {
                 }
                 Value::Object(o)
             }
+            // Never in a payload of a valid catalog (`host-on-wire`).
+            DefKind::Host => {
+                json!({"description": format!("host type `{}`: never on the wire", r.name)})
+            }
             DefKind::Enum => {
                 let e = self.catalog.enumeration(r);
                 let values: Vec<&str> = e.values.iter().map(|v| v.name.as_str()).collect();

@@ -72,6 +72,14 @@ crate::stable_id::stable_ids! {
     Unused => "unused",
     /// A name that cannot be a Rust identifier in generated code (`Self`, module `crate`).
     RustName => "rust-name",
+    /// A filter without arguments.
+    EmptyArguments => "empty-arguments",
+    /// A `returns` entry that is not an argument of the filter, or is listed twice.
+    InvalidReturns => "invalid-returns",
+    /// A filter exception whose name is not UpperCamelCase or is used twice.
+    InvalidException => "invalid-exception",
+    /// A host type in an event payload or a data class: platform objects never travel on the bus.
+    HostOnWire => "host-on-wire",
 }
 
 impl std::fmt::Display for Code {

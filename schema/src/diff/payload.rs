@@ -326,6 +326,21 @@ impl<'a> Differ<'a> {
                     out.push(at(detail, Some(sn.span), Some(so.span)));
                 }
             }
+            // Hosts are filter arguments only, never in a payload; a
+            // renamed one is still a rename.
+            DefKind::Host => {
+                if renamed {
+                    out.push(at(
+                        Detail::Renamed {
+                            what: "host type",
+                            from: a.name.clone(),
+                            to: b.name.clone(),
+                        },
+                        Some(ns),
+                        Some(os),
+                    ));
+                }
+            }
             DefKind::Enum => {
                 if renamed {
                     out.push(at(
@@ -445,6 +460,7 @@ fn type_shape_eq(
                 eq
             }
             DefKind::Scalar => old.scalar(x).base == new.scalar(y).base,
+            DefKind::Host => x.name == y.name,
             DefKind::Enum => {
                 let (ex, ey) = (old.enumeration(x), new.enumeration(y));
                 ex.values.len() == ey.values.len()

@@ -3,7 +3,7 @@
 use super::{Resolver, event_type, names, parse_date};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{EventDef, KeyField, Settings};
-use crate::syntax::{EventSyntax, Named, sub_span, text_origin};
+use crate::syntax::{EventSyntax, Named, Text, sub_span, text_origin};
 
 impl Resolver<'_> {
     pub(super) fn event(
@@ -27,9 +27,9 @@ impl Resolver<'_> {
             );
         }
         let event_type = e.event_type.as_ref()?;
-        let major = self.event_type(mi, &e, event_type, settings);
+        let major = self.event_type(mi, "event", &e.name, event_type, settings);
         if let Some(major) = major {
-            self.name_version(&e, major);
+            self.name_version("event", &e.name, major);
         }
         if let Some(added) = &e.added
             && parse_date(&added.value).is_none()
@@ -74,11 +74,14 @@ impl Resolver<'_> {
         })
     }
 
+    /// Checks a hook's type string (an event's or a filter's: the same
+    /// grammar) and its prefix; the major version it ends in.
     pub(super) fn event_type(
         &mut self,
         mi: usize,
-        e: &EventSyntax,
-        t: &crate::syntax::Text,
+        noun: &str,
+        name: &Text,
+        t: &Text,
         settings: &Settings,
     ) -> Option<u32> {
         let origin = text_origin(self.sources, t.span, &t.value);
@@ -91,7 +94,12 @@ impl Resolver<'_> {
                         Diagnostic::error(
                             Code::InvalidEventType,
                             span,
-                            format!("{} (in `{}`)", err.message, t.value),
+                            format!(
+                                "{} (in `{}`)",
+                                err.message
+                                    .replacen("event type", &format!("{noun} type"), 1),
+                                t.value
+                            ),
                         )
                         .with_help_opt(err.help),
                     );
@@ -107,7 +115,7 @@ impl Resolver<'_> {
                     Diagnostic::error(
                         Code::EventTypePrefix,
                         t.span,
-                        format!("event type of `{}` must start with `{expected}`", e.name.value),
+                        format!("{noun} type of `{}` must start with `{expected}`", name.value),
                     )
                     .with_label(format!("outside `{prefix}` or module `{module}`"))
                     .with_help(format!(
@@ -119,8 +127,9 @@ impl Resolver<'_> {
         major
     }
 
-    pub(super) fn name_version(&mut self, e: &EventSyntax, major: u32) {
-        let name = &e.name.value;
+    /// A hook's name carries its major version: `_V<N>` from 2 on.
+    pub(super) fn name_version(&mut self, noun: &str, text: &Text, major: u32) {
+        let name = &text.value;
         let suffix = event_type::name_version(name);
         let stem = match suffix {
             Some(v) => name.trim_end_matches(&format!("_V{v}")).to_owned(),
@@ -128,26 +137,26 @@ impl Resolver<'_> {
         };
         let problem = match (major, suffix) {
             (1, Some(v)) => Some((
-                format!("event `{name}` is version 1 but its name ends in `_V{v}`"),
-                format!("version-1 events carry no suffix: rename it `{stem}`"),
+                format!("{noun} `{name}` is version 1 but its name ends in `_V{v}`"),
+                format!("version-1 {noun}s carry no suffix: rename it `{stem}`"),
             )),
             (n, None) if n >= 2 => Some((
                 format!(
-                    "event `{name}` has major version {n} but its name does not end in `_V{n}`"
+                    "{noun} `{name}` has major version {n} but its name does not end in `_V{n}`"
                 ),
                 format!(
-                    "rename it `{stem}_V{n}`, next to the `v{}` event it replaces",
+                    "rename it `{stem}_V{n}`, next to the `v{}` {noun} it replaces",
                     n - 1
                 ),
             )),
             (n, Some(v)) if n >= 2 && v != n => Some((
-                format!("event `{name}` has major version {n} but its name ends in `_V{v}`"),
+                format!("{noun} `{name}` has major version {n} but its name ends in `_V{v}`"),
                 format!("rename it `{stem}_V{n}`"),
             )),
             _ => None,
         };
         if let Some((msg, help)) = problem {
-            self.push(Diagnostic::error(Code::EventNameVersion, e.name.span, msg).with_help(help));
+            self.push(Diagnostic::error(Code::EventNameVersion, text.span, msg).with_help(help));
         }
     }
 }

@@ -101,13 +101,14 @@ fn shortest_cycle(edges: &[Vec<usize>], start: usize, scc: &[usize]) -> Vec<usiz
 
 /// Warns about scalars, enums and types that no event payload reaches.
 pub fn check_unused(modules: &[Module], diags: &mut Diagnostics) {
-    let mut used: Vec<[Vec<bool>; 3]> = modules
+    let mut used: Vec<[Vec<bool>; 4]> = modules
         .iter()
         .map(|m| {
             [
                 vec![false; m.scalars.len()],
                 vec![false; m.enums.len()],
                 vec![false; m.types.len()],
+                vec![false; m.hosts.len()],
             ]
         })
         .collect();
@@ -115,13 +116,21 @@ pub fn check_unused(modules: &[Module], diags: &mut Diagnostics) {
         DefKind::Scalar => 0,
         DefKind::Enum => 1,
         DefKind::Record => 2,
+        DefKind::Host => 3,
     };
+    // Roots: event payloads, filter arguments and exception parameters.
     let mut work: Vec<&Type> = modules
         .iter()
         .flat_map(|m| {
             m.events
                 .iter()
                 .flat_map(|e| e.payload.iter().map(|f| &f.ty))
+                .chain(m.filters.iter().flat_map(|f| {
+                    f.arguments
+                        .iter()
+                        .chain(f.exceptions.iter().flat_map(|x| &x.fields))
+                        .map(|f| &f.ty)
+                }))
         })
         .collect();
     while let Some(ty) = work.pop() {
@@ -161,6 +170,12 @@ pub fn check_unused(modules: &[Module], diags: &mut Diagnostics) {
                     .iter()
                     .map(|t| ("type", &t.name, t.span))
                     .zip(used[2].iter()),
+            )
+            .chain(
+                m.hosts
+                    .iter()
+                    .map(|h| ("host type", &h.name, h.span))
+                    .zip(used[3].iter()),
             );
         for ((what, name, span), &is_used) in defs {
             if !is_used {
@@ -168,10 +183,10 @@ pub fn check_unused(modules: &[Module], diags: &mut Diagnostics) {
                     Diagnostic::warning(
                         Code::Unused,
                         span,
-                        format!("{what} `{name}` is not used by any event"),
+                        format!("{what} `{name}` is not used by any event or filter"),
                     )
                     .with_label("defined here")
-                    .with_help("use it in an event payload, or remove it"),
+                    .with_help("use it in an event payload or a filter's arguments, or remove it"),
                 );
             }
         }

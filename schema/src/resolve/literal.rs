@@ -44,6 +44,10 @@ fn check_at(v: &Value, ty: &Type, modules: &[Module], path: &mut String) -> Resu
         (Type::Named(r), _) => {
             let m = &modules[r.module_index];
             match r.kind {
+                DefKind::Host => mismatch(&format!(
+                    "nothing: `{}` is a host type, which has no literal values",
+                    r.name
+                )),
                 DefKind::Scalar => match v {
                     Value::Str(_) => Ok(()),
                     _ => mismatch(&format!("a string (`{}` is a string type)", r.name)),

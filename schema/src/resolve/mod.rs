@@ -4,13 +4,13 @@
 //! One file per concern, each adding methods to the one [`Resolver`]:
 //! `scope` (module names and symbol tables), `settings` (the `catalog:`
 //! block), `types` (enums, fields, type expressions), `events` (an event's
-//! type string, version and payload), `passes` (checks across the whole
-//! catalog). Helpers without state sit beside them: `names`, `event_type`,
-//! `literal`, `key_field`, `graph`. A second kind of hook gets a sibling of
-//! `events`.
+//! type string, version and payload), `filters` (the same for a filter, with
+//! its returns and exceptions), `passes` (checks across the whole catalog). Helpers without state sit beside them: `names`, `event_type`,
+//! `literal`, `key_field`, `graph`.
 
 mod event_type;
 mod events;
+mod filters;
 mod graph;
 mod key_field;
 mod literal;
@@ -23,7 +23,7 @@ mod types;
 use std::collections::HashMap;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::ir::{Catalog, DefKind, Module, Primitive, RecordDef, ScalarDef, Settings};
+use crate::ir::{Catalog, DefKind, HostDef, Module, Primitive, RecordDef, ScalarDef, Settings};
 use crate::source::{SourceMap, Span};
 use crate::syntax::{ModuleSyntax, Named};
 
@@ -83,7 +83,8 @@ pub(crate) fn resolve(
             r.module(mi, m, s)
         })
         .collect();
-    r.events_across_modules(&modules);
+    r.hooks_across_modules(&modules);
+    r.hosts_off_the_wire(&modules);
     graph::check_required_cycles(&modules, r.diags);
     r.literals(&modules);
     r.key_fields(&modules);
@@ -112,7 +113,20 @@ impl Resolver<'_> {
             enums: Vec::with_capacity(m.enums.len()),
             types: Vec::with_capacity(m.types.len()),
             events: Vec::with_capacity(m.events.len()),
+            hosts: Vec::with_capacity(m.hosts.len()),
+            filters: Vec::with_capacity(m.filters.len()),
         };
+        for h in m.hosts {
+            if !self.is_registered(mi, &h.name.value, DefKind::Host, h.name.span) {
+                continue;
+            }
+            module.hosts.push(HostDef {
+                name: h.name.value,
+                description: h.description,
+                python: h.python.map(|p| p.value),
+                span: h.name.span,
+            });
+        }
         for s in m.scalars {
             if !self.is_registered(mi, &s.name.value, DefKind::Scalar, s.name.span) {
                 continue;
@@ -161,6 +175,11 @@ impl Resolver<'_> {
         for e in m.events {
             if let Some(ev) = self.event(mi, e, settings) {
                 module.events.push(ev);
+            }
+        }
+        for f in m.filters {
+            if let Some(fd) = self.filter(mi, f, settings) {
+                module.filters.push(fd);
             }
         }
         module

@@ -1,46 +1,103 @@
-//! Whole-catalog passes, run once every module is resolved: event types
-//! and names across modules, default and example literals, key fields.
+//! Whole-catalog passes, run once every module is resolved: hook types and
+//! names across modules, host types kept off the wire, default and example
+//! literals, key fields.
 
 use std::collections::HashMap;
 
 use super::{Resolver, key_field, literal};
 use crate::diag::{Code, Diagnostic};
-use crate::ir::Module;
+use crate::ir::{DefKind, Module, Type};
 use crate::source::Span;
-use crate::syntax::{sub_span, text_origin};
+use crate::syntax::{Named, sub_span, text_origin};
 
 impl Resolver<'_> {
-    /// Event names and types are unique across the whole catalog.
-    pub(super) fn events_across_modules(&mut self, modules: &[Module]) {
+    /// Hook names and type strings are unique across the whole catalog,
+    /// events and filters together (they share the constant and type
+    /// namespaces of the generated code and of the platform).
+    pub(super) fn hooks_across_modules(&mut self, modules: &[Module]) {
         let mut names: HashMap<&str, Span> = HashMap::new();
         let mut types: HashMap<&str, (&str, Span)> = HashMap::new();
-        for e in modules.iter().flat_map(|m| &m.events) {
-            if let Some(first) = names.get(e.name.as_str()) {
+        let events = modules
+            .iter()
+            .flat_map(|m| &m.events)
+            .map(|e| ("event", &e.name, &e.event_type, e.span));
+        let filters = modules
+            .iter()
+            .flat_map(|m| &m.filters)
+            .map(|f| ("filter", &f.name, &f.filter_type, f.span));
+        for (noun, name, hook_type, span) in events.chain(filters) {
+            if let Some(first) = names.get(name.as_str()) {
                 self.push(
                     Diagnostic::error(
                         Code::DuplicateDefinition,
-                        e.span,
-                        format!("event name `{}` is used twice", e.name),
+                        span,
+                        format!("{noun} name `{name}` is used twice"),
                     )
                     .with_related(*first, "first used here")
-                    .with_help("event names are unique across the catalog"),
+                    .with_help(match noun {
+                        "event" => "event names are unique across the catalog",
+                        _ => "event and filter names are unique across the catalog",
+                    }),
                 );
             } else {
-                names.insert(&e.name, e.span);
+                names.insert(name, span);
             }
-            if let Some((other, first)) = types.get(e.event_type.as_str()) {
+            if let Some((other, first)) = types.get(hook_type.as_str()) {
                 self.push(
                     Diagnostic::error(
                         Code::DuplicateEventType,
-                        e.span,
-                        format!("event `{}` has the same type as `{other}`: `{}`", e.name, e.event_type),
+                        span,
+                        format!("{noun} `{name}` has the same type as `{other}`: `{hook_type}`"),
                     )
                     .with_related(*first, "the type is first used here")
-                    .with_help("each event type names exactly one event; a new payload version gets `.v<N+1>`"),
+                    .with_help(match noun {
+                        "event" => "each event type names exactly one event; a new payload version gets `.v<N+1>`",
+                        _ => "each type string names exactly one event or filter; a new filter version gets `.v<N+1>`",
+                    }),
                 );
             } else {
-                types.insert(&e.event_type, (&e.name, e.span));
+                types.insert(hook_type, (name, span));
             }
+        }
+    }
+
+    /// Host types (platform objects) are filter arguments and exception
+    /// parameters only: never in an event payload or a data class, which
+    /// travel on the bus.
+    pub(super) fn hosts_off_the_wire(&mut self, modules: &[Module]) {
+        let on_wire = modules.iter().flat_map(|m| {
+            m.types
+                .iter()
+                .flat_map(|t| {
+                    t.fields
+                        .iter()
+                        .map(move |f| (f, Named("data class", &t.name)))
+                })
+                .chain(m.events.iter().flat_map(|e| {
+                    e.payload
+                        .iter()
+                        .map(move |f| (f, Named("the payload of", &e.name)))
+                }))
+        });
+        let mut found = Vec::new();
+        for (f, owner) in on_wire {
+            if let Some(host) = host_in(&f.ty) {
+                found.push(
+                    Diagnostic::error(
+                        Code::HostOnWire,
+                        f.type_span,
+                        format!(
+                            "field `{}` of {owner} has the host type `{host}`: a platform object cannot travel on the event bus",
+                            f.name
+                        ),
+                    )
+                    .with_label("a host type")
+                    .with_help("carry the data the receivers need (a data class of its fields), or make this a filter argument"),
+                );
+            }
+        }
+        for d in found {
+            self.push(d);
         }
     }
 
@@ -51,6 +108,11 @@ impl Resolver<'_> {
                 .iter()
                 .flat_map(|t| &t.fields)
                 .chain(m.events.iter().flat_map(|e| &e.payload))
+                .chain(m.filters.iter().flat_map(|f| {
+                    f.arguments
+                        .iter()
+                        .chain(f.exceptions.iter().flat_map(|x| &x.fields))
+                }))
                 .map(move |f| (mi, f))
         });
         let mut found = Vec::new();
@@ -108,5 +170,14 @@ impl Resolver<'_> {
                 );
             }
         }
+    }
+}
+
+/// The first host type a field type names (through lists, maps and `?`).
+fn host_in(ty: &Type) -> Option<&str> {
+    match ty {
+        Type::Primitive(_) => None,
+        Type::List(t) | Type::Map(t) | Type::Optional(t) => host_in(t),
+        Type::Named(r) => (r.kind == DefKind::Host).then_some(r.name.as_str()),
     }
 }

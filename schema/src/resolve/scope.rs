@@ -69,8 +69,9 @@ impl Resolver<'_> {
             .iter()
             .map(|s| (&s.name, DefKind::Scalar))
             .chain(m.enums.iter().map(|e| (&e.name, DefKind::Enum)))
-            .chain(m.types.iter().map(|t| (&t.name, DefKind::Record)));
-        let mut counts = [0usize; 3];
+            .chain(m.types.iter().map(|t| (&t.name, DefKind::Record)))
+            .chain(m.hosts.iter().map(|h| (&h.name, DefKind::Host)));
+        let mut counts = [0usize; 4];
         for (name, kind) in defs {
             let slot = kind as usize;
             let index = counts[slot];

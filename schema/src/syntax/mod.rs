@@ -79,6 +79,34 @@ pub(crate) struct EventSyntax {
 }
 
 #[derive(Debug)]
+pub(crate) struct HostSyntax {
+    pub name: Text,
+    pub description: Option<String>,
+    pub python: Option<Text>,
+}
+
+#[derive(Debug)]
+pub(crate) struct ExceptionSyntax {
+    pub name: Text,
+    pub description: Option<String>,
+    pub fields: Vec<FieldSyntax>,
+}
+
+#[derive(Debug)]
+pub(crate) struct FilterSyntax {
+    pub name: Text,
+    pub filter_type: Option<Text>,
+    pub description: Option<String>,
+    pub added: Option<Text>,
+    pub trigger: Option<Text>,
+    pub arguments: Vec<FieldSyntax>,
+    pub arguments_span: Option<Span>,
+    /// The names listed, and where the list is; `None`: every argument.
+    pub returns: Option<(Vec<Text>, Span)>,
+    pub exceptions: Vec<ExceptionSyntax>,
+}
+
+#[derive(Debug)]
 pub(crate) struct ModuleSyntax {
     pub file: FileId,
     pub name: Text,
@@ -88,6 +116,8 @@ pub(crate) struct ModuleSyntax {
     pub enums: Vec<EnumSyntax>,
     pub types: Vec<RecordSyntax>,
     pub events: Vec<EventSyntax>,
+    pub hosts: Vec<HostSyntax>,
+    pub filters: Vec<FilterSyntax>,
 }
 
 /// Names what a diagnostic is about (`field `id``) without allocating
@@ -100,7 +130,20 @@ impl Display for Named<'_> {
     }
 }
 
-const TOP_KEYS: &[&str] = &["module", "catalog", "scalars", "enums", "types", "events"];
+const TOP_KEYS: &[&str] = &[
+    "module", "catalog", "scalars", "enums", "types", "events", "hosts", "filters",
+];
+const HOST_KEYS: &[&str] = &["description", "python"];
+const EXCEPTION_KEYS: &[&str] = &["description", "fields"];
+const FILTER_KEYS: &[&str] = &[
+    "type",
+    "description",
+    "added",
+    "trigger",
+    "arguments",
+    "returns",
+    "exceptions",
+];
 const SETTINGS_KEYS: &[&str] = &["type_prefix", "definition_base_url", "trigger_base_url"];
 const SCALAR_KEYS: &[&str] = &["base", "description", "example"];
 const ENUM_KEYS: &[&str] = &["values", "description"];
@@ -169,6 +212,8 @@ impl Reader<'_> {
             enums: Vec::new(),
             types: Vec::new(),
             events: Vec::new(),
+            hosts: Vec::new(),
+            filters: Vec::new(),
         };
         if let Some(e) = take(&mut entries, "catalog") {
             m.settings = self.settings(e);
@@ -184,6 +229,12 @@ impl Reader<'_> {
         }
         if let Some(e) = take(&mut entries, "events") {
             m.events = self.section(e.value, "events", Self::event);
+        }
+        if let Some(e) = take(&mut entries, "hosts") {
+            m.hosts = self.section(e.value, "hosts", Self::host);
+        }
+        if let Some(e) = take(&mut entries, "filters") {
+            m.filters = self.section(e.value, "filters", Self::filter);
         }
         Some(m)
     }
@@ -305,6 +356,103 @@ impl Reader<'_> {
             description: self.opt_string(&mut entries, "description"),
             payload,
             payload_span,
+            name,
+        })
+    }
+
+    fn host(&mut self, name: Text, node: Node) -> Option<HostSyntax> {
+        let what = Named("host type", &name.value);
+        // `User: {}` or `User:` (no description) is fine.
+        if node.is_null() {
+            return Some(HostSyntax {
+                name,
+                description: None,
+                python: None,
+            });
+        }
+        let mut entries = self.map(node, &what)?;
+        self.check_keys(&entries, HOST_KEYS, &what);
+        Some(HostSyntax {
+            description: self.opt_string(&mut entries, "description"),
+            python: take(&mut entries, "python").and_then(|e| self.text(e.value, &"`python`")),
+            name,
+        })
+    }
+
+    fn exception(&mut self, name: Text, node: Node) -> Option<ExceptionSyntax> {
+        let what = Named("exception", &name.value);
+        if node.is_null() {
+            return Some(ExceptionSyntax {
+                name,
+                description: None,
+                fields: Vec::new(),
+            });
+        }
+        let mut entries = self.map(node, &what)?;
+        self.check_keys(&entries, EXCEPTION_KEYS, &what);
+        let fields = take(&mut entries, "fields")
+            .map(|e| self.fields(e.value, &"`fields`"))
+            .unwrap_or_default();
+        Some(ExceptionSyntax {
+            description: self.opt_string(&mut entries, "description"),
+            fields,
+            name,
+        })
+    }
+
+    fn filter(&mut self, name: Text, node: Node) -> Option<FilterSyntax> {
+        let what = Named("filter", &name.value);
+        let mut entries = self.map(node, &what)?;
+        self.check_keys(&entries, FILTER_KEYS, &what);
+        let filter_type = self
+            .required(&mut entries, "type", &name, &what)
+            .and_then(|e| self.text(e.value, &"the filter type"));
+        let arguments_entry = self.required(&mut entries, "arguments", &name, &what);
+        let arguments_span = arguments_entry.as_ref().map(|e| e.key_span);
+        let arguments = arguments_entry
+            .map(|e| self.fields(e.value, &"`arguments`"))
+            .unwrap_or_default();
+        let returns = match take(&mut entries, "returns") {
+            None => None,
+            Some(e) => {
+                let span = e.key_span;
+                match e.value.kind {
+                    NodeKind::Seq(items) => Some((
+                        items
+                            .into_iter()
+                            .filter_map(|n| self.text(n, &"a returned argument"))
+                            .collect(),
+                        span,
+                    )),
+                    kind => {
+                        self.wrong_kind(
+                            &Node {
+                                kind,
+                                span: e.value.span,
+                            },
+                            "a sequence of argument names",
+                            &"`returns`",
+                        );
+                        None
+                    }
+                }
+            }
+        };
+        let exceptions = take(&mut entries, "exceptions")
+            .map(|e| self.section(e.value, "exceptions", Self::exception))
+            .unwrap_or_default();
+        let mut get = |r: &mut Self, k: &str| {
+            take(&mut entries, k).and_then(|e| r.text(e.value, &Named("key", k)))
+        };
+        Some(FilterSyntax {
+            filter_type,
+            added: get(self, "added"),
+            trigger: get(self, "trigger"),
+            description: self.opt_string(&mut entries, "description"),
+            arguments,
+            arguments_span,
+            returns,
+            exceptions,
             name,
         })
     }

@@ -1,0 +1,163 @@
+//! Filters: each filter's type string, version, arguments, returns and
+//! exceptions. The sibling of `events`: the type grammar, prefix and
+//! version rules are the same.
+
+use std::collections::HashMap;
+
+use super::{Resolver, names, parse_date};
+use crate::diag::{Code, Diagnostic};
+use crate::ir::{ExceptionDef, FilterDef, Settings};
+use crate::source::Span;
+use crate::suggest::did_you_mean;
+use crate::syntax::{FilterSyntax, Named};
+
+impl Resolver<'_> {
+    pub(super) fn filter(
+        &mut self,
+        mi: usize,
+        f: FilterSyntax,
+        settings: &Settings,
+    ) -> Option<FilterDef> {
+        let name = &f.name;
+        if !names::is_screaming_snake(&name.value) {
+            self.push(
+                Diagnostic::error(
+                    Code::NameCase,
+                    name.span,
+                    format!("filter name `{}` is not SCREAMING_SNAKE_CASE", name.value),
+                )
+                .with_help(format!(
+                    "rename it `{}`",
+                    names::suggest_screaming(&name.value)
+                )),
+            );
+        }
+        let filter_type = f.filter_type.as_ref()?;
+        let major = self.event_type(mi, "filter", &f.name, filter_type, settings);
+        if let Some(major) = major {
+            self.name_version("filter", &f.name, major);
+        }
+        if let Some(added) = &f.added
+            && parse_date(&added.value).is_none()
+        {
+            self.push(
+                Diagnostic::error(
+                    Code::InvalidDate,
+                    added.span,
+                    format!("`{}` is not a valid date", added.value),
+                )
+                .with_label("expected YYYY-MM-DD")
+                .with_help("write the calendar date the filter was added, e.g. `2022-06-14`"),
+            );
+        }
+        let arguments = self.fields(mi, f.arguments, &Named("the arguments of", &name.value));
+        if arguments.is_empty()
+            && let Some(span) = f.arguments_span
+        {
+            self.push(
+                Diagnostic::error(
+                    Code::EmptyArguments,
+                    span,
+                    format!("filter `{}` has no arguments", name.value),
+                )
+                .with_help(
+                    "a filter passes at least one argument through its pipeline, e.g. `user: User`",
+                ),
+            );
+        }
+        let returns = match &f.returns {
+            // By default: every argument, in order.
+            None => (0..arguments.len()).collect(),
+            Some((listed, _)) => {
+                let mut seen: HashMap<&str, Span> = HashMap::new();
+                let mut out = Vec::new();
+                for r in listed {
+                    if let Some(first) = seen.get(r.value.as_str()) {
+                        self.push(
+                            Diagnostic::error(
+                                Code::InvalidReturns,
+                                r.span,
+                                format!("`{}` is returned twice", r.value),
+                            )
+                            .with_related(*first, "first listed here"),
+                        );
+                        continue;
+                    }
+                    seen.insert(&r.value, r.span);
+                    match arguments.iter().position(|a| a.name == r.value) {
+                        Some(i) => out.push(i),
+                        None => {
+                            let help =
+                                did_you_mean(&r.value, arguments.iter().map(|a| a.name.as_str()))
+                                    .unwrap_or_else(|| {
+                                        "a filter returns some of its arguments, by name".into()
+                                    });
+                            self.push(
+                                Diagnostic::error(
+                                    Code::InvalidReturns,
+                                    r.span,
+                                    format!(
+                                        "`{}` is not an argument of filter `{}`",
+                                        r.value, name.value
+                                    ),
+                                )
+                                .with_label("not an argument")
+                                .with_help(help),
+                            );
+                        }
+                    }
+                }
+                out
+            }
+        };
+        let mut exceptions: Vec<ExceptionDef> = Vec::with_capacity(f.exceptions.len());
+        for x in f.exceptions {
+            if !names::is_upper_camel(&x.name.value) {
+                self.push(
+                    Diagnostic::error(
+                        Code::InvalidException,
+                        x.name.span,
+                        format!("exception name `{}` is not UpperCamelCase", x.name.value),
+                    )
+                    .with_help(format!(
+                        "rename it `{}`",
+                        names::suggest_camel(&x.name.value)
+                    )),
+                );
+            }
+            if let Some(first) = exceptions.iter().find(|e| e.name == x.name.value) {
+                self.push(
+                    Diagnostic::error(
+                        Code::InvalidException,
+                        x.name.span,
+                        format!(
+                            "exception `{}` of filter `{}` is defined twice",
+                            x.name.value, name.value
+                        ),
+                    )
+                    .with_related(first.span, "first defined here"),
+                );
+                continue;
+            }
+            let fields = self.fields(mi, x.fields, &Named("exception", &x.name.value));
+            exceptions.push(ExceptionDef {
+                name: x.name.value,
+                description: x.description,
+                fields,
+                span: x.name.span,
+            });
+        }
+        Some(FilterDef {
+            span: f.name.span,
+            name: f.name.value,
+            filter_type: f.filter_type.map(|t| t.value).unwrap_or_default(),
+            major_version: major.unwrap_or(1),
+            description: f.description,
+            added: f.added.map(|t| t.value),
+            trigger: f.trigger.map(|t| t.value),
+            arguments,
+            returns,
+            exceptions,
+        })
+    }
+}
