@@ -94,6 +94,7 @@ fn generated_code_for_hostile_but_valid_catalogs_compiles() {
     for name in ["keywords", "recursive", "inspect"] {
         write(name, &generate(&format!("fixtures/valid/{name}.yaml")));
     }
+    write("filters", &generate("fixtures/filters/valid.yaml"));
     // The documentation's Rust examples for every Open edX event, each in
     // its own module, so the docs cannot show code that does not compile.
     let outcome =

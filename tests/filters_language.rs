@@ -56,16 +56,33 @@ fn filters_hosts_returns_and_exceptions_resolve() {
 }
 
 #[test]
-fn generating_rust_for_filters_says_it_is_not_supported_yet() {
+fn filters_generate_typed_arguments_exceptions_and_a_registered_filter() {
     let outcome = load_fixture(Path::new("fixtures/filters/valid.yaml"));
     let catalog = outcome.catalog.expect("valid");
-    match generate_rust(&catalog, &RustOptions::default()) {
-        Err(RustError::Unsupported(msg)) => {
-            assert!(
-                msg.contains("filter `CERTIFICATE_CREATION_REQUESTED`"),
-                "{msg}"
-            )
-        }
-        other => panic!("expected an error, not silently no filter: {other:?}"),
+    let code = generate_rust(&catalog, &RustOptions::default()).expect("generates");
+    for needle in [
+        "pub type User = ::openedx_hooks::__private_v1::types::JsonValue;",
+        "pub struct CertificateCreationRequested {",
+        "pub enum CertificateCreationRequestedException {",
+        "PreventCertificateCreation {",
+        "pub static CERTIFICATE_CREATION_REQUESTED: ::openedx_hooks::__private_v1::Filter<",
+        "::openedx_hooks::__private_v1::register_filter!(CERTIFICATE_CREATION_REQUESTED);",
+    ] {
+        assert!(code.contains(needle), "{needle}\n{code}");
     }
+    // A host bound to an application type.
+    let bound = RustOptions::new().host_type("learning.User", "::std::string::String");
+    let code = generate_rust(&catalog, &bound).expect("generates");
+    assert!(
+        code.contains("pub type User = ::std::string::String;"),
+        "{code}"
+    );
+    let unknown = RustOptions::new().host_type("learning.Nobody", "::std::string::String");
+    assert!(matches!(
+        generate_rust(&catalog, &unknown),
+        Err(RustError::InvalidOption {
+            option: "host type",
+            ..
+        })
+    ));
 }

@@ -127,6 +127,10 @@ enum Command {
         /// `MODULE=RUST_PATH`: use that module's types from another crate instead of generating them (repeatable)
         #[arg(long = "extern-module", value_name = "MODULE=PATH", value_parser = key_value)]
         extern_modules: Vec<(String, String)>,
+        /// `MODULE.NAME=RUST_TYPE`: the Rust type a host type stands for
+        /// (default: the runtime's JSON value; repeatable)
+        #[arg(long = "host-type", value_name = "HOST=TYPE", value_parser = key_value)]
+        host_types: Vec<(String, String)>,
         /// `CATALOG=CRATE_PATH`: another crate's catalog (file or directory)
         /// whose modules are used from `CRATE_PATH::<module>` (repeatable)
         #[arg(long = "extern-catalog", value_name = "CATALOG=CRATE", value_parser = key_value)]
@@ -386,6 +390,7 @@ fn main() -> ExitCode {
             derives,
             type_attributes,
             extern_modules,
+            host_types,
             extern_catalogs,
             color,
         } => {
@@ -401,6 +406,9 @@ fn main() -> ExitCode {
             }
             for (module, path) in extern_modules {
                 builder = builder.extern_module(module, path);
+            }
+            for (host, path) in host_types {
+                builder = builder.host_type(host, path);
             }
             for (catalog, crate_path) in extern_catalogs {
                 builder = builder.extern_catalog(catalog, crate_path);

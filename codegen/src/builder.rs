@@ -206,6 +206,13 @@ impl Builder {
         self
     }
 
+    /// Binds a host type (`learning.User`) to the Rust type it stands for
+    /// (default: the runtime's `types::JsonValue`).
+    pub fn host_type(mut self, host: impl Into<String>, rust_path: impl Into<String>) -> Self {
+        self.options = self.options.host_type(host, rust_path);
+        self
+    }
+
     /// The runtime crate's path in generated code (default `::openedx_hooks`).
     pub fn runtime_crate(mut self, path: impl Into<String>) -> Self {
         self.options = self.options.runtime_crate(path);

@@ -81,7 +81,7 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown setting `{key}`; expected `runtime_crate = \"...\"`, `derive = \"...\"`, `type_attribute(\"selector\", \"#[...]\")`, `extern_module(\"module\", \"::path\")` or `extern_catalog(\"path\", \"::crate\")`"
+                            "unknown setting `{key}`; expected `runtime_crate = \"...\"`, `derive = \"...\"`, `type_attribute(\"selector\", \"#[...]\")`, `extern_module(\"module\", \"::path\")`, `extern_catalog(\"path\", \"::crate\")` or `host_type(\"module.Name\", \"::Type\")`"
                         ),
                     ));
                 }
@@ -90,11 +90,12 @@ pub fn expand(input: TokenStream) -> syn::Result<TokenStream> {
                 "type_attribute" => builder.type_attribute(a.value(), b.value()),
                 "extern_module" => builder.extern_module(a.value(), b.value()),
                 "extern_catalog" => builder.extern_catalog(a.value(), b.value()),
+                "host_type" => builder.host_type(a.value(), b.value()),
                 _ => {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown setting `{key}(..)`; expected `type_attribute`, `extern_module` or `extern_catalog`"
+                            "unknown setting `{key}(..)`; expected `type_attribute`, `extern_module`, `extern_catalog` or `host_type`"
                         ),
                     ));
                 }

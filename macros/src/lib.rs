@@ -74,6 +74,7 @@ pub fn pipeline_step(attr: TokenStream, item: TokenStream) -> TokenStream {
 ///     type_attribute("webhooks.DeliveryFailure", "#[non_exhaustive]"),
 ///     extern_catalog("../openedx-events/events", "::openedx_events"),
 ///     extern_module("learning", "::openedx_events::learning"),
+///     host_type("learning.User", "::my_service::User"),
 /// );
 /// ```
 ///

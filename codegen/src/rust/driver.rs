@@ -26,17 +26,6 @@ pub(crate) fn generate_rust_on(
     let path_error = || RustError::RuntimePath(options.runtime_crate.clone());
     let checked = options::Checked::new(catalog, options)?;
     checks::check_names(catalog, &checked)?;
-    // Filters are checked by the schema, but their Rust is not written yet:
-    // say so rather than leave them out silently.
-    if let Some((m, f)) = catalog
-        .filters()
-        .find(|(m, _)| checked.externs[module_index(catalog, m)].is_none())
-    {
-        return Err(RustError::Unsupported(format!(
-            "filter `{}` (module `{}`): generating Rust for filters is not supported yet; the catalog is valid, but only its events can be generated",
-            f.name, m.name
-        )));
-    }
     let analysis = Analysis::new(catalog);
     // Extern modules exist in another crate: only the rest is generated.
     let local: Vec<usize> = (0..catalog.modules().len())
@@ -92,12 +81,4 @@ fn header(catalog: &Catalog, options: &options::Checked<'_>) -> String {
     }
     h.push_str("// Do not edit by hand: change the catalog and run `openedx-hooks generate`.\n\n");
     h
-}
-
-fn module_index(catalog: &Catalog, m: &openedx_hooks_schema::Module) -> usize {
-    catalog
-        .modules()
-        .iter()
-        .position(|x| std::ptr::eq(x, m))
-        .unwrap_or(0)
 }

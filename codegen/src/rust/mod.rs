@@ -57,9 +57,6 @@ pub enum RustError {
         /// What is wrong with it.
         reason: String,
     },
-    /// The catalog has something this generator does not write yet.
-    #[error("{0}")]
-    Unsupported(String),
     /// The generator produced invalid Rust: a bug in openedx-hooks.
     #[error("internal error: generated code does not parse ({0}); please report this")]
     Internal(String),

@@ -36,6 +36,9 @@ pub struct RustOptions {
     /// path (another crate generated them), so they are referred to there
     /// and not generated, like prost-build's `extern_path`.
     pub(crate) extern_modules: Vec<(String, String)>,
+    /// `(module.Name, rust path)` pairs: the Rust type a host type stands
+    /// for (default: the runtime's `types::JsonValue`).
+    pub(crate) host_types: Vec<(String, String)>,
 }
 
 impl RustOptions {
@@ -84,6 +87,20 @@ impl RustOptions {
         self
     }
 
+    /// Binds a host type (`learning.User`) to the Rust type it stands for
+    /// in generated code (`::my_service::auth::User`). Unbound host types
+    /// are the runtime's `types::JsonValue`: a JSON picture of the platform
+    /// object, which needs nothing of the application.
+    pub fn host_type(mut self, host: impl Into<String>, rust_path: impl Into<String>) -> Self {
+        self.host_types.push((host.into(), rust_path.into()));
+        self
+    }
+
+    /// The `(module.Name, rust path)` host bindings, in order.
+    pub fn host_types(&self) -> &[(String, String)] {
+        &self.host_types
+    }
+
     /// The runtime crate's path.
     pub fn runtime_crate_path(&self) -> &str {
         &self.runtime_crate
@@ -112,6 +129,7 @@ impl Default for RustOptions {
             derives: Vec::new(),
             type_attributes: Vec::new(),
             extern_modules: Vec::new(),
+            host_types: Vec::new(),
         }
     }
 }
@@ -124,6 +142,8 @@ pub(crate) struct Checked<'a> {
     pub externs: Vec<Option<&'a str>>,
     /// `(module, Some(type) | None for all, attribute)`; `None` module = every module.
     selected: Vec<(Option<String>, Option<String>, &'a str)>,
+    /// Bound host types: `(module index, host name, rust path)`.
+    hosts: Vec<(usize, &'a str, &'a str)>,
 }
 
 fn invalid(option: &'static str, value: &str, reason: impl Into<String>) -> RustError {
@@ -208,11 +228,47 @@ impl<'a> Checked<'a> {
             }
             selected.push((module, name, attr.as_str()));
         }
+        let mut hosts = Vec::new();
+        for (selector, path) in &options.host_types {
+            let found = selector.split_once('.').and_then(|(m, n)| {
+                let mi = modules.iter().position(|x| x.name == m)?;
+                modules[mi]
+                    .hosts
+                    .iter()
+                    .any(|h| h.name == n)
+                    .then_some((mi, n))
+            });
+            let Some((mi, name)) = found else {
+                return Err(invalid(
+                    "host type",
+                    selector,
+                    "the catalog has no host type of that name; write `module.Name`",
+                ));
+            };
+            syn::parse_str::<syn::Type>(path)
+                .map_err(|_| invalid("host type", path, "not a Rust type"))?;
+            hosts.push((mi, name, path.as_str()));
+        }
         Ok(Checked {
             options,
             externs,
             selected,
+            hosts,
         })
+    }
+
+    /// The Rust type host `name` of module `mi` is bound to, if one was set.
+    pub fn host_binding(&self, mi: usize, name: &str) -> Option<&'a str> {
+        self.hosts
+            .iter()
+            .find(|(m, n, _)| *m == mi && *n == name)
+            .map(|(_, _, p)| *p)
+    }
+
+    /// Whether any host type is bound to an application type (which may
+    /// not implement `PartialEq`).
+    pub fn has_host_bindings(&self) -> bool {
+        !self.hosts.is_empty()
     }
 
     /// `#[derive(...)]` for the extra derives, or nothing.
@@ -258,6 +314,7 @@ fn defines(m: &openedx_hooks_schema::Module, name: &str) -> bool {
         || m.enums.iter().any(|e| e.name == name)
         || m.types.iter().any(|t| t.name == name)
         || m.events.iter().any(|e| e.name == name)
+        || m.filters.iter().any(|f| f.name == name)
 }
 
 /// The modules a type refers to.

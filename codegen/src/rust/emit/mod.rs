@@ -4,6 +4,8 @@
 mod common;
 mod enumeration;
 mod event;
+mod filter;
+mod host;
 mod record;
 mod scalar;
 
@@ -44,7 +46,9 @@ pub(super) fn module(cx: &Ctx<'_>, mi: usize, m: &Module) -> syn::Result<syn::Fi
                 .enumerate()
                 .map(|(ti, t)| record::record(cx, mi, (mi, ti), t)),
         )
-        .chain(m.events.iter().map(|e| event::event(cx, mi, e)));
+        .chain(m.events.iter().map(|e| event::event(cx, mi, e)))
+        .chain(m.hosts.iter().map(|h| host::host(cx, mi, h)))
+        .chain(m.filters.iter().map(|f| filter::filter(cx, mi, f)));
     for tokens in parts {
         items.extend(syn::parse2::<syn::File>(tokens)?.items);
     }
