@@ -38,6 +38,21 @@ events:
     type: org.openedx.learning.auth.session.login.completed.v1
     payload:
       user: UserData
+hosts:
+  User: { description: "A Django user." }
+filters:
+  CERTIFICATE_REQUESTED:
+    type: org.openedx.learning.certificate.creation.requested.v1
+    description: "Runs before a certificate is created."
+    arguments:
+      user: User
+      mode: Mode
+      grade: float
+    returns: [user, mode]
+    exceptions:
+      PreventCertificate:
+        fields:
+          message: string
 "#;
 
 fn load(yaml: &str) -> Catalog {
@@ -69,7 +84,110 @@ type Case = (
     [Verdict; 3],
 );
 
+const FILTER: &str = "CERTIFICATE_REQUESTED";
+
 const CASES: &[Case] = &[
+    (
+        Rule::FilterRemoved,
+        &[(
+            "  CERTIFICATE_REQUESTED:\n    type: org.openedx.learning.certificate.creation.requested.v1\n    description: \"Runs before a certificate is created.\"\n    arguments:\n      user: User\n      mode: Mode\n      grade: float\n    returns: [user, mode]\n    exceptions:\n      PreventCertificate:\n        fields:\n          message: string\n",
+            "  OTHER_REQUESTED:\n    type: org.openedx.learning.other.thing.requested.v1\n    arguments:\n      user: User\n",
+        )],
+        FILTER,
+        "",
+        [B, B, B],
+    ),
+    (
+        Rule::FilterAdded,
+        &[(
+            "filters:\n",
+            "filters:\n  OTHER_REQUESTED:\n    type: org.openedx.learning.other.thing.requested.v1\n    arguments:\n      user: User\n",
+        )],
+        "OTHER_REQUESTED",
+        "",
+        [S, S, S],
+    ),
+    (
+        Rule::FilterNameChanged,
+        &[(
+            "  CERTIFICATE_REQUESTED:",
+            "  CERTIFICATE_CREATION_REQUESTED:",
+        )],
+        "CERTIFICATE_CREATION_REQUESTED",
+        "",
+        [B, B, B],
+    ),
+    (
+        Rule::FilterArgumentAdded,
+        &[(
+            "      grade: float\n",
+            "      grade: float\n      score: int\n",
+        )],
+        FILTER,
+        "score",
+        [B, B, B],
+    ),
+    (
+        Rule::FilterArgumentRemoved,
+        &[("      grade: float\n", "")],
+        FILTER,
+        "grade",
+        [B, B, B],
+    ),
+    (
+        Rule::FilterArgumentsReordered,
+        &[(
+            "      user: User\n      mode: Mode\n",
+            "      mode: Mode\n      user: User\n",
+        )],
+        FILTER,
+        "",
+        [B, B, B],
+    ),
+    (
+        Rule::FilterArgumentTypeChanged,
+        &[("      grade: float\n", "      grade: int\n")],
+        FILTER,
+        "grade",
+        [B, B, B],
+    ),
+    (
+        Rule::FilterReturnsChanged,
+        &[("    returns: [user, mode]", "    returns: [user]")],
+        FILTER,
+        "",
+        [B, B, B],
+    ),
+    (
+        Rule::FilterExceptionRemoved,
+        &[(
+            "      PreventCertificate:\n        fields:\n          message: string\n",
+            "      RefuseCertificate: {}\n",
+        )],
+        FILTER,
+        "PreventCertificate",
+        [B, B, B],
+    ),
+    (
+        Rule::FilterExceptionChanged,
+        &[(
+            "          message: string\n",
+            "          message: string\n          redirect_to: string\n",
+        )],
+        FILTER,
+        "PreventCertificate",
+        [B, B, B],
+    ),
+    (
+        Rule::FilterExceptionAdded,
+        &[(
+            "          message: string\n",
+            "          message: string\n      RefuseCertificate: {}\n",
+        )],
+        FILTER,
+        "RefuseCertificate",
+        [S, S, S],
+    ),
     (
         Rule::EventRemoved,
         &[(
@@ -321,8 +439,11 @@ fn a_class_change_is_reported_once_per_event_with_the_full_path() {
 #[test]
 fn a_new_major_version_is_an_addition_not_a_break() {
     let old = load(BASE);
-    let v2 = BASE.to_owned()
-        + "  STUDENT_REGISTRATION_COMPLETED_V2:\n    type: org.openedx.learning.student.registration.completed.v2\n    payload:\n      user: UserData\n      source: string\n";
+    let v2 = BASE.replacen(
+        "events:\n",
+        "events:\n  STUDENT_REGISTRATION_COMPLETED_V2:\n    type: org.openedx.learning.student.registration.completed.v2\n    payload:\n      user: UserData\n      source: string\n",
+        1,
+    );
     let r = diff(&old, &load(&v2), Mode::Full);
     let rules: Vec<(Rule, Verdict, &str)> = r
         .findings

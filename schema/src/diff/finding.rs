@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::rules::{Mode, Promotion, Rule, Verdict, verdict};
-use crate::ir::EventDef;
+use crate::ir::{EventDef, FilterDef};
 use crate::source::Span;
 
 /// The kind of hook a finding is about.
@@ -13,6 +13,8 @@ use crate::source::Span;
 pub enum HookKind {
     /// An event (a signal).
     Event,
+    /// A filter.
+    Filter,
 }
 
 impl HookKind {
@@ -20,6 +22,7 @@ impl HookKind {
     pub fn as_str(self) -> &'static str {
         match self {
             HookKind::Event => "event",
+            HookKind::Filter => "filter",
         }
     }
 }
@@ -43,6 +46,15 @@ impl HookRef {
             kind: HookKind::Event,
             name: e.name.clone(),
             hook_type: e.event_type.clone(),
+        }
+    }
+
+    /// A filter.
+    pub fn filter(f: &FilterDef) -> Self {
+        HookRef {
+            kind: HookKind::Filter,
+            name: f.name.clone(),
+            hook_type: f.filter_type.clone(),
         }
     }
 }
@@ -119,7 +131,13 @@ impl Finding {
     /// An addition (a new hook, a new optional field): information that is
     /// shown by default, whatever its verdict.
     pub fn is_addition(&self) -> bool {
-        matches!(self.rule, Rule::EventAdded | Rule::FieldAddedOptional)
+        matches!(
+            self.rule,
+            Rule::EventAdded
+                | Rule::FieldAddedOptional
+                | Rule::FilterAdded
+                | Rule::FilterExceptionAdded
+        )
     }
 
     /// Whether the gate shows it without `--verbose`: everything but

@@ -26,6 +26,7 @@
 //! ```
 
 mod event;
+mod filter;
 mod finding;
 pub mod ignore;
 mod payload;
@@ -39,7 +40,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::ir::{Catalog, EventDef};
+use crate::ir::{Catalog, EventDef, FilterDef};
 use payload::Differ;
 
 /// Every finding of one comparison.
@@ -230,6 +231,35 @@ pub fn diff(old: &Catalog, new: &Catalog, mode: Mode) -> Report {
                         "no action needed: consumers that do not know it never receive it",
                     )
                     .spans(Some(ne.span), None),
+            );
+        }
+    }
+    let new_filters: HashMap<&str, &FilterDef> = new
+        .filters()
+        .map(|(_, f)| (f.filter_type.as_str(), f))
+        .collect();
+    for (_, of) in old.filters() {
+        match new_filters.get(of.filter_type.as_str()) {
+            None => findings.push(
+                Finding::new(mode, Rule::FilterRemoved, HookRef::filter(of))
+                    .says(
+                        format!("filter `{}` (`{}`) was removed", of.name, of.filter_type),
+                        "keep the filter: platform code runs it and plugins configure it",
+                    )
+                    .spans(None, Some(of.span)),
+            ),
+            Some(nf) => filter::compare(mode, of, nf, &mut findings),
+        }
+    }
+    for (_, nf) in new.filters() {
+        if old.filter_by_type(&nf.filter_type).is_none() {
+            findings.push(
+                Finding::new(mode, Rule::FilterAdded, HookRef::filter(nf))
+                    .says(
+                        format!("filter `{}` (`{}`) was added", nf.name, nf.filter_type),
+                        "no action needed: nothing runs it until platform code does",
+                    )
+                    .spans(Some(nf.span), None),
             );
         }
     }

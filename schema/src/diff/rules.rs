@@ -74,6 +74,28 @@ crate::stable_id::stable_ids! {
     MinorVersionDecreased => "MINOR_VERSION_DECREASED",
     /// Descriptions, examples, dates or trigger changed.
     DocsChanged => "DOCS_CHANGED",
+    /// A filter type of the baseline is gone.
+    FilterRemoved => "FILTER_REMOVED",
+    /// A new filter type: an addition, reported as information.
+    FilterAdded => "FILTER_ADDED",
+    /// Same filter type, different constant name.
+    FilterNameChanged => "FILTER_NAME_CHANGED",
+    /// A filter gained an argument (steps and callers both see arguments).
+    FilterArgumentAdded => "FILTER_ARGUMENT_ADDED",
+    /// A filter lost an argument.
+    FilterArgumentRemoved => "FILTER_ARGUMENT_REMOVED",
+    /// A filter's arguments are in another order.
+    FilterArgumentsReordered => "FILTER_ARGUMENTS_REORDERED",
+    /// A filter argument's type changed.
+    FilterArgumentTypeChanged => "FILTER_ARGUMENT_TYPE_CHANGED",
+    /// What a filter returns changed.
+    FilterReturnsChanged => "FILTER_RETURNS_CHANGED",
+    /// A filter exception is gone (callers catch it by name).
+    FilterExceptionRemoved => "FILTER_EXCEPTION_REMOVED",
+    /// A filter exception's parameters changed.
+    FilterExceptionChanged => "FILTER_EXCEPTION_CHANGED",
+    /// A filter gained an exception: an addition.
+    FilterExceptionAdded => "FILTER_EXCEPTION_ADDED",
 }
 
 impl std::fmt::Display for Rule {
@@ -128,6 +150,18 @@ fn directions(rule: Rule, promotion: Promotion) -> Option<(bool, bool)> {
 /// The verdict of `rule` under `mode`, and whether it also warns.
 pub fn verdict(rule: Rule, mode: Mode, promotion: Promotion) -> (Verdict, bool) {
     match rule {
+        // Arguments flow both ways (callers build them, steps read and
+        // return them): every change to a filter's shape breaks someone.
+        Rule::FilterRemoved
+        | Rule::FilterNameChanged
+        | Rule::FilterArgumentAdded
+        | Rule::FilterArgumentRemoved
+        | Rule::FilterArgumentsReordered
+        | Rule::FilterArgumentTypeChanged
+        | Rule::FilterReturnsChanged
+        | Rule::FilterExceptionRemoved
+        | Rule::FilterExceptionChanged => (Verdict::Breaking, false),
+        Rule::FilterAdded | Rule::FilterExceptionAdded => (Verdict::Safe, false),
         Rule::EventRemoved
         | Rule::EventNameChanged
         | Rule::TypeRenamed
@@ -196,6 +230,10 @@ mod tests {
                 (Safe, false)
             );
         }
-        assert_eq!(Rule::ALL.len(), 19);
+        for mode in [Backward, Forward, Full] {
+            assert_eq!(v(Rule::FilterArgumentAdded, mode), Breaking);
+            assert_eq!(v(Rule::FilterAdded, mode), Safe);
+        }
+        assert_eq!(Rule::ALL.len(), 30);
     }
 }

@@ -1,0 +1,175 @@
+//! The checks of one filter present in both catalogs. Arguments flow both
+//! ways (platform code builds them, steps read and return them), so every
+//! change to the filter's shape is breaking in every mode; a new exception
+//! is an addition.
+
+use super::{Finding, HookRef, Mode, Rule};
+use crate::ir::{Field, FilterDef, Type};
+
+fn show(t: &Type) -> String {
+    match t {
+        Type::Primitive(p) => p.name().to_owned(),
+        Type::List(t) => format!("list<{}>", show(t)),
+        Type::Map(t) => format!("map<{}>", show(t)),
+        Type::Optional(t) => format!("{}?", show(t)),
+        Type::Named(r) => format!("{}.{}", r.module, r.name),
+    }
+}
+
+fn names(fields: &[Field]) -> Vec<&str> {
+    fields.iter().map(|f| f.name.as_str()).collect()
+}
+
+const NEW_VERSION: &str = "publish the change as a new filter type `.v<N+1>` next to the old one";
+
+pub(super) fn compare(mode: Mode, of: &FilterDef, nf: &FilterDef, findings: &mut Vec<Finding>) {
+    let hook = HookRef::filter(nf);
+    let mut push = |rule, path: String, message: String, hint: &str, new, old| {
+        findings.push(
+            Finding::new(mode, rule, hook.clone())
+                .at(path)
+                .says(message, hint)
+                .spans(new, old),
+        );
+    };
+    if of.name != nf.name {
+        push(
+            Rule::FilterNameChanged,
+            String::new(),
+            format!("filter `{}` was renamed `{}`", of.name, nf.name),
+            "keep the constant name: platform code and plugins refer to it",
+            Some(nf.span),
+            Some(of.span),
+        );
+    }
+    for a in &of.arguments {
+        match nf.arguments.iter().find(|b| b.name == a.name) {
+            None => push(
+                Rule::FilterArgumentRemoved,
+                a.name.clone(),
+                format!("argument `{}` was removed", a.name),
+                NEW_VERSION,
+                Some(nf.span),
+                Some(a.span),
+            ),
+            Some(b) if show(&a.ty) != show(&b.ty) => push(
+                Rule::FilterArgumentTypeChanged,
+                a.name.clone(),
+                format!(
+                    "argument `{}` changed type from `{}` to `{}`",
+                    a.name,
+                    show(&a.ty),
+                    show(&b.ty)
+                ),
+                NEW_VERSION,
+                Some(b.type_span),
+                Some(a.type_span),
+            ),
+            Some(_) => {}
+        }
+    }
+    for b in &nf.arguments {
+        if !of.arguments.iter().any(|a| a.name == b.name) {
+            push(
+                Rule::FilterArgumentAdded,
+                b.name.clone(),
+                format!("argument `{}` was added", b.name),
+                NEW_VERSION,
+                Some(b.span),
+                Some(of.span),
+            );
+        }
+    }
+    let kept_old: Vec<&str> = names(&of.arguments)
+        .into_iter()
+        .filter(|n| nf.arguments.iter().any(|b| b.name == *n))
+        .collect();
+    let kept_new: Vec<&str> = names(&nf.arguments)
+        .into_iter()
+        .filter(|n| of.arguments.iter().any(|a| a.name == *n))
+        .collect();
+    if kept_old != kept_new {
+        push(
+            Rule::FilterArgumentsReordered,
+            String::new(),
+            format!(
+                "arguments reordered from ({}) to ({})",
+                kept_old.join(", "),
+                kept_new.join(", ")
+            ),
+            NEW_VERSION,
+            Some(nf.span),
+            Some(of.span),
+        );
+    }
+    let returns = |f: &FilterDef| -> Vec<String> {
+        f.returns
+            .iter()
+            .map(|&i| f.arguments[i].name.clone())
+            .collect()
+    };
+    let (ro, rn) = (returns(of), returns(nf));
+    if ro != rn {
+        push(
+            Rule::FilterReturnsChanged,
+            String::new(),
+            format!(
+                "returns changed from [{}] to [{}]",
+                ro.join(", "),
+                rn.join(", ")
+            ),
+            NEW_VERSION,
+            Some(nf.span),
+            Some(of.span),
+        );
+    }
+    for x in &of.exceptions {
+        match nf.exceptions.iter().find(|y| y.name == x.name) {
+            None => push(
+                Rule::FilterExceptionRemoved,
+                x.name.clone(),
+                format!("exception `{}` was removed", x.name),
+                "keep it: platform code catches it by name",
+                Some(nf.span),
+                Some(x.span),
+            ),
+            Some(y) => {
+                let shape = |fs: &[Field]| -> Vec<(String, String)> {
+                    fs.iter().map(|f| (f.name.clone(), show(&f.ty))).collect()
+                };
+                if shape(&x.fields) != shape(&y.fields) {
+                    push(
+                        Rule::FilterExceptionChanged,
+                        x.name.clone(),
+                        format!("the parameters of exception `{}` changed", x.name),
+                        "keep its parameters: steps raise it and platform code reads them",
+                        Some(y.span),
+                        Some(x.span),
+                    );
+                }
+            }
+        }
+    }
+    for y in &nf.exceptions {
+        if !of.exceptions.iter().any(|x| x.name == y.name) {
+            push(
+                Rule::FilterExceptionAdded,
+                y.name.clone(),
+                format!("exception `{}` was added", y.name),
+                "no action needed for callers that catch the filter's exceptions generally",
+                Some(y.span),
+                None,
+            );
+        }
+    }
+    if (&of.description, &of.added, &of.trigger) != (&nf.description, &nf.added, &nf.trigger) {
+        push(
+            Rule::DocsChanged,
+            String::new(),
+            "description, date or trigger changed".into(),
+            "no action needed",
+            Some(nf.span),
+            Some(of.span),
+        );
+    }
+}
