@@ -116,11 +116,32 @@ pub fn triggers(
         .filter(|(_, e)| !found.contains_key(&e.name))
         .map(|(_, e)| e.name.as_str())
         .collect();
+    let unrun: Vec<&str> = catalog
+        .filters()
+        .filter(|(_, f)| !found.contains_key(&f.name))
+        .map(|(_, f)| f.name.as_str())
+        .collect();
+    let locations = |name: &str| -> Vec<serde_json::Value> {
+        found
+            .get(name)
+            .into_iter()
+            .flatten()
+            .map(|l| serde_json::json!({"path": l.path, "line": l.line}))
+            .collect()
+    };
     match format {
         ReportFormat::Text => {
             for (_, e) in catalog.events() {
                 if let Some(locations) = found.get(&e.name) {
                     outln!("{} ({})", e.name, e.event_type);
+                    for l in locations {
+                        outln!("  {}:{}", l.path, l.line);
+                    }
+                }
+            }
+            for (_, f) in catalog.filters() {
+                if let Some(locations) = found.get(&f.name) {
+                    outln!("{} ({})", f.name, f.filter_type);
                     for l in locations {
                         outln!("  {}:{}", l.path, l.line);
                     }
@@ -134,21 +155,29 @@ pub fn triggers(
                     unsent.join(", ")
                 );
             }
+            if !unrun.is_empty() {
+                eprintln!(
+                    "warning: {} of {} filters are not run by any scanned file: {}",
+                    unrun.len(),
+                    catalog.filters().count(),
+                    unrun.join(", ")
+                );
+            }
         }
         ReportFormat::Json => {
             let events: Vec<serde_json::Value> = catalog
                 .events()
                 .map(|(_, e)| {
-                    let locations: Vec<serde_json::Value> = found
-                        .get(&e.name)
-                        .into_iter()
-                        .flatten()
-                        .map(|l| serde_json::json!({"path": l.path, "line": l.line}))
-                        .collect();
-                    serde_json::json!({"name": e.name, "event_type": e.event_type, "locations": locations})
+                    serde_json::json!({"name": e.name, "event_type": e.event_type, "locations": locations(&e.name)})
                 })
                 .collect();
-            let report = serde_json::json!({"events": events, "unsent": unsent});
+            let filters: Vec<serde_json::Value> = catalog
+                .filters()
+                .map(|(_, f)| {
+                    serde_json::json!({"name": f.name, "filter_type": f.filter_type, "locations": locations(&f.name)})
+                })
+                .collect();
+            let report = serde_json::json!({"events": events, "unsent": unsent, "filters": filters, "unrun": unrun});
             outln!(
                 "{}",
                 serde_json::to_string_pretty(&report).unwrap_or_default()

@@ -1,6 +1,7 @@
-//! Where each event is sent: a scan of Rust and Python sources for
-//! `NAME.send_event(`, `send_event_with_metadata(` (and Python's
-//! `send_event_with_custom_metadata(`), through `... as ALIAS` imports too.
+//! Where each event is sent and each filter is run: a scan of Rust and
+//! Python sources for `NAME.send_event(`, `send_event_with_metadata(` (and
+//! Python's `send_event_with_custom_metadata(`), and `NAME.run_filter(`,
+//! through `... as ALIAS` imports too.
 //! Comments and string literals are blanked out first, so a commented-out
 //! call or a docstring does not count. Pure: callers read the files.
 
@@ -32,9 +33,9 @@ impl Language {
     }
 }
 
-/// Every place each catalog event is sent from, by event name (events sent
-/// nowhere have no entry). `files` are `(path relative to the scanned root,
-/// text)`; locations come out sorted.
+/// Every place each catalog event is sent from and each filter is run from,
+/// by constant name (hooks used nowhere have no entry). `files` are `(path
+/// relative to the scanned root, text)`; locations come out sorted.
 pub fn find_triggers(
     catalog: &Catalog,
     files: &[(String, String)],
@@ -42,7 +43,13 @@ pub fn find_triggers(
     let names: HashMap<&str, &str> = catalog
         .events()
         .map(|(_, e)| (e.name.as_str(), e.name.as_str()))
+        .chain(
+            catalog
+                .filters()
+                .map(|(_, f)| (f.name.as_str(), f.name.as_str())),
+        )
         .collect();
+    let filters: Vec<&str> = catalog.filters().map(|(_, f)| f.name.as_str()).collect();
     let mut found: BTreeMap<String, Vec<TriggerLocation>> = BTreeMap::new();
     for (path, text) in files {
         let Some(lang) = Language::of(path) else {
@@ -63,8 +70,12 @@ pub fn find_triggers(
             let Some(event) = aliases.get(w[0].0) else {
                 continue;
             };
-            let method = matches!(w[2].0, "send_event" | "send_event_with_metadata")
-                || (lang == Language::Python && w[2].0 == "send_event_with_custom_metadata");
+            let method = if filters.contains(event) {
+                w[2].0 == "run_filter"
+            } else {
+                matches!(w[2].0, "send_event" | "send_event_with_metadata")
+                    || (lang == Language::Python && w[2].0 == "send_event_with_custom_metadata")
+            };
             // Whole tokens only: `NAME_OTHER` is not `NAME`; a module path
             // (`signals.NAME.send_event(`) still counts.
             if w[1].0 == "." && method && w[3].0 == "(" {
@@ -263,5 +274,31 @@ mod tests {
         let blanked = blank_comments_and_strings(py, Language::Python);
         assert!(!blanked.contains('X'), "{blanked}");
         assert_eq!(blanked.lines().count(), 4);
+    }
+
+    #[test]
+    fn filters_are_found_where_they_are_run() {
+        let yaml = "hosts:\n  User: {}\nfilters:\n  LOGIN_REQUESTED:\n    type: org.example.learning.student.login.requested.v1\n    arguments:\n      user: User\n";
+        let catalog = openedx_hooks_schema::Loader::new()
+            .load_str("learning.yaml", yaml)
+            .catalog
+            .expect("valid");
+        let files = vec![
+            (
+                "views.py".to_owned(),
+                "from f import LOGIN_REQUESTED as LR\n# LOGIN_REQUESTED.run_filter(user)\nLR.run_filter(user=u)\nLOGIN_REQUESTED.send_event(u)\n".to_owned(),
+            ),
+            (
+                "login.rs".to_owned(),
+                "let u = filters::LOGIN_REQUESTED.run_filter(args)?;\n".to_owned(),
+            ),
+        ];
+        let found = find_triggers(&catalog, &files);
+        let at: Vec<(&str, usize)> = found["LOGIN_REQUESTED"]
+            .iter()
+            .map(|l| (l.path.as_str(), l.line))
+            .collect();
+        // Not the comment, not `send_event` on a filter.
+        assert_eq!(at, [("login.rs", 1), ("views.py", 3)]);
     }
 }
