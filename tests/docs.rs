@@ -308,3 +308,69 @@ fn hostile_descriptions_neither_break_tables_nor_inject_markup() {
         }
     }
 }
+
+#[test]
+fn filters_get_an_index_and_reference_entries_in_both_formats() {
+    let outcome = load_fixture(Path::new("fixtures/filters/valid.yaml"));
+    let catalog = outcome.catalog.expect("valid");
+    let md = generate_docs(&catalog, &options(DocFormat::Markdown)).expect("generates");
+    let paths: Vec<&str> = md.iter().map(|f| f.path.as_str()).collect();
+    assert_eq!(paths, ["index.md", "filters.md", "reference/learning.md"]);
+    let index = &md[1].text;
+    let t = tables(index);
+    assert_eq!(t.len(), 1);
+    assert_eq!(t[0][0], ["Name", "Type", "Date added", "Trigger"]);
+    let names: Vec<&str> = t[0][1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "CERTIFICATE_CREATION_REQUESTED",
+            "COURSE_ABOUT_RENDER_STARTED"
+        ]
+    );
+    assert_eq!(t[0][1][2], "2022-06-14");
+    assert!(
+        md[0].text.contains("[Index of Filters](<filters.md>)"),
+        "{}",
+        md[0].text
+    );
+    let page = &md[2].text;
+    for needle in [
+        "## Filters",
+        "<a id=\"learning-certificate-creation-requested\"></a>",
+        "**Returns**: `user`, `course_key`, `mode`, `grade`, in this order.",
+        "- `PreventCertificateCreation` (`message`, `redirect_to`)",
+        "#[openedx_hooks::pipeline_step(CERTIFICATE_CREATION_REQUESTED)]",
+        "## Host types",
+        "<a id=\"learning-user\"></a>",
+        "The platform's `django.contrib.auth.models.User`.",
+    ] {
+        assert!(page.contains(needle), "{needle}\n{page}");
+    }
+    // The same pages in reStructuredText; CI builds them with docutils.
+    let rst = generate_docs(&catalog, &options(DocFormat::Rst)).expect("generates");
+    assert!(
+        rst[1]
+            .text
+            .contains(".. list-table::\n   :widths: 30 45 12 30")
+    );
+    assert!(
+        rst[2]
+            .text
+            .contains(".. _learning.CERTIFICATE_CREATION_REQUESTED:")
+    );
+    // Its own directory: the property test clears `target/docs-property`.
+    let out = workspace_root().join("target/docs-filters");
+    for f in &rst {
+        let path = out.join(&f.path);
+        std::fs::create_dir_all(path.parent().expect("dir")).expect("mkdir");
+        std::fs::write(path, &f.text).expect("write");
+    }
+    // A catalog without filters has no Index of Filters and no link to one.
+    let events = load_fixture(Path::new("fixtures/valid/inspect.yaml"))
+        .catalog
+        .expect("valid");
+    let pages = generate_docs(&events, &options(DocFormat::Markdown)).expect("generates");
+    assert!(pages.iter().all(|p| p.path != "filters.md"));
+    assert!(!pages[0].text.contains("Index of Filters"));
+}

@@ -25,12 +25,46 @@ pub fn index_table(catalog: &Catalog, options: &DocsOptions) -> String {
                 Some(url) => link(&e.name, url),
                 None => markdown(&e.name),
             };
-            let date = match date_cell(e, &l) {
+            let date = match date_cell(e.added.as_ref(), &l) {
                 DateCell::Linked(text, url) => link(text, url),
                 DateCell::Plain(text) => markdown(text),
                 DateCell::Empty => "—".to_owned(),
             };
             let _ = writeln!(out, "| {name} | {} | {date} |", markdown(&e.event_type));
+        }
+    }
+    out
+}
+
+/// The Index of Filters: name, filter type, date added, trigger. Names link
+/// to their reference entries.
+pub fn filter_table(catalog: &Catalog, options: &DocsOptions) -> String {
+    let mut out = String::from("| Name | Type | Date added | Trigger |\n|---|---|---|---|\n");
+    for (mi, m) in catalog.modules().iter().enumerate() {
+        for f in &m.filters {
+            let l = super::hook_links(
+                catalog,
+                mi,
+                &f.name,
+                f.span.line,
+                f.trigger.as_ref(),
+                options,
+            );
+            let name = link(
+                &f.name,
+                &format!("reference/{}.md#{}", m.name, anchor(&m.name, &f.name)),
+            );
+            let date = f.added.as_deref().map_or("—".to_owned(), markdown);
+            let trigger = match &l.trigger {
+                Some((text, Some(url))) => link(text, url),
+                Some((text, None)) => markdown_code(text),
+                None => "—".to_owned(),
+            };
+            let _ = writeln!(
+                out,
+                "| {name} | {} | {date} | {trigger} |",
+                markdown(&f.filter_type)
+            );
         }
     }
     out
@@ -52,6 +86,10 @@ impl Markup for Markdown {
 
     fn index_table(&self, catalog: &Catalog, options: &DocsOptions) -> String {
         index_table(catalog, options)
+    }
+
+    fn filter_table(&self, catalog: &Catalog, options: &DocsOptions) -> String {
+        filter_table(catalog, options)
     }
 
     fn text(&self, s: &str) -> String {

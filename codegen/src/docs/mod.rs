@@ -141,6 +141,17 @@ pub fn generate_docs(
             DocFormat::Markdown => page::index_page(&markdown::Markdown, catalog, options),
         },
     }];
+    if catalog.filters().next().is_some() {
+        files.push(DocFile {
+            path: format!("filters.{ext}"),
+            text: match options.format {
+                DocFormat::Rst => page::filter_index_page(&rst::Rst, catalog, options),
+                DocFormat::Markdown => {
+                    page::filter_index_page(&markdown::Markdown, catalog, options)
+                }
+            },
+        });
+    }
     for (mi, m) in catalog.modules().iter().enumerate() {
         files.push(DocFile {
             path: format!("reference/{}.{ext}", m.name),
@@ -198,6 +209,26 @@ struct Links {
 }
 
 fn links(catalog: &Catalog, module: usize, event: &EventDef, options: &DocsOptions) -> Links {
+    hook_links(
+        catalog,
+        module,
+        &event.name,
+        event.span.line,
+        event.trigger.as_ref(),
+        options,
+    )
+}
+
+/// The links of any hook (an event, a filter): its definition line and
+/// its trigger, found in scanned sources or as the catalog writes it.
+fn hook_links(
+    catalog: &Catalog,
+    module: usize,
+    name: &str,
+    line: u32,
+    trigger: Option<&String>,
+    options: &DocsOptions,
+) -> Links {
     let settings = catalog.module_settings(module);
     let file = catalog.sources().file(catalog.modules()[module].file);
     let base_name = file
@@ -208,11 +239,11 @@ fn links(catalog: &Catalog, module: usize, event: &EventDef, options: &DocsOptio
     let definition = settings
         .definition_base_url
         .as_ref()
-        .map(|base| format!("{base}{base_name}#L{}", event.span.line));
-    let found = options.triggers.get(&event.name).and_then(|v| v.first());
+        .map(|base| format!("{base}{base_name}#L{line}"));
+    let found = options.triggers.get(name).and_then(|v| v.first());
     let trigger_text = match found {
         Some(loc) => Some(format!("{}#L{}", loc.path, loc.line)),
-        None => event.trigger.clone(),
+        None => trigger.cloned(),
     };
     let trigger = trigger_text.map(|t| {
         let url = settings
@@ -237,8 +268,8 @@ enum DateCell<'a> {
     Empty,
 }
 
-fn date_cell<'a>(event: &'a EventDef, links: &'a Links) -> DateCell<'a> {
-    match (&event.added, &links.trigger) {
+fn date_cell<'a>(added: Option<&'a String>, links: &'a Links) -> DateCell<'a> {
+    match (added, &links.trigger) {
         (Some(a), Some((_, Some(url)))) => DateCell::Linked(a, url),
         (Some(a), _) => DateCell::Plain(a),
         (None, Some((_, Some(url)))) => DateCell::Linked("trigger", url),

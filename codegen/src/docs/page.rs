@@ -41,6 +41,27 @@ pub(super) trait Markup {
     const INDEX_INTRO_END: &'static str;
     /// The index table.
     fn index_table(&self, catalog: &Catalog, options: &DocsOptions) -> String;
+    /// The Index of Filters' table.
+    fn filter_table(&self, catalog: &Catalog, options: &DocsOptions) -> String;
+}
+
+/// The Index of Filters: every filter of the catalog, with its type, the
+/// date it was added and where the platform runs it.
+pub(super) fn filter_index_page<M: Markup>(
+    m: &M,
+    catalog: &Catalog,
+    options: &DocsOptions,
+) -> String {
+    let mut out = format!("{}\n\n", M::GENERATED);
+    m.index_heading(&mut out, "Index of Filters");
+    out.push_str(
+        "This list contains every filter of the catalog: a place in platform code whose\n\
+         arguments pass through a configured pipeline of steps. The names link to their\n\
+         reference entries; the triggers to where the platform runs them.\n\n",
+    );
+    out.push_str(M::INDEX_INTRO_END);
+    out.push_str(&m.filter_table(catalog, options));
+    out
 }
 
 /// The index page: the table of every event and links to the reference
@@ -58,6 +79,10 @@ pub(super) fn index_page<M: Markup>(m: &M, catalog: &Catalog, options: &DocsOpti
     for mo in catalog.modules() {
         let url = format!("reference/{}.{}", mo.name, M::PAGE_EXT);
         let _ = writeln!(out, "- {}", m.link(&mo.name, &url));
+    }
+    if catalog.filters().next().is_some() {
+        let url = format!("filters.{}", M::PAGE_EXT);
+        let _ = writeln!(out, "\nThe filters: {}.", m.link("Index of Filters", &url));
     }
     out
 }
@@ -203,6 +228,102 @@ pub(super) fn module_page<M: Markup>(
         fields(m, &mut out, catalog, name, &e.payload, Vec::new());
         out.push_str("**Receiving and sending** (Rust)\n\n");
         m.rust_block(&mut out, &code);
+    }
+    if !module.filters.is_empty() {
+        m.section(&mut out, "Filters");
+    }
+    for f in &module.filters {
+        m.entry(&mut out, name, &f.name);
+        description(m, &mut out, f.description.as_ref());
+        let l = super::hook_links(
+            catalog,
+            mi,
+            &f.name,
+            f.span.line,
+            f.trigger.as_ref(),
+            options,
+        );
+        m.fact(&mut out, "Filter type", &m.code(&f.filter_type));
+        let module_ident = crate::rust::module_ident(name);
+        let constant = format!("{}::{module_ident}::{}", options.rust_crate, f.name);
+        m.fact(&mut out, "Constant", &m.code(&constant));
+        m.fact(&mut out, "Version", &format!("major {}", f.major_version));
+        if let Some((text, url)) = &l.trigger {
+            let shown = match url {
+                Some(u) => m.link(text, u),
+                None => m.code(text),
+            };
+            m.fact(&mut out, "Trigger", &shown);
+        }
+        if let Some(a) = &f.added {
+            m.fact(&mut out, "Added", &m.text(a));
+        }
+        if let Some(url) = &l.definition {
+            m.fact(
+                &mut out,
+                "Definition",
+                &m.link(&format!("{}#L{}", file, f.span.line), url),
+            );
+        }
+        out.push_str("\n**Arguments**\n\n");
+        fields(m, &mut out, catalog, name, &f.arguments, Vec::new());
+        let returned: Vec<String> = f
+            .returns
+            .iter()
+            .map(|&i| m.code(&f.arguments[i].name))
+            .collect();
+        let _ = writeln!(
+            out,
+            "**Returns**: {}, in this order.\n",
+            returned.join(", ")
+        );
+        if !f.exceptions.is_empty() {
+            out.push_str("**Exceptions** (a step raises one to halt the action)\n\n");
+            for x in &f.exceptions {
+                let params: Vec<String> = x.fields.iter().map(|p| m.code(&p.name)).collect();
+                let mut line = format!("- {}", m.code(&x.name));
+                if !params.is_empty() {
+                    let _ = write!(line, " ({})", params.join(", "));
+                }
+                if let Some(d) = &x.description {
+                    let _ = write!(line, ": {}", m.text(&one_line(d)));
+                }
+                out.push_str(&line);
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        let args = crate::rust::ident::payload_struct(&f.name);
+        let step = format!(
+            "use {krate}::{module_ident}::{{{args}, {args}Exception, {filter}}};\n\
+             use openedx_hooks::filter::{{Flow, StepContext, StepResult}};\n\n\
+             #[openedx_hooks::pipeline_step({filter})]\n\
+             fn my_step(args: &{args}, cx: &StepContext<'_>) -> StepResult<{args}, {args}Exception> {{\n    \
+             // Change the arguments (Flow::Continue), stop the pipeline (Flow::Stop)\n    \
+             // or halt the action (Err(StepError::Halt(...))).\n    \
+             let _ = (args, cx);\n    \
+             Ok(Flow::Keep)\n\
+             }}\n",
+            krate = options.rust_crate,
+            filter = f.name,
+        );
+        out.push_str("**A pipeline step** (Rust)\n\n");
+        m.rust_block(&mut out, &step);
+    }
+    if !module.hosts.is_empty() {
+        m.section(&mut out, "Host types");
+    }
+    for h in &module.hosts {
+        m.entry(&mut out, name, &h.name);
+        description(m, &mut out, h.description.as_ref());
+        if let Some(p) = &h.python {
+            let _ = writeln!(out, "The platform's {}.\n", m.code(p));
+        }
+        let _ = writeln!(
+            out,
+            "Never on the wire. In Rust, the type the generating crate binds it to ({} by default).\n",
+            m.code("JsonValue")
+        );
     }
     if !module.types.is_empty() {
         m.section(&mut out, "Data classes");

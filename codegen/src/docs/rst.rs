@@ -41,7 +41,7 @@ pub fn index_table(catalog: &Catalog, options: &DocsOptions) -> String {
                 Some(url) => format!("`{} <{url}>`_", rst(&e.name)),
                 None => rst(&e.name),
             };
-            let date = match date_cell(e, &l) {
+            let date = match date_cell(e.added.as_ref(), &l) {
                 DateCell::Linked(text, url) => link(text, url),
                 DateCell::Plain(text) => rst(text),
                 DateCell::Empty => "—".to_owned(),
@@ -50,6 +50,46 @@ pub fn index_table(catalog: &Catalog, options: &DocsOptions) -> String {
                 out,
                 "\n   * - {name}\n     - {}\n     - {date}\n",
                 rst(&e.event_type)
+            );
+        }
+    }
+    out
+}
+
+/// The Index of Filters: name, filter type, date added, trigger (the table
+/// upstream does not have). Names link to their reference entries.
+pub fn filter_table(catalog: &Catalog, options: &DocsOptions) -> String {
+    let mut out = String::new();
+    out.push_str(".. list-table::\n   :widths: 30 45 12 30\n\n");
+    out.push_str("   * - *Name*\n     - *Type*\n     - *Date added*\n     - *Trigger*\n");
+    for (mi, m) in catalog.modules().iter().enumerate() {
+        for f in &m.filters {
+            let l = super::hook_links(
+                catalog,
+                mi,
+                &f.name,
+                f.span.line,
+                f.trigger.as_ref(),
+                options,
+            );
+            let name = link(
+                &f.name,
+                &format!(
+                    "reference/{}.html#{}",
+                    m.name,
+                    super::anchor(&m.name, &f.name)
+                ),
+            );
+            let date = f.added.as_deref().map_or("—".to_owned(), rst);
+            let trigger = match &l.trigger {
+                Some((text, Some(url))) => link(text, url),
+                Some((text, None)) => rst_literal(text),
+                None => "—".to_owned(),
+            };
+            let _ = write!(
+                out,
+                "\n   * - {name}\n     - {}\n     - {date}\n     - {trigger}\n",
+                rst(&f.filter_type)
             );
         }
     }
@@ -72,6 +112,10 @@ impl Markup for Rst {
 
     fn index_table(&self, catalog: &Catalog, options: &DocsOptions) -> String {
         index_table(catalog, options)
+    }
+
+    fn filter_table(&self, catalog: &Catalog, options: &DocsOptions) -> String {
+        filter_table(catalog, options)
     }
 
     fn text(&self, s: &str) -> String {
