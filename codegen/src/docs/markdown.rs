@@ -36,36 +36,15 @@ pub fn index_table(catalog: &Catalog, options: &DocsOptions) -> String {
     out
 }
 
-/// The Index of Filters: name, filter type, date added, trigger. Names link
-/// to their reference entries.
-pub fn filter_table(catalog: &Catalog, options: &DocsOptions) -> String {
-    let mut out = String::from("| Name | Type | Date added | Trigger |\n|---|---|---|---|\n");
-    for (mi, m) in catalog.modules().iter().enumerate() {
-        for f in &m.filters {
-            let l = super::hook_links(
-                catalog,
-                mi,
-                &f.name,
-                f.span.line,
-                f.trigger.as_ref(),
-                options,
-            );
-            let name = link(
-                &f.name,
-                &format!("reference/{}.md#{}", m.name, anchor(&m.name, &f.name)),
-            );
-            let date = f.added.as_deref().map_or("—".to_owned(), markdown);
-            let trigger = match &l.trigger {
-                Some((text, Some(url))) => link(text, url),
-                Some((text, None)) => markdown_code(text),
-                None => "—".to_owned(),
-            };
-            let _ = writeln!(
-                out,
-                "| {name} | {} | {date} | {trigger} |",
-                markdown(&f.filter_type)
-            );
-        }
+/// A pipe table.
+fn table(_widths: &[u8], header: &[&str], rows: &[Vec<String>]) -> String {
+    let mut out = format!(
+        "| {} |\n|{}\n",
+        header.join(" | "),
+        "---|".repeat(header.len())
+    );
+    for row in rows {
+        let _ = writeln!(out, "| {} |", row.join(" | "));
     }
     out
 }
@@ -88,8 +67,8 @@ impl Markup for Markdown {
         index_table(catalog, options)
     }
 
-    fn filter_table(&self, catalog: &Catalog, options: &DocsOptions) -> String {
-        filter_table(catalog, options)
+    fn table(&self, widths: &[u8], header: &[&str], rows: &[Vec<String>]) -> String {
+        table(widths, header, rows)
     }
 
     fn text(&self, s: &str) -> String {

@@ -41,8 +41,52 @@ pub(super) trait Markup {
     const INDEX_INTRO_END: &'static str;
     /// The index table.
     fn index_table(&self, catalog: &Catalog, options: &DocsOptions) -> String;
-    /// The Index of Filters' table.
-    fn filter_table(&self, catalog: &Catalog, options: &DocsOptions) -> String;
+    /// A table (`widths` in relative units where the format has them).
+    fn table(&self, widths: &[u8], header: &[&str], rows: &[Vec<String>]) -> String;
+}
+
+/// A hook's trigger as the page shows it: a link where there is a URL,
+/// else code; `None` when there is no trigger.
+fn trigger_shown<M: Markup>(m: &M, l: &super::Links) -> Option<String> {
+    l.trigger.as_ref().map(|(text, url)| match url {
+        Some(u) => m.link(text, u),
+        None => m.code(text),
+    })
+}
+
+/// The Index of Filters' table: name (linked to its entry), filter type,
+/// date added, trigger.
+fn filter_table<M: Markup>(m: &M, catalog: &Catalog, options: &DocsOptions) -> String {
+    let mut rows = Vec::new();
+    for (mi, mo) in catalog.modules().iter().enumerate() {
+        for f in &mo.filters {
+            let l = super::hook_links(
+                catalog,
+                mi,
+                &f.name,
+                f.span.line,
+                f.trigger.as_ref(),
+                options,
+            );
+            let url = format!(
+                "reference/{}.{}#{}",
+                mo.name,
+                M::PAGE_EXT,
+                super::anchor(&mo.name, &f.name)
+            );
+            rows.push(vec![
+                m.link(&f.name, &url),
+                m.text(&f.filter_type),
+                f.added.as_deref().map_or("—".to_owned(), |a| m.text(a)),
+                trigger_shown(m, &l).unwrap_or_else(|| "—".to_owned()),
+            ]);
+        }
+    }
+    m.table(
+        &[30, 45, 12, 30],
+        &["Name", "Type", "Date added", "Trigger"],
+        &rows,
+    )
 }
 
 /// The Index of Filters: every filter of the catalog, with its type, the
@@ -60,7 +104,7 @@ pub(super) fn filter_index_page<M: Markup>(
          reference entries; the triggers to where the platform runs them.\n\n",
     );
     out.push_str(M::INDEX_INTRO_END);
-    out.push_str(&m.filter_table(catalog, options));
+    out.push_str(&filter_table(m, catalog, options));
     out
 }
 
@@ -207,11 +251,7 @@ pub(super) fn module_page<M: Markup>(
         if let Some(k) = &e.key_field {
             m.fact(&mut out, "Key field", &m.code(&k.dotted()));
         }
-        if let Some((text, url)) = &l.trigger {
-            let shown = match url {
-                Some(u) => m.link(text, u),
-                None => m.code(text),
-            };
+        if let Some(shown) = trigger_shown(m, &l) {
             m.fact(&mut out, "Trigger", &shown);
         }
         if let Some(a) = &e.added {
@@ -248,11 +288,7 @@ pub(super) fn module_page<M: Markup>(
         let constant = format!("{}::{module_ident}::{}", options.rust_crate, f.name);
         m.fact(&mut out, "Constant", &m.code(&constant));
         m.fact(&mut out, "Version", &format!("major {}", f.major_version));
-        if let Some((text, url)) = &l.trigger {
-            let shown = match url {
-                Some(u) => m.link(text, u),
-                None => m.code(text),
-            };
+        if let Some(shown) = trigger_shown(m, &l) {
             m.fact(&mut out, "Trigger", &shown);
         }
         if let Some(a) = &f.added {

@@ -56,41 +56,19 @@ pub fn index_table(catalog: &Catalog, options: &DocsOptions) -> String {
     out
 }
 
-/// The Index of Filters: name, filter type, date added, trigger (the table
-/// upstream does not have). Names link to their reference entries.
-pub fn filter_table(catalog: &Catalog, options: &DocsOptions) -> String {
-    let mut out = String::new();
-    out.push_str(".. list-table::\n   :widths: 30 45 12 30\n\n");
-    out.push_str("   * - *Name*\n     - *Type*\n     - *Date added*\n     - *Trigger*\n");
-    for (mi, m) in catalog.modules().iter().enumerate() {
-        for f in &m.filters {
-            let l = super::hook_links(
-                catalog,
-                mi,
-                &f.name,
-                f.span.line,
-                f.trigger.as_ref(),
-                options,
-            );
-            let name = link(
-                &f.name,
-                &format!(
-                    "reference/{}.html#{}",
-                    m.name,
-                    super::anchor(&m.name, &f.name)
-                ),
-            );
-            let date = f.added.as_deref().map_or("—".to_owned(), rst);
-            let trigger = match &l.trigger {
-                Some((text, Some(url))) => link(text, url),
-                Some((text, None)) => rst_literal(text),
-                None => "—".to_owned(),
-            };
-            let _ = write!(
-                out,
-                "\n   * - {name}\n     - {}\n     - {date}\n     - {trigger}\n",
-                rst(&f.filter_type)
-            );
+/// A `list-table` with emphasized headers, as the index's.
+fn table(widths: &[u8], header: &[&str], rows: &[Vec<String>]) -> String {
+    let widths: Vec<String> = widths.iter().map(u8::to_string).collect();
+    let mut out = format!(".. list-table::\n   :widths: {}\n\n", widths.join(" "));
+    for (i, h) in header.iter().enumerate() {
+        let lead = if i == 0 { "   * - " } else { "     - " };
+        let _ = writeln!(out, "{lead}*{h}*");
+    }
+    for row in rows {
+        out.push('\n');
+        for (i, cell) in row.iter().enumerate() {
+            let lead = if i == 0 { "   * - " } else { "     - " };
+            let _ = writeln!(out, "{lead}{cell}");
         }
     }
     out
@@ -114,8 +92,8 @@ impl Markup for Rst {
         index_table(catalog, options)
     }
 
-    fn filter_table(&self, catalog: &Catalog, options: &DocsOptions) -> String {
-        filter_table(catalog, options)
+    fn table(&self, widths: &[u8], header: &[&str], rows: &[Vec<String>]) -> String {
+        table(widths, header, rows)
     }
 
     fn text(&self, s: &str) -> String {

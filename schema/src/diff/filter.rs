@@ -3,18 +3,9 @@
 //! change to the filter's shape is breaking in every mode; a new exception
 //! is an addition.
 
+use super::payload::show;
 use super::{Finding, HookRef, Mode, Rule};
-use crate::ir::{Field, FilterDef, Type};
-
-fn show(t: &Type) -> String {
-    match t {
-        Type::Primitive(p) => p.name().to_owned(),
-        Type::List(t) => format!("list<{}>", show(t)),
-        Type::Map(t) => format!("map<{}>", show(t)),
-        Type::Optional(t) => format!("{}?", show(t)),
-        Type::Named(r) => format!("{}.{}", r.module, r.name),
-    }
-}
+use crate::ir::{Field, FilterDef};
 
 fn names(fields: &[Field]) -> Vec<&str> {
     fields.iter().map(|f| f.name.as_str()).collect()

@@ -409,7 +409,7 @@ impl<'a> Differ<'a> {
     }
 }
 
-fn show(t: &Type) -> String {
+pub(super) fn show(t: &Type) -> String {
     match t {
         Type::Primitive(p) => p.name().to_owned(),
         Type::List(t) => format!("list<{}>", show(t)),

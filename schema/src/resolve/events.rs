@@ -13,37 +13,14 @@ impl Resolver<'_> {
         settings: &Settings,
     ) -> Option<EventDef> {
         let name = &e.name;
-        if !names::is_screaming_snake(&name.value) {
-            self.push(
-                Diagnostic::error(
-                    Code::NameCase,
-                    name.span,
-                    format!("event name `{}` is not SCREAMING_SNAKE_CASE", name.value),
-                )
-                .with_help(format!(
-                    "rename it `{}`",
-                    names::suggest_screaming(&name.value)
-                )),
-            );
-        }
-        let event_type = e.event_type.as_ref()?;
-        let major = self.event_type(mi, "event", &e.name, event_type, settings);
-        if let Some(major) = major {
-            self.name_version("event", &e.name, major);
-        }
-        if let Some(added) = &e.added
-            && parse_date(&added.value).is_none()
-        {
-            self.push(
-                Diagnostic::error(
-                    Code::InvalidDate,
-                    added.span,
-                    format!("`{}` is not a valid date", added.value),
-                )
-                .with_label("expected YYYY-MM-DD")
-                .with_help("write the calendar date the event was added, e.g. `2021-09-02`"),
-            );
-        }
+        let major = self.hook_header(
+            mi,
+            "event",
+            name,
+            e.event_type.as_ref(),
+            e.added.as_ref(),
+            settings,
+        )?;
         let payload = self.fields(mi, e.payload, &Named("the payload of", &name.value));
         if payload.is_empty()
             && let Some(span) = e.payload_span
@@ -61,7 +38,7 @@ impl Resolver<'_> {
             span: e.name.span,
             name: e.name.value,
             event_type: e.event_type.map(|t| t.value).unwrap_or_default(),
-            major_version: major.unwrap_or(1),
+            major_version: major,
             minor_version: e.minor_version.map_or(0, |(v, _)| v),
             description: e.description,
             added: e.added.map(|t| t.value),
@@ -72,6 +49,55 @@ impl Resolver<'_> {
             }),
             payload,
         })
+    }
+
+    /// What every hook checks the same way: its name's case, its type
+    /// string and prefix, the version in its name, its date. `None` when
+    /// it has no type string (already reported); else its major version
+    /// (1 when the type string did not parse, also reported).
+    pub(super) fn hook_header(
+        &mut self,
+        mi: usize,
+        noun: &str,
+        name: &Text,
+        hook_type: Option<&Text>,
+        added: Option<&Text>,
+        settings: &Settings,
+    ) -> Option<u32> {
+        if !names::is_screaming_snake(&name.value) {
+            self.push(
+                Diagnostic::error(
+                    Code::NameCase,
+                    name.span,
+                    format!("{noun} name `{}` is not SCREAMING_SNAKE_CASE", name.value),
+                )
+                .with_help(format!(
+                    "rename it `{}`",
+                    names::suggest_screaming(&name.value)
+                )),
+            );
+        }
+        let hook_type = hook_type?;
+        let major = self.event_type(mi, noun, name, hook_type, settings);
+        if let Some(major) = major {
+            self.name_version(noun, name, major);
+        }
+        if let Some(added) = added
+            && parse_date(&added.value).is_none()
+        {
+            self.push(
+                Diagnostic::error(
+                    Code::InvalidDate,
+                    added.span,
+                    format!("`{}` is not a valid date", added.value),
+                )
+                .with_label("expected YYYY-MM-DD")
+                .with_help(format!(
+                    "write the calendar date the {noun} was added, e.g. `2021-09-02`"
+                )),
+            );
+        }
+        Some(major.unwrap_or(1))
     }
 
     /// Checks a hook's type string (an event's or a filter's: the same

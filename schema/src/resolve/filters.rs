@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use super::{Resolver, names, parse_date};
+use super::{Resolver, names};
 use crate::diag::{Code, Diagnostic};
 use crate::ir::{ExceptionDef, FilterDef, Settings};
 use crate::source::Span;
@@ -19,37 +19,14 @@ impl Resolver<'_> {
         settings: &Settings,
     ) -> Option<FilterDef> {
         let name = &f.name;
-        if !names::is_screaming_snake(&name.value) {
-            self.push(
-                Diagnostic::error(
-                    Code::NameCase,
-                    name.span,
-                    format!("filter name `{}` is not SCREAMING_SNAKE_CASE", name.value),
-                )
-                .with_help(format!(
-                    "rename it `{}`",
-                    names::suggest_screaming(&name.value)
-                )),
-            );
-        }
-        let filter_type = f.filter_type.as_ref()?;
-        let major = self.event_type(mi, "filter", &f.name, filter_type, settings);
-        if let Some(major) = major {
-            self.name_version("filter", &f.name, major);
-        }
-        if let Some(added) = &f.added
-            && parse_date(&added.value).is_none()
-        {
-            self.push(
-                Diagnostic::error(
-                    Code::InvalidDate,
-                    added.span,
-                    format!("`{}` is not a valid date", added.value),
-                )
-                .with_label("expected YYYY-MM-DD")
-                .with_help("write the calendar date the filter was added, e.g. `2022-06-14`"),
-            );
-        }
+        let major = self.hook_header(
+            mi,
+            "filter",
+            name,
+            f.filter_type.as_ref(),
+            f.added.as_ref(),
+            settings,
+        )?;
         let arguments = self.fields(mi, f.arguments, &Named("the arguments of", &name.value));
         if arguments.is_empty()
             && let Some(span) = f.arguments_span
@@ -151,7 +128,7 @@ impl Resolver<'_> {
             span: f.name.span,
             name: f.name.value,
             filter_type: f.filter_type.map(|t| t.value).unwrap_or_default(),
-            major_version: major.unwrap_or(1),
+            major_version: major,
             description: f.description,
             added: f.added.map(|t| t.value),
             trigger: f.trigger.map(|t| t.value),
