@@ -340,3 +340,57 @@ events:
         other => panic!("expected duplicate-settings: {other:?}"),
     }
 }
+
+#[test]
+fn a_module_may_twin_a_module_of_an_extern_catalog() {
+    // The filters' `shop` beside the extern events' `shop`: names resolve in
+    // the module itself, then in its twin; each is generated where it belongs.
+    let filters = "\
+catalog:
+  type_prefix: org.example
+module: shop
+hosts:
+  Cart: { description: \"The shopper's cart.\" }
+filters:
+  CHECKOUT_STARTED:
+    type: org.example.shop.checkout.process.started.v1
+    arguments:
+      cart: Cart
+      order: Order
+      again: shop.Order
+";
+    let dir = catalog_dir(&[("shop.yaml", filters)]);
+    std::fs::create_dir(dir.path().join("upstream")).expect("mkdir");
+    std::fs::write(dir.path().join("upstream/shop.yaml"), PLUGIN).expect("write");
+    let generated = Builder::new()
+        .base_dir(dir.path())
+        .catalog("events/")
+        .extern_catalog("upstream/", "::shop_events")
+        .read_and_generate()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let code = &generated.code;
+    assert_eq!(code.matches("pub mod shop {").count(), 1, "{code}");
+    assert!(
+        code.contains("pub order: ::shop_events::shop::Order,"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub again: ::shop_events::shop::Order,"),
+        "{code}"
+    );
+    assert!(code.contains("pub cart: Cart,"), "{code}");
+    assert!(
+        !code.contains("pub struct Order"),
+        "the twin's types are not generated again"
+    );
+    // Within one catalog, two files of one module are still an error.
+    std::fs::write(dir.path().join("events/more.yaml"), "module: shop\n").expect("write");
+    assert!(matches!(
+        Builder::new()
+            .base_dir(dir.path())
+            .catalog("events/")
+            .extern_catalog("upstream/", "::shop_events")
+            .read_and_generate(),
+        Err(BuildError::Catalog(_))
+    ));
+}

@@ -58,7 +58,7 @@ fn trigger_shown<M: Markup>(m: &M, l: &super::Links) -> Option<String> {
 /// date added, trigger.
 fn filter_table<M: Markup>(m: &M, catalog: &Catalog, options: &DocsOptions) -> String {
     let mut rows = Vec::new();
-    for (mi, mo) in catalog.modules().iter().enumerate() {
+    for (mi, mo) in super::own_modules(catalog) {
         for f in &mo.filters {
             let l = super::hook_links(
                 catalog,
@@ -120,7 +120,7 @@ pub(super) fn index_page<M: Markup>(m: &M, catalog: &Catalog, options: &DocsOpti
     out.push_str(M::INDEX_INTRO_END);
     out.push_str(&m.index_table(catalog, options));
     out.push_str("\nReference pages, per module:\n\n");
-    for mo in catalog.modules() {
+    for (_, mo) in super::own_modules(catalog) {
         let url = format!("reference/{}.{}", mo.name, M::PAGE_EXT);
         let _ = writeln!(out, "- {}", m.link(&mo.name, &url));
     }

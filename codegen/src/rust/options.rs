@@ -170,7 +170,14 @@ impl<'a> Checked<'a> {
         let modules = catalog.modules();
         let mut externs: Vec<Option<&str>> = vec![None; modules.len()];
         for (module, path) in &options.extern_modules {
-            let Some(mi) = modules.iter().position(|m| &m.name == module) else {
+            // A module and its twin in an extern catalog share a name: the
+            // extern one is meant.
+            let named = |mi: &usize| modules[*mi].name == *module;
+            let found = (0..modules.len())
+                .filter(named)
+                .find(|&mi| catalog.is_extern_module(mi))
+                .or_else(|| (0..modules.len()).find(named));
+            let Some(mi) = found else {
                 return Err(invalid(
                     "extern module",
                     module,

@@ -45,6 +45,8 @@ struct Resolver<'a> {
     sources: &'a SourceMap,
     diags: &'a mut Diagnostics,
     scopes: Vec<Scope>,
+    /// Per module: the catalog it belongs to (0: this one; others: extern).
+    groups: Vec<usize>,
 }
 
 /// Resolves and validates; `None` when any error was reported.
@@ -63,14 +65,16 @@ pub(crate) fn resolve(
         sources,
         diags,
         scopes: Vec::new(),
+        groups: Vec::new(),
     };
-    let syntax = r.modules(syntax);
     let group_of = |m: &ModuleSyntax| groups.get(m.file.0 as usize).copied().unwrap_or(0) as usize;
+    let syntax = r.modules(syntax, group_of);
     let count = syntax.iter().map(|m| group_of(m) + 1).max().unwrap_or(1);
     let settings: Vec<Settings> = (0..count)
         .map(|g| r.settings(syntax.iter().filter(|m| group_of(m) == g)))
         .collect();
     let module_groups: Vec<usize> = syntax.iter().map(group_of).collect();
+    r.groups = module_groups.clone();
     for m in &syntax {
         let scope = r.scope(m);
         r.scopes.push(scope);

@@ -10,9 +10,16 @@ use crate::source::Span;
 use crate::syntax::ModuleSyntax;
 
 impl Resolver<'_> {
-    /// Checks module names; a module whose name is taken is dropped.
-    pub(super) fn modules(&mut self, syntax: Vec<ModuleSyntax>) -> Vec<ModuleSyntax> {
-        let mut seen: HashMap<String, Span> = HashMap::new();
+    /// Checks module names; a module whose name is taken in its catalog is
+    /// dropped. A module may share its name with one of an extern catalog
+    /// (the filters' `learning` beside the events' `learning`): the two are
+    /// twins, and names resolve in the module itself first, then in its twin.
+    pub(super) fn modules(
+        &mut self,
+        syntax: Vec<ModuleSyntax>,
+        group_of: impl Fn(&ModuleSyntax) -> usize,
+    ) -> Vec<ModuleSyntax> {
+        let mut seen: HashMap<(usize, String), Span> = HashMap::new();
         let mut kept = Vec::new();
         for m in syntax {
             let name = &m.name;
@@ -41,7 +48,8 @@ impl Resolver<'_> {
                     names::suggest_snake(&name.value)
                 )));
             }
-            if let Some(first) = seen.get(&name.value) {
+            let key = (group_of(&m), name.value.clone());
+            if let Some(first) = seen.get(&key) {
                 self.push(
                     Diagnostic::error(
                         Code::InvalidModule,
@@ -53,7 +61,7 @@ impl Resolver<'_> {
                 );
                 continue;
             }
-            seen.insert(name.value.clone(), name.span);
+            seen.insert(key, name.span);
             kept.push(m);
         }
         kept

@@ -125,10 +125,27 @@ impl Resolver<'_> {
                 name,
                 range,
             } => {
+                // The module itself, or the module named; each followed by
+                // its twins in other catalogs, its own catalog's first.
+                let wanted = match module {
+                    None => self.scopes[mi].name.as_str(),
+                    Some((m, _)) => m.as_str(),
+                };
+                let own_group = self.groups.get(mi).copied().unwrap_or(0);
+                let mut candidates: Vec<usize> = (0..self.scopes.len())
+                    .filter(|&i| self.scopes[i].name == wanted)
+                    .collect();
+                candidates.sort_by_key(|&i| {
+                    (
+                        i != mi,
+                        self.groups.get(i).copied().unwrap_or(0) != own_group,
+                        i,
+                    )
+                });
                 let target = match module {
                     None => mi,
-                    Some((m, mrange)) => match self.scopes.iter().position(|s| &s.name == m) {
-                        Some(i) => i,
+                    Some((m, mrange)) => match candidates.first() {
+                        Some(&i) => i,
                         None => {
                             let span =
                                 sub_span(self.sources, f.type_span, f.type_origin, mrange.clone());
@@ -151,13 +168,16 @@ impl Resolver<'_> {
                         }
                     },
                 };
+                let found = candidates
+                    .iter()
+                    .find_map(|&i| self.scopes[i].symbols.get(name).map(|sym| (i, *sym)));
                 let scope = &self.scopes[target];
-                match scope.symbols.get(name) {
-                    Some(sym) => Type::Named(TypeRef {
-                        module: scope.name.clone(),
+                match found {
+                    Some((i, sym)) => Type::Named(TypeRef {
+                        module: self.scopes[i].name.clone(),
                         name: name.clone(),
                         kind: sym.kind,
-                        module_index: target,
+                        module_index: i,
                         index: sym.index,
                     }),
                     None => {
