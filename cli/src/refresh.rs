@@ -34,6 +34,18 @@ struct Outputs {
     /// The Rust crate path used in the documentation's examples.
     #[serde(default)]
     rust_crate: Option<String>,
+    /// Catalogs whose types this one uses, from the crates that generate them.
+    #[serde(default, rename = "extern")]
+    externs: Vec<Extern>,
+}
+
+/// An extern catalog: `{ catalog = "generated/events", crate = "::openedx_events" }`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Extern {
+    catalog: PathBuf,
+    #[serde(rename = "crate")]
+    krate: String,
 }
 
 pub fn run(manifest: &Path, check: bool, color: ColorChoice) -> ExitCode {
@@ -77,6 +89,10 @@ fn refresh(base: &Path, o: &Outputs, check: bool, color: ColorChoice) -> Result<
         .catalog
         .iter()
         .fold(Builder::new().base_dir(base), |b, p| b.catalog(p));
+    let builder = o
+        .externs
+        .iter()
+        .fold(builder, |b, e| b.extern_catalog(&e.catalog, &e.krate));
     let generated = crate::read_and_generate(&builder, color)?;
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     if let Some(rust) = &o.rust {

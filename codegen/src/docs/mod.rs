@@ -141,7 +141,7 @@ pub fn generate_docs(
             DocFormat::Markdown => page::index_page(&markdown::Markdown, catalog, options),
         },
     }];
-    if catalog.filters().next().is_some() {
+    if page::has_filters(catalog) {
         files.push(DocFile {
             path: format!("filters.{ext}"),
             text: match options.format {

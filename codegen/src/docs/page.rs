@@ -89,6 +89,11 @@ fn filter_table<M: Markup>(m: &M, catalog: &Catalog, options: &DocsOptions) -> S
     )
 }
 
+/// Whether the catalog's own modules define filters.
+pub(super) fn has_filters(catalog: &Catalog) -> bool {
+    super::own_modules(catalog).any(|(_, mo)| !mo.filters.is_empty())
+}
+
 /// The Index of Filters: every filter of the catalog, with its type, the
 /// date it was added and where the platform runs it.
 pub(super) fn filter_index_page<M: Markup>(
@@ -112,19 +117,27 @@ pub(super) fn filter_index_page<M: Markup>(
 /// pages, per module.
 pub(super) fn index_page<M: Markup>(m: &M, catalog: &Catalog, options: &DocsOptions) -> String {
     let mut out = format!("{}\n\n", M::GENERATED);
-    m.index_heading(&mut out, "Index of Events");
-    out.push_str(
-        "This list contains every event of the catalog. The provided links target the\n\
-         definition of each event in its catalog file and the place where it is sent.\n\n",
-    );
-    out.push_str(M::INDEX_INTRO_END);
-    out.push_str(&m.index_table(catalog, options));
-    out.push_str("\nReference pages, per module:\n\n");
+    let has_events = super::own_modules(catalog).any(|(_, mo)| !mo.events.is_empty());
+    if has_events || !has_filters(catalog) {
+        m.index_heading(&mut out, "Index of Events");
+        out.push_str(
+            "This list contains every event of the catalog. The provided links target the\n\
+             definition of each event in its catalog file and the place where it is sent.\n\n",
+        );
+        out.push_str(M::INDEX_INTRO_END);
+        out.push_str(&m.index_table(catalog, options));
+        out.push('\n');
+    } else {
+        // A catalog of filters only: no empty table of events.
+        m.index_heading(&mut out, "Index");
+        out.push_str("This catalog defines filters and no events.\n\n");
+    }
+    out.push_str("Reference pages, per module:\n\n");
     for (_, mo) in super::own_modules(catalog) {
         let url = format!("reference/{}.{}", mo.name, M::PAGE_EXT);
         let _ = writeln!(out, "- {}", m.link(&mo.name, &url));
     }
-    if catalog.filters().next().is_some() {
+    if has_filters(catalog) {
         let url = format!("filters.{}", M::PAGE_EXT);
         let _ = writeln!(out, "\nThe filters: {}.", m.link("Index of Filters", &url));
     }
