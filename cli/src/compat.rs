@@ -48,6 +48,8 @@ impl From<CompatMode> for Mode {
 /// The gate's settings.
 pub struct Args {
     pub paths: Vec<PathBuf>,
+    /// Catalogs whose types both the new catalog and the baseline use.
+    pub externs: Vec<PathBuf>,
     pub against: String,
     pub mode: Mode,
     pub format: CompatFormat,
@@ -61,7 +63,7 @@ pub fn run(args: Args) -> ExitCode {
     let json = matches!(args.format, CompatFormat::Json);
     // An invalid catalog, new or baseline, is a usage error (exit 2), not a
     // breaking change (1); with `--format json` its diagnostics are the output.
-    let new = match crate::load(&args.paths) {
+    let new = match crate::load(&args.paths, &args.externs) {
         Ok(o) => o,
         Err(code) => return code,
     };
@@ -71,7 +73,7 @@ pub fn run(args: Args) -> ExitCode {
     if !json {
         crate::print_diagnostics(&new.diagnostics, &new.sources, args.color);
     }
-    let old = match load_baseline(&args.against, &args.paths) {
+    let old = match load_baseline(&args.against, &args.paths, &args.externs) {
         Ok(o) => o,
         Err(msg) => {
             eprintln!("error: {msg}");
@@ -126,9 +128,31 @@ fn invalid(outcome: &Outcome, why: &str, json: bool, color: ColorChoice) -> Exit
 
 // ----- baselines -----
 
-fn load_baseline(against: &str, paths: &[PathBuf]) -> Result<Outcome, String> {
+/// The baseline catalog, with the same extern catalogs as the new one (read
+/// from the working tree: they are another catalog's, gated on their own).
+fn load_baseline(against: &str, paths: &[PathBuf], externs: &[PathBuf]) -> Result<Outcome, String> {
+    let mut extern_files: Vec<(String, String)> = Vec::new();
+    for f in Loader::collect_files(externs).unwrap_or_default() {
+        let text = std::fs::read_to_string(&f)
+            .map_err(|e| format!("cannot read `{}`: {e}", f.display()))?;
+        extern_files.push((f.display().to_string(), text));
+    }
+    let extern_refs: Vec<(&str, &str)> = extern_files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
     let Some(spec) = against.strip_prefix("git:") else {
-        return Loader::new().load(&[against]).map_err(|e| e.to_string());
+        if externs.is_empty() {
+            return Loader::new().load(&[against]).map_err(|e| e.to_string());
+        }
+        let mut own = Vec::new();
+        for f in Loader::collect_files(&[against]).map_err(|e| e.to_string())? {
+            let text = std::fs::read_to_string(&f)
+                .map_err(|e| format!("cannot read `{}`: {e}", f.display()))?;
+            own.push((f.display().to_string(), text));
+        }
+        let own: Vec<(&str, &str)> = own.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+        return Ok(Loader::new().load_text_catalogs(&[&own, &extern_refs]));
     };
     let (rev, subdirs): (&str, Vec<String>) = match spec.split_once(':') {
         Some((rev, dir)) => (rev, vec![dir.to_owned()]),
@@ -187,7 +211,7 @@ fn load_baseline(against: &str, paths: &[PathBuf]) -> Result<Outcome, String> {
         .iter()
         .map(|(n, t)| (n.as_str(), t.as_str()))
         .collect();
-    Ok(Loader::new().load_texts(&refs))
+    Ok(Loader::new().load_text_catalogs(&[&refs, &extern_refs]))
 }
 
 fn git(args: &[&str]) -> Result<String, String> {

@@ -102,7 +102,7 @@ pub fn triggers(
     format: ReportFormat,
     color: ColorChoice,
 ) -> ExitCode {
-    let loaded = match crate::load_valid(catalog_paths, color) {
+    let loaded = match crate::load_valid(catalog_paths, &[], color) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -189,6 +189,7 @@ pub fn triggers(
 
 pub struct DocsArgs {
     pub paths: Vec<PathBuf>,
+    pub externs: Vec<PathBuf>,
     pub format: Format,
     pub out: Option<PathBuf>,
     pub triggers: Vec<PathBuf>,
@@ -198,7 +199,7 @@ pub struct DocsArgs {
 }
 
 pub fn docs(args: DocsArgs) -> ExitCode {
-    let loaded = match crate::load_valid(&args.paths, args.color) {
+    let loaded = match crate::load_valid(&args.paths, &args.externs, args.color) {
         Ok(l) => l,
         Err(code) => return code,
     };

@@ -51,7 +51,7 @@ impl Tally {
 }
 
 pub fn schema(kind: SchemaKind, paths: &[PathBuf], out: &Path, color: ColorChoice) -> ExitCode {
-    let loaded = match crate::load_valid(paths, color) {
+    let loaded = match crate::load_valid(paths, &[], color) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -77,9 +77,25 @@ pub fn schema(kind: SchemaKind, paths: &[PathBuf], out: &Path, color: ColorChoic
 /// Every output from one read of the catalog, through the same `Builder`
 /// as `generate` and `build.rs` scripts (so `rust/events.rs` is
 /// byte-identical to theirs).
-pub fn build(paths: &[PathBuf], out: &Path, color: ColorChoice) -> ExitCode {
+pub fn build(
+    paths: &[PathBuf],
+    externs: &[(PathBuf, Option<String>)],
+    out: &Path,
+    color: ColorChoice,
+) -> ExitCode {
     let started = Instant::now();
-    let builder = paths.iter().fold(Builder::new(), |b, p| b.catalog(p));
+    let mut builder = paths.iter().fold(Builder::new(), |b, p| b.catalog(p));
+    for (catalog, krate) in externs {
+        let Some(krate) = krate else {
+            eprintln!(
+                "error: `--extern-catalog {}` needs the crate that generates it: `{}=::crate_path`",
+                catalog.display(),
+                catalog.display()
+            );
+            return ExitCode::from(2);
+        };
+        builder = builder.extern_catalog(catalog, krate);
+    }
     let generated = match crate::read_and_generate(&builder, color) {
         Ok(g) => g,
         Err(code) => return code,

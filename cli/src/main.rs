@@ -53,6 +53,33 @@ struct CatalogArgs {
     paths: Vec<PathBuf>,
 }
 
+/// Catalogs whose types the catalog uses (`--extern-catalog CATALOG[=CRATE]`,
+/// repeatable): loaded with it, each with its own settings.
+#[derive(clap::Args)]
+struct ExternArgs {
+    /// Another catalog (file or directory) whose types this one uses; the
+    /// `=CRATE` part (the crate that generates it) is needed by `build` only
+    #[arg(long = "extern-catalog", value_name = "CATALOG[=CRATE]")]
+    externs: Vec<String>,
+}
+
+impl ExternArgs {
+    /// `(catalog path, crate path if given)`.
+    fn parsed(&self) -> Vec<(PathBuf, Option<String>)> {
+        self.externs
+            .iter()
+            .map(|e| match e.split_once('=') {
+                Some((c, k)) => (PathBuf::from(c), Some(k.to_owned())),
+                None => (PathBuf::from(e), None),
+            })
+            .collect()
+    }
+
+    fn paths(&self) -> Vec<PathBuf> {
+        self.parsed().into_iter().map(|(p, _)| p).collect()
+    }
+}
+
 /// `--color` (shared by every subcommand).
 #[derive(clap::Args)]
 struct ColorArg {
@@ -95,6 +122,8 @@ enum Command {
     Check {
         #[command(flatten)]
         catalog: CatalogArgs,
+        #[command(flatten)]
+        externs: ExternArgs,
         /// Output format of the diagnostics
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -142,6 +171,8 @@ enum Command {
     Compat {
         #[command(flatten)]
         catalog: CatalogArgs,
+        #[command(flatten)]
+        externs: ExternArgs,
         /// The baseline: a path, or `git:REF[:SUBDIR]` read from git without a checkout
         #[arg(long)]
         against: String,
@@ -198,6 +229,8 @@ enum Command {
     Build {
         #[command(flatten)]
         catalog: CatalogArgs,
+        #[command(flatten)]
+        externs: ExternArgs,
         /// The directory to write into (`rust/`, `avro/`, `json-schema/`, `docs/`)
         #[arg(long)]
         out: PathBuf,
@@ -208,6 +241,8 @@ enum Command {
     Docs {
         #[command(flatten)]
         catalog: CatalogArgs,
+        #[command(flatten)]
+        externs: ExternArgs,
         /// Output format
         #[arg(long, value_enum, default_value_t = docs::Format::Rst)]
         format: docs::Format,
@@ -259,6 +294,8 @@ enum Command {
         #[command(flatten)]
         catalog: CatalogArgs,
         #[command(flatten)]
+        externs: ExternArgs,
+        #[command(flatten)]
         color: ColorArg,
     },
 }
@@ -292,16 +329,25 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check {
             catalog: CatalogArgs { paths },
+            externs,
             format,
             deny_warnings,
             color,
-        } => check(&paths, format, deny_warnings, color.choice()),
+        } => check(
+            &paths,
+            &externs.paths(),
+            format,
+            deny_warnings,
+            color.choice(),
+        ),
         Command::Inspect {
             catalog: CatalogArgs { paths },
+            externs,
             color,
-        } => inspect(&paths, color.choice()),
+        } => inspect(&paths, &externs.paths(), color.choice()),
         Command::Docs {
             catalog: CatalogArgs { paths },
+            externs,
             format,
             out,
             triggers,
@@ -310,6 +356,7 @@ fn main() -> ExitCode {
             color,
         } => docs::docs(docs::DocsArgs {
             paths,
+            externs: externs.paths(),
             format,
             out,
             triggers,
@@ -336,9 +383,10 @@ fn main() -> ExitCode {
         } => emit::schema(kind, &paths, &out, color.choice()),
         Command::Build {
             catalog: CatalogArgs { paths },
+            externs,
             out,
             color,
-        } => emit::build(&paths, &out, color.choice()),
+        } => emit::build(&paths, &externs.parsed(), &out, color.choice()),
         Command::Encode {
             catalog: CatalogArgs { paths },
             event,
@@ -365,6 +413,7 @@ fn main() -> ExitCode {
         ),
         Command::Compat {
             catalog: CatalogArgs { paths },
+            externs,
             against,
             mode,
             format,
@@ -374,6 +423,7 @@ fn main() -> ExitCode {
             color,
         } => compat::run(compat::Args {
             paths,
+            externs: externs.paths(),
             against,
             mode: mode.into(),
             format,
@@ -418,11 +468,27 @@ fn main() -> ExitCode {
     }
 }
 
-fn load(paths: &[PathBuf]) -> Result<Outcome, ExitCode> {
-    Loader::new().load(paths).map_err(|e| {
+/// Loads a catalog, with the extern catalogs whose types it uses (each
+/// with its own settings).
+fn load(paths: &[PathBuf], externs: &[PathBuf]) -> Result<Outcome, ExitCode> {
+    let fail = |e: openedx_hooks_schema::LoadError| {
         eprintln!("error: {e}");
         ExitCode::from(2)
-    })
+    };
+    if externs.is_empty() {
+        return Loader::new().load(paths).map_err(fail);
+    }
+    let own = Loader::collect_files(paths).map_err(fail)?;
+    let other = Loader::collect_files(externs).map_err(fail)?;
+    let named = |v: &[PathBuf]| -> Vec<(PathBuf, PathBuf)> {
+        v.iter().map(|p| (p.clone(), p.clone())).collect()
+    };
+    let (own, other) = (named(&own), named(&other));
+    fn as_refs(v: &[(PathBuf, PathBuf)]) -> Vec<(&Path, &Path)> {
+        v.iter().map(|(n, p)| (n.as_path(), p.as_path())).collect()
+    }
+    let (own, other) = (as_refs(&own), as_refs(&other));
+    Loader::new().load_catalogs(&[&own, &other]).map_err(fail)
 }
 
 fn print_diagnostics(diagnostics: &Diagnostics, sources: &SourceMap, color: ColorChoice) {
@@ -450,8 +516,14 @@ fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{suffix}")
 }
 
-fn check(paths: &[PathBuf], format: Format, deny_warnings: bool, color: ColorChoice) -> ExitCode {
-    let outcome = match load(paths) {
+fn check(
+    paths: &[PathBuf],
+    externs: &[PathBuf],
+    format: Format,
+    deny_warnings: bool,
+    color: ColorChoice,
+) -> ExitCode {
+    let outcome = match load(paths, externs) {
         Ok(o) => o,
         Err(code) => return code,
     };
@@ -473,18 +545,35 @@ fn check(paths: &[PathBuf], format: Format, deny_warnings: bool, color: ColorCho
             print_diagnostics(&outcome.diagnostics, &outcome.sources, color);
             match &outcome.catalog {
                 Some(c) if !failed => {
-                    let events = c.events().count();
-                    let types: usize = c.modules().iter().map(|m| m.types.len()).sum();
-                    let scalars: usize = c.modules().iter().map(|m| m.scalars.len()).sum();
-                    let enums: usize = c.modules().iter().map(|m| m.enums.len()).sum();
+                    // The catalog's own definitions: extern catalogs are
+                    // checked on their own.
+                    let own: Vec<_> = c.own_modules().map(|(_, m)| m).collect();
+                    let count = |f: fn(&openedx_hooks_schema::Module) -> usize| -> usize {
+                        own.iter().map(|m| f(m)).sum()
+                    };
+                    let files = own
+                        .iter()
+                        .map(|m| m.file)
+                        .collect::<std::collections::BTreeSet<_>>()
+                        .len();
+                    let filters = count(|m| m.filters.len());
+                    let hooks = if filters > 0 {
+                        format!(
+                            ", {}, {}",
+                            plural(filters, "filter"),
+                            plural(count(|m| m.hosts.len()), "host type")
+                        )
+                    } else {
+                        String::new()
+                    };
                     outln!(
-                        "ok: {}, {}, {}, {}, {} in {} ({})",
-                        plural(c.modules().len(), "module"),
-                        plural(events, "event"),
-                        plural(types, "data class"),
-                        plural(scalars, "scalar"),
-                        plural(enums, "enum"),
-                        plural(outcome.sources.len(), "file"),
+                        "ok: {}, {}, {}, {}, {}{hooks} in {} ({})",
+                        plural(own.len(), "module"),
+                        plural(count(|m| m.events.len()), "event"),
+                        plural(count(|m| m.types.len()), "data class"),
+                        plural(count(|m| m.scalars.len()), "scalar"),
+                        plural(count(|m| m.enums.len()), "enum"),
+                        plural(files, "file"),
                         plural(warnings, "warning"),
                     );
                 }
@@ -513,8 +602,8 @@ fn check(paths: &[PathBuf], format: Format, deny_warnings: bool, color: ColorCho
     }
 }
 
-fn inspect(paths: &[PathBuf], color: ColorChoice) -> ExitCode {
-    let loaded = match load_valid(paths, color) {
+fn inspect(paths: &[PathBuf], externs: &[PathBuf], color: ColorChoice) -> ExitCode {
+    let loaded = match load_valid(paths, externs, color) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -534,8 +623,12 @@ fn inspect(paths: &[PathBuf], color: ColorChoice) -> ExitCode {
 /// The one way a subcommand loads the catalog it works on: prints the
 /// diagnostics (warnings included) to stderr; `Err` is the exit code (1
 /// for an invalid catalog, 2 when it cannot be read).
-fn load_valid(paths: &[PathBuf], color: ColorChoice) -> Result<Catalog, ExitCode> {
-    let outcome = load(paths)?;
+fn load_valid(
+    paths: &[PathBuf],
+    externs: &[PathBuf],
+    color: ColorChoice,
+) -> Result<Catalog, ExitCode> {
+    let outcome = load(paths, externs)?;
     print_diagnostics(&outcome.diagnostics, &outcome.sources, color);
     match outcome.catalog {
         Some(catalog) => Ok(catalog),

@@ -90,7 +90,7 @@ pub fn run(
     options: wire::Options,
     color: ColorChoice,
 ) -> ExitCode {
-    let loaded = match crate::load_valid(paths, color) {
+    let loaded = match crate::load_valid(paths, &[], color) {
         Ok(l) => l,
         Err(code) => return code,
     };

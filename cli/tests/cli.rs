@@ -395,3 +395,71 @@ fn a_closed_pipe_ends_the_command_quietly_not_with_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(141), "{stderr}");
 }
+
+#[test]
+fn a_catalog_that_uses_an_extern_catalog_is_checked_gated_and_built_with_it() {
+    let filters = "generated/openedx-filters/filters";
+    // Alone, its `CourseKey` (the events catalog's) is unknown.
+    let o = run(&["check", filters]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("unknown type `CourseKey`"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["check", filters, "--extern-catalog", "generated/events"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("ok: 4 modules, 0 events, 0 data classes, 0 scalars, 0 enums, 43 filters, 15 host types in 4 files"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&[
+        "compat",
+        filters,
+        "--extern-catalog",
+        "generated/events",
+        "--against",
+        filters,
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    // `build` writes Rust, which needs the crate that generates the extern
+    // catalog; with it, the same code as the checked-in crate.
+    let out = tempfile::tempdir().expect("tempdir");
+    let dir = out.path().to_str().expect("utf-8");
+    let o = run(&[
+        "build",
+        filters,
+        "--extern-catalog",
+        "generated/events",
+        "--out",
+        dir,
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("needs the crate that generates it"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "build",
+        filters,
+        "--extern-catalog",
+        "generated/events=::openedx_events",
+        "--out",
+        dir,
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("rust/events.rs")).expect("written"),
+        std::fs::read_to_string(root().join("generated/openedx-filters/src/filters.rs"))
+            .expect("checked in")
+    );
+    // Filters are not on the wire: no schemas of the extern events either.
+    assert_eq!(
+        std::fs::read_dir(out.path().join("avro"))
+            .map(|d| d.count())
+            .unwrap_or(0),
+        0
+    );
+}

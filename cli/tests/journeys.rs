@@ -48,9 +48,15 @@ fn a_maintainer_adds_an_event_regenerates_everything_and_passes_the_gate() {
         )
         .expect("copy");
     }
-    std::fs::copy(
-        root().join("openedx-hooks.toml"),
+    // The repository's manifest, its events catalog's entry.
+    let manifest = std::fs::read_to_string(root().join("openedx-hooks.toml")).expect("manifest");
+    let events_entry = manifest
+        .split("[[outputs]]")
+        .find(|entry| entry.contains("\"generated/events\"]"))
+        .expect("the events catalog's outputs");
+    std::fs::write(
         d.join("openedx-hooks.toml"),
+        format!("[[outputs]]{events_entry}"),
     )
     .expect("manifest");
 

@@ -488,6 +488,21 @@ impl Catalog {
             .flat_map(|m| m.events.iter().map(move |e| (m, e)))
     }
 
+    /// The modules of the catalog itself, with their indices: not those of
+    /// extern catalogs, whose own crates generate and document them.
+    pub fn own_modules(&self) -> impl Iterator<Item = (usize, &Module)> {
+        self.modules
+            .iter()
+            .enumerate()
+            .filter(|(mi, _)| !self.is_extern_module(*mi))
+    }
+
+    /// The events of the catalog itself (not of extern catalogs).
+    pub fn own_events(&self) -> impl Iterator<Item = (&Module, &EventDef)> {
+        self.own_modules()
+            .flat_map(|(_, m)| m.events.iter().map(move |e| (m, e)))
+    }
+
     /// Every filter with its module, in catalog order.
     pub fn filters(&self) -> impl Iterator<Item = (&Module, &FilterDef)> {
         self.modules

@@ -181,11 +181,21 @@ impl Loader {
 
     /// Loads in-memory files, as if each were read from its name.
     pub fn load_texts(&self, files: &[(&str, &str)]) -> Outcome {
+        self.load_text_catalogs(&[files])
+    }
+
+    /// [`load_catalogs`](Self::load_catalogs) for in-memory files: the first
+    /// catalog is the one being checked, the others extern catalogs.
+    pub fn load_text_catalogs(&self, catalogs: &[&[(&str, &str)]]) -> Outcome {
         let mut builder = SourceMap::builder();
-        for (name, text) in files {
-            builder.add(*name, (*text).to_owned());
+        let mut groups = Vec::new();
+        for (group, files) in catalogs.iter().enumerate() {
+            for (name, text) in files.iter() {
+                builder.add(*name, (*text).to_owned());
+                groups.push(group as u32);
+            }
         }
-        self.run(builder.build(), Diagnostics::default(), &[], &[])
+        self.run(builder.build(), Diagnostics::default(), &[], &groups)
     }
 
     fn run(

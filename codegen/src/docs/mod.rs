@@ -338,9 +338,5 @@ fn named_types<'t>(
 /// The modules the docs describe: the catalog's own, not those of extern
 /// catalogs (their crate documents them).
 fn own_modules(catalog: &Catalog) -> impl Iterator<Item = (usize, &openedx_hooks_schema::Module)> {
-    catalog
-        .modules()
-        .iter()
-        .enumerate()
-        .filter(|(mi, _)| !catalog.is_extern_module(*mi))
+    catalog.own_modules()
 }

@@ -22,10 +22,11 @@ use serde_json::{Map, Value, json};
 
 use super::SchemaFile;
 
-/// The Avro schema of every event, in definition order.
+/// The Avro schema of every event of the catalog (not of extern
+/// catalogs), in definition order.
 pub fn generate_avro(catalog: &Catalog) -> Vec<SchemaFile> {
     catalog
-        .events()
+        .own_events()
         .map(|(_, e)| SchemaFile {
             event_type: e.event_type.clone(),
             file_name: format!("{}.avsc", e.event_type),

@@ -8,10 +8,11 @@ use serde_json::{Map, Value, json};
 
 use super::SchemaFile;
 
-/// The JSON Schema of every event payload, in definition order.
+/// The JSON Schema of every event payload of the catalog (not of extern
+/// catalogs), in definition order.
 pub fn generate_json_schema(catalog: &Catalog) -> Vec<SchemaFile> {
     catalog
-        .events()
+        .own_events()
         .map(|(_, e)| SchemaFile {
             event_type: e.event_type.clone(),
             file_name: format!("{}.schema.json", e.event_type),
