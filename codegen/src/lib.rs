@@ -42,7 +42,8 @@ mod wire;
 
 pub use builder::{BuildError, Builder, CatalogReport, Generated, write_if_changed};
 pub use docs::{
-    DocFile, DocFormat, DocsOptions, TriggerLocation, generate_docs, index_table, rust_examples,
+    DocFile, DocFormat, DocsOptions, TriggerLocation, filter_step_examples, generate_docs,
+    index_table, rust_examples,
 };
 pub use openedx_hooks_schema as schema;
 pub use openedx_hooks_schema::{Catalog, Diagnostic, Diagnostics};

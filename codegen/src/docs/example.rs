@@ -28,6 +28,45 @@ pub fn rust_examples(
         .collect())
 }
 
+/// `(filter name, example code)` for every filter of the catalog's own
+/// modules: the copy-paste `#[pipeline_step]` its reference entry shows;
+/// `rust_crate` is where the generated filters live (`openedx_filters`).
+pub fn filter_step_examples(
+    catalog: &Catalog,
+    rust_crate: &str,
+) -> Result<Vec<(String, String)>, crate::RustError> {
+    let options = super::DocsOptions::default().rust_crate(rust_crate);
+    options.crate_path()?;
+    Ok(catalog
+        .own_modules()
+        .flat_map(|(_, m)| {
+            m.filters.iter().map(|f| {
+                (
+                    f.name.clone(),
+                    filter_step_example(rust_crate, &m.name, &f.name),
+                )
+            })
+        })
+        .collect())
+}
+
+/// A `#[pipeline_step]` for filter `filter` of module `module`.
+pub(super) fn filter_step_example(rust_crate: &str, module: &str, filter: &str) -> String {
+    let module_ident = crate::rust::module_ident(module);
+    let args = ident::payload_struct(filter);
+    format!(
+        "use {rust_crate}::{module_ident}::{{{args}, {args}Exception, {filter}}};\n\
+         use openedx_hooks::filter::{{Flow, StepContext, StepResult}};\n\n\
+         #[openedx_hooks::pipeline_step({filter})]\n\
+         fn my_step(args: &{args}, cx: &StepContext<'_>) -> StepResult<{args}, {args}Exception> {{\n    \
+         // Change the arguments (Flow::Continue), stop the pipeline (Flow::Stop)\n    \
+         // or halt the action (Err(StepError::Halt(...))).\n    \
+         let _ = (args, cx);\n    \
+         Ok(Flow::Keep)\n\
+         }}\n"
+    )
+}
+
 pub(super) fn rust_examples_for_module(
     catalog: &Catalog,
     mi: usize,

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use openedx_hooks_schema::{Catalog, EventDef, Field};
 
-pub use example::rust_examples;
+pub use example::{filter_step_examples, rust_examples};
 
 /// The output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

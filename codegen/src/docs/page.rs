@@ -342,20 +342,7 @@ pub(super) fn module_page<M: Markup>(
             }
             out.push('\n');
         }
-        let args = crate::rust::ident::payload_struct(&f.name);
-        let step = format!(
-            "use {krate}::{module_ident}::{{{args}, {args}Exception, {filter}}};\n\
-             use openedx_hooks::filter::{{Flow, StepContext, StepResult}};\n\n\
-             #[openedx_hooks::pipeline_step({filter})]\n\
-             fn my_step(args: &{args}, cx: &StepContext<'_>) -> StepResult<{args}, {args}Exception> {{\n    \
-             // Change the arguments (Flow::Continue), stop the pipeline (Flow::Stop)\n    \
-             // or halt the action (Err(StepError::Halt(...))).\n    \
-             let _ = (args, cx);\n    \
-             Ok(Flow::Keep)\n\
-             }}\n",
-            krate = options.rust_crate,
-            filter = f.name,
-        );
+        let step = example::filter_step_example(&options.rust_crate, name, &f.name);
         out.push_str("**A pipeline step** (Rust)\n\n");
         m.rust_block(&mut out, &step);
     }
