@@ -13,8 +13,9 @@ pub struct EventTypeError {
 /// Segments before the version: prefix (≥ 2), subdomain, subject, action.
 pub const MIN_SEGMENTS: usize = 5;
 
-/// Validates an event type and returns its major version.
-pub fn parse(s: &str) -> Result<u32, Vec<EventTypeError>> {
+/// Validates a hook's type string (an event's or a filter's: one grammar)
+/// and returns its major version; `noun` names the hook in messages.
+pub fn parse(s: &str, noun: &str) -> Result<u32, Vec<EventTypeError>> {
     let mut errors = Vec::new();
     let mut segments = Vec::new();
     let mut start = 0;
@@ -34,7 +35,7 @@ pub fn parse(s: &str) -> Result<u32, Vec<EventTypeError>> {
             "end the type with the major version, e.g. `.v1`"
         };
         errors.push(EventTypeError {
-            message: format!("event type must end in `.v<N>` with N ≥ 1, found `{version}`"),
+            message: format!("{noun} type must end in `.v<N>` with N ≥ 1, found `{version}`"),
             range: version_range,
             help: Some(help.to_owned()),
         });
@@ -46,10 +47,10 @@ pub fn parse(s: &str) -> Result<u32, Vec<EventTypeError>> {
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
         if !ok {
             let message = if seg.is_empty() {
-                "event type has an empty segment".to_owned()
+                format!("{noun} type has an empty segment")
             } else {
                 format!(
-                    "event type segment `{seg}` must be lowercase letters, digits, `_` or `-`, starting with a letter"
+                    "{noun} type segment `{seg}` must be lowercase letters, digits, `_` or `-`, starting with a letter"
                 )
             };
             errors.push(EventTypeError {
@@ -62,7 +63,7 @@ pub fn parse(s: &str) -> Result<u32, Vec<EventTypeError>> {
     if segments.len() < MIN_SEGMENTS {
         errors.push(EventTypeError {
             message: format!(
-                "event type has {} segment{} before the version; at least {MIN_SEGMENTS} are needed",
+                "{noun} type has {} segment{} before the version; at least {MIN_SEGMENTS} are needed",
                 segments.len(),
                 if segments.len() == 1 { "" } else { "s" },
             ),
@@ -92,30 +93,39 @@ mod tests {
     #[test]
     fn accepts_catalog_types() {
         assert_eq!(
-            parse("org.openedx.learning.student.registration.completed.v1"),
+            parse(
+                "org.openedx.learning.student.registration.completed.v1",
+                "event"
+            ),
             Ok(1)
         );
         assert_eq!(
-            parse("org.openedx.enterprise.subsidy.redemption-reversed.v1"),
+            parse(
+                "org.openedx.enterprise.subsidy.redemption-reversed.v1",
+                "event"
+            ),
             Ok(1)
         );
         assert_eq!(
-            parse("org.openedx.learning.cohort_membership.changed.v12"),
+            parse(
+                "org.openedx.learning.cohort_membership.changed.v12",
+                "event"
+            ),
             Ok(12)
         );
     }
 
     #[test]
     fn rejects_malformed_types() {
-        let e = parse("org.openedx.learning.registered.v1").unwrap_err();
+        let e = parse("org.openedx.learning.registered.v1", "event").unwrap_err();
         assert!(e[0].message.contains("4 segments"));
-        let e = parse("org.openedx.Learning.course.created.v1").unwrap_err();
+        let e = parse("org.openedx.Learning.course.created.v1", "event").unwrap_err();
         assert_eq!(e[0].range, 12..20);
-        assert!(parse("org.openedx.learning.course.created.v0").is_err());
-        assert!(parse("org.openedx.learning.course.created.v01").is_err());
-        assert!(parse("org.openedx.learning.course.created").is_err());
-        assert!(parse("org.openedx..course.created.v1").is_err());
-        assert!(parse("org.openedx.learning.course.1created.v1").is_err());
+        assert!(parse("org.openedx.learning.course.created.v0", "event").is_err());
+        assert!(parse("org.openedx.learning.course.created.v01", "event").is_err());
+        assert!(parse("org.openedx.learning.course.created", "event").is_err());
+        assert!(parse("org.openedx..course.created.v1", "event").is_err());
+        assert!(parse("org.openedx.learning.course.1created.v1", "event").is_err());
     }
 
     #[test]

@@ -111,7 +111,7 @@ impl Resolver<'_> {
         settings: &Settings,
     ) -> Option<u32> {
         let origin = text_origin(self.sources, t.span, &t.value);
-        let major = match event_type::parse(&t.value) {
+        let major = match event_type::parse(&t.value, noun) {
             Ok(v) => Some(v),
             Err(errors) => {
                 for err in errors {
@@ -120,12 +120,7 @@ impl Resolver<'_> {
                         Diagnostic::error(
                             Code::InvalidEventType,
                             span,
-                            format!(
-                                "{} (in `{}`)",
-                                err.message
-                                    .replacen("event type", &format!("{noun} type"), 1),
-                                t.value
-                            ),
+                            format!("{} (in `{}`)", err.message, t.value),
                         )
                         .with_help_opt(err.help),
                     );
