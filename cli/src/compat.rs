@@ -131,28 +131,10 @@ fn invalid(outcome: &Outcome, why: &str, json: bool, color: ColorChoice) -> Exit
 /// The baseline catalog, with the same extern catalogs as the new one (read
 /// from the working tree: they are another catalog's, gated on their own).
 fn load_baseline(against: &str, paths: &[PathBuf], externs: &[PathBuf]) -> Result<Outcome, String> {
-    let mut extern_files: Vec<(String, String)> = Vec::new();
-    for f in Loader::collect_files(externs).unwrap_or_default() {
-        let text = std::fs::read_to_string(&f)
-            .map_err(|e| format!("cannot read `{}`: {e}", f.display()))?;
-        extern_files.push((f.display().to_string(), text));
-    }
-    let extern_refs: Vec<(&str, &str)> = extern_files
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
     let Some(spec) = against.strip_prefix("git:") else {
-        if externs.is_empty() {
-            return Loader::new().load(&[against]).map_err(|e| e.to_string());
-        }
-        let mut own = Vec::new();
-        for f in Loader::collect_files(&[against]).map_err(|e| e.to_string())? {
-            let text = std::fs::read_to_string(&f)
-                .map_err(|e| format!("cannot read `{}`: {e}", f.display()))?;
-            own.push((f.display().to_string(), text));
-        }
-        let own: Vec<(&str, &str)> = own.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
-        return Ok(Loader::new().load_text_catalogs(&[&own, &extern_refs]));
+        return Loader::new()
+            .load_with_externs(&[against], externs)
+            .map_err(|e| e.to_string());
     };
     let (rev, subdirs): (&str, Vec<String>) = match spec.split_once(':') {
         Some((rev, dir)) => (rev, vec![dir.to_owned()]),
@@ -211,7 +193,27 @@ fn load_baseline(against: &str, paths: &[PathBuf], externs: &[PathBuf]) -> Resul
         .iter()
         .map(|(n, t)| (n.as_str(), t.as_str()))
         .collect();
-    Ok(Loader::new().load_text_catalogs(&[&refs, &extern_refs]))
+    // Extern catalogs as the working tree has them, one catalog each, as
+    // `Loader::load_with_externs` reads them for the new catalog.
+    let mut extern_files: Vec<Vec<(String, String)>> = Vec::new();
+    for e in externs {
+        let mut texts = Vec::new();
+        for f in Loader::collect_files(&[e]).map_err(|e| e.to_string())? {
+            let text = std::fs::read_to_string(&f)
+                .map_err(|e| format!("cannot read `{}`: {e}", f.display()))?;
+            texts.push((f.display().to_string(), text));
+        }
+        extern_files.push(texts);
+    }
+    let mut catalogs: Vec<Vec<(&str, &str)>> = vec![refs];
+    catalogs.extend(extern_files.iter().map(|texts| {
+        texts
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect()
+    }));
+    let groups: Vec<&[(&str, &str)]> = catalogs.iter().map(Vec::as_slice).collect();
+    Ok(Loader::new().load_text_catalogs(&groups))
 }
 
 fn git(args: &[&str]) -> Result<String, String> {

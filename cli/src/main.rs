@@ -471,24 +471,12 @@ fn main() -> ExitCode {
 /// Loads a catalog, with the extern catalogs whose types it uses (each
 /// with its own settings).
 fn load(paths: &[PathBuf], externs: &[PathBuf]) -> Result<Outcome, ExitCode> {
-    let fail = |e: openedx_hooks_schema::LoadError| {
-        eprintln!("error: {e}");
-        ExitCode::from(2)
-    };
-    if externs.is_empty() {
-        return Loader::new().load(paths).map_err(fail);
-    }
-    let own = Loader::collect_files(paths).map_err(fail)?;
-    let other = Loader::collect_files(externs).map_err(fail)?;
-    let named = |v: &[PathBuf]| -> Vec<(PathBuf, PathBuf)> {
-        v.iter().map(|p| (p.clone(), p.clone())).collect()
-    };
-    let (own, other) = (named(&own), named(&other));
-    fn as_refs(v: &[(PathBuf, PathBuf)]) -> Vec<(&Path, &Path)> {
-        v.iter().map(|(n, p)| (n.as_path(), p.as_path())).collect()
-    }
-    let (own, other) = (as_refs(&own), as_refs(&other));
-    Loader::new().load_catalogs(&[&own, &other]).map_err(fail)
+    Loader::new()
+        .load_with_externs(paths, externs)
+        .map_err(|e| {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        })
 }
 
 fn print_diagnostics(diagnostics: &Diagnostics, sources: &SourceMap, color: ColorChoice) {

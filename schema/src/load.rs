@@ -121,6 +121,27 @@ impl Loader {
         self.load_named(&named)
     }
 
+    /// Reads and loads the catalog named by `paths` together with extern
+    /// catalogs whose types it uses, one catalog per entry of `externs`
+    /// (each keeps its own `catalog:` settings; see
+    /// [`load_catalogs`](Self::load_catalogs)). Files are named as found.
+    pub fn load_with_externs(
+        &self,
+        paths: &[impl AsRef<Path>],
+        externs: &[impl AsRef<Path>],
+    ) -> Result<Outcome, LoadError> {
+        let mut catalogs = vec![Self::collect_files(paths)?];
+        for e in externs {
+            catalogs.push(Self::collect_files(&[e])?);
+        }
+        let named: Vec<Vec<(&Path, &Path)>> = catalogs
+            .iter()
+            .map(|files| files.iter().map(|f| (f.as_path(), f.as_path())).collect())
+            .collect();
+        let groups: Vec<&[(&Path, &Path)]> = named.iter().map(Vec::as_slice).collect();
+        self.load_catalogs(&groups)
+    }
+
     /// Reads each `(name, path)` pair from `path` and names it `name` in
     /// diagnostics and the catalog: how a build script or macro that reads
     /// from an absolute directory still reports `events/learning.yaml:3:5`.

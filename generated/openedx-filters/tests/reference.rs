@@ -3,30 +3,17 @@
 //! package), filter by filter: type, module, name, arguments in order and
 //! their types, returns, and exceptions with their parameters.
 
-use std::path::{Path, PathBuf};
-
 use openedx_hooks_schema::{Catalog, DefKind, Field, Loader, Type};
 use serde_json::Value;
 
-fn files(dir: &Path) -> Vec<PathBuf> {
-    Loader::collect_files(&[dir]).expect("catalog files")
-}
-
 fn load() -> Catalog {
     let root = openedx_hooks_tests::workspace_root();
-    let (filters, events) = (
-        files(&root.join("generated/openedx-filters/filters")),
-        files(&root.join("generated/events")),
-    );
-    let named = |v: &[PathBuf]| -> Vec<(PathBuf, PathBuf)> {
-        v.iter()
-            .map(|p| (p.strip_prefix(&root).unwrap_or(p).to_owned(), p.clone()))
-            .collect()
-    };
-    let (f, e) = (named(&filters), named(&events));
-    let f: Vec<(&Path, &Path)> = f.iter().map(|(n, p)| (n.as_path(), p.as_path())).collect();
-    let e: Vec<(&Path, &Path)> = e.iter().map(|(n, p)| (n.as_path(), p.as_path())).collect();
-    let outcome = Loader::new().load_catalogs(&[&f, &e]).expect("readable");
+    let outcome = Loader::new()
+        .load_with_externs(
+            &[root.join("generated/openedx-filters/filters")],
+            &[root.join("generated/events")],
+        )
+        .expect("readable");
     assert!(
         outcome.diagnostics.is_empty(),
         "{}",
