@@ -5,6 +5,7 @@ use std::fmt;
 use crate::hook::call::Outcome;
 
 /// Why a filter's pipeline did not return arguments.
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum FilterError<E> {
     /// A step halted the action with one of the filter's exceptions (the
@@ -49,23 +50,6 @@ impl<E: fmt::Display> fmt::Display for FilterError<E> {
                 write!(f, "step `{step}` halted the action: {exception}")
             }
             FilterError::Step { step, outcome } => write!(f, "step `{step}` failed: {outcome}"),
-        }
-    }
-}
-
-impl<E: fmt::Debug> fmt::Debug for FilterError<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FilterError::Halted { step, exception } => f
-                .debug_struct("Halted")
-                .field("step", step)
-                .field("exception", exception)
-                .finish(),
-            FilterError::Step { step, outcome } => f
-                .debug_struct("Step")
-                .field("step", step)
-                .field("outcome", outcome)
-                .finish(),
         }
     }
 }

@@ -64,7 +64,9 @@ pub type LocalStep<A, E> = (&'static str, fn(&A, &StepContext<'_>) -> StepResult
 /// A pipeline set for the current thread only; the configured one is back
 /// when this guard drops.
 #[must_use = "the pipeline override ends when this guard is dropped"]
-pub struct PipelineOverride(#[allow(dead_code)] LocalGuard);
+pub struct PipelineOverride {
+    _guard: LocalGuard,
+}
 
 /// Runs `steps` (`fail_silently` false: a failing step fails the call) as
 /// `filter`'s pipeline for calls from this thread, until the guard drops.
@@ -92,7 +94,9 @@ pub fn override_pipeline_with<A: Clone + 'static, E: FilterException>(
         .collect();
     let pipeline = Pipeline::new(steps, fail_silently, serde_json::Map::new());
     let local: Local<A, E> = Local::Pipeline(pipeline);
-    PipelineOverride(attach(addr_of(filter), filter.name, Rc::new(local)))
+    PipelineOverride {
+        _guard: attach(addr_of(filter), filter.name, Rc::new(local)),
+    }
 }
 
 /// One call of a filter from this thread.

@@ -2,8 +2,6 @@
 //! continues (with changed arguments or not), stops the pipeline, or halts
 //! the whole action with one of the filter's exceptions.
 
-use std::fmt;
-
 use crate::BoxError;
 
 /// What the Open edX platform does with a halting exception: every filter
@@ -32,6 +30,7 @@ pub enum Flow<A> {
 }
 
 /// Why a step did not continue.
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum StepError<E> {
     /// Halt the whole action with one of the filter's exceptions: always
@@ -47,15 +46,6 @@ pub enum StepError<E> {
 impl<E, X: Into<BoxError>> From<X> for StepError<E> {
     fn from(e: X) -> Self {
         StepError::Error(e.into())
-    }
-}
-
-impl<E: fmt::Debug> fmt::Debug for StepError<E> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            StepError::Halt(e) => f.debug_tuple("Halt").field(e).finish(),
-            StepError::Error(e) => f.debug_tuple("Error").field(e).finish(),
-        }
     }
 }
 

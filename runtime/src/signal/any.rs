@@ -171,7 +171,7 @@ fn from_json<P: DeserializeOwned + Serialize>(
             path: String::new(),
             message: e.to_string(),
         })?;
-        if let Some((path, message)) = crate::wire::unknown_key(&input, &kept, "") {
+        if let Some((path, message)) = unknown_key(&input, &kept, "") {
             return Err(PayloadError {
                 event_type,
                 path,
@@ -180,6 +180,43 @@ fn from_json<P: DeserializeOwned + Serialize>(
         }
     }
     Ok(decoded)
+}
+
+/// The first key of `input` that `known` (the same payload as its type
+/// writes it back) does not have: its path and a message with the nearest
+/// known key. Objects are compared key by key and arrays item by item;
+/// anything else (a `json` field's free-form value included) is the type's.
+fn unknown_key(
+    input: &serde_json::Value,
+    known: &serde_json::Value,
+    path: &str,
+) -> Option<(String, String)> {
+    use serde_json::Value;
+    let join = |key: &str| {
+        if path.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{path}.{key}")
+        }
+    };
+    match (input, known) {
+        (Value::Object(given), Value::Object(kept)) => {
+            given.iter().find_map(|(k, v)| match kept.get(k) {
+                Some(kv) => unknown_key(v, kv, &join(k)),
+                None => {
+                    let hint =
+                        crate::hook::suggest::did_you_mean(k, kept.keys().map(String::as_str));
+                    Some((join(k), format!("unknown field `{k}`{hint}")))
+                }
+            })
+        }
+        (Value::Array(given), Value::Array(kept)) => given
+            .iter()
+            .zip(kept)
+            .enumerate()
+            .find_map(|(i, (g, k))| unknown_key(g, k, &format!("{path}[{i}]"))),
+        _ => None,
+    }
 }
 
 /// What a bus consumer does with a message: reads the metadata from the
