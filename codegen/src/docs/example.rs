@@ -10,7 +10,8 @@ use openedx_hooks_schema::{Catalog, DefKind, Field, Primitive, Type, Value};
 
 use crate::rust::ident;
 
-/// `(event name, example code)` for every event, in definition order;
+/// `(event name, example code)` for every event of the catalog's own
+/// modules, in definition order;
 /// `rust_crate` is where the generated events live (`openedx_events`).
 pub fn rust_examples(
     catalog: &Catalog,
@@ -18,9 +19,10 @@ pub fn rust_examples(
 ) -> Result<Vec<(String, String)>, crate::RustError> {
     let options = super::DocsOptions::default().rust_crate(rust_crate);
     let krate = options.crate_path()?;
-    Ok((0..catalog.modules().len())
-        .flat_map(|mi| {
-            let names = catalog.modules()[mi].events.iter().map(|e| e.name.clone());
+    Ok(catalog
+        .own_modules()
+        .flat_map(|(mi, m)| {
+            let names = m.events.iter().map(|e| e.name.clone());
             names
                 .zip(rust_examples_for_module(catalog, mi, &krate))
                 .collect::<Vec<_>>()

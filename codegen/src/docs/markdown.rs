@@ -18,7 +18,7 @@ fn link(text: &str, url: &str) -> String {
 
 pub fn index_table(catalog: &Catalog, options: &DocsOptions) -> String {
     let mut out = String::from("| Name | Type | Date added |\n|---|---|---|\n");
-    for (mi, m) in super::own_modules(catalog) {
+    for (mi, m) in catalog.own_modules() {
         for e in &m.events {
             let l = links(catalog, mi, e, options);
             let name = match &l.definition {

@@ -152,7 +152,7 @@ pub fn generate_docs(
             },
         });
     }
-    for (mi, m) in own_modules(catalog) {
+    for (mi, m) in catalog.own_modules() {
         files.push(DocFile {
             path: format!("reference/{}.{ext}", m.name),
             text: match options.format {
@@ -333,10 +333,4 @@ fn named_types<'t>(
         }
     }
     out
-}
-
-/// The modules the docs describe: the catalog's own, not those of extern
-/// catalogs (their crate documents them).
-fn own_modules(catalog: &Catalog) -> impl Iterator<Item = (usize, &openedx_hooks_schema::Module)> {
-    catalog.own_modules()
 }

@@ -54,11 +54,32 @@ fn trigger_shown<M: Markup>(m: &M, l: &super::Links) -> Option<String> {
     })
 }
 
+/// The facts every hook's entry ends with: its trigger, the date it was
+/// added and the line that defines it.
+fn where_facts<M: Markup>(
+    m: &M,
+    out: &mut String,
+    l: &super::Links,
+    added: Option<&String>,
+    file: &str,
+    line: u32,
+) {
+    if let Some(shown) = trigger_shown(m, l) {
+        m.fact(out, "Trigger", &shown);
+    }
+    if let Some(a) = added {
+        m.fact(out, "Added", &m.text(a));
+    }
+    if let Some(url) = &l.definition {
+        m.fact(out, "Definition", &m.link(&format!("{file}#L{line}"), url));
+    }
+}
+
 /// The Index of Filters' table: name (linked to its entry), filter type,
 /// date added, trigger.
 fn filter_table<M: Markup>(m: &M, catalog: &Catalog, options: &DocsOptions) -> String {
     let mut rows = Vec::new();
-    for (mi, mo) in super::own_modules(catalog) {
+    for (mi, mo) in catalog.own_modules() {
         for f in &mo.filters {
             let l = super::hook_links(
                 catalog,
@@ -91,7 +112,7 @@ fn filter_table<M: Markup>(m: &M, catalog: &Catalog, options: &DocsOptions) -> S
 
 /// Whether the catalog's own modules define filters.
 pub(super) fn has_filters(catalog: &Catalog) -> bool {
-    super::own_modules(catalog).any(|(_, mo)| !mo.filters.is_empty())
+    catalog.own_modules().any(|(_, mo)| !mo.filters.is_empty())
 }
 
 /// The Index of Filters: every filter of the catalog, with its type, the
@@ -117,7 +138,7 @@ pub(super) fn filter_index_page<M: Markup>(
 /// pages, per module.
 pub(super) fn index_page<M: Markup>(m: &M, catalog: &Catalog, options: &DocsOptions) -> String {
     let mut out = format!("{}\n\n", M::GENERATED);
-    let has_events = super::own_modules(catalog).any(|(_, mo)| !mo.events.is_empty());
+    let has_events = catalog.own_modules().any(|(_, mo)| !mo.events.is_empty());
     if has_events || !has_filters(catalog) {
         m.index_heading(&mut out, "Index of Events");
         out.push_str(
@@ -133,7 +154,7 @@ pub(super) fn index_page<M: Markup>(m: &M, catalog: &Catalog, options: &DocsOpti
         out.push_str("This catalog defines filters and no events.\n\n");
     }
     out.push_str("Reference pages, per module:\n\n");
-    for (_, mo) in super::own_modules(catalog) {
+    for (_, mo) in catalog.own_modules() {
         let url = format!("reference/{}.{}", mo.name, M::PAGE_EXT);
         let _ = writeln!(out, "- {}", m.link(&mo.name, &url));
     }
@@ -264,19 +285,7 @@ pub(super) fn module_page<M: Markup>(
         if let Some(k) = &e.key_field {
             m.fact(&mut out, "Key field", &m.code(&k.dotted()));
         }
-        if let Some(shown) = trigger_shown(m, &l) {
-            m.fact(&mut out, "Trigger", &shown);
-        }
-        if let Some(a) = &e.added {
-            m.fact(&mut out, "Added", &m.text(a));
-        }
-        if let Some(url) = &l.definition {
-            m.fact(
-                &mut out,
-                "Definition",
-                &m.link(&format!("{}#L{}", file, e.span.line), url),
-            );
-        }
+        where_facts(m, &mut out, &l, e.added.as_ref(), file, e.span.line);
         out.push_str("\n**Payload**\n\n");
         fields(m, &mut out, catalog, name, &e.payload, Vec::new());
         out.push_str("**Receiving and sending** (Rust)\n\n");
@@ -301,19 +310,7 @@ pub(super) fn module_page<M: Markup>(
         let constant = format!("{}::{module_ident}::{}", options.rust_crate, f.name);
         m.fact(&mut out, "Constant", &m.code(&constant));
         m.fact(&mut out, "Version", &format!("major {}", f.major_version));
-        if let Some(shown) = trigger_shown(m, &l) {
-            m.fact(&mut out, "Trigger", &shown);
-        }
-        if let Some(a) = &f.added {
-            m.fact(&mut out, "Added", &m.text(a));
-        }
-        if let Some(url) = &l.definition {
-            m.fact(
-                &mut out,
-                "Definition",
-                &m.link(&format!("{}#L{}", file, f.span.line), url),
-            );
-        }
+        where_facts(m, &mut out, &l, f.added.as_ref(), file, f.span.line);
         out.push_str("\n**Arguments**\n\n");
         fields(m, &mut out, catalog, name, &f.arguments, Vec::new());
         let returned: Vec<String> = f

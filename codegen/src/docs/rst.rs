@@ -33,7 +33,7 @@ pub fn index_table(catalog: &Catalog, options: &DocsOptions) -> String {
     let mut out = String::new();
     out.push_str(".. list-table::\n   :widths: 35 50 20\n\n");
     out.push_str("   * - *Name*\n     - *Type*\n     - *Date added*\n");
-    for (mi, m) in super::own_modules(catalog) {
+    for (mi, m) in catalog.own_modules() {
         for e in &m.events {
             let l = links(catalog, mi, e, options);
             // The seed's shape: a named reference for the name, an anonymous one for the date.
