@@ -41,6 +41,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::ir::{Catalog, EventDef, FilterDef};
+use crate::source::Span;
 use payload::Differ;
 
 /// Every finding of one comparison.
@@ -75,18 +76,12 @@ pub struct Cause<'a> {
 /// the same rule, verdict and places are one change seen from several hooks.
 pub fn causes<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<Cause<'a>> {
     let mut out: Vec<Cause<'a>> = Vec::new();
-    let mut index: HashMap<(Rule, Verdict, bool, String, String), usize> = HashMap::new();
+    type Key = (Rule, Verdict, bool, Option<Span>, Option<Span>);
+    let mut index: HashMap<Key, usize> = HashMap::new();
     for f in findings {
         // Hook-level findings (empty path) are about that hook alone.
-        let key = (!f.path.is_empty() && (f.new.is_some() || f.old.is_some())).then(|| {
-            (
-                f.rule,
-                f.verdict,
-                f.warning,
-                format!("{:?}", f.new),
-                format!("{:?}", f.old),
-            )
-        });
+        let key = (!f.path.is_empty() && (f.new.is_some() || f.old.is_some()))
+            .then(|| (f.rule, f.verdict, f.warning, f.new, f.old));
         match key.as_ref().and_then(|k| index.get(k)) {
             Some(&i) => out[i].affected.push(f),
             None => {

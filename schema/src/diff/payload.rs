@@ -282,39 +282,39 @@ impl<'a> Differ<'a> {
             promotion: Promotion::None,
         };
         let renamed = a.name != b.name;
+        let rename = |what| {
+            at(
+                Detail::Renamed {
+                    what,
+                    from: a.name.clone(),
+                    to: b.name.clone(),
+                },
+                Some(ns),
+                Some(os),
+            )
+        };
         match a.kind {
             DefKind::Record => {
                 if renamed {
                     let (ro, rn) = (self.old.record(a), self.new.record(b));
                     let detail =
                         if shape_eq(self.old, self.new, &ro.fields, &rn.fields, &mut Vec::new()) {
-                            Detail::Renamed {
-                                what: "data class",
-                                from: a.name.clone(),
-                                to: b.name.clone(),
-                            }
+                            rename("data class")
                         } else {
-                            Detail::TypeChanged {
+                            let detail = Detail::TypeChanged {
                                 from: a.name.clone(),
                                 to: b.name.clone(),
-                            }
+                            };
+                            at(detail, Some(ns), Some(os))
                         };
-                    out.push(at(detail, Some(ns), Some(os)));
+                    out.push(detail);
                     return;
                 }
                 out.extend(self.record(a, b).iter().cloned());
             }
             DefKind::Scalar => {
                 if renamed {
-                    out.push(at(
-                        Detail::Renamed {
-                            what: "scalar",
-                            from: a.name.clone(),
-                            to: b.name.clone(),
-                        },
-                        Some(ns),
-                        Some(os),
-                    ));
+                    out.push(rename("scalar"));
                 }
                 let (so, sn) = (self.old.scalar(a), self.new.scalar(b));
                 if so.base != sn.base {
@@ -330,28 +330,12 @@ impl<'a> Differ<'a> {
             // renamed one is still a rename.
             DefKind::Host => {
                 if renamed {
-                    out.push(at(
-                        Detail::Renamed {
-                            what: "host type",
-                            from: a.name.clone(),
-                            to: b.name.clone(),
-                        },
-                        Some(ns),
-                        Some(os),
-                    ));
+                    out.push(rename("host type"));
                 }
             }
             DefKind::Enum => {
                 if renamed {
-                    out.push(at(
-                        Detail::Renamed {
-                            what: "enum",
-                            from: a.name.clone(),
-                            to: b.name.clone(),
-                        },
-                        Some(ns),
-                        Some(os),
-                    ));
+                    out.push(rename("enum"));
                 }
                 let (eo, en) = (self.old.enumeration(a), self.new.enumeration(b));
                 for v in en
