@@ -4,6 +4,8 @@
 //! their types, returns, and exceptions with their parameters.
 
 use openedx_hooks_schema::{Catalog, DefKind, Field, Loader, Type};
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
 fn load() -> Catalog {
@@ -95,13 +97,17 @@ fn expected(name: &str, annotation: &str) -> String {
     }
 }
 
+/// The facts of openedx-filters 3.16.0 the bundled catalog twins.
+fn reference() -> Value {
+    let path =
+        openedx_hooks_tests::workspace_root().join("tests/fixtures/openedx-filters-catalog.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json")
+}
+
 #[test]
 fn the_filters_catalog_matches_openedx_filters_filter_by_filter() {
     let catalog = load();
-    let path =
-        openedx_hooks_tests::workspace_root().join("tests/fixtures/openedx-filters-catalog.json");
-    let reference: Value =
-        serde_json::from_str(&std::fs::read_to_string(path).expect("fixture")).expect("json");
+    let reference = reference();
     let filters = reference["filters"].as_array().expect("filters");
     assert_eq!(
         reference["filter_count"].as_u64(),
@@ -208,6 +214,22 @@ fn every_filter_is_linked_and_runs_unchanged_without_a_pipeline() {
         .iter()
         .map(|f| f.filter_type())
         .collect();
+    // Every upstream filter exactly once: a missing `linkme` registration or
+    // a filter linked twice is named, not just miscounted.
+    let reference = reference();
+    let upstream: BTreeSet<&str> = reference["filters"]
+        .as_array()
+        .expect("filters")
+        .iter()
+        .map(|f| f["filter_type"].as_str().expect("filter_type"))
+        .collect();
+    let unique: BTreeSet<&str> = linked.iter().copied().collect();
+    assert_eq!(unique.len(), linked.len(), "linked twice: {linked:?}");
+    let differ: Vec<&&str> = unique.symmetric_difference(&upstream).collect();
+    assert!(
+        differ.is_empty(),
+        "linked filters and openedx-filters 3.16.0 differ in {differ:?}"
+    );
     assert_eq!(linked.len(), 43, "{linked:?}");
     let args = openedx_filters::learning::CertificateCreationRequested {
         user: serde_json::json!({"username": "ada"}),
