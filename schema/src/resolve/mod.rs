@@ -73,8 +73,7 @@ pub(crate) fn resolve(
     let settings: Vec<Settings> = (0..count)
         .map(|g| r.settings(syntax.iter().filter(|m| group_of(m) == g)))
         .collect();
-    let module_groups: Vec<usize> = syntax.iter().map(group_of).collect();
-    r.groups = module_groups.clone();
+    r.groups = syntax.iter().map(group_of).collect();
     for m in &syntax {
         let scope = r.scope(m);
         r.scopes.push(scope);
@@ -83,8 +82,8 @@ pub(crate) fn resolve(
         .into_iter()
         .enumerate()
         .map(|(mi, m)| {
-            let s = &settings[module_groups[mi]];
-            r.module(mi, m, s)
+            let g = r.groups[mi];
+            r.module(mi, m, &settings[g])
         })
         .collect();
     r.hooks_across_modules(&modules);
@@ -98,7 +97,7 @@ pub(crate) fn resolve(
     }
     Some(Catalog::new(
         settings,
-        module_groups,
+        std::mem::take(&mut r.groups),
         modules,
         sources.clone(),
     ))
