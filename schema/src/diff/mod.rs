@@ -81,7 +81,7 @@ pub fn causes<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Vec<Cause<
     for f in findings {
         // Hook-level findings (empty path) are about that hook alone.
         let key = (!f.path.is_empty() && (f.new.is_some() || f.old.is_some()))
-            .then(|| (f.rule, f.verdict, f.warning, f.new, f.old));
+            .then_some((f.rule, f.verdict, f.warning, f.new, f.old));
         match key.as_ref().and_then(|k| index.get(k)) {
             Some(&i) => out[i].affected.push(f),
             None => {
