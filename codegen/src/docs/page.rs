@@ -10,8 +10,9 @@ use super::{DocsOptions, example, inner_record, links, named_types, presence};
 
 /// What differs between reStructuredText and Markdown pages.
 pub(super) trait Markup {
-    /// The first line, saying the page is generated.
-    const GENERATED: &'static str;
+    /// The first line, saying the page is generated from `what` (such as
+    /// "the event catalog").
+    fn generated(what: &str) -> String;
     /// Extension of the other reference pages, for links between them.
     const PAGE_EXT: &'static str;
     /// Whether a nested list needs blank lines around it.
@@ -110,9 +111,25 @@ fn filter_table<M: Markup>(m: &M, catalog: &Catalog, options: &DocsOptions) -> S
     )
 }
 
+/// Whether the catalog's own modules define events.
+fn has_events(catalog: &Catalog) -> bool {
+    catalog.own_modules().any(|(_, mo)| !mo.events.is_empty())
+}
+
 /// Whether the catalog's own modules define filters.
 pub(super) fn has_filters(catalog: &Catalog) -> bool {
     catalog.own_modules().any(|(_, mo)| !mo.filters.is_empty())
+}
+
+/// The page's first lines: generated, from which kind of catalog (its own
+/// modules' hooks decide: events, filters or both).
+fn generated<M: Markup>(catalog: &Catalog) -> String {
+    let what = match (has_events(catalog), has_filters(catalog)) {
+        (_, false) => "the event catalog",
+        (false, true) => "the filter catalog",
+        (true, true) => "the hook catalog",
+    };
+    format!("{}\n\n", M::generated(what))
 }
 
 /// The Index of Filters: every filter of the catalog, with its type, the
@@ -122,7 +139,7 @@ pub(super) fn filter_index_page<M: Markup>(
     catalog: &Catalog,
     options: &DocsOptions,
 ) -> String {
-    let mut out = format!("{}\n\n", M::GENERATED);
+    let mut out = generated::<M>(catalog);
     m.index_heading(&mut out, "Index of Filters");
     out.push_str(
         "This list contains every filter of the catalog: a place in platform code whose\n\
@@ -137,9 +154,8 @@ pub(super) fn filter_index_page<M: Markup>(
 /// The index page: the table of every event and links to the reference
 /// pages, per module.
 pub(super) fn index_page<M: Markup>(m: &M, catalog: &Catalog, options: &DocsOptions) -> String {
-    let mut out = format!("{}\n\n", M::GENERATED);
-    let has_events = catalog.own_modules().any(|(_, mo)| !mo.events.is_empty());
-    if has_events || !has_filters(catalog) {
+    let mut out = generated::<M>(catalog);
+    if has_events(catalog) || !has_filters(catalog) {
         m.index_heading(&mut out, "Index of Events");
         out.push_str(
             "This list contains every event of the catalog. The provided links target the\n\
@@ -257,7 +273,7 @@ pub(super) fn module_page<M: Markup>(
 ) -> String {
     let module = &catalog.modules()[mi];
     let name = &module.name;
-    let mut out = format!("{}\n\n", M::GENERATED);
+    let mut out = generated::<M>(catalog);
     m.title(&mut out, &format!("Module {name}"));
     let file = catalog.sources().file(module.file).name();
     let _ = writeln!(out, "Defined in {}.\n", m.code(file));
