@@ -99,10 +99,11 @@ pub fn scan(
 pub fn triggers(
     sources: &[PathBuf],
     catalog_paths: &[PathBuf],
+    externs: &[PathBuf],
     format: ReportFormat,
     color: ColorChoice,
 ) -> ExitCode {
-    let loaded = match crate::load_valid(catalog_paths, &[], color) {
+    let loaded = match crate::load_valid(catalog_paths, externs, color) {
         Ok(l) => l,
         Err(code) => return code,
     };
@@ -111,13 +112,14 @@ pub fn triggers(
         Ok(f) => f,
         Err(code) => return code,
     };
+    // The catalog's own hooks: extern catalogs are sent and run elsewhere.
     let unsent: Vec<&str> = catalog
-        .events()
+        .own_events()
         .filter(|(_, e)| !found.contains_key(&e.name))
         .map(|(_, e)| e.name.as_str())
         .collect();
     let unrun: Vec<&str> = catalog
-        .filters()
+        .own_filters()
         .filter(|(_, f)| !found.contains_key(&f.name))
         .map(|(_, f)| f.name.as_str())
         .collect();
@@ -131,7 +133,7 @@ pub fn triggers(
     };
     match format {
         ReportFormat::Text => {
-            for (_, e) in catalog.events() {
+            for (_, e) in catalog.own_events() {
                 if let Some(locations) = found.get(&e.name) {
                     outln!("{} ({})", e.name, e.event_type);
                     for l in locations {
@@ -139,7 +141,7 @@ pub fn triggers(
                     }
                 }
             }
-            for (_, f) in catalog.filters() {
+            for (_, f) in catalog.own_filters() {
                 if let Some(locations) = found.get(&f.name) {
                     outln!("{} ({})", f.name, f.filter_type);
                     for l in locations {
@@ -151,7 +153,7 @@ pub fn triggers(
                 eprintln!(
                     "warning: {} of {} events are not sent by any scanned file: {}",
                     unsent.len(),
-                    catalog.events().count(),
+                    catalog.own_events().count(),
                     unsent.join(", ")
                 );
             }
@@ -159,20 +161,20 @@ pub fn triggers(
                 eprintln!(
                     "warning: {} of {} filters are not run by any scanned file: {}",
                     unrun.len(),
-                    catalog.filters().count(),
+                    catalog.own_filters().count(),
                     unrun.join(", ")
                 );
             }
         }
         ReportFormat::Json => {
             let events: Vec<serde_json::Value> = catalog
-                .events()
+                .own_events()
                 .map(|(_, e)| {
                     serde_json::json!({"name": e.name, "event_type": e.event_type, "locations": locations(&e.name)})
                 })
                 .collect();
             let filters: Vec<serde_json::Value> = catalog
-                .filters()
+                .own_filters()
                 .map(|(_, f)| {
                     serde_json::json!({"name": f.name, "filter_type": f.filter_type, "locations": locations(&f.name)})
                 })

@@ -50,8 +50,14 @@ impl Tally {
     }
 }
 
-pub fn schema(kind: SchemaKind, paths: &[PathBuf], out: &Path, color: ColorChoice) -> ExitCode {
-    let loaded = match crate::load_valid(paths, &[], color) {
+pub fn schema(
+    kind: SchemaKind,
+    paths: &[PathBuf],
+    externs: &[PathBuf],
+    out: &Path,
+    color: ColorChoice,
+) -> ExitCode {
+    let loaded = match crate::load_valid(paths, externs, color) {
         Ok(l) => l,
         Err(code) => return code,
     };

@@ -201,6 +201,8 @@ enum Command {
         kind: emit::SchemaKind,
         #[command(flatten)]
         catalog: CatalogArgs,
+        #[command(flatten)]
+        externs: ExternArgs,
         /// The directory to write into (files are only rewritten when they change)
         #[arg(long)]
         out: PathBuf,
@@ -212,6 +214,8 @@ enum Command {
         #[command(flatten)]
         catalog: CatalogArgs,
         #[command(flatten)]
+        externs: ExternArgs,
+        #[command(flatten)]
         event: EventArgs,
         #[command(flatten)]
         color: ColorArg,
@@ -220,6 +224,8 @@ enum Command {
     Decode {
         #[command(flatten)]
         catalog: CatalogArgs,
+        #[command(flatten)]
+        externs: ExternArgs,
         #[command(flatten)]
         event: EventArgs,
         #[command(flatten)]
@@ -271,6 +277,8 @@ enum Command {
         /// The catalog: files, or directories of `*.yaml`/`*.yml` files
         #[arg(long, required = true, num_args = 1..)]
         catalog: Vec<PathBuf>,
+        #[command(flatten)]
+        externs: ExternArgs,
         /// Output format
         #[arg(long, value_enum, default_value_t = docs::ReportFormat::Text)]
         format: docs::ReportFormat,
@@ -372,15 +380,17 @@ fn main() -> ExitCode {
         Command::Triggers {
             sources,
             catalog,
+            externs,
             format,
             color,
-        } => docs::triggers(&sources, &catalog, format, color.choice()),
+        } => docs::triggers(&sources, &catalog, &externs.paths(), format, color.choice()),
         Command::Schema {
             kind,
             catalog: CatalogArgs { paths },
+            externs,
             out,
             color,
-        } => emit::schema(kind, &paths, &out, color.choice()),
+        } => emit::schema(kind, &paths, &externs.paths(), &out, color.choice()),
         Command::Build {
             catalog: CatalogArgs { paths },
             externs,
@@ -389,11 +399,13 @@ fn main() -> ExitCode {
         } => emit::build(&paths, &externs.parsed(), &out, color.choice()),
         Command::Encode {
             catalog: CatalogArgs { paths },
+            externs,
             event,
             color,
         } => payload::run(
             payload::Direction::Encode,
             &paths,
+            &externs.paths(),
             &event.event,
             event.format,
             event.options(),
@@ -401,11 +413,13 @@ fn main() -> ExitCode {
         ),
         Command::Decode {
             catalog: CatalogArgs { paths },
+            externs,
             event,
             color,
         } => payload::run(
             payload::Direction::Decode,
             &paths,
+            &externs.paths(),
             &event.event,
             event.format,
             event.options(),

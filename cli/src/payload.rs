@@ -85,12 +85,13 @@ fn parse_json(input: &[u8]) -> Result<serde_json::Value, ExitCode> {
 pub fn run(
     direction: Direction,
     paths: &[PathBuf],
+    externs: &[PathBuf],
     event: &str,
     format: WireFormat,
     options: wire::Options,
     color: ColorChoice,
 ) -> ExitCode {
-    let loaded = match crate::load_valid(paths, &[], color) {
+    let loaded = match crate::load_valid(paths, externs, color) {
         Ok(l) => l,
         Err(code) => return code,
     };

@@ -315,3 +315,74 @@ fn an_unknown_key_is_an_error_naming_its_path_and_the_nearest_field() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn an_event_catalog_that_uses_an_extern_catalog_is_encoded_and_described_with_it() {
+    // A plugin's event whose payload uses the Open edX events' `CourseKey`.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plugin = dir.path().join("badges.yaml");
+    std::fs::write(
+        &plugin,
+        "\
+catalog:
+  type_prefix: org.example
+module: badges
+events:
+  STREAK_EXTENDED:
+    type: org.example.badges.streak.extended.v1
+    payload:
+      course_key: learning.CourseKey
+      badge: string
+",
+    )
+    .expect("write");
+    let plugin = plugin.to_str().expect("utf-8");
+    let with = ["--extern-catalog", "generated/events"];
+    // Alone, the `learning` module is unknown.
+    let o = run(&["schema", "avro", plugin, "--out", "unused"], b"");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("unknown module `learning`"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // With it: schemas of the plugin's own event only, not of the extern 73.
+    let out = dir.path().join("avro");
+    let out = out.to_str().expect("utf-8");
+    let o = run(
+        &[&["schema", "avro", plugin, "--out", out][..], &with].concat(),
+        b"",
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let written: Vec<String> = std::fs::read_dir(out)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(written, ["org.example.badges.streak.extended.v1.avsc"]);
+    // A payload round-trips through encode and decode.
+    let payload = br#"{"course_key": "course-v1:edX+DemoX+Demo_Course", "badge": "gold"}"#;
+    let event = ["--event", "STREAK_EXTENDED"];
+    let o = run(&[&["encode", plugin][..], &event, &with].concat(), payload);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(
+        &[&["decode", plugin][..], &event, &with].concat(),
+        &o.stdout,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let decoded: Value = serde_json::from_slice(&o.stdout).expect("json");
+    assert_eq!(
+        decoded,
+        json!({"course_key": "course-v1:edX+DemoX+Demo_Course", "badge": "gold"})
+    );
+    // `triggers` reports the plugin's own events, not the extern catalog's.
+    let o = run(
+        &[&["triggers", plugin, "--catalog", plugin][..], &with].concat(),
+        b"",
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains("warning: 1 of 1 events are not sent by any scanned file: STREAK_EXTENDED"),
+        "{stderr}"
+    );
+}

@@ -503,6 +503,12 @@ impl Catalog {
             .flat_map(|(_, m)| m.events.iter().map(move |e| (m, e)))
     }
 
+    /// The filters of the catalog itself (not of extern catalogs).
+    pub fn own_filters(&self) -> impl Iterator<Item = (&Module, &FilterDef)> {
+        self.own_modules()
+            .flat_map(|(_, m)| m.filters.iter().map(move |f| (m, f)))
+    }
+
     /// Every filter with its module, in catalog order.
     pub fn filters(&self) -> impl Iterator<Item = (&Module, &FilterDef)> {
         self.modules
