@@ -52,10 +52,13 @@ fn a_custom_runtime_path_is_used_everywhere() {
     let outcome = load_fixture(Path::new("fixtures/valid/inspect.yaml"));
     let options = RustOptions::new().runtime_crate("::my_platform::hooks");
     let code = generate_rust(&outcome.catalog.expect("valid"), &options).expect("generates");
+    // Each module names the runtime once, and its items through that name.
     assert!(
-        code.contains(
-            "pub static COURSE_ENROLLMENT_CREATED: ::my_platform::hooks::__private_v1::Signal<"
-        ),
+        code.contains("use ::my_platform::hooks::__private_v1 as __rt;"),
+        "{code}"
+    );
+    assert!(
+        code.contains("pub static COURSE_ENROLLMENT_CREATED: __rt::Signal<"),
         "{code}"
     );
     assert!(!code.contains("::openedx_hooks"));

@@ -61,12 +61,13 @@ fn filters_generate_typed_arguments_exceptions_and_a_registered_filter() {
     let catalog = outcome.catalog.expect("valid");
     let code = generate_rust(&catalog, &RustOptions::default()).expect("generates");
     for needle in [
-        "pub type User = ::openedx_hooks::__private_v1::types::JsonValue;",
+        "use ::openedx_hooks::__private_v1 as __rt;",
+        "pub type User = __rt::types::JsonValue;",
         "pub struct CertificateCreationRequested {",
         "pub enum CertificateCreationRequestedException {",
         "PreventCertificateCreation {",
-        "pub static CERTIFICATE_CREATION_REQUESTED: ::openedx_hooks::__private_v1::Filter<",
-        "::openedx_hooks::__private_v1::register_filter!(CERTIFICATE_CREATION_REQUESTED);",
+        "pub static CERTIFICATE_CREATION_REQUESTED: __rt::Filter<",
+        "__rt::register_filter!(CERTIFICATE_CREATION_REQUESTED);",
     ] {
         assert!(code.contains(needle), "{needle}\n{code}");
     }

@@ -31,7 +31,8 @@
 //! let yaml = "types:\n  UserData:\n    fields:\n      id: int\nevents:\n  USER_CREATED:\n    type: org.example.learning.user.account.created.v1\n    payload:\n      user: UserData\n";
 //! let catalog = Loader::new().load_str("learning.yaml", yaml).catalog.unwrap();
 //! let code = generate_rust(&catalog, &RustOptions::default()).unwrap();
-//! assert!(code.contains("pub static USER_CREATED: ::openedx_hooks::__private_v1::Signal<UserCreated>"));
+//! assert!(code.contains("use ::openedx_hooks::__private_v1 as __rt;"));
+//! assert!(code.contains("pub static USER_CREATED: __rt::Signal<UserCreated>"));
 //! ```
 
 mod builder;

@@ -13,61 +13,157 @@
 )]
 pub mod analytics {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1::serde as __serde;
+    use ::openedx_hooks::__private_v1 as __rt;
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1::Avro as __Avro;
+    use __rt::serde as __serde;
+    #[allow(unused_imports)]
+    use __rt::reflect::{Field as __Field, Ty as __Ty, leaf as __leaf, zero as __zero};
+    #[allow(unused_imports)]
+    use __rt::Avro as __Avro;
     /// One tracking log event as recorded by the analytics pipeline.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct TrackingLogData {
         /// The `name` field.
         pub name: String,
         /// The `timestamp` field.
-        pub timestamp: ::openedx_hooks::__private_v1::types::Timestamp,
+        pub timestamp: __rt::types::Timestamp,
         /// The `data` field.
         pub data: String,
         /// The `context` field.
         pub context: String,
     }
+    impl __rt::avro::Avro for TrackingLogData {
+        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.name, out);
+            __rt::avro::Avro::encode(&self.timestamp, out);
+            __rt::avro::Avro::encode(&self.data, out);
+            __rt::avro::Avro::encode(&self.context, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                name: r.field("name")?,
+                timestamp: r.field("timestamp")?,
+                data: r.field("data")?,
+                context: r.field("context")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for TrackingLogData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for TrackingLogData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for TrackingLogData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "TrackingLogData",
+                        names: &["name", "timestamp", "data", "context"],
+                        fields: &[
+                            __Field::new("name", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                "timestamp",
+                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                            ),
+                            __Field::new("data", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("context", &__Ty::Named(__leaf::<String>)),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// The payload of [`TRACKING_EVENT_EMITTED`] (`org.openedx.analytics.tracking.event.emitted.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct TrackingEventEmitted {
         /// The `tracking_log` field.
         pub tracking_log: TrackingLogData,
+    }
+    impl __rt::avro::Avro for TrackingEventEmitted {
+        const MIN_SIZE: usize = <TrackingLogData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.tracking_log, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                tracking_log: r.field("tracking_log")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for TrackingEventEmitted {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for TrackingEventEmitted {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for TrackingEventEmitted {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "TrackingEventEmitted",
+                        names: &["tracking_log"],
+                        fields: &[
+                            __Field::new(
+                                "tracking_log",
+                                &__Ty::Named(
+                                    <TrackingLogData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after the tracking log records an analytics event, so that plugins can forward selected tracking events elsewhere.
     ///
     /// - Event type: `org.openedx.analytics.tracking.event.emitted.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `tracking_log.name`
-    pub static TRACKING_EVENT_EMITTED: ::openedx_hooks::__private_v1::Signal<
-        TrackingEventEmitted,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static TRACKING_EVENT_EMITTED: __rt::Signal<TrackingEventEmitted> = __rt::Signal::new(
         "org.openedx.analytics.tracking.event.emitted.v1",
         "TRACKING_EVENT_EMITTED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(TRACKING_EVENT_EMITTED);
+    __rt::register_event!(TRACKING_EVENT_EMITTED);
 }
 /// Module `content_authoring` of the catalog, from `generated/events/content_authoring.yaml`.
 #[allow(
@@ -77,9 +173,13 @@ pub mod analytics {
 )]
 pub mod content_authoring {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1::serde as __serde;
+    use ::openedx_hooks::__private_v1 as __rt;
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1::Avro as __Avro;
+    use __rt::serde as __serde;
+    #[allow(unused_imports)]
+    use __rt::reflect::{Field as __Field, Ty as __Ty, leaf as __leaf, zero as __zero};
+    #[allow(unused_imports)]
+    use __rt::Avro as __Avro;
     /// Opaque key of a (v2) content library.
     ///
     /// Example: `lib:edX:demo-library`
@@ -261,17 +361,7 @@ pub mod content_authoring {
         }
     }
     /// What the course catalog knows of a course run.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseCatalogData {
         /// The `course_key` field.
         pub course_key: super::learning::CourseKey,
@@ -282,97 +372,359 @@ pub mod content_authoring {
         /// The `hidden` field.
         ///
         /// Default: `false`
-        #[serde(default)]
         pub hidden: bool,
         /// The `invitation_only` field.
         ///
         /// Default: `false`
-        #[serde(default)]
         pub invitation_only: bool,
     }
+    impl __rt::avro::Avro for CourseCatalogData {
+        const MIN_SIZE: usize = <super::learning::CourseKey as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <CourseScheduleData as __rt::avro::Avro>::MIN_SIZE
+            + <bool as __rt::avro::Avro>::MIN_SIZE
+            + <bool as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.course_key, out);
+            __rt::avro::Avro::encode(&self.name, out);
+            __rt::avro::Avro::encode(&self.schedule_data, out);
+            __rt::avro::Avro::encode(&self.hidden, out);
+            __rt::avro::Avro::encode(&self.invitation_only, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                course_key: r.field("course_key")?,
+                name: r.field("name")?,
+                schedule_data: r.field("schedule_data")?,
+                hidden: r.field("hidden")?,
+                invitation_only: r.field("invitation_only")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseCatalogData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseCatalogData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseCatalogData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseCatalogData",
+                        names: &[
+                            "course_key",
+                            "name",
+                            "schedule_data",
+                            "hidden",
+                            "invitation_only",
+                        ],
+                        fields: &[
+                            __Field::new(
+                                "course_key",
+                                &__Ty::Named(__leaf::<super::learning::CourseKey>),
+                            ),
+                            __Field::new("name", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                "schedule_data",
+                                &__Ty::Named(
+                                    <CourseScheduleData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                            __Field::new("hidden", &__Ty::Named(__leaf::<bool>))
+                                .or(__zero::<bool>),
+                            __Field::new("invitation_only", &__Ty::Named(__leaf::<bool>))
+                                .or(__zero::<bool>),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// The dates and pacing of a course run.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseScheduleData {
         /// The `start` field.
-        pub start: ::openedx_hooks::__private_v1::types::Timestamp,
+        pub start: __rt::types::Timestamp,
         /// The `pacing` field.
         pub pacing: String,
         /// The `end` field.
-        #[serde(default)]
-        pub end: Option<::openedx_hooks::__private_v1::types::Timestamp>,
+        pub end: Option<__rt::types::Timestamp>,
         /// The `enrollment_start` field.
-        #[serde(default)]
-        pub enrollment_start: Option<::openedx_hooks::__private_v1::types::Timestamp>,
+        pub enrollment_start: Option<__rt::types::Timestamp>,
         /// The `enrollment_end` field.
-        #[serde(default)]
-        pub enrollment_end: Option<::openedx_hooks::__private_v1::types::Timestamp>,
+        pub enrollment_end: Option<__rt::types::Timestamp>,
+    }
+    impl __rt::avro::Avro for CourseScheduleData {
+        const MIN_SIZE: usize = <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <Option<__rt::types::Timestamp> as __rt::avro::Avro>::MIN_SIZE
+            + <Option<__rt::types::Timestamp> as __rt::avro::Avro>::MIN_SIZE
+            + <Option<__rt::types::Timestamp> as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.start, out);
+            __rt::avro::Avro::encode(&self.pacing, out);
+            __rt::avro::Avro::encode(&self.end, out);
+            __rt::avro::Avro::encode(&self.enrollment_start, out);
+            __rt::avro::Avro::encode(&self.enrollment_end, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                start: r.field("start")?,
+                pacing: r.field("pacing")?,
+                end: r.field("end")?,
+                enrollment_start: r.field("enrollment_start")?,
+                enrollment_end: r.field("enrollment_end")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseScheduleData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseScheduleData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseScheduleData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseScheduleData",
+                        names: &[
+                            "start",
+                            "pacing",
+                            "end",
+                            "enrollment_start",
+                            "enrollment_end",
+                        ],
+                        fields: &[
+                            __Field::new(
+                                "start",
+                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                            ),
+                            __Field::new("pacing", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                    "end",
+                                    &__Ty::Option(
+                                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                                    ),
+                                )
+                                .or(__zero::<Option<__rt::types::Timestamp>>),
+                            __Field::new(
+                                    "enrollment_start",
+                                    &__Ty::Option(
+                                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                                    ),
+                                )
+                                .or(__zero::<Option<__rt::types::Timestamp>>),
+                            __Field::new(
+                                    "enrollment_end",
+                                    &__Ty::Option(
+                                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                                    ),
+                                )
+                                .or(__zero::<Option<__rt::types::Timestamp>>),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Identifies an XBlock of a course and the version it is at.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XBlockData {
         /// The `usage_key` field.
         pub usage_key: super::learning::UsageKey,
         /// The `block_type` field.
         pub block_type: String,
         /// The `version` field.
-        #[serde(default)]
         pub version: Option<super::learning::UsageKey>,
     }
+    impl __rt::avro::Avro for XBlockData {
+        const MIN_SIZE: usize = <super::learning::UsageKey as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <Option<super::learning::UsageKey> as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.usage_key, out);
+            __rt::avro::Avro::encode(&self.block_type, out);
+            __rt::avro::Avro::encode(&self.version, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                usage_key: r.field("usage_key")?,
+                block_type: r.field("block_type")?,
+                version: r.field("version")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for XBlockData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for XBlockData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for XBlockData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "XBlockData",
+                        names: &["usage_key", "block_type", "version"],
+                        fields: &[
+                            __Field::new(
+                                "usage_key",
+                                &__Ty::Named(__leaf::<super::learning::UsageKey>),
+                            ),
+                            __Field::new("block_type", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                    "version",
+                                    &__Ty::Option(
+                                        &__Ty::Named(__leaf::<super::learning::UsageKey>),
+                                    ),
+                                )
+                                .or(__zero::<Option<super::learning::UsageKey>>),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// An XBlock copied from another one.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct DuplicatedXBlockData {
         /// The `usage_key` field.
         pub usage_key: super::learning::UsageKey,
         /// The `block_type` field.
         pub block_type: String,
         /// The `version` field.
-        #[serde(default)]
         pub version: Option<super::learning::UsageKey>,
         /// The `source_usage_key` field.
         pub source_usage_key: super::learning::UsageKey,
     }
+    impl __rt::avro::Avro for DuplicatedXBlockData {
+        const MIN_SIZE: usize = <super::learning::UsageKey as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <Option<super::learning::UsageKey> as __rt::avro::Avro>::MIN_SIZE
+            + <super::learning::UsageKey as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.usage_key, out);
+            __rt::avro::Avro::encode(&self.block_type, out);
+            __rt::avro::Avro::encode(&self.version, out);
+            __rt::avro::Avro::encode(&self.source_usage_key, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                usage_key: r.field("usage_key")?,
+                block_type: r.field("block_type")?,
+                version: r.field("version")?,
+                source_usage_key: r.field("source_usage_key")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for DuplicatedXBlockData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for DuplicatedXBlockData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for DuplicatedXBlockData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "DuplicatedXBlockData",
+                        names: &[
+                            "usage_key",
+                            "block_type",
+                            "version",
+                            "source_usage_key",
+                        ],
+                        fields: &[
+                            __Field::new(
+                                "usage_key",
+                                &__Ty::Named(__leaf::<super::learning::UsageKey>),
+                            ),
+                            __Field::new("block_type", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                    "version",
+                                    &__Ty::Option(
+                                        &__Ty::Named(__leaf::<super::learning::UsageKey>),
+                                    ),
+                                )
+                                .or(__zero::<Option<super::learning::UsageKey>>),
+                            __Field::new(
+                                "source_usage_key",
+                                &__Ty::Named(__leaf::<super::learning::UsageKey>),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// The certificate configuration of a course run.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CertificateConfigData {
         /// The `certificate_type` field.
         pub certificate_type: String,
@@ -383,26 +735,98 @@ pub mod content_authoring {
         /// The `signatories` field.
         ///
         /// Default: `[]`
-        #[serde(default)]
         pub signatories: Vec<CertificateSignatoryData>,
         /// The `is_active` field.
         ///
         /// Default: `false`
-        #[serde(default)]
         pub is_active: bool,
     }
+    impl __rt::avro::Avro for CertificateConfigData {
+        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
+            + <super::learning::CourseKey as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <Vec<CertificateSignatoryData> as __rt::avro::Avro>::MIN_SIZE
+            + <bool as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.certificate_type, out);
+            __rt::avro::Avro::encode(&self.course_key, out);
+            __rt::avro::Avro::encode(&self.title, out);
+            __rt::avro::Avro::encode(&self.signatories, out);
+            __rt::avro::Avro::encode(&self.is_active, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                certificate_type: r.field("certificate_type")?,
+                course_key: r.field("course_key")?,
+                title: r.field("title")?,
+                signatories: r.field("signatories")?,
+                is_active: r.field("is_active")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CertificateConfigData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CertificateConfigData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CertificateConfigData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CertificateConfigData",
+                        names: &[
+                            "certificate_type",
+                            "course_key",
+                            "title",
+                            "signatories",
+                            "is_active",
+                        ],
+                        fields: &[
+                            __Field::new(
+                                "certificate_type",
+                                &__Ty::Named(__leaf::<String>),
+                            ),
+                            __Field::new(
+                                "course_key",
+                                &__Ty::Named(__leaf::<super::learning::CourseKey>),
+                            ),
+                            __Field::new("title", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                    "signatories",
+                                    &__Ty::List(
+                                        &__Ty::Named(
+                                            <CertificateSignatoryData as __rt::reflect::Reflect>::ty,
+                                        ),
+                                    ),
+                                )
+                                .or(__zero::<Vec<CertificateSignatoryData>>),
+                            __Field::new("is_active", &__Ty::Named(__leaf::<bool>))
+                                .or(__zero::<bool>),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// A person whose signature appears on a certificate.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CertificateSignatoryData {
         /// The `image` field.
         pub image: Vec<u8>,
@@ -413,923 +837,2356 @@ pub mod content_authoring {
         /// The `title` field.
         pub title: String,
     }
+    impl __rt::avro::Avro for CertificateSignatoryData {
+        const MIN_SIZE: usize = <Vec<u8> as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.image, out);
+            __rt::avro::Avro::encode(&self.name, out);
+            __rt::avro::Avro::encode(&self.organization, out);
+            __rt::avro::Avro::encode(&self.title, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                image: r.field("image")?,
+                name: r.field("name")?,
+                organization: r.field("organization")?,
+                title: r.field("title")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CertificateSignatoryData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CertificateSignatoryData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CertificateSignatoryData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CertificateSignatoryData",
+                        names: &["image", "name", "organization", "title"],
+                        fields: &[
+                            __Field::new("image", &__Ty::Named(__leaf::<Vec<u8>>)),
+                            __Field::new("name", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("organization", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("title", &__Ty::Named(__leaf::<String>)),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// Identifies a course run in authoring events.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseData {
         /// The `course_key` field.
         pub course_key: super::learning::CourseKey,
     }
+    impl __rt::avro::Avro for CourseData {
+        const MIN_SIZE: usize = <super::learning::CourseKey as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.course_key, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                course_key: r.field("course_key")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseData",
+                        names: &["course_key"],
+                        fields: &[
+                            __Field::new(
+                                "course_key",
+                                &__Ty::Named(__leaf::<super::learning::CourseKey>),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// Identifies a content library.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ContentLibraryData {
         /// The `library_key` field.
         pub library_key: LibraryLocatorV2,
         /// The `update_blocks` field.
         ///
         /// Default: `false`
-        #[serde(default)]
         pub update_blocks: bool,
     }
+    impl __rt::avro::Avro for ContentLibraryData {
+        const MIN_SIZE: usize = <LibraryLocatorV2 as __rt::avro::Avro>::MIN_SIZE
+            + <bool as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.library_key, out);
+            __rt::avro::Avro::encode(&self.update_blocks, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                library_key: r.field("library_key")?,
+                update_blocks: r.field("update_blocks")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ContentLibraryData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ContentLibraryData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ContentLibraryData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ContentLibraryData",
+                        names: &["library_key", "update_blocks"],
+                        fields: &[
+                            __Field::new(
+                                "library_key",
+                                &__Ty::Named(__leaf::<LibraryLocatorV2>),
+                            ),
+                            __Field::new("update_blocks", &__Ty::Named(__leaf::<bool>))
+                                .or(__zero::<bool>),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// Identifies a component of a content library.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryBlockData {
         /// The `library_key` field.
         pub library_key: LibraryLocatorV2,
         /// The `usage_key` field.
         pub usage_key: LibraryUsageLocatorV2,
     }
+    impl __rt::avro::Avro for LibraryBlockData {
+        const MIN_SIZE: usize = <LibraryLocatorV2 as __rt::avro::Avro>::MIN_SIZE
+            + <LibraryUsageLocatorV2 as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.library_key, out);
+            __rt::avro::Avro::encode(&self.usage_key, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                library_key: r.field("library_key")?,
+                usage_key: r.field("usage_key")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LibraryBlockData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LibraryBlockData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LibraryBlockData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LibraryBlockData",
+                        names: &["library_key", "usage_key"],
+                        fields: &[
+                            __Field::new(
+                                "library_key",
+                                &__Ty::Named(__leaf::<LibraryLocatorV2>),
+                            ),
+                            __Field::new(
+                                "usage_key",
+                                &__Ty::Named(__leaf::<LibraryUsageLocatorV2>),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// A content object together with what changed about it.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ContentObjectChangedData {
         /// The `object_id` field.
         pub object_id: String,
         /// The `changes` field.
         ///
         /// Default: `[]`
-        #[serde(default)]
         pub changes: Vec<String>,
     }
+    impl __rt::avro::Avro for ContentObjectChangedData {
+        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
+            + <Vec<String> as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.object_id, out);
+            __rt::avro::Avro::encode(&self.changes, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                object_id: r.field("object_id")?,
+                changes: r.field("changes")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ContentObjectChangedData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ContentObjectChangedData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ContentObjectChangedData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ContentObjectChangedData",
+                        names: &["object_id", "changes"],
+                        fields: &[
+                            __Field::new("object_id", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                    "changes",
+                                    &__Ty::List(&__Ty::Named(__leaf::<String>)),
+                                )
+                                .or(__zero::<Vec<String>>),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// Identifies a content object (a course, a block or a library item).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ContentObjectData {
         /// The `object_id` field.
         pub object_id: String,
     }
+    impl __rt::avro::Avro for ContentObjectData {
+        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.object_id, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                object_id: r.field("object_id")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ContentObjectData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ContentObjectData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ContentObjectData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ContentObjectData",
+                        names: &["object_id"],
+                        fields: &[
+                            __Field::new("object_id", &__Ty::Named(__leaf::<String>)),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// Identifies a collection of a content library.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryCollectionData {
         /// The `collection_key` field.
         pub collection_key: LibraryCollectionLocator,
         /// The `background` field.
         ///
         /// Default: `false`
-        #[serde(default)]
         pub background: bool,
     }
+    impl __rt::avro::Avro for LibraryCollectionData {
+        const MIN_SIZE: usize = <LibraryCollectionLocator as __rt::avro::Avro>::MIN_SIZE
+            + <bool as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.collection_key, out);
+            __rt::avro::Avro::encode(&self.background, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                collection_key: r.field("collection_key")?,
+                background: r.field("background")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LibraryCollectionData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LibraryCollectionData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LibraryCollectionData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LibraryCollectionData",
+                        names: &["collection_key", "background"],
+                        fields: &[
+                            __Field::new(
+                                "collection_key",
+                                &__Ty::Named(__leaf::<LibraryCollectionLocator>),
+                            ),
+                            __Field::new("background", &__Ty::Named(__leaf::<bool>))
+                                .or(__zero::<bool>),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// Identifies a container (such as a unit) of a content library.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryContainerData {
         /// The `container_key` field.
         pub container_key: LibraryContainerLocator,
         /// The `background` field.
         ///
         /// Default: `false`
-        #[serde(default)]
         pub background: bool,
     }
+    impl __rt::avro::Avro for LibraryContainerData {
+        const MIN_SIZE: usize = <LibraryContainerLocator as __rt::avro::Avro>::MIN_SIZE
+            + <bool as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.container_key, out);
+            __rt::avro::Avro::encode(&self.background, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                container_key: r.field("container_key")?,
+                background: r.field("background")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LibraryContainerData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LibraryContainerData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LibraryContainerData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LibraryContainerData",
+                        names: &["container_key", "background"],
+                        fields: &[
+                            __Field::new(
+                                "container_key",
+                                &__Ty::Named(__leaf::<LibraryContainerLocator>),
+                            ),
+                            __Field::new("background", &__Ty::Named(__leaf::<bool>))
+                                .or(__zero::<bool>),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// The payload of [`COURSE_CATALOG_INFO_CHANGED`] (`org.openedx.content_authoring.course.catalog_info.changed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseCatalogInfoChanged {
         /// The `catalog_info` field.
         pub catalog_info: CourseCatalogData,
+    }
+    impl __rt::avro::Avro for CourseCatalogInfoChanged {
+        const MIN_SIZE: usize = <CourseCatalogData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.catalog_info, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                catalog_info: r.field("catalog_info")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseCatalogInfoChanged {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseCatalogInfoChanged {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseCatalogInfoChanged {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseCatalogInfoChanged",
+                        names: &["catalog_info"],
+                        fields: &[
+                            __Field::new(
+                                "catalog_info",
+                                &__Ty::Named(
+                                    <CourseCatalogData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when the catalog information of a course (name, schedule, visibility) is saved in Studio.
     ///
     /// - Event type: `org.openedx.content_authoring.course.catalog_info.changed.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `catalog_info.course_key`
-    pub static COURSE_CATALOG_INFO_CHANGED: ::openedx_hooks::__private_v1::Signal<
-        CourseCatalogInfoChanged,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static COURSE_CATALOG_INFO_CHANGED: __rt::Signal<CourseCatalogInfoChanged> = __rt::Signal::new(
         "org.openedx.content_authoring.course.catalog_info.changed.v1",
         "COURSE_CATALOG_INFO_CHANGED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(COURSE_CATALOG_INFO_CHANGED);
+    __rt::register_event!(COURSE_CATALOG_INFO_CHANGED);
     /// The payload of [`XBLOCK_CREATED`] (`org.openedx.content_authoring.xblock.created.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XblockCreated {
         /// The `xblock_info` field.
         pub xblock_info: XBlockData,
+    }
+    impl __rt::avro::Avro for XblockCreated {
+        const MIN_SIZE: usize = <XBlockData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.xblock_info, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                xblock_info: r.field("xblock_info")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for XblockCreated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for XblockCreated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for XblockCreated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "XblockCreated",
+                        names: &["xblock_info"],
+                        fields: &[
+                            __Field::new(
+                                "xblock_info",
+                                &__Ty::Named(<XBlockData as __rt::reflect::Reflect>::ty),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a new XBlock is added to a course in Studio.
     ///
     /// - Event type: `org.openedx.content_authoring.xblock.created.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `xblock_info.usage_key`
-    pub static XBLOCK_CREATED: ::openedx_hooks::__private_v1::Signal<XblockCreated> = ::openedx_hooks::__private_v1::Signal::new(
+    pub static XBLOCK_CREATED: __rt::Signal<XblockCreated> = __rt::Signal::new(
         "org.openedx.content_authoring.xblock.created.v1",
         "XBLOCK_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(XBLOCK_CREATED);
+    __rt::register_event!(XBLOCK_CREATED);
     /// The payload of [`XBLOCK_UPDATED`] (`org.openedx.content_authoring.xblock.updated.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XblockUpdated {
         /// The `xblock_info` field.
         pub xblock_info: XBlockData,
+    }
+    impl __rt::avro::Avro for XblockUpdated {
+        const MIN_SIZE: usize = <XBlockData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.xblock_info, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                xblock_info: r.field("xblock_info")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for XblockUpdated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for XblockUpdated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for XblockUpdated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "XblockUpdated",
+                        names: &["xblock_info"],
+                        fields: &[
+                            __Field::new(
+                                "xblock_info",
+                                &__Ty::Named(<XBlockData as __rt::reflect::Reflect>::ty),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after an existing XBlock of a course is changed in Studio.
     ///
     /// - Event type: `org.openedx.content_authoring.xblock.updated.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `xblock_info.usage_key`
-    pub static XBLOCK_UPDATED: ::openedx_hooks::__private_v1::Signal<XblockUpdated> = ::openedx_hooks::__private_v1::Signal::new(
+    pub static XBLOCK_UPDATED: __rt::Signal<XblockUpdated> = __rt::Signal::new(
         "org.openedx.content_authoring.xblock.updated.v1",
         "XBLOCK_UPDATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(XBLOCK_UPDATED);
+    __rt::register_event!(XBLOCK_UPDATED);
     /// The payload of [`XBLOCK_PUBLISHED`] (`org.openedx.content_authoring.xblock.published.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XblockPublished {
         /// The `xblock_info` field.
         pub xblock_info: XBlockData,
+    }
+    impl __rt::avro::Avro for XblockPublished {
+        const MIN_SIZE: usize = <XBlockData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.xblock_info, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                xblock_info: r.field("xblock_info")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for XblockPublished {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for XblockPublished {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for XblockPublished {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "XblockPublished",
+                        names: &["xblock_info"],
+                        fields: &[
+                            __Field::new(
+                                "xblock_info",
+                                &__Ty::Named(<XBlockData as __rt::reflect::Reflect>::ty),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after an XBlock, and the content below it, is published to learners.
     ///
     /// - Event type: `org.openedx.content_authoring.xblock.published.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `xblock_info.usage_key`
-    pub static XBLOCK_PUBLISHED: ::openedx_hooks::__private_v1::Signal<
-        XblockPublished,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static XBLOCK_PUBLISHED: __rt::Signal<XblockPublished> = __rt::Signal::new(
         "org.openedx.content_authoring.xblock.published.v1",
         "XBLOCK_PUBLISHED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(XBLOCK_PUBLISHED);
+    __rt::register_event!(XBLOCK_PUBLISHED);
     /// The payload of [`XBLOCK_DELETED`] (`org.openedx.content_authoring.xblock.deleted.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XblockDeleted {
         /// The `xblock_info` field.
         pub xblock_info: XBlockData,
+    }
+    impl __rt::avro::Avro for XblockDeleted {
+        const MIN_SIZE: usize = <XBlockData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.xblock_info, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                xblock_info: r.field("xblock_info")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for XblockDeleted {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for XblockDeleted {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for XblockDeleted {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "XblockDeleted",
+                        names: &["xblock_info"],
+                        fields: &[
+                            __Field::new(
+                                "xblock_info",
+                                &__Ty::Named(<XBlockData as __rt::reflect::Reflect>::ty),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after an XBlock is removed from a course in Studio.
     ///
     /// - Event type: `org.openedx.content_authoring.xblock.deleted.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `xblock_info.usage_key`
-    pub static XBLOCK_DELETED: ::openedx_hooks::__private_v1::Signal<XblockDeleted> = ::openedx_hooks::__private_v1::Signal::new(
+    pub static XBLOCK_DELETED: __rt::Signal<XblockDeleted> = __rt::Signal::new(
         "org.openedx.content_authoring.xblock.deleted.v1",
         "XBLOCK_DELETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(XBLOCK_DELETED);
+    __rt::register_event!(XBLOCK_DELETED);
     /// The payload of [`XBLOCK_DUPLICATED`] (`org.openedx.content_authoring.xblock.duplicated.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XblockDuplicated {
         /// The `xblock_info` field.
         pub xblock_info: DuplicatedXBlockData,
+    }
+    impl __rt::avro::Avro for XblockDuplicated {
+        const MIN_SIZE: usize = <DuplicatedXBlockData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.xblock_info, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                xblock_info: r.field("xblock_info")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for XblockDuplicated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for XblockDuplicated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for XblockDuplicated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "XblockDuplicated",
+                        names: &["xblock_info"],
+                        fields: &[
+                            __Field::new(
+                                "xblock_info",
+                                &__Ty::Named(
+                                    <DuplicatedXBlockData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after an XBlock is copied within a course; the payload names both the copy and its source.
     ///
     /// - Event type: `org.openedx.content_authoring.xblock.duplicated.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `xblock_info.usage_key`
-    pub static XBLOCK_DUPLICATED: ::openedx_hooks::__private_v1::Signal<
-        XblockDuplicated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static XBLOCK_DUPLICATED: __rt::Signal<XblockDuplicated> = __rt::Signal::new(
         "org.openedx.content_authoring.xblock.duplicated.v1",
         "XBLOCK_DUPLICATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(XBLOCK_DUPLICATED);
+    __rt::register_event!(XBLOCK_DUPLICATED);
     /// The payload of [`COURSE_CERTIFICATE_CONFIG_CHANGED`] (`org.openedx.content_authoring.course.certificate_config.changed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseCertificateConfigChanged {
         /// The `certificate_config` field.
         pub certificate_config: CertificateConfigData,
+    }
+    impl __rt::avro::Avro for CourseCertificateConfigChanged {
+        const MIN_SIZE: usize = <CertificateConfigData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.certificate_config, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                certificate_config: r.field("certificate_config")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseCertificateConfigChanged {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseCertificateConfigChanged {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseCertificateConfigChanged {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseCertificateConfigChanged",
+                        names: &["certificate_config"],
+                        fields: &[
+                            __Field::new(
+                                "certificate_config",
+                                &__Ty::Named(
+                                    <CertificateConfigData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when the certificate configuration of a course is created or edited.
     ///
     /// - Event type: `org.openedx.content_authoring.course.certificate_config.changed.v1`
     /// - Version: major 1, minor 0
-    pub static COURSE_CERTIFICATE_CONFIG_CHANGED: ::openedx_hooks::__private_v1::Signal<
+    pub static COURSE_CERTIFICATE_CONFIG_CHANGED: __rt::Signal<
         CourseCertificateConfigChanged,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    > = __rt::Signal::new(
         "org.openedx.content_authoring.course.certificate_config.changed.v1",
         "COURSE_CERTIFICATE_CONFIG_CHANGED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(COURSE_CERTIFICATE_CONFIG_CHANGED);
+    __rt::register_event!(COURSE_CERTIFICATE_CONFIG_CHANGED);
     /// The payload of [`COURSE_CERTIFICATE_CONFIG_DELETED`] (`org.openedx.content_authoring.course.certificate_config.deleted.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseCertificateConfigDeleted {
         /// The `certificate_config` field.
         pub certificate_config: CertificateConfigData,
+    }
+    impl __rt::avro::Avro for CourseCertificateConfigDeleted {
+        const MIN_SIZE: usize = <CertificateConfigData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.certificate_config, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                certificate_config: r.field("certificate_config")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseCertificateConfigDeleted {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseCertificateConfigDeleted {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseCertificateConfigDeleted {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseCertificateConfigDeleted",
+                        names: &["certificate_config"],
+                        fields: &[
+                            __Field::new(
+                                "certificate_config",
+                                &__Ty::Named(
+                                    <CertificateConfigData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when the certificate configuration of a course is removed.
     ///
     /// - Event type: `org.openedx.content_authoring.course.certificate_config.deleted.v1`
     /// - Version: major 1, minor 0
-    pub static COURSE_CERTIFICATE_CONFIG_DELETED: ::openedx_hooks::__private_v1::Signal<
+    pub static COURSE_CERTIFICATE_CONFIG_DELETED: __rt::Signal<
         CourseCertificateConfigDeleted,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    > = __rt::Signal::new(
         "org.openedx.content_authoring.course.certificate_config.deleted.v1",
         "COURSE_CERTIFICATE_CONFIG_DELETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(COURSE_CERTIFICATE_CONFIG_DELETED);
+    __rt::register_event!(COURSE_CERTIFICATE_CONFIG_DELETED);
     /// The payload of [`COURSE_CREATED`] (`org.openedx.content_authoring.course.created.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseCreated {
         /// The `course` field.
         pub course: CourseData,
+    }
+    impl __rt::avro::Avro for CourseCreated {
+        const MIN_SIZE: usize = <CourseData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.course, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self { course: r.field("course")? };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseCreated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseCreated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseCreated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseCreated",
+                        names: &["course"],
+                        fields: &[
+                            __Field::new(
+                                "course",
+                                &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a new course run is created in Studio.
     ///
     /// - Event type: `org.openedx.content_authoring.course.created.v1`
     /// - Version: major 1, minor 0
-    pub static COURSE_CREATED: ::openedx_hooks::__private_v1::Signal<CourseCreated> = ::openedx_hooks::__private_v1::Signal::new(
+    pub static COURSE_CREATED: __rt::Signal<CourseCreated> = __rt::Signal::new(
         "org.openedx.content_authoring.course.created.v1",
         "COURSE_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(COURSE_CREATED);
+    __rt::register_event!(COURSE_CREATED);
     /// The payload of [`CONTENT_LIBRARY_CREATED`] (`org.openedx.content_authoring.content_library.created.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ContentLibraryCreated {
         /// The `content_library` field.
         pub content_library: ContentLibraryData,
+    }
+    impl __rt::avro::Avro for ContentLibraryCreated {
+        const MIN_SIZE: usize = <ContentLibraryData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.content_library, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                content_library: r.field("content_library")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ContentLibraryCreated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ContentLibraryCreated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ContentLibraryCreated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ContentLibraryCreated",
+                        names: &["content_library"],
+                        fields: &[
+                            __Field::new(
+                                "content_library",
+                                &__Ty::Named(
+                                    <ContentLibraryData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a new (v2) content library is created.
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.created.v1`
     /// - Version: major 1, minor 0
-    pub static CONTENT_LIBRARY_CREATED: ::openedx_hooks::__private_v1::Signal<
-        ContentLibraryCreated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static CONTENT_LIBRARY_CREATED: __rt::Signal<ContentLibraryCreated> = __rt::Signal::new(
         "org.openedx.content_authoring.content_library.created.v1",
         "CONTENT_LIBRARY_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(CONTENT_LIBRARY_CREATED);
+    __rt::register_event!(CONTENT_LIBRARY_CREATED);
     /// The payload of [`CONTENT_LIBRARY_UPDATED`] (`org.openedx.content_authoring.content_library.updated.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ContentLibraryUpdated {
         /// The `content_library` field.
         pub content_library: ContentLibraryData,
+    }
+    impl __rt::avro::Avro for ContentLibraryUpdated {
+        const MIN_SIZE: usize = <ContentLibraryData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.content_library, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                content_library: r.field("content_library")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ContentLibraryUpdated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ContentLibraryUpdated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ContentLibraryUpdated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ContentLibraryUpdated",
+                        names: &["content_library"],
+                        fields: &[
+                            __Field::new(
+                                "content_library",
+                                &__Ty::Named(
+                                    <ContentLibraryData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after the metadata or content of a content library changes.
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.updated.v1`
     /// - Version: major 1, minor 0
-    pub static CONTENT_LIBRARY_UPDATED: ::openedx_hooks::__private_v1::Signal<
-        ContentLibraryUpdated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static CONTENT_LIBRARY_UPDATED: __rt::Signal<ContentLibraryUpdated> = __rt::Signal::new(
         "org.openedx.content_authoring.content_library.updated.v1",
         "CONTENT_LIBRARY_UPDATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(CONTENT_LIBRARY_UPDATED);
+    __rt::register_event!(CONTENT_LIBRARY_UPDATED);
     /// The payload of [`CONTENT_LIBRARY_DELETED`] (`org.openedx.content_authoring.content_library.deleted.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ContentLibraryDeleted {
         /// The `content_library` field.
         pub content_library: ContentLibraryData,
+    }
+    impl __rt::avro::Avro for ContentLibraryDeleted {
+        const MIN_SIZE: usize = <ContentLibraryData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.content_library, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                content_library: r.field("content_library")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ContentLibraryDeleted {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ContentLibraryDeleted {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ContentLibraryDeleted {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ContentLibraryDeleted",
+                        names: &["content_library"],
+                        fields: &[
+                            __Field::new(
+                                "content_library",
+                                &__Ty::Named(
+                                    <ContentLibraryData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a content library is deleted.
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.deleted.v1`
     /// - Version: major 1, minor 0
-    pub static CONTENT_LIBRARY_DELETED: ::openedx_hooks::__private_v1::Signal<
-        ContentLibraryDeleted,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static CONTENT_LIBRARY_DELETED: __rt::Signal<ContentLibraryDeleted> = __rt::Signal::new(
         "org.openedx.content_authoring.content_library.deleted.v1",
         "CONTENT_LIBRARY_DELETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(CONTENT_LIBRARY_DELETED);
+    __rt::register_event!(CONTENT_LIBRARY_DELETED);
     /// The payload of [`LIBRARY_BLOCK_CREATED`] (`org.openedx.content_authoring.library_block.created.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryBlockCreated {
         /// The `library_block` field.
         pub library_block: LibraryBlockData,
+    }
+    impl __rt::avro::Avro for LibraryBlockCreated {
+        const MIN_SIZE: usize = <LibraryBlockData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.library_block, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                library_block: r.field("library_block")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LibraryBlockCreated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LibraryBlockCreated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LibraryBlockCreated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LibraryBlockCreated",
+                        names: &["library_block"],
+                        fields: &[
+                            __Field::new(
+                                "library_block",
+                                &__Ty::Named(
+                                    <LibraryBlockData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a component is added to a content library.
     ///
     /// - Event type: `org.openedx.content_authoring.library_block.created.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_BLOCK_CREATED: ::openedx_hooks::__private_v1::Signal<
-        LibraryBlockCreated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static LIBRARY_BLOCK_CREATED: __rt::Signal<LibraryBlockCreated> = __rt::Signal::new(
         "org.openedx.content_authoring.library_block.created.v1",
         "LIBRARY_BLOCK_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(LIBRARY_BLOCK_CREATED);
+    __rt::register_event!(LIBRARY_BLOCK_CREATED);
     /// The payload of [`LIBRARY_BLOCK_UPDATED`] (`org.openedx.content_authoring.library_block.updated.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryBlockUpdated {
         /// The `library_block` field.
         pub library_block: LibraryBlockData,
+    }
+    impl __rt::avro::Avro for LibraryBlockUpdated {
+        const MIN_SIZE: usize = <LibraryBlockData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.library_block, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                library_block: r.field("library_block")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LibraryBlockUpdated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LibraryBlockUpdated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LibraryBlockUpdated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LibraryBlockUpdated",
+                        names: &["library_block"],
+                        fields: &[
+                            __Field::new(
+                                "library_block",
+                                &__Ty::Named(
+                                    <LibraryBlockData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a component of a content library is edited.
     ///
     /// - Event type: `org.openedx.content_authoring.library_block.updated.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_BLOCK_UPDATED: ::openedx_hooks::__private_v1::Signal<
-        LibraryBlockUpdated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static LIBRARY_BLOCK_UPDATED: __rt::Signal<LibraryBlockUpdated> = __rt::Signal::new(
         "org.openedx.content_authoring.library_block.updated.v1",
         "LIBRARY_BLOCK_UPDATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(LIBRARY_BLOCK_UPDATED);
+    __rt::register_event!(LIBRARY_BLOCK_UPDATED);
     /// The payload of [`LIBRARY_BLOCK_DELETED`] (`org.openedx.content_authoring.library_block.deleted.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryBlockDeleted {
         /// The `library_block` field.
         pub library_block: LibraryBlockData,
+    }
+    impl __rt::avro::Avro for LibraryBlockDeleted {
+        const MIN_SIZE: usize = <LibraryBlockData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.library_block, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                library_block: r.field("library_block")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LibraryBlockDeleted {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LibraryBlockDeleted {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LibraryBlockDeleted {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LibraryBlockDeleted",
+                        names: &["library_block"],
+                        fields: &[
+                            __Field::new(
+                                "library_block",
+                                &__Ty::Named(
+                                    <LibraryBlockData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a component is removed from a content library.
     ///
     /// - Event type: `org.openedx.content_authoring.library_block.deleted.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_BLOCK_DELETED: ::openedx_hooks::__private_v1::Signal<
-        LibraryBlockDeleted,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static LIBRARY_BLOCK_DELETED: __rt::Signal<LibraryBlockDeleted> = __rt::Signal::new(
         "org.openedx.content_authoring.library_block.deleted.v1",
         "LIBRARY_BLOCK_DELETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(LIBRARY_BLOCK_DELETED);
+    __rt::register_event!(LIBRARY_BLOCK_DELETED);
     /// The payload of [`LIBRARY_BLOCK_PUBLISHED`] (`org.openedx.content_authoring.library_block.published.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryBlockPublished {
         /// The `library_block` field.
         pub library_block: LibraryBlockData,
+    }
+    impl __rt::avro::Avro for LibraryBlockPublished {
+        const MIN_SIZE: usize = <LibraryBlockData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.library_block, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                library_block: r.field("library_block")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LibraryBlockPublished {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LibraryBlockPublished {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LibraryBlockPublished {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LibraryBlockPublished",
+                        names: &["library_block"],
+                        fields: &[
+                            __Field::new(
+                                "library_block",
+                                &__Ty::Named(
+                                    <LibraryBlockData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a library component's draft is published.
     ///
     /// - Event type: `org.openedx.content_authoring.library_block.published.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_BLOCK_PUBLISHED: ::openedx_hooks::__private_v1::Signal<
-        LibraryBlockPublished,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static LIBRARY_BLOCK_PUBLISHED: __rt::Signal<LibraryBlockPublished> = __rt::Signal::new(
         "org.openedx.content_authoring.library_block.published.v1",
         "LIBRARY_BLOCK_PUBLISHED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(LIBRARY_BLOCK_PUBLISHED);
+    __rt::register_event!(LIBRARY_BLOCK_PUBLISHED);
     /// The payload of [`CONTENT_OBJECT_ASSOCIATIONS_CHANGED`] (`org.openedx.content_authoring.content.object.associations.changed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ContentObjectAssociationsChanged {
         /// The `content_object` field.
         pub content_object: ContentObjectChangedData,
+    }
+    impl __rt::avro::Avro for ContentObjectAssociationsChanged {
+        const MIN_SIZE: usize = <ContentObjectChangedData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.content_object, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                content_object: r.field("content_object")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ContentObjectAssociationsChanged {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ContentObjectAssociationsChanged {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ContentObjectAssociationsChanged {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ContentObjectAssociationsChanged",
+                        names: &["content_object"],
+                        fields: &[
+                            __Field::new(
+                                "content_object",
+                                &__Ty::Named(
+                                    <ContentObjectChangedData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when the associations of a content object (such as its tags or collections) change; `changes` lists which kinds changed.
     ///
     /// - Event type: `org.openedx.content_authoring.content.object.associations.changed.v1`
     /// - Version: major 1, minor 0
-    pub static CONTENT_OBJECT_ASSOCIATIONS_CHANGED: ::openedx_hooks::__private_v1::Signal<
+    pub static CONTENT_OBJECT_ASSOCIATIONS_CHANGED: __rt::Signal<
         ContentObjectAssociationsChanged,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    > = __rt::Signal::new(
         "org.openedx.content_authoring.content.object.associations.changed.v1",
         "CONTENT_OBJECT_ASSOCIATIONS_CHANGED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(CONTENT_OBJECT_ASSOCIATIONS_CHANGED);
+    __rt::register_event!(CONTENT_OBJECT_ASSOCIATIONS_CHANGED);
     /// The payload of [`CONTENT_OBJECT_TAGS_CHANGED`] (`org.openedx.content_authoring.content.object.tags.changed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ContentObjectTagsChanged {
         /// The `content_object` field.
         pub content_object: ContentObjectData,
+    }
+    impl __rt::avro::Avro for ContentObjectTagsChanged {
+        const MIN_SIZE: usize = <ContentObjectData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.content_object, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                content_object: r.field("content_object")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ContentObjectTagsChanged {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ContentObjectTagsChanged {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ContentObjectTagsChanged {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ContentObjectTagsChanged",
+                        names: &["content_object"],
+                        fields: &[
+                            __Field::new(
+                                "content_object",
+                                &__Ty::Named(
+                                    <ContentObjectData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when the tags applied to a content object change. Superseded by CONTENT_OBJECT_ASSOCIATIONS_CHANGED.
     ///
     /// - Event type: `org.openedx.content_authoring.content.object.tags.changed.v1`
     /// - Version: major 1, minor 0
-    pub static CONTENT_OBJECT_TAGS_CHANGED: ::openedx_hooks::__private_v1::Signal<
-        ContentObjectTagsChanged,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static CONTENT_OBJECT_TAGS_CHANGED: __rt::Signal<ContentObjectTagsChanged> = __rt::Signal::new(
         "org.openedx.content_authoring.content.object.tags.changed.v1",
         "CONTENT_OBJECT_TAGS_CHANGED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(CONTENT_OBJECT_TAGS_CHANGED);
+    __rt::register_event!(CONTENT_OBJECT_TAGS_CHANGED);
     /// The payload of [`LIBRARY_COLLECTION_CREATED`] (`org.openedx.content_authoring.content_library.collection.created.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryCollectionCreated {
         /// The `library_collection` field.
         pub library_collection: LibraryCollectionData,
+    }
+    impl __rt::avro::Avro for LibraryCollectionCreated {
+        const MIN_SIZE: usize = <LibraryCollectionData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.library_collection, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                library_collection: r.field("library_collection")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LibraryCollectionCreated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LibraryCollectionCreated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LibraryCollectionCreated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LibraryCollectionCreated",
+                        names: &["library_collection"],
+                        fields: &[
+                            __Field::new(
+                                "library_collection",
+                                &__Ty::Named(
+                                    <LibraryCollectionData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a collection is created in a content library.
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.collection.created.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_COLLECTION_CREATED: ::openedx_hooks::__private_v1::Signal<
-        LibraryCollectionCreated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static LIBRARY_COLLECTION_CREATED: __rt::Signal<LibraryCollectionCreated> = __rt::Signal::new(
         "org.openedx.content_authoring.content_library.collection.created.v1",
         "LIBRARY_COLLECTION_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(LIBRARY_COLLECTION_CREATED);
+    __rt::register_event!(LIBRARY_COLLECTION_CREATED);
     /// The payload of [`LIBRARY_COLLECTION_UPDATED`] (`org.openedx.content_authoring.content_library.collection.updated.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryCollectionUpdated {
         /// The `library_collection` field.
         pub library_collection: LibraryCollectionData,
+    }
+    impl __rt::avro::Avro for LibraryCollectionUpdated {
+        const MIN_SIZE: usize = <LibraryCollectionData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.library_collection, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                library_collection: r.field("library_collection")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LibraryCollectionUpdated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LibraryCollectionUpdated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LibraryCollectionUpdated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LibraryCollectionUpdated",
+                        names: &["library_collection"],
+                        fields: &[
+                            __Field::new(
+                                "library_collection",
+                                &__Ty::Named(
+                                    <LibraryCollectionData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a library collection, or the set of items in it, changes.
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.collection.updated.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_COLLECTION_UPDATED: ::openedx_hooks::__private_v1::Signal<
-        LibraryCollectionUpdated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static LIBRARY_COLLECTION_UPDATED: __rt::Signal<LibraryCollectionUpdated> = __rt::Signal::new(
         "org.openedx.content_authoring.content_library.collection.updated.v1",
         "LIBRARY_COLLECTION_UPDATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(LIBRARY_COLLECTION_UPDATED);
+    __rt::register_event!(LIBRARY_COLLECTION_UPDATED);
     /// The payload of [`LIBRARY_COLLECTION_DELETED`] (`org.openedx.content_authoring.content_library.collection.deleted.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryCollectionDeleted {
         /// The `library_collection` field.
         pub library_collection: LibraryCollectionData,
+    }
+    impl __rt::avro::Avro for LibraryCollectionDeleted {
+        const MIN_SIZE: usize = <LibraryCollectionData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.library_collection, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                library_collection: r.field("library_collection")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LibraryCollectionDeleted {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LibraryCollectionDeleted {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LibraryCollectionDeleted {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LibraryCollectionDeleted",
+                        names: &["library_collection"],
+                        fields: &[
+                            __Field::new(
+                                "library_collection",
+                                &__Ty::Named(
+                                    <LibraryCollectionData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a collection is removed from a content library.
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.collection.deleted.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_COLLECTION_DELETED: ::openedx_hooks::__private_v1::Signal<
-        LibraryCollectionDeleted,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static LIBRARY_COLLECTION_DELETED: __rt::Signal<LibraryCollectionDeleted> = __rt::Signal::new(
         "org.openedx.content_authoring.content_library.collection.deleted.v1",
         "LIBRARY_COLLECTION_DELETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(LIBRARY_COLLECTION_DELETED);
+    __rt::register_event!(LIBRARY_COLLECTION_DELETED);
     /// The payload of [`LIBRARY_CONTAINER_CREATED`] (`org.openedx.content_authoring.content_library.container.created.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryContainerCreated {
         /// The `library_container` field.
         pub library_container: LibraryContainerData,
+    }
+    impl __rt::avro::Avro for LibraryContainerCreated {
+        const MIN_SIZE: usize = <LibraryContainerData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.library_container, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                library_container: r.field("library_container")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LibraryContainerCreated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LibraryContainerCreated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LibraryContainerCreated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LibraryContainerCreated",
+                        names: &["library_container"],
+                        fields: &[
+                            __Field::new(
+                                "library_container",
+                                &__Ty::Named(
+                                    <LibraryContainerData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a container (such as a unit) is created in a content library.
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.container.created.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_CONTAINER_CREATED: ::openedx_hooks::__private_v1::Signal<
-        LibraryContainerCreated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static LIBRARY_CONTAINER_CREATED: __rt::Signal<LibraryContainerCreated> = __rt::Signal::new(
         "org.openedx.content_authoring.content_library.container.created.v1",
         "LIBRARY_CONTAINER_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(LIBRARY_CONTAINER_CREATED);
+    __rt::register_event!(LIBRARY_CONTAINER_CREATED);
     /// The payload of [`LIBRARY_CONTAINER_UPDATED`] (`org.openedx.content_authoring.content_library.container.updated.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryContainerUpdated {
         /// The `library_container` field.
         pub library_container: LibraryContainerData,
+    }
+    impl __rt::avro::Avro for LibraryContainerUpdated {
+        const MIN_SIZE: usize = <LibraryContainerData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.library_container, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                library_container: r.field("library_container")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LibraryContainerUpdated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LibraryContainerUpdated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LibraryContainerUpdated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LibraryContainerUpdated",
+                        names: &["library_container"],
+                        fields: &[
+                            __Field::new(
+                                "library_container",
+                                &__Ty::Named(
+                                    <LibraryContainerData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a library container, or its children, changes.
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.container.updated.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_CONTAINER_UPDATED: ::openedx_hooks::__private_v1::Signal<
-        LibraryContainerUpdated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static LIBRARY_CONTAINER_UPDATED: __rt::Signal<LibraryContainerUpdated> = __rt::Signal::new(
         "org.openedx.content_authoring.content_library.container.updated.v1",
         "LIBRARY_CONTAINER_UPDATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(LIBRARY_CONTAINER_UPDATED);
+    __rt::register_event!(LIBRARY_CONTAINER_UPDATED);
     /// The payload of [`LIBRARY_CONTAINER_DELETED`] (`org.openedx.content_authoring.content_library.container.deleted.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryContainerDeleted {
         /// The `library_container` field.
         pub library_container: LibraryContainerData,
+    }
+    impl __rt::avro::Avro for LibraryContainerDeleted {
+        const MIN_SIZE: usize = <LibraryContainerData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.library_container, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                library_container: r.field("library_container")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LibraryContainerDeleted {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LibraryContainerDeleted {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LibraryContainerDeleted {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LibraryContainerDeleted",
+                        names: &["library_container"],
+                        fields: &[
+                            __Field::new(
+                                "library_container",
+                                &__Ty::Named(
+                                    <LibraryContainerData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a container is removed from a content library.
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.container.deleted.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_CONTAINER_DELETED: ::openedx_hooks::__private_v1::Signal<
-        LibraryContainerDeleted,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static LIBRARY_CONTAINER_DELETED: __rt::Signal<LibraryContainerDeleted> = __rt::Signal::new(
         "org.openedx.content_authoring.content_library.container.deleted.v1",
         "LIBRARY_CONTAINER_DELETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(LIBRARY_CONTAINER_DELETED);
+    __rt::register_event!(LIBRARY_CONTAINER_DELETED);
     /// The payload of [`LIBRARY_CONTAINER_PUBLISHED`] (`org.openedx.content_authoring.content_library.container.published.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryContainerPublished {
         /// The `library_container` field.
         pub library_container: LibraryContainerData,
+    }
+    impl __rt::avro::Avro for LibraryContainerPublished {
+        const MIN_SIZE: usize = <LibraryContainerData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.library_container, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                library_container: r.field("library_container")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LibraryContainerPublished {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LibraryContainerPublished {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LibraryContainerPublished {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LibraryContainerPublished",
+                        names: &["library_container"],
+                        fields: &[
+                            __Field::new(
+                                "library_container",
+                                &__Ty::Named(
+                                    <LibraryContainerData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after the draft of a library container is published.
     ///
     /// - Event type: `org.openedx.content_authoring.content_library.container.published.v1`
     /// - Version: major 1, minor 0
-    pub static LIBRARY_CONTAINER_PUBLISHED: ::openedx_hooks::__private_v1::Signal<
-        LibraryContainerPublished,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static LIBRARY_CONTAINER_PUBLISHED: __rt::Signal<LibraryContainerPublished> = __rt::Signal::new(
         "org.openedx.content_authoring.content_library.container.published.v1",
         "LIBRARY_CONTAINER_PUBLISHED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(LIBRARY_CONTAINER_PUBLISHED);
+    __rt::register_event!(LIBRARY_CONTAINER_PUBLISHED);
     /// The payload of [`COURSE_IMPORT_COMPLETED`] (`org.openedx.content_authoring.course.import.completed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseImportCompleted {
         /// The `course` field.
         pub course: CourseData,
+    }
+    impl __rt::avro::Avro for CourseImportCompleted {
+        const MIN_SIZE: usize = <CourseData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.course, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self { course: r.field("course")? };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseImportCompleted {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseImportCompleted {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseImportCompleted {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseImportCompleted",
+                        names: &["course"],
+                        fields: &[
+                            __Field::new(
+                                "course",
+                                &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a course import (from an OLX archive) finishes successfully.
     ///
     /// - Event type: `org.openedx.content_authoring.course.import.completed.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `course.course_key`
-    pub static COURSE_IMPORT_COMPLETED: ::openedx_hooks::__private_v1::Signal<
-        CourseImportCompleted,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static COURSE_IMPORT_COMPLETED: __rt::Signal<CourseImportCompleted> = __rt::Signal::new(
         "org.openedx.content_authoring.course.import.completed.v1",
         "COURSE_IMPORT_COMPLETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(COURSE_IMPORT_COMPLETED);
+    __rt::register_event!(COURSE_IMPORT_COMPLETED);
     /// The payload of [`COURSE_RERUN_COMPLETED`] (`org.openedx.content_authoring.course.rerun.completed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseRerunCompleted {
         /// The `course` field.
         pub course: CourseData,
+    }
+    impl __rt::avro::Avro for CourseRerunCompleted {
+        const MIN_SIZE: usize = <CourseData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.course, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self { course: r.field("course")? };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseRerunCompleted {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseRerunCompleted {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseRerunCompleted {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseRerunCompleted",
+                        names: &["course"],
+                        fields: &[
+                            __Field::new(
+                                "course",
+                                &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a course rerun has been created from an existing course.
     ///
     /// - Event type: `org.openedx.content_authoring.course.rerun.completed.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `course.course_key`
-    pub static COURSE_RERUN_COMPLETED: ::openedx_hooks::__private_v1::Signal<
-        CourseRerunCompleted,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static COURSE_RERUN_COMPLETED: __rt::Signal<CourseRerunCompleted> = __rt::Signal::new(
         "org.openedx.content_authoring.course.rerun.completed.v1",
         "COURSE_RERUN_COMPLETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(COURSE_RERUN_COMPLETED);
+    __rt::register_event!(COURSE_RERUN_COMPLETED);
 }
 /// Module `enterprise` of the catalog, from `generated/events/enterprise.yaml`.
 #[allow(
@@ -1339,21 +3196,15 @@ pub mod content_authoring {
 )]
 pub mod enterprise {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1::serde as __serde;
+    use ::openedx_hooks::__private_v1 as __rt;
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1::Avro as __Avro;
+    use __rt::serde as __serde;
+    #[allow(unused_imports)]
+    use __rt::reflect::{Field as __Field, Ty as __Ty, leaf as __leaf, zero as __zero};
+    #[allow(unused_imports)]
+    use __rt::Avro as __Avro;
     /// A redemption of an enterprise subsidy for some content.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct SubsidyRedemption {
         /// The `subsidy_identifier` field.
         pub subsidy_identifier: String,
@@ -1362,25 +3213,73 @@ pub mod enterprise {
         /// The `lms_user_id` field.
         pub lms_user_id: i64,
     }
+    impl __rt::avro::Avro for SubsidyRedemption {
+        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <i64 as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.subsidy_identifier, out);
+            __rt::avro::Avro::encode(&self.content_key, out);
+            __rt::avro::Avro::encode(&self.lms_user_id, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                subsidy_identifier: r.field("subsidy_identifier")?,
+                content_key: r.field("content_key")?,
+                lms_user_id: r.field("lms_user_id")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for SubsidyRedemption {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for SubsidyRedemption {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for SubsidyRedemption {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "SubsidyRedemption",
+                        names: &["subsidy_identifier", "content_key", "lms_user_id"],
+                        fields: &[
+                            __Field::new(
+                                "subsidy_identifier",
+                                &__Ty::Named(__leaf::<String>),
+                            ),
+                            __Field::new("content_key", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("lms_user_id", &__Ty::Named(__leaf::<i64>)),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// A transaction of an enterprise subsidy ledger.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LedgerTransaction {
         /// The `uuid` field.
-        pub uuid: ::openedx_hooks::__private_v1::types::Uuid,
+        pub uuid: __rt::types::Uuid,
         /// The `created` field.
-        pub created: ::openedx_hooks::__private_v1::types::Timestamp,
+        pub created: __rt::types::Timestamp,
         /// The `modified` field.
-        pub modified: ::openedx_hooks::__private_v1::types::Timestamp,
+        pub modified: __rt::types::Timestamp,
         /// The `idempotency_key` field.
         pub idempotency_key: String,
         /// The `quantity` field.
@@ -1388,42 +3287,175 @@ pub mod enterprise {
         /// The `state` field.
         pub state: String,
         /// The `ledger_uuid` field.
-        pub ledger_uuid: ::openedx_hooks::__private_v1::types::Uuid,
+        pub ledger_uuid: __rt::types::Uuid,
         /// The `subsidy_access_policy_uuid` field.
-        pub subsidy_access_policy_uuid: ::openedx_hooks::__private_v1::types::Uuid,
+        pub subsidy_access_policy_uuid: __rt::types::Uuid,
         /// The `lms_user_id` field.
         pub lms_user_id: i64,
         /// The `content_key` field.
         pub content_key: super::learning::CourseKey,
         /// The `parent_content_key` field.
-        #[serde(default)]
         pub parent_content_key: Option<String>,
         /// The `fulfillment_identifier` field.
-        #[serde(default)]
         pub fulfillment_identifier: Option<String>,
         /// The `reversal` field.
-        #[serde(default)]
         pub reversal: Option<LedgerTransactionReversal>,
     }
+    impl __rt::avro::Avro for LedgerTransaction {
+        const MIN_SIZE: usize = <__rt::types::Uuid as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <i64 as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Uuid as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Uuid as __rt::avro::Avro>::MIN_SIZE
+            + <i64 as __rt::avro::Avro>::MIN_SIZE
+            + <super::learning::CourseKey as __rt::avro::Avro>::MIN_SIZE
+            + <Option<String> as __rt::avro::Avro>::MIN_SIZE
+            + <Option<String> as __rt::avro::Avro>::MIN_SIZE
+            + <Option<LedgerTransactionReversal> as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.uuid, out);
+            __rt::avro::Avro::encode(&self.created, out);
+            __rt::avro::Avro::encode(&self.modified, out);
+            __rt::avro::Avro::encode(&self.idempotency_key, out);
+            __rt::avro::Avro::encode(&self.quantity, out);
+            __rt::avro::Avro::encode(&self.state, out);
+            __rt::avro::Avro::encode(&self.ledger_uuid, out);
+            __rt::avro::Avro::encode(&self.subsidy_access_policy_uuid, out);
+            __rt::avro::Avro::encode(&self.lms_user_id, out);
+            __rt::avro::Avro::encode(&self.content_key, out);
+            __rt::avro::Avro::encode(&self.parent_content_key, out);
+            __rt::avro::Avro::encode(&self.fulfillment_identifier, out);
+            __rt::avro::Avro::encode(&self.reversal, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                uuid: r.field("uuid")?,
+                created: r.field("created")?,
+                modified: r.field("modified")?,
+                idempotency_key: r.field("idempotency_key")?,
+                quantity: r.field("quantity")?,
+                state: r.field("state")?,
+                ledger_uuid: r.field("ledger_uuid")?,
+                subsidy_access_policy_uuid: r.field("subsidy_access_policy_uuid")?,
+                lms_user_id: r.field("lms_user_id")?,
+                content_key: r.field("content_key")?,
+                parent_content_key: r.field("parent_content_key")?,
+                fulfillment_identifier: r.field("fulfillment_identifier")?,
+                reversal: r.field("reversal")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LedgerTransaction {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LedgerTransaction {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LedgerTransaction {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LedgerTransaction",
+                        names: &[
+                            "uuid",
+                            "created",
+                            "modified",
+                            "idempotency_key",
+                            "quantity",
+                            "state",
+                            "ledger_uuid",
+                            "subsidy_access_policy_uuid",
+                            "lms_user_id",
+                            "content_key",
+                            "parent_content_key",
+                            "fulfillment_identifier",
+                            "reversal",
+                        ],
+                        fields: &[
+                            __Field::new(
+                                "uuid",
+                                &__Ty::Named(__leaf::<__rt::types::Uuid>),
+                            ),
+                            __Field::new(
+                                "created",
+                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                            ),
+                            __Field::new(
+                                "modified",
+                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                            ),
+                            __Field::new(
+                                "idempotency_key",
+                                &__Ty::Named(__leaf::<String>),
+                            ),
+                            __Field::new("quantity", &__Ty::Named(__leaf::<i64>)),
+                            __Field::new("state", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                "ledger_uuid",
+                                &__Ty::Named(__leaf::<__rt::types::Uuid>),
+                            ),
+                            __Field::new(
+                                "subsidy_access_policy_uuid",
+                                &__Ty::Named(__leaf::<__rt::types::Uuid>),
+                            ),
+                            __Field::new("lms_user_id", &__Ty::Named(__leaf::<i64>)),
+                            __Field::new(
+                                "content_key",
+                                &__Ty::Named(__leaf::<super::learning::CourseKey>),
+                            ),
+                            __Field::new(
+                                    "parent_content_key",
+                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
+                                )
+                                .or(__zero::<Option<String>>),
+                            __Field::new(
+                                    "fulfillment_identifier",
+                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
+                                )
+                                .or(__zero::<Option<String>>),
+                            __Field::new(
+                                    "reversal",
+                                    &__Ty::Option(
+                                        &__Ty::Named(
+                                            <LedgerTransactionReversal as __rt::reflect::Reflect>::ty,
+                                        ),
+                                    ),
+                                )
+                                .or(__zero::<Option<LedgerTransactionReversal>>),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// The reversal of a ledger transaction.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LedgerTransactionReversal {
         /// The `uuid` field.
-        pub uuid: ::openedx_hooks::__private_v1::types::Uuid,
+        pub uuid: __rt::types::Uuid,
         /// The `created` field.
-        pub created: ::openedx_hooks::__private_v1::types::Timestamp,
+        pub created: __rt::types::Timestamp,
         /// The `modified` field.
-        pub modified: ::openedx_hooks::__private_v1::types::Timestamp,
+        pub modified: __rt::types::Timestamp,
         /// The `idempotency_key` field.
         pub idempotency_key: String,
         /// The `quantity` field.
@@ -1431,60 +3463,234 @@ pub mod enterprise {
         /// The `state` field.
         pub state: String,
     }
+    impl __rt::avro::Avro for LedgerTransactionReversal {
+        const MIN_SIZE: usize = <__rt::types::Uuid as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <i64 as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.uuid, out);
+            __rt::avro::Avro::encode(&self.created, out);
+            __rt::avro::Avro::encode(&self.modified, out);
+            __rt::avro::Avro::encode(&self.idempotency_key, out);
+            __rt::avro::Avro::encode(&self.quantity, out);
+            __rt::avro::Avro::encode(&self.state, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                uuid: r.field("uuid")?,
+                created: r.field("created")?,
+                modified: r.field("modified")?,
+                idempotency_key: r.field("idempotency_key")?,
+                quantity: r.field("quantity")?,
+                state: r.field("state")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LedgerTransactionReversal {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LedgerTransactionReversal {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LedgerTransactionReversal {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LedgerTransactionReversal",
+                        names: &[
+                            "uuid",
+                            "created",
+                            "modified",
+                            "idempotency_key",
+                            "quantity",
+                            "state",
+                        ],
+                        fields: &[
+                            __Field::new(
+                                "uuid",
+                                &__Ty::Named(__leaf::<__rt::types::Uuid>),
+                            ),
+                            __Field::new(
+                                "created",
+                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                            ),
+                            __Field::new(
+                                "modified",
+                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                            ),
+                            __Field::new(
+                                "idempotency_key",
+                                &__Ty::Named(__leaf::<String>),
+                            ),
+                            __Field::new("quantity", &__Ty::Named(__leaf::<i64>)),
+                            __Field::new("state", &__Ty::Named(__leaf::<String>)),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// An enterprise course enrollment fulfilled with learner credit.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LearnerCreditEnterpriseCourseEnrollment {
         /// The `uuid` field.
-        pub uuid: ::openedx_hooks::__private_v1::types::Uuid,
+        pub uuid: __rt::types::Uuid,
         /// The `created` field.
-        pub created: ::openedx_hooks::__private_v1::types::Timestamp,
+        pub created: __rt::types::Timestamp,
         /// The `modified` field.
-        pub modified: ::openedx_hooks::__private_v1::types::Timestamp,
+        pub modified: __rt::types::Timestamp,
         /// The `fulfillment_type` field.
         pub fulfillment_type: String,
         /// The `is_revoked` field.
         pub is_revoked: bool,
         /// The `enterprise_course_entitlement_uuid` field.
-        #[serde(default)]
-        pub enterprise_course_entitlement_uuid: Option<
-            ::openedx_hooks::__private_v1::types::Uuid,
-        >,
+        pub enterprise_course_entitlement_uuid: Option<__rt::types::Uuid>,
         /// The `enterprise_course_enrollment` field.
-        #[serde(default)]
         pub enterprise_course_enrollment: Option<EnterpriseCourseEnrollment>,
         /// The `transaction_id` field.
-        #[serde(default)]
-        pub transaction_id: Option<::openedx_hooks::__private_v1::types::Uuid>,
+        pub transaction_id: Option<__rt::types::Uuid>,
+    }
+    impl __rt::avro::Avro for LearnerCreditEnterpriseCourseEnrollment {
+        const MIN_SIZE: usize = <__rt::types::Uuid as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <bool as __rt::avro::Avro>::MIN_SIZE
+            + <Option<__rt::types::Uuid> as __rt::avro::Avro>::MIN_SIZE
+            + <Option<EnterpriseCourseEnrollment> as __rt::avro::Avro>::MIN_SIZE
+            + <Option<__rt::types::Uuid> as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.uuid, out);
+            __rt::avro::Avro::encode(&self.created, out);
+            __rt::avro::Avro::encode(&self.modified, out);
+            __rt::avro::Avro::encode(&self.fulfillment_type, out);
+            __rt::avro::Avro::encode(&self.is_revoked, out);
+            __rt::avro::Avro::encode(&self.enterprise_course_entitlement_uuid, out);
+            __rt::avro::Avro::encode(&self.enterprise_course_enrollment, out);
+            __rt::avro::Avro::encode(&self.transaction_id, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                uuid: r.field("uuid")?,
+                created: r.field("created")?,
+                modified: r.field("modified")?,
+                fulfillment_type: r.field("fulfillment_type")?,
+                is_revoked: r.field("is_revoked")?,
+                enterprise_course_entitlement_uuid: r
+                    .field("enterprise_course_entitlement_uuid")?,
+                enterprise_course_enrollment: r.field("enterprise_course_enrollment")?,
+                transaction_id: r.field("transaction_id")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LearnerCreditEnterpriseCourseEnrollment {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LearnerCreditEnterpriseCourseEnrollment {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LearnerCreditEnterpriseCourseEnrollment {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LearnerCreditEnterpriseCourseEnrollment",
+                        names: &[
+                            "uuid",
+                            "created",
+                            "modified",
+                            "fulfillment_type",
+                            "is_revoked",
+                            "enterprise_course_entitlement_uuid",
+                            "enterprise_course_enrollment",
+                            "transaction_id",
+                        ],
+                        fields: &[
+                            __Field::new(
+                                "uuid",
+                                &__Ty::Named(__leaf::<__rt::types::Uuid>),
+                            ),
+                            __Field::new(
+                                "created",
+                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                            ),
+                            __Field::new(
+                                "modified",
+                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                            ),
+                            __Field::new(
+                                "fulfillment_type",
+                                &__Ty::Named(__leaf::<String>),
+                            ),
+                            __Field::new("is_revoked", &__Ty::Named(__leaf::<bool>)),
+                            __Field::new(
+                                    "enterprise_course_entitlement_uuid",
+                                    &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>)),
+                                )
+                                .or(__zero::<Option<__rt::types::Uuid>>),
+                            __Field::new(
+                                    "enterprise_course_enrollment",
+                                    &__Ty::Option(
+                                        &__Ty::Named(
+                                            <EnterpriseCourseEnrollment as __rt::reflect::Reflect>::ty,
+                                        ),
+                                    ),
+                                )
+                                .or(__zero::<Option<EnterpriseCourseEnrollment>>),
+                            __Field::new(
+                                    "transaction_id",
+                                    &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>)),
+                                )
+                                .or(__zero::<Option<__rt::types::Uuid>>),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// A learner's enrollment in a course through an enterprise.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct EnterpriseCourseEnrollment {
         /// The `id` field.
         pub id: i64,
         /// The `created` field.
-        pub created: ::openedx_hooks::__private_v1::types::Timestamp,
+        pub created: __rt::types::Timestamp,
         /// The `modified` field.
-        pub modified: ::openedx_hooks::__private_v1::types::Timestamp,
+        pub modified: __rt::types::Timestamp,
         /// The `enterprise_customer_user` field.
         pub enterprise_customer_user: EnterpriseCustomerUser,
         /// The `course_id` field.
@@ -1492,36 +3698,143 @@ pub mod enterprise {
         /// The `saved_for_later` field.
         pub saved_for_later: bool,
         /// The `source_slug` field.
-        #[serde(default)]
         pub source_slug: Option<String>,
         /// The `unenrolled` field.
-        #[serde(default)]
         pub unenrolled: Option<bool>,
         /// The `unenrolled_at` field.
-        #[serde(default)]
-        pub unenrolled_at: Option<::openedx_hooks::__private_v1::types::Timestamp>,
+        pub unenrolled_at: Option<__rt::types::Timestamp>,
+    }
+    impl __rt::avro::Avro for EnterpriseCourseEnrollment {
+        const MIN_SIZE: usize = <i64 as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
+            + <EnterpriseCustomerUser as __rt::avro::Avro>::MIN_SIZE
+            + <super::learning::CourseKey as __rt::avro::Avro>::MIN_SIZE
+            + <bool as __rt::avro::Avro>::MIN_SIZE
+            + <Option<String> as __rt::avro::Avro>::MIN_SIZE
+            + <Option<bool> as __rt::avro::Avro>::MIN_SIZE
+            + <Option<__rt::types::Timestamp> as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.id, out);
+            __rt::avro::Avro::encode(&self.created, out);
+            __rt::avro::Avro::encode(&self.modified, out);
+            __rt::avro::Avro::encode(&self.enterprise_customer_user, out);
+            __rt::avro::Avro::encode(&self.course_id, out);
+            __rt::avro::Avro::encode(&self.saved_for_later, out);
+            __rt::avro::Avro::encode(&self.source_slug, out);
+            __rt::avro::Avro::encode(&self.unenrolled, out);
+            __rt::avro::Avro::encode(&self.unenrolled_at, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                id: r.field("id")?,
+                created: r.field("created")?,
+                modified: r.field("modified")?,
+                enterprise_customer_user: r.field("enterprise_customer_user")?,
+                course_id: r.field("course_id")?,
+                saved_for_later: r.field("saved_for_later")?,
+                source_slug: r.field("source_slug")?,
+                unenrolled: r.field("unenrolled")?,
+                unenrolled_at: r.field("unenrolled_at")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for EnterpriseCourseEnrollment {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for EnterpriseCourseEnrollment {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for EnterpriseCourseEnrollment {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "EnterpriseCourseEnrollment",
+                        names: &[
+                            "id",
+                            "created",
+                            "modified",
+                            "enterprise_customer_user",
+                            "course_id",
+                            "saved_for_later",
+                            "source_slug",
+                            "unenrolled",
+                            "unenrolled_at",
+                        ],
+                        fields: &[
+                            __Field::new("id", &__Ty::Named(__leaf::<i64>)),
+                            __Field::new(
+                                "created",
+                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                            ),
+                            __Field::new(
+                                "modified",
+                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                            ),
+                            __Field::new(
+                                "enterprise_customer_user",
+                                &__Ty::Named(
+                                    <EnterpriseCustomerUser as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                            __Field::new(
+                                "course_id",
+                                &__Ty::Named(__leaf::<super::learning::CourseKey>),
+                            ),
+                            __Field::new(
+                                "saved_for_later",
+                                &__Ty::Named(__leaf::<bool>),
+                            ),
+                            __Field::new(
+                                    "source_slug",
+                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
+                                )
+                                .or(__zero::<Option<String>>),
+                            __Field::new(
+                                    "unenrolled",
+                                    &__Ty::Option(&__Ty::Named(__leaf::<bool>)),
+                                )
+                                .or(__zero::<Option<bool>>),
+                            __Field::new(
+                                    "unenrolled_at",
+                                    &__Ty::Option(
+                                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                                    ),
+                                )
+                                .or(__zero::<Option<__rt::types::Timestamp>>),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// The link between a platform user and an enterprise customer.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct EnterpriseCustomerUser {
         /// The `id` field.
         pub id: i64,
         /// The `created` field.
-        pub created: ::openedx_hooks::__private_v1::types::Timestamp,
+        pub created: __rt::types::Timestamp,
         /// The `modified` field.
-        pub modified: ::openedx_hooks::__private_v1::types::Timestamp,
+        pub modified: __rt::types::Timestamp,
         /// The `enterprise_customer_uuid` field.
-        pub enterprise_customer_uuid: ::openedx_hooks::__private_v1::types::Uuid,
+        pub enterprise_customer_uuid: __rt::types::Uuid,
         /// The `user_id` field.
         pub user_id: i64,
         /// The `active` field.
@@ -1533,259 +3846,726 @@ pub mod enterprise {
         /// The `should_inactivate_other_customers` field.
         pub should_inactivate_other_customers: bool,
         /// The `invite_key` field.
-        #[serde(default)]
-        pub invite_key: Option<::openedx_hooks::__private_v1::types::Uuid>,
+        pub invite_key: Option<__rt::types::Uuid>,
+    }
+    impl __rt::avro::Avro for EnterpriseCustomerUser {
+        const MIN_SIZE: usize = <i64 as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Uuid as __rt::avro::Avro>::MIN_SIZE
+            + <i64 as __rt::avro::Avro>::MIN_SIZE + <bool as __rt::avro::Avro>::MIN_SIZE
+            + <bool as __rt::avro::Avro>::MIN_SIZE + <bool as __rt::avro::Avro>::MIN_SIZE
+            + <bool as __rt::avro::Avro>::MIN_SIZE
+            + <Option<__rt::types::Uuid> as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.id, out);
+            __rt::avro::Avro::encode(&self.created, out);
+            __rt::avro::Avro::encode(&self.modified, out);
+            __rt::avro::Avro::encode(&self.enterprise_customer_uuid, out);
+            __rt::avro::Avro::encode(&self.user_id, out);
+            __rt::avro::Avro::encode(&self.active, out);
+            __rt::avro::Avro::encode(&self.linked, out);
+            __rt::avro::Avro::encode(&self.is_relinkable, out);
+            __rt::avro::Avro::encode(&self.should_inactivate_other_customers, out);
+            __rt::avro::Avro::encode(&self.invite_key, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                id: r.field("id")?,
+                created: r.field("created")?,
+                modified: r.field("modified")?,
+                enterprise_customer_uuid: r.field("enterprise_customer_uuid")?,
+                user_id: r.field("user_id")?,
+                active: r.field("active")?,
+                linked: r.field("linked")?,
+                is_relinkable: r.field("is_relinkable")?,
+                should_inactivate_other_customers: r
+                    .field("should_inactivate_other_customers")?,
+                invite_key: r.field("invite_key")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for EnterpriseCustomerUser {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for EnterpriseCustomerUser {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for EnterpriseCustomerUser {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "EnterpriseCustomerUser",
+                        names: &[
+                            "id",
+                            "created",
+                            "modified",
+                            "enterprise_customer_uuid",
+                            "user_id",
+                            "active",
+                            "linked",
+                            "is_relinkable",
+                            "should_inactivate_other_customers",
+                            "invite_key",
+                        ],
+                        fields: &[
+                            __Field::new("id", &__Ty::Named(__leaf::<i64>)),
+                            __Field::new(
+                                "created",
+                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                            ),
+                            __Field::new(
+                                "modified",
+                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                            ),
+                            __Field::new(
+                                "enterprise_customer_uuid",
+                                &__Ty::Named(__leaf::<__rt::types::Uuid>),
+                            ),
+                            __Field::new("user_id", &__Ty::Named(__leaf::<i64>)),
+                            __Field::new("active", &__Ty::Named(__leaf::<bool>)),
+                            __Field::new("linked", &__Ty::Named(__leaf::<bool>)),
+                            __Field::new("is_relinkable", &__Ty::Named(__leaf::<bool>)),
+                            __Field::new(
+                                "should_inactivate_other_customers",
+                                &__Ty::Named(__leaf::<bool>),
+                            ),
+                            __Field::new(
+                                    "invite_key",
+                                    &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>)),
+                                )
+                                .or(__zero::<Option<__rt::types::Uuid>>),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Identifies an enterprise group.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct EnterpriseGroup {
         /// The `uuid` field.
-        pub uuid: ::openedx_hooks::__private_v1::types::Uuid,
+        pub uuid: __rt::types::Uuid,
+    }
+    impl __rt::avro::Avro for EnterpriseGroup {
+        const MIN_SIZE: usize = <__rt::types::Uuid as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.uuid, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self { uuid: r.field("uuid")? };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for EnterpriseGroup {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for EnterpriseGroup {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for EnterpriseGroup {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "EnterpriseGroup",
+                        names: &["uuid"],
+                        fields: &[
+                            __Field::new(
+                                "uuid",
+                                &__Ty::Named(__leaf::<__rt::types::Uuid>),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// The payload of [`SUBSIDY_REDEEMED`] (`org.openedx.enterprise.subsidy.redeemed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct SubsidyRedeemed {
         /// The `redemption` field.
         pub redemption: SubsidyRedemption,
+    }
+    impl __rt::avro::Avro for SubsidyRedeemed {
+        const MIN_SIZE: usize = <SubsidyRedemption as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.redemption, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                redemption: r.field("redemption")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for SubsidyRedeemed {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for SubsidyRedeemed {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for SubsidyRedeemed {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "SubsidyRedeemed",
+                        names: &["redemption"],
+                        fields: &[
+                            __Field::new(
+                                "redemption",
+                                &__Ty::Named(
+                                    <SubsidyRedemption as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when an enterprise subsidy is redeemed for content by a learner.
     ///
     /// - Event type: `org.openedx.enterprise.subsidy.redeemed.v1`
     /// - Version: major 1, minor 0
-    pub static SUBSIDY_REDEEMED: ::openedx_hooks::__private_v1::Signal<
-        SubsidyRedeemed,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static SUBSIDY_REDEEMED: __rt::Signal<SubsidyRedeemed> = __rt::Signal::new(
         "org.openedx.enterprise.subsidy.redeemed.v1",
         "SUBSIDY_REDEEMED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(SUBSIDY_REDEEMED);
+    __rt::register_event!(SUBSIDY_REDEEMED);
     /// The payload of [`SUBSIDY_REDEMPTION_REVERSED`] (`org.openedx.enterprise.subsidy.redemption-reversed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct SubsidyRedemptionReversed {
         /// The `redemption` field.
         pub redemption: SubsidyRedemption,
+    }
+    impl __rt::avro::Avro for SubsidyRedemptionReversed {
+        const MIN_SIZE: usize = <SubsidyRedemption as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.redemption, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                redemption: r.field("redemption")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for SubsidyRedemptionReversed {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for SubsidyRedemptionReversed {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for SubsidyRedemptionReversed {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "SubsidyRedemptionReversed",
+                        names: &["redemption"],
+                        fields: &[
+                            __Field::new(
+                                "redemption",
+                                &__Ty::Named(
+                                    <SubsidyRedemption as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when an earlier enterprise subsidy redemption is undone.
     ///
     /// - Event type: `org.openedx.enterprise.subsidy.redemption-reversed.v1`
     /// - Version: major 1, minor 0
-    pub static SUBSIDY_REDEMPTION_REVERSED: ::openedx_hooks::__private_v1::Signal<
-        SubsidyRedemptionReversed,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static SUBSIDY_REDEMPTION_REVERSED: __rt::Signal<SubsidyRedemptionReversed> = __rt::Signal::new(
         "org.openedx.enterprise.subsidy.redemption-reversed.v1",
         "SUBSIDY_REDEMPTION_REVERSED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(SUBSIDY_REDEMPTION_REVERSED);
+    __rt::register_event!(SUBSIDY_REDEMPTION_REVERSED);
     /// The payload of [`LEDGER_TRANSACTION_CREATED`] (`org.openedx.enterprise.subsidy_ledger_transaction.created.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LedgerTransactionCreated {
         /// The `ledger_transaction` field.
         pub ledger_transaction: LedgerTransaction,
+    }
+    impl __rt::avro::Avro for LedgerTransactionCreated {
+        const MIN_SIZE: usize = <LedgerTransaction as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.ledger_transaction, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                ledger_transaction: r.field("ledger_transaction")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LedgerTransactionCreated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LedgerTransactionCreated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LedgerTransactionCreated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LedgerTransactionCreated",
+                        names: &["ledger_transaction"],
+                        fields: &[
+                            __Field::new(
+                                "ledger_transaction",
+                                &__Ty::Named(
+                                    <LedgerTransaction as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a transaction is written to an enterprise subsidy ledger.
     ///
     /// - Event type: `org.openedx.enterprise.subsidy_ledger_transaction.created.v1`
     /// - Version: major 1, minor 0
-    pub static LEDGER_TRANSACTION_CREATED: ::openedx_hooks::__private_v1::Signal<
-        LedgerTransactionCreated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static LEDGER_TRANSACTION_CREATED: __rt::Signal<LedgerTransactionCreated> = __rt::Signal::new(
         "org.openedx.enterprise.subsidy_ledger_transaction.created.v1",
         "LEDGER_TRANSACTION_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(LEDGER_TRANSACTION_CREATED);
+    __rt::register_event!(LEDGER_TRANSACTION_CREATED);
     /// The payload of [`LEDGER_TRANSACTION_COMMITTED`] (`org.openedx.enterprise.subsidy_ledger_transaction.committed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LedgerTransactionCommitted {
         /// The `ledger_transaction` field.
         pub ledger_transaction: LedgerTransaction,
+    }
+    impl __rt::avro::Avro for LedgerTransactionCommitted {
+        const MIN_SIZE: usize = <LedgerTransaction as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.ledger_transaction, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                ledger_transaction: r.field("ledger_transaction")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LedgerTransactionCommitted {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LedgerTransactionCommitted {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LedgerTransactionCommitted {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LedgerTransactionCommitted",
+                        names: &["ledger_transaction"],
+                        fields: &[
+                            __Field::new(
+                                "ledger_transaction",
+                                &__Ty::Named(
+                                    <LedgerTransaction as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a pending ledger transaction is committed.
     ///
     /// - Event type: `org.openedx.enterprise.subsidy_ledger_transaction.committed.v1`
     /// - Version: major 1, minor 0
-    pub static LEDGER_TRANSACTION_COMMITTED: ::openedx_hooks::__private_v1::Signal<
-        LedgerTransactionCommitted,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static LEDGER_TRANSACTION_COMMITTED: __rt::Signal<LedgerTransactionCommitted> = __rt::Signal::new(
         "org.openedx.enterprise.subsidy_ledger_transaction.committed.v1",
         "LEDGER_TRANSACTION_COMMITTED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(LEDGER_TRANSACTION_COMMITTED);
+    __rt::register_event!(LEDGER_TRANSACTION_COMMITTED);
     /// The payload of [`LEDGER_TRANSACTION_FAILED`] (`org.openedx.enterprise.subsidy_ledger_transaction.failed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LedgerTransactionFailed {
         /// The `ledger_transaction` field.
         pub ledger_transaction: LedgerTransaction,
+    }
+    impl __rt::avro::Avro for LedgerTransactionFailed {
+        const MIN_SIZE: usize = <LedgerTransaction as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.ledger_transaction, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                ledger_transaction: r.field("ledger_transaction")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LedgerTransactionFailed {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LedgerTransactionFailed {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LedgerTransactionFailed {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LedgerTransactionFailed",
+                        names: &["ledger_transaction"],
+                        fields: &[
+                            __Field::new(
+                                "ledger_transaction",
+                                &__Ty::Named(
+                                    <LedgerTransaction as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a ledger transaction could not be completed.
     ///
     /// - Event type: `org.openedx.enterprise.subsidy_ledger_transaction.failed.v1`
     /// - Version: major 1, minor 0
-    pub static LEDGER_TRANSACTION_FAILED: ::openedx_hooks::__private_v1::Signal<
-        LedgerTransactionFailed,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static LEDGER_TRANSACTION_FAILED: __rt::Signal<LedgerTransactionFailed> = __rt::Signal::new(
         "org.openedx.enterprise.subsidy_ledger_transaction.failed.v1",
         "LEDGER_TRANSACTION_FAILED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(LEDGER_TRANSACTION_FAILED);
+    __rt::register_event!(LEDGER_TRANSACTION_FAILED);
     /// The payload of [`LEDGER_TRANSACTION_REVERSED`] (`org.openedx.enterprise.subsidy_ledger_transaction.reversed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LedgerTransactionReversed {
         /// The `ledger_transaction` field.
         pub ledger_transaction: LedgerTransaction,
+    }
+    impl __rt::avro::Avro for LedgerTransactionReversed {
+        const MIN_SIZE: usize = <LedgerTransaction as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.ledger_transaction, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                ledger_transaction: r.field("ledger_transaction")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LedgerTransactionReversed {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LedgerTransactionReversed {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LedgerTransactionReversed {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LedgerTransactionReversed",
+                        names: &["ledger_transaction"],
+                        fields: &[
+                            __Field::new(
+                                "ledger_transaction",
+                                &__Ty::Named(
+                                    <LedgerTransaction as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a committed ledger transaction is reversed.
     ///
     /// - Event type: `org.openedx.enterprise.subsidy_ledger_transaction.reversed.v1`
     /// - Version: major 1, minor 0
-    pub static LEDGER_TRANSACTION_REVERSED: ::openedx_hooks::__private_v1::Signal<
-        LedgerTransactionReversed,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static LEDGER_TRANSACTION_REVERSED: __rt::Signal<LedgerTransactionReversed> = __rt::Signal::new(
         "org.openedx.enterprise.subsidy_ledger_transaction.reversed.v1",
         "LEDGER_TRANSACTION_REVERSED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(LEDGER_TRANSACTION_REVERSED);
+    __rt::register_event!(LEDGER_TRANSACTION_REVERSED);
     /// The payload of [`LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED`] (`org.openedx.enterprise.learner_credit_course_enrollment.revoked.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LearnerCreditCourseEnrollmentRevoked {
         /// The `learner_credit_course_enrollment` field.
         pub learner_credit_course_enrollment: LearnerCreditEnterpriseCourseEnrollment,
+    }
+    impl __rt::avro::Avro for LearnerCreditCourseEnrollmentRevoked {
+        const MIN_SIZE: usize = <LearnerCreditEnterpriseCourseEnrollment as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.learner_credit_course_enrollment, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                learner_credit_course_enrollment: r
+                    .field("learner_credit_course_enrollment")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LearnerCreditCourseEnrollmentRevoked {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LearnerCreditCourseEnrollmentRevoked {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LearnerCreditCourseEnrollmentRevoked {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LearnerCreditCourseEnrollmentRevoked",
+                        names: &["learner_credit_course_enrollment"],
+                        fields: &[
+                            __Field::new(
+                                "learner_credit_course_enrollment",
+                                &__Ty::Named(
+                                    <LearnerCreditEnterpriseCourseEnrollment as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when an enrollment paid for with enterprise learner credit is revoked.
     ///
     /// - Event type: `org.openedx.enterprise.learner_credit_course_enrollment.revoked.v1`
     /// - Version: major 1, minor 0
-    pub static LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED: ::openedx_hooks::__private_v1::Signal<
+    pub static LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED: __rt::Signal<
         LearnerCreditCourseEnrollmentRevoked,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    > = __rt::Signal::new(
         "org.openedx.enterprise.learner_credit_course_enrollment.revoked.v1",
         "LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(
-        LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED
-    );
+    __rt::register_event!(LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED);
     /// The payload of [`ENTERPRISE_GROUP_DELETED`] (`org.openedx.enterprise.enterprise_group.deleted.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct EnterpriseGroupDeleted {
         /// The `enterprise_group` field.
         pub enterprise_group: EnterpriseGroup,
+    }
+    impl __rt::avro::Avro for EnterpriseGroupDeleted {
+        const MIN_SIZE: usize = <EnterpriseGroup as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.enterprise_group, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                enterprise_group: r.field("enterprise_group")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for EnterpriseGroupDeleted {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for EnterpriseGroupDeleted {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for EnterpriseGroupDeleted {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "EnterpriseGroupDeleted",
+                        names: &["enterprise_group"],
+                        fields: &[
+                            __Field::new(
+                                "enterprise_group",
+                                &__Ty::Named(
+                                    <EnterpriseGroup as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when an enterprise group is deleted.
     ///
     /// - Event type: `org.openedx.enterprise.enterprise_group.deleted.v1`
     /// - Version: major 1, minor 0
-    pub static ENTERPRISE_GROUP_DELETED: ::openedx_hooks::__private_v1::Signal<
-        EnterpriseGroupDeleted,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static ENTERPRISE_GROUP_DELETED: __rt::Signal<EnterpriseGroupDeleted> = __rt::Signal::new(
         "org.openedx.enterprise.enterprise_group.deleted.v1",
         "ENTERPRISE_GROUP_DELETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(ENTERPRISE_GROUP_DELETED);
+    __rt::register_event!(ENTERPRISE_GROUP_DELETED);
 }
 /// Module `learning` of the catalog, from `generated/events/learning.yaml`.
 #[allow(
@@ -1795,9 +4575,13 @@ pub mod enterprise {
 )]
 pub mod learning {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1::serde as __serde;
+    use ::openedx_hooks::__private_v1 as __rt;
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1::Avro as __Avro;
+    use __rt::serde as __serde;
+    #[allow(unused_imports)]
+    use __rt::reflect::{Field as __Field, Ty as __Ty, leaf as __leaf, zero as __zero};
+    #[allow(unused_imports)]
+    use __rt::Avro as __Avro;
     /// Opaque key of a course run.
     ///
     /// Example: `course-v1:edX+DemoX+Demo_Course`
@@ -1934,17 +4718,7 @@ pub mod learning {
         }
     }
     /// A platform user.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct UserData {
         /// The `id` field.
         pub id: i64,
@@ -1953,18 +4727,68 @@ pub mod learning {
         /// The `pii` field.
         pub pii: UserPersonalData,
     }
+    impl __rt::avro::Avro for UserData {
+        const MIN_SIZE: usize = <i64 as __rt::avro::Avro>::MIN_SIZE
+            + <bool as __rt::avro::Avro>::MIN_SIZE
+            + <UserPersonalData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.id, out);
+            __rt::avro::Avro::encode(&self.is_active, out);
+            __rt::avro::Avro::encode(&self.pii, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                id: r.field("id")?,
+                is_active: r.field("is_active")?,
+                pii: r.field("pii")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for UserData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for UserData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for UserData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "UserData",
+                        names: &["id", "is_active", "pii"],
+                        fields: &[
+                            __Field::new("id", &__Ty::Named(__leaf::<i64>)),
+                            __Field::new("is_active", &__Ty::Named(__leaf::<bool>)),
+                            __Field::new(
+                                "pii",
+                                &__Ty::Named(
+                                    <UserPersonalData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// Personally identifying information of a user.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct UserPersonalData {
         /// The `username` field.
         pub username: String,
@@ -1973,21 +4797,66 @@ pub mod learning {
         /// The `name` field.
         ///
         /// Default: `""`
-        #[serde(default)]
         pub name: String,
     }
+    impl __rt::avro::Avro for UserPersonalData {
+        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.username, out);
+            __rt::avro::Avro::encode(&self.email, out);
+            __rt::avro::Avro::encode(&self.name, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                username: r.field("username")?,
+                email: r.field("email")?,
+                name: r.field("name")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for UserPersonalData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for UserPersonalData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for UserPersonalData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "UserPersonalData",
+                        names: &["username", "email", "name"],
+                        fields: &[
+                            __Field::new("username", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("email", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("name", &__Ty::Named(__leaf::<String>))
+                                .or(__zero::<String>),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// A user's enrollment in a course run.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseEnrollmentData {
         /// The `user` field.
         pub user: UserData,
@@ -1998,50 +4867,190 @@ pub mod learning {
         /// The `is_active` field.
         pub is_active: bool,
         /// The `creation_date` field.
-        pub creation_date: ::openedx_hooks::__private_v1::types::Timestamp,
+        pub creation_date: __rt::types::Timestamp,
         /// The `created_by` field.
-        #[serde(default)]
         pub created_by: Option<UserData>,
     }
+    impl __rt::avro::Avro for CourseEnrollmentData {
+        const MIN_SIZE: usize = <UserData as __rt::avro::Avro>::MIN_SIZE
+            + <CourseData as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <bool as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
+            + <Option<UserData> as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.user, out);
+            __rt::avro::Avro::encode(&self.course, out);
+            __rt::avro::Avro::encode(&self.mode, out);
+            __rt::avro::Avro::encode(&self.is_active, out);
+            __rt::avro::Avro::encode(&self.creation_date, out);
+            __rt::avro::Avro::encode(&self.created_by, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                user: r.field("user")?,
+                course: r.field("course")?,
+                mode: r.field("mode")?,
+                is_active: r.field("is_active")?,
+                creation_date: r.field("creation_date")?,
+                created_by: r.field("created_by")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseEnrollmentData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseEnrollmentData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseEnrollmentData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseEnrollmentData",
+                        names: &[
+                            "user",
+                            "course",
+                            "mode",
+                            "is_active",
+                            "creation_date",
+                            "created_by",
+                        ],
+                        fields: &[
+                            __Field::new(
+                                "user",
+                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                            ),
+                            __Field::new(
+                                "course",
+                                &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
+                            ),
+                            __Field::new("mode", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("is_active", &__Ty::Named(__leaf::<bool>)),
+                            __Field::new(
+                                "creation_date",
+                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                            ),
+                            __Field::new(
+                                    "created_by",
+                                    &__Ty::Option(
+                                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                                    ),
+                                )
+                                .or(__zero::<Option<UserData>>),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// A course run as learners see it.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseData {
         /// The `course_key` field.
         pub course_key: CourseKey,
         /// The `display_name` field.
         ///
         /// Default: `""`
-        #[serde(default)]
         pub display_name: String,
         /// The `start` field.
-        #[serde(default)]
-        pub start: Option<::openedx_hooks::__private_v1::types::Timestamp>,
+        pub start: Option<__rt::types::Timestamp>,
         /// The `end` field.
-        #[serde(default)]
-        pub end: Option<::openedx_hooks::__private_v1::types::Timestamp>,
+        pub end: Option<__rt::types::Timestamp>,
+    }
+    impl __rt::avro::Avro for CourseData {
+        const MIN_SIZE: usize = <CourseKey as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <Option<__rt::types::Timestamp> as __rt::avro::Avro>::MIN_SIZE
+            + <Option<__rt::types::Timestamp> as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.course_key, out);
+            __rt::avro::Avro::encode(&self.display_name, out);
+            __rt::avro::Avro::encode(&self.start, out);
+            __rt::avro::Avro::encode(&self.end, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                course_key: r.field("course_key")?,
+                display_name: r.field("display_name")?,
+                start: r.field("start")?,
+                end: r.field("end")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseData",
+                        names: &["course_key", "display_name", "start", "end"],
+                        fields: &[
+                            __Field::new(
+                                "course_key",
+                                &__Ty::Named(__leaf::<CourseKey>),
+                            ),
+                            __Field::new("display_name", &__Ty::Named(__leaf::<String>))
+                                .or(__zero::<String>),
+                            __Field::new(
+                                    "start",
+                                    &__Ty::Option(
+                                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                                    ),
+                                )
+                                .or(__zero::<Option<__rt::types::Timestamp>>),
+                            __Field::new(
+                                    "end",
+                                    &__Ty::Option(
+                                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                                    ),
+                                )
+                                .or(__zero::<Option<__rt::types::Timestamp>>),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// A course certificate of a user.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CertificateData {
         /// The `user` field.
         pub user: UserData,
@@ -2060,21 +5069,107 @@ pub mod learning {
         /// The `previous_status` field.
         ///
         /// Default: `""`
-        #[serde(default)]
         pub previous_status: String,
     }
+    impl __rt::avro::Avro for CertificateData {
+        const MIN_SIZE: usize = <UserData as __rt::avro::Avro>::MIN_SIZE
+            + <CourseData as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.user, out);
+            __rt::avro::Avro::encode(&self.course, out);
+            __rt::avro::Avro::encode(&self.mode, out);
+            __rt::avro::Avro::encode(&self.grade, out);
+            __rt::avro::Avro::encode(&self.download_url, out);
+            __rt::avro::Avro::encode(&self.name, out);
+            __rt::avro::Avro::encode(&self.current_status, out);
+            __rt::avro::Avro::encode(&self.previous_status, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                user: r.field("user")?,
+                course: r.field("course")?,
+                mode: r.field("mode")?,
+                grade: r.field("grade")?,
+                download_url: r.field("download_url")?,
+                name: r.field("name")?,
+                current_status: r.field("current_status")?,
+                previous_status: r.field("previous_status")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CertificateData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CertificateData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CertificateData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CertificateData",
+                        names: &[
+                            "user",
+                            "course",
+                            "mode",
+                            "grade",
+                            "download_url",
+                            "name",
+                            "current_status",
+                            "previous_status",
+                        ],
+                        fields: &[
+                            __Field::new(
+                                "user",
+                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                            ),
+                            __Field::new(
+                                "course",
+                                &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
+                            ),
+                            __Field::new("mode", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("grade", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("download_url", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("name", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                "current_status",
+                                &__Ty::Named(__leaf::<String>),
+                            ),
+                            __Field::new(
+                                    "previous_status",
+                                    &__Ty::Named(__leaf::<String>),
+                                )
+                                .or(__zero::<String>),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// A program certificate of a user.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ProgramCertificateData {
         /// The `user` field.
         pub user: UserData,
@@ -2087,23 +5182,96 @@ pub mod learning {
         /// The `url` field.
         pub url: String,
         /// The `certificate_available_date` field.
-        #[serde(default)]
-        pub certificate_available_date: Option<
-            ::openedx_hooks::__private_v1::types::Timestamp,
-        >,
+        pub certificate_available_date: Option<__rt::types::Timestamp>,
+    }
+    impl __rt::avro::Avro for ProgramCertificateData {
+        const MIN_SIZE: usize = <UserData as __rt::avro::Avro>::MIN_SIZE
+            + <ProgramData as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <Option<__rt::types::Timestamp> as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.user, out);
+            __rt::avro::Avro::encode(&self.program, out);
+            __rt::avro::Avro::encode(&self.uuid, out);
+            __rt::avro::Avro::encode(&self.status, out);
+            __rt::avro::Avro::encode(&self.url, out);
+            __rt::avro::Avro::encode(&self.certificate_available_date, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                user: r.field("user")?,
+                program: r.field("program")?,
+                uuid: r.field("uuid")?,
+                status: r.field("status")?,
+                url: r.field("url")?,
+                certificate_available_date: r.field("certificate_available_date")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ProgramCertificateData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ProgramCertificateData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ProgramCertificateData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ProgramCertificateData",
+                        names: &[
+                            "user",
+                            "program",
+                            "uuid",
+                            "status",
+                            "url",
+                            "certificate_available_date",
+                        ],
+                        fields: &[
+                            __Field::new(
+                                "user",
+                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                            ),
+                            __Field::new(
+                                "program",
+                                &__Ty::Named(<ProgramData as __rt::reflect::Reflect>::ty),
+                            ),
+                            __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("status", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("url", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                    "certificate_available_date",
+                                    &__Ty::Option(
+                                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                                    ),
+                                )
+                                .or(__zero::<Option<__rt::types::Timestamp>>),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// A program (a sequence of courses).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ProgramData {
         /// The `uuid` field.
         pub uuid: String,
@@ -2112,18 +5280,63 @@ pub mod learning {
         /// The `program_type` field.
         pub program_type: String,
     }
+    impl __rt::avro::Avro for ProgramData {
+        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.uuid, out);
+            __rt::avro::Avro::encode(&self.title, out);
+            __rt::avro::Avro::encode(&self.program_type, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                uuid: r.field("uuid")?,
+                title: r.field("title")?,
+                program_type: r.field("program_type")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ProgramData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ProgramData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ProgramData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ProgramData",
+                        names: &["uuid", "title", "program_type"],
+                        fields: &[
+                            __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("title", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("program_type", &__Ty::Named(__leaf::<String>)),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// A user's membership in a cohort of a course.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CohortData {
         /// The `user` field.
         pub user: UserData,
@@ -2132,18 +5345,69 @@ pub mod learning {
         /// The `name` field.
         pub name: String,
     }
+    impl __rt::avro::Avro for CohortData {
+        const MIN_SIZE: usize = <UserData as __rt::avro::Avro>::MIN_SIZE
+            + <CourseData as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.user, out);
+            __rt::avro::Avro::encode(&self.course, out);
+            __rt::avro::Avro::encode(&self.name, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                user: r.field("user")?,
+                course: r.field("course")?,
+                name: r.field("name")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CohortData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CohortData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CohortData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CohortData",
+                        names: &["user", "course", "name"],
+                        fields: &[
+                            __Field::new(
+                                "user",
+                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                            ),
+                            __Field::new(
+                                "course",
+                                &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
+                            ),
+                            __Field::new("name", &__Ty::Named(__leaf::<String>)),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// The discussion configuration of a course.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseDiscussionConfigurationData {
         /// The `course_key` field.
         pub course_key: CourseKey,
@@ -2152,89 +5416,280 @@ pub mod learning {
         /// The `enable_in_context` field.
         ///
         /// Default: `true`
-        #[serde(
-            default = "__default_course_discussion_configuration_data_enable_in_context"
-        )]
         pub enable_in_context: bool,
         /// The `enable_graded_units` field.
         ///
         /// Default: `false`
-        #[serde(default)]
         pub enable_graded_units: bool,
         /// The `unit_level_visibility` field.
         ///
         /// Default: `false`
-        #[serde(default)]
         pub unit_level_visibility: bool,
         /// The `plugin_configuration` field.
         ///
         /// Default: `{}`
-        #[serde(
-            default = "__default_course_discussion_configuration_data_plugin_configuration"
-        )]
-        pub plugin_configuration: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub plugin_configuration: __rt::types::JsonValue,
         /// The `contexts` field.
         ///
         /// Default: `[]`
-        #[serde(default)]
         pub contexts: Vec<DiscussionTopicContext>,
     }
     pub(super) fn __default_course_discussion_configuration_data_enable_in_context() -> bool {
         true
     }
-    pub(super) fn __default_course_discussion_configuration_data_plugin_configuration() -> ::openedx_hooks::__private_v1::types::JsonValue {
-        ::openedx_hooks::__private_v1::types::JsonValue::Object(
-            ::std::default::Default::default(),
-        )
+    pub(super) fn __default_course_discussion_configuration_data_plugin_configuration() -> __rt::types::JsonValue {
+        __rt::types::JsonValue::Object(::std::default::Default::default())
+    }
+    impl __rt::avro::Avro for CourseDiscussionConfigurationData {
+        const MIN_SIZE: usize = <CourseKey as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <bool as __rt::avro::Avro>::MIN_SIZE + <bool as __rt::avro::Avro>::MIN_SIZE
+            + <bool as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::JsonValue as __rt::avro::Avro>::MIN_SIZE
+            + <Vec<DiscussionTopicContext> as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.course_key, out);
+            __rt::avro::Avro::encode(&self.provider_type, out);
+            __rt::avro::Avro::encode(&self.enable_in_context, out);
+            __rt::avro::Avro::encode(&self.enable_graded_units, out);
+            __rt::avro::Avro::encode(&self.unit_level_visibility, out);
+            __rt::avro::Avro::encode(&self.plugin_configuration, out);
+            __rt::avro::Avro::encode(&self.contexts, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                course_key: r.field("course_key")?,
+                provider_type: r.field("provider_type")?,
+                enable_in_context: r.field("enable_in_context")?,
+                enable_graded_units: r.field("enable_graded_units")?,
+                unit_level_visibility: r.field("unit_level_visibility")?,
+                plugin_configuration: r.field("plugin_configuration")?,
+                contexts: r.field("contexts")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseDiscussionConfigurationData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseDiscussionConfigurationData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseDiscussionConfigurationData {
+        fn ty() -> &'static __Ty {
+            fn default_2(out: &mut ::std::vec::Vec<u8>) {
+                __rt::avro::Avro::encode(
+                    &__default_course_discussion_configuration_data_enable_in_context(),
+                    out,
+                );
+            }
+            fn default_5(out: &mut ::std::vec::Vec<u8>) {
+                __rt::avro::Avro::encode(
+                    &__default_course_discussion_configuration_data_plugin_configuration(),
+                    out,
+                );
+            }
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseDiscussionConfigurationData",
+                        names: &[
+                            "course_key",
+                            "provider_type",
+                            "enable_in_context",
+                            "enable_graded_units",
+                            "unit_level_visibility",
+                            "plugin_configuration",
+                            "contexts",
+                        ],
+                        fields: &[
+                            __Field::new(
+                                "course_key",
+                                &__Ty::Named(__leaf::<CourseKey>),
+                            ),
+                            __Field::new(
+                                "provider_type",
+                                &__Ty::Named(__leaf::<String>),
+                            ),
+                            __Field::new(
+                                    "enable_in_context",
+                                    &__Ty::Named(__leaf::<bool>),
+                                )
+                                .or(default_2),
+                            __Field::new(
+                                    "enable_graded_units",
+                                    &__Ty::Named(__leaf::<bool>),
+                                )
+                                .or(__zero::<bool>),
+                            __Field::new(
+                                    "unit_level_visibility",
+                                    &__Ty::Named(__leaf::<bool>),
+                                )
+                                .or(__zero::<bool>),
+                            __Field::new(
+                                    "plugin_configuration",
+                                    &__Ty::Named(__leaf::<__rt::types::JsonValue>),
+                                )
+                                .or(default_5),
+                            __Field::new(
+                                    "contexts",
+                                    &__Ty::List(
+                                        &__Ty::Named(
+                                            <DiscussionTopicContext as __rt::reflect::Reflect>::ty,
+                                        ),
+                                    ),
+                                )
+                                .or(__zero::<Vec<DiscussionTopicContext>>),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// A discussion topic and where it lives in the course.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct DiscussionTopicContext {
         /// The `title` field.
         pub title: String,
         /// The `usage_key` field.
-        #[serde(default)]
         pub usage_key: Option<UsageKey>,
         /// The `group_id` field.
-        #[serde(default)]
         pub group_id: Option<i64>,
         /// The `external_id` field.
-        #[serde(default)]
         pub external_id: Option<String>,
         /// The `ordering` field.
-        #[serde(default)]
         pub ordering: Option<i64>,
         /// The `context` field.
         ///
         /// Default: `{}`
-        #[serde(default = "__default_discussion_topic_context_context")]
-        pub context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub context: __rt::types::JsonValue,
     }
-    pub(super) fn __default_discussion_topic_context_context() -> ::openedx_hooks::__private_v1::types::JsonValue {
-        ::openedx_hooks::__private_v1::types::JsonValue::Object(
-            ::std::default::Default::default(),
-        )
+    pub(super) fn __default_discussion_topic_context_context() -> __rt::types::JsonValue {
+        __rt::types::JsonValue::Object(::std::default::Default::default())
+    }
+    impl __rt::avro::Avro for DiscussionTopicContext {
+        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
+            + <Option<UsageKey> as __rt::avro::Avro>::MIN_SIZE
+            + <Option<i64> as __rt::avro::Avro>::MIN_SIZE
+            + <Option<String> as __rt::avro::Avro>::MIN_SIZE
+            + <Option<i64> as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::JsonValue as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.title, out);
+            __rt::avro::Avro::encode(&self.usage_key, out);
+            __rt::avro::Avro::encode(&self.group_id, out);
+            __rt::avro::Avro::encode(&self.external_id, out);
+            __rt::avro::Avro::encode(&self.ordering, out);
+            __rt::avro::Avro::encode(&self.context, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                title: r.field("title")?,
+                usage_key: r.field("usage_key")?,
+                group_id: r.field("group_id")?,
+                external_id: r.field("external_id")?,
+                ordering: r.field("ordering")?,
+                context: r.field("context")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for DiscussionTopicContext {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for DiscussionTopicContext {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for DiscussionTopicContext {
+        fn ty() -> &'static __Ty {
+            fn default_5(out: &mut ::std::vec::Vec<u8>) {
+                __rt::avro::Avro::encode(
+                    &__default_discussion_topic_context_context(),
+                    out,
+                );
+            }
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "DiscussionTopicContext",
+                        names: &[
+                            "title",
+                            "usage_key",
+                            "group_id",
+                            "external_id",
+                            "ordering",
+                            "context",
+                        ],
+                        fields: &[
+                            __Field::new("title", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                    "usage_key",
+                                    &__Ty::Option(&__Ty::Named(__leaf::<UsageKey>)),
+                                )
+                                .or(__zero::<Option<UsageKey>>),
+                            __Field::new(
+                                    "group_id",
+                                    &__Ty::Option(&__Ty::Named(__leaf::<i64>)),
+                                )
+                                .or(__zero::<Option<i64>>),
+                            __Field::new(
+                                    "external_id",
+                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
+                                )
+                                .or(__zero::<Option<String>>),
+                            __Field::new(
+                                    "ordering",
+                                    &__Ty::Option(&__Ty::Named(__leaf::<i64>)),
+                                )
+                                .or(__zero::<Option<i64>>),
+                            __Field::new(
+                                    "context",
+                                    &__Ty::Named(__leaf::<__rt::types::JsonValue>),
+                                )
+                                .or(default_5),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// A user's stored grade summary for a course.
-    #[derive(Debug, Clone, PartialEq, __serde::Serialize, __serde::Deserialize, __Avro)]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct PersistentCourseGradeData {
         /// The `user_id` field.
         pub user_id: i64,
         /// The `course` field.
         pub course: CourseData,
         /// The `course_edited_timestamp` field.
-        pub course_edited_timestamp: ::openedx_hooks::__private_v1::types::Timestamp,
+        pub course_edited_timestamp: __rt::types::Timestamp,
         /// The `course_version` field.
         pub course_version: String,
         /// The `grading_policy_hash` field.
@@ -2244,46 +5699,186 @@ pub mod learning {
         /// The `letter_grade` field.
         pub letter_grade: String,
         /// The `passed_timestamp` field.
-        pub passed_timestamp: ::openedx_hooks::__private_v1::types::Timestamp,
+        pub passed_timestamp: __rt::types::Timestamp,
+    }
+    impl __rt::avro::Avro for PersistentCourseGradeData {
+        const MIN_SIZE: usize = <i64 as __rt::avro::Avro>::MIN_SIZE
+            + <CourseData as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <f64 as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.user_id, out);
+            __rt::avro::Avro::encode(&self.course, out);
+            __rt::avro::Avro::encode(&self.course_edited_timestamp, out);
+            __rt::avro::Avro::encode(&self.course_version, out);
+            __rt::avro::Avro::encode(&self.grading_policy_hash, out);
+            __rt::avro::Avro::encode(&self.percent_grade, out);
+            __rt::avro::Avro::encode(&self.letter_grade, out);
+            __rt::avro::Avro::encode(&self.passed_timestamp, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                user_id: r.field("user_id")?,
+                course: r.field("course")?,
+                course_edited_timestamp: r.field("course_edited_timestamp")?,
+                course_version: r.field("course_version")?,
+                grading_policy_hash: r.field("grading_policy_hash")?,
+                percent_grade: r.field("percent_grade")?,
+                letter_grade: r.field("letter_grade")?,
+                passed_timestamp: r.field("passed_timestamp")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for PersistentCourseGradeData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for PersistentCourseGradeData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for PersistentCourseGradeData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "PersistentCourseGradeData",
+                        names: &[
+                            "user_id",
+                            "course",
+                            "course_edited_timestamp",
+                            "course_version",
+                            "grading_policy_hash",
+                            "percent_grade",
+                            "letter_grade",
+                            "passed_timestamp",
+                        ],
+                        fields: &[
+                            __Field::new("user_id", &__Ty::Named(__leaf::<i64>)),
+                            __Field::new(
+                                "course",
+                                &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
+                            ),
+                            __Field::new(
+                                "course_edited_timestamp",
+                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                            ),
+                            __Field::new(
+                                "course_version",
+                                &__Ty::Named(__leaf::<String>),
+                            ),
+                            __Field::new(
+                                "grading_policy_hash",
+                                &__Ty::Named(__leaf::<String>),
+                            ),
+                            __Field::new("percent_grade", &__Ty::Named(__leaf::<f64>)),
+                            __Field::new("letter_grade", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                "passed_timestamp",
+                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Skills learners confirmed or rejected for an XBlock.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XBlockSkillVerificationData {
         /// The `usage_key` field.
         pub usage_key: UsageKey,
         /// The `verified_skills` field.
         ///
         /// Default: `[]`
-        #[serde(default)]
         pub verified_skills: Vec<i64>,
         /// The `ignored_skills` field.
         ///
         /// Default: `[]`
-        #[serde(default)]
         pub ignored_skills: Vec<i64>,
     }
+    impl __rt::avro::Avro for XBlockSkillVerificationData {
+        const MIN_SIZE: usize = <UsageKey as __rt::avro::Avro>::MIN_SIZE
+            + <Vec<i64> as __rt::avro::Avro>::MIN_SIZE
+            + <Vec<i64> as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.usage_key, out);
+            __rt::avro::Avro::encode(&self.verified_skills, out);
+            __rt::avro::Avro::encode(&self.ignored_skills, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                usage_key: r.field("usage_key")?,
+                verified_skills: r.field("verified_skills")?,
+                ignored_skills: r.field("ignored_skills")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for XBlockSkillVerificationData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for XBlockSkillVerificationData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for XBlockSkillVerificationData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "XBlockSkillVerificationData",
+                        names: &["usage_key", "verified_skills", "ignored_skills"],
+                        fields: &[
+                            __Field::new("usage_key", &__Ty::Named(__leaf::<UsageKey>)),
+                            __Field::new(
+                                    "verified_skills",
+                                    &__Ty::List(&__Ty::Named(__leaf::<i64>)),
+                                )
+                                .or(__zero::<Vec<i64>>),
+                            __Field::new(
+                                    "ignored_skills",
+                                    &__Ty::List(&__Ty::Named(__leaf::<i64>)),
+                                )
+                                .or(__zero::<Vec<i64>>),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// A request to notify a set of users.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct UserNotificationData {
         /// The `user_ids` field.
         pub user_ids: Vec<i64>,
@@ -2298,26 +5893,106 @@ pub mod learning {
         /// The `context` field.
         ///
         /// Default: `{}`
-        #[serde(default = "__default_user_notification_data_context")]
-        pub context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub context: __rt::types::JsonValue,
     }
-    pub(super) fn __default_user_notification_data_context() -> ::openedx_hooks::__private_v1::types::JsonValue {
-        ::openedx_hooks::__private_v1::types::JsonValue::Object(
-            ::std::default::Default::default(),
-        )
+    pub(super) fn __default_user_notification_data_context() -> __rt::types::JsonValue {
+        __rt::types::JsonValue::Object(::std::default::Default::default())
+    }
+    impl __rt::avro::Avro for UserNotificationData {
+        const MIN_SIZE: usize = <Vec<i64> as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <CourseKey as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::JsonValue as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.user_ids, out);
+            __rt::avro::Avro::encode(&self.notification_type, out);
+            __rt::avro::Avro::encode(&self.content_url, out);
+            __rt::avro::Avro::encode(&self.app_name, out);
+            __rt::avro::Avro::encode(&self.course_key, out);
+            __rt::avro::Avro::encode(&self.context, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                user_ids: r.field("user_ids")?,
+                notification_type: r.field("notification_type")?,
+                content_url: r.field("content_url")?,
+                app_name: r.field("app_name")?,
+                course_key: r.field("course_key")?,
+                context: r.field("context")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for UserNotificationData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for UserNotificationData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for UserNotificationData {
+        fn ty() -> &'static __Ty {
+            fn default_5(out: &mut ::std::vec::Vec<u8>) {
+                __rt::avro::Avro::encode(
+                    &__default_user_notification_data_context(),
+                    out,
+                );
+            }
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "UserNotificationData",
+                        names: &[
+                            "user_ids",
+                            "notification_type",
+                            "content_url",
+                            "app_name",
+                            "course_key",
+                            "context",
+                        ],
+                        fields: &[
+                            __Field::new(
+                                "user_ids",
+                                &__Ty::List(&__Ty::Named(__leaf::<i64>)),
+                            ),
+                            __Field::new(
+                                "notification_type",
+                                &__Ty::Named(__leaf::<String>),
+                            ),
+                            __Field::new("content_url", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("app_name", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                "course_key",
+                                &__Ty::Named(__leaf::<CourseKey>),
+                            ),
+                            __Field::new(
+                                    "context",
+                                    &__Ty::Named(__leaf::<__rt::types::JsonValue>),
+                                )
+                                .or(default_5),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// An attempt at a timed or proctored exam.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExamAttemptData {
         /// The `student_user` field.
         pub student_user: UserData,
@@ -2328,21 +6003,91 @@ pub mod learning {
         /// The `exam_type` field.
         pub exam_type: String,
         /// The `requesting_user` field.
-        #[serde(default)]
         pub requesting_user: Option<UserData>,
     }
+    impl __rt::avro::Avro for ExamAttemptData {
+        const MIN_SIZE: usize = <UserData as __rt::avro::Avro>::MIN_SIZE
+            + <CourseKey as __rt::avro::Avro>::MIN_SIZE
+            + <UsageKey as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <Option<UserData> as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.student_user, out);
+            __rt::avro::Avro::encode(&self.course_key, out);
+            __rt::avro::Avro::encode(&self.usage_key, out);
+            __rt::avro::Avro::encode(&self.exam_type, out);
+            __rt::avro::Avro::encode(&self.requesting_user, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                student_user: r.field("student_user")?,
+                course_key: r.field("course_key")?,
+                usage_key: r.field("usage_key")?,
+                exam_type: r.field("exam_type")?,
+                requesting_user: r.field("requesting_user")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ExamAttemptData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ExamAttemptData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ExamAttemptData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ExamAttemptData",
+                        names: &[
+                            "student_user",
+                            "course_key",
+                            "usage_key",
+                            "exam_type",
+                            "requesting_user",
+                        ],
+                        fields: &[
+                            __Field::new(
+                                "student_user",
+                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                            ),
+                            __Field::new(
+                                "course_key",
+                                &__Ty::Named(__leaf::<CourseKey>),
+                            ),
+                            __Field::new("usage_key", &__Ty::Named(__leaf::<UsageKey>)),
+                            __Field::new("exam_type", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                    "requesting_user",
+                                    &__Ty::Option(
+                                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                                    ),
+                                )
+                                .or(__zero::<Option<UserData>>),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// A course-level access role held by a user.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseAccessRoleData {
         /// The `user` field.
         pub user: UserData,
@@ -2353,18 +6098,73 @@ pub mod learning {
         /// The `role` field.
         pub role: String,
     }
+    impl __rt::avro::Avro for CourseAccessRoleData {
+        const MIN_SIZE: usize = <UserData as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <CourseKey as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.user, out);
+            __rt::avro::Avro::encode(&self.org_key, out);
+            __rt::avro::Avro::encode(&self.course_key, out);
+            __rt::avro::Avro::encode(&self.role, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                user: r.field("user")?,
+                org_key: r.field("org_key")?,
+                course_key: r.field("course_key")?,
+                role: r.field("role")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseAccessRoleData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseAccessRoleData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseAccessRoleData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseAccessRoleData",
+                        names: &["user", "org_key", "course_key", "role"],
+                        fields: &[
+                            __Field::new(
+                                "user",
+                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                            ),
+                            __Field::new("org_key", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                "course_key",
+                                &__Ty::Named(__leaf::<CourseKey>),
+                            ),
+                            __Field::new("role", &__Ty::Named(__leaf::<String>)),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// A discussion thread, response or comment and its context.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct DiscussionThreadData {
         /// The `anonymous` field.
         pub anonymous: bool,
@@ -2401,46 +6201,213 @@ pub mod learning {
         /// The `discussion` field.
         ///
         /// Default: `{}`
-        #[serde(default = "__default_discussion_thread_data_discussion")]
-        pub discussion: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub discussion: __rt::types::JsonValue,
         /// The `user_course_roles` field.
         ///
         /// Default: `[]`
-        #[serde(default)]
         pub user_course_roles: Vec<String>,
         /// The `user_forums_roles` field.
         ///
         /// Default: `[]`
-        #[serde(default)]
         pub user_forums_roles: Vec<String>,
         /// The `options` field.
         ///
         /// Default: `{}`
-        #[serde(default = "__default_discussion_thread_data_options")]
-        pub options: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub options: __rt::types::JsonValue,
     }
-    pub(super) fn __default_discussion_thread_data_discussion() -> ::openedx_hooks::__private_v1::types::JsonValue {
-        ::openedx_hooks::__private_v1::types::JsonValue::Object(
-            ::std::default::Default::default(),
-        )
+    pub(super) fn __default_discussion_thread_data_discussion() -> __rt::types::JsonValue {
+        __rt::types::JsonValue::Object(::std::default::Default::default())
     }
-    pub(super) fn __default_discussion_thread_data_options() -> ::openedx_hooks::__private_v1::types::JsonValue {
-        ::openedx_hooks::__private_v1::types::JsonValue::Object(
-            ::std::default::Default::default(),
-        )
+    pub(super) fn __default_discussion_thread_data_options() -> __rt::types::JsonValue {
+        __rt::types::JsonValue::Object(::std::default::Default::default())
+    }
+    impl __rt::avro::Avro for DiscussionThreadData {
+        const MIN_SIZE: usize = <bool as __rt::avro::Avro>::MIN_SIZE
+            + <bool as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <i64 as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <i64 as __rt::avro::Avro>::MIN_SIZE + <i64 as __rt::avro::Avro>::MIN_SIZE
+            + <i64 as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <bool as __rt::avro::Avro>::MIN_SIZE + <bool as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <UserData as __rt::avro::Avro>::MIN_SIZE
+            + <CourseKey as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::JsonValue as __rt::avro::Avro>::MIN_SIZE
+            + <Vec<String> as __rt::avro::Avro>::MIN_SIZE
+            + <Vec<String> as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::JsonValue as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.anonymous, out);
+            __rt::avro::Avro::encode(&self.anonymous_to_peers, out);
+            __rt::avro::Avro::encode(&self.body, out);
+            __rt::avro::Avro::encode(&self.category_id, out);
+            __rt::avro::Avro::encode(&self.category_name, out);
+            __rt::avro::Avro::encode(&self.commentable_id, out);
+            __rt::avro::Avro::encode(&self.group_id, out);
+            __rt::avro::Avro::encode(&self.id, out);
+            __rt::avro::Avro::encode(&self.team_id, out);
+            __rt::avro::Avro::encode(&self.thread_type, out);
+            __rt::avro::Avro::encode(&self.title, out);
+            __rt::avro::Avro::encode(&self.title_truncated, out);
+            __rt::avro::Avro::encode(&self.truncated, out);
+            __rt::avro::Avro::encode(&self.url, out);
+            __rt::avro::Avro::encode(&self.user, out);
+            __rt::avro::Avro::encode(&self.course_id, out);
+            __rt::avro::Avro::encode(&self.discussion, out);
+            __rt::avro::Avro::encode(&self.user_course_roles, out);
+            __rt::avro::Avro::encode(&self.user_forums_roles, out);
+            __rt::avro::Avro::encode(&self.options, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                anonymous: r.field("anonymous")?,
+                anonymous_to_peers: r.field("anonymous_to_peers")?,
+                body: r.field("body")?,
+                category_id: r.field("category_id")?,
+                category_name: r.field("category_name")?,
+                commentable_id: r.field("commentable_id")?,
+                group_id: r.field("group_id")?,
+                id: r.field("id")?,
+                team_id: r.field("team_id")?,
+                thread_type: r.field("thread_type")?,
+                title: r.field("title")?,
+                title_truncated: r.field("title_truncated")?,
+                truncated: r.field("truncated")?,
+                url: r.field("url")?,
+                user: r.field("user")?,
+                course_id: r.field("course_id")?,
+                discussion: r.field("discussion")?,
+                user_course_roles: r.field("user_course_roles")?,
+                user_forums_roles: r.field("user_forums_roles")?,
+                options: r.field("options")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for DiscussionThreadData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for DiscussionThreadData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for DiscussionThreadData {
+        fn ty() -> &'static __Ty {
+            fn default_16(out: &mut ::std::vec::Vec<u8>) {
+                __rt::avro::Avro::encode(
+                    &__default_discussion_thread_data_discussion(),
+                    out,
+                );
+            }
+            fn default_19(out: &mut ::std::vec::Vec<u8>) {
+                __rt::avro::Avro::encode(
+                    &__default_discussion_thread_data_options(),
+                    out,
+                );
+            }
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "DiscussionThreadData",
+                        names: &[
+                            "anonymous",
+                            "anonymous_to_peers",
+                            "body",
+                            "category_id",
+                            "category_name",
+                            "commentable_id",
+                            "group_id",
+                            "id",
+                            "team_id",
+                            "thread_type",
+                            "title",
+                            "title_truncated",
+                            "truncated",
+                            "url",
+                            "user",
+                            "course_id",
+                            "discussion",
+                            "user_course_roles",
+                            "user_forums_roles",
+                            "options",
+                        ],
+                        fields: &[
+                            __Field::new("anonymous", &__Ty::Named(__leaf::<bool>)),
+                            __Field::new(
+                                "anonymous_to_peers",
+                                &__Ty::Named(__leaf::<bool>),
+                            ),
+                            __Field::new("body", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("category_id", &__Ty::Named(__leaf::<i64>)),
+                            __Field::new(
+                                "category_name",
+                                &__Ty::Named(__leaf::<String>),
+                            ),
+                            __Field::new(
+                                "commentable_id",
+                                &__Ty::Named(__leaf::<String>),
+                            ),
+                            __Field::new("group_id", &__Ty::Named(__leaf::<i64>)),
+                            __Field::new("id", &__Ty::Named(__leaf::<i64>)),
+                            __Field::new("team_id", &__Ty::Named(__leaf::<i64>)),
+                            __Field::new("thread_type", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("title", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                "title_truncated",
+                                &__Ty::Named(__leaf::<bool>),
+                            ),
+                            __Field::new("truncated", &__Ty::Named(__leaf::<bool>)),
+                            __Field::new("url", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                "user",
+                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                            ),
+                            __Field::new("course_id", &__Ty::Named(__leaf::<CourseKey>)),
+                            __Field::new(
+                                    "discussion",
+                                    &__Ty::Named(__leaf::<__rt::types::JsonValue>),
+                                )
+                                .or(default_16),
+                            __Field::new(
+                                    "user_course_roles",
+                                    &__Ty::List(&__Ty::Named(__leaf::<String>)),
+                                )
+                                .or(__zero::<Vec<String>>),
+                            __Field::new(
+                                    "user_forums_roles",
+                                    &__Ty::List(&__Ty::Named(__leaf::<String>)),
+                                )
+                                .or(__zero::<Vec<String>>),
+                            __Field::new(
+                                    "options",
+                                    &__Ty::Named(__leaf::<__rt::types::JsonValue>),
+                                )
+                                .or(default_19),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// A request to notify an audience within a course.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseNotificationData {
         /// The `course_key` field.
         pub course_key: CourseKey,
@@ -2453,36 +6420,120 @@ pub mod learning {
         /// The `content_context` field.
         ///
         /// Default: `{}`
-        #[serde(default = "__default_course_notification_data_content_context")]
-        pub content_context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub content_context: __rt::types::JsonValue,
         /// The `audience_filters` field.
         ///
         /// Default: `{}`
-        #[serde(default = "__default_course_notification_data_audience_filters")]
-        pub audience_filters: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub audience_filters: __rt::types::JsonValue,
     }
-    pub(super) fn __default_course_notification_data_content_context() -> ::openedx_hooks::__private_v1::types::JsonValue {
-        ::openedx_hooks::__private_v1::types::JsonValue::Object(
-            ::std::default::Default::default(),
-        )
+    pub(super) fn __default_course_notification_data_content_context() -> __rt::types::JsonValue {
+        __rt::types::JsonValue::Object(::std::default::Default::default())
     }
-    pub(super) fn __default_course_notification_data_audience_filters() -> ::openedx_hooks::__private_v1::types::JsonValue {
-        ::openedx_hooks::__private_v1::types::JsonValue::Object(
-            ::std::default::Default::default(),
-        )
+    pub(super) fn __default_course_notification_data_audience_filters() -> __rt::types::JsonValue {
+        __rt::types::JsonValue::Object(::std::default::Default::default())
+    }
+    impl __rt::avro::Avro for CourseNotificationData {
+        const MIN_SIZE: usize = <CourseKey as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::JsonValue as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::JsonValue as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.course_key, out);
+            __rt::avro::Avro::encode(&self.app_name, out);
+            __rt::avro::Avro::encode(&self.notification_type, out);
+            __rt::avro::Avro::encode(&self.content_url, out);
+            __rt::avro::Avro::encode(&self.content_context, out);
+            __rt::avro::Avro::encode(&self.audience_filters, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                course_key: r.field("course_key")?,
+                app_name: r.field("app_name")?,
+                notification_type: r.field("notification_type")?,
+                content_url: r.field("content_url")?,
+                content_context: r.field("content_context")?,
+                audience_filters: r.field("audience_filters")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseNotificationData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseNotificationData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseNotificationData {
+        fn ty() -> &'static __Ty {
+            fn default_4(out: &mut ::std::vec::Vec<u8>) {
+                __rt::avro::Avro::encode(
+                    &__default_course_notification_data_content_context(),
+                    out,
+                );
+            }
+            fn default_5(out: &mut ::std::vec::Vec<u8>) {
+                __rt::avro::Avro::encode(
+                    &__default_course_notification_data_audience_filters(),
+                    out,
+                );
+            }
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseNotificationData",
+                        names: &[
+                            "course_key",
+                            "app_name",
+                            "notification_type",
+                            "content_url",
+                            "content_context",
+                            "audience_filters",
+                        ],
+                        fields: &[
+                            __Field::new(
+                                "course_key",
+                                &__Ty::Named(__leaf::<CourseKey>),
+                            ),
+                            __Field::new("app_name", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                "notification_type",
+                                &__Ty::Named(__leaf::<String>),
+                            ),
+                            __Field::new("content_url", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                    "content_context",
+                                    &__Ty::Named(__leaf::<__rt::types::JsonValue>),
+                                )
+                                .or(default_4),
+                            __Field::new(
+                                    "audience_filters",
+                                    &__Ty::Named(__leaf::<__rt::types::JsonValue>),
+                                )
+                                .or(default_5),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// A learner's submission to an Open Response Assessment.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ORASubmissionData {
         /// The `uuid` field.
         pub uuid: String,
@@ -2493,68 +6544,234 @@ pub mod learning {
         /// The `attempt_number` field.
         pub attempt_number: i64,
         /// The `created_at` field.
-        pub created_at: ::openedx_hooks::__private_v1::types::Timestamp,
+        pub created_at: __rt::types::Timestamp,
         /// The `submitted_at` field.
-        pub submitted_at: ::openedx_hooks::__private_v1::types::Timestamp,
+        pub submitted_at: __rt::types::Timestamp,
         /// The `answer` field.
         pub answer: ORASubmissionAnswer,
     }
+    impl __rt::avro::Avro for ORASubmissionData {
+        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <i64 as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
+            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
+            + <ORASubmissionAnswer as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.uuid, out);
+            __rt::avro::Avro::encode(&self.anonymous_user_id, out);
+            __rt::avro::Avro::encode(&self.location, out);
+            __rt::avro::Avro::encode(&self.attempt_number, out);
+            __rt::avro::Avro::encode(&self.created_at, out);
+            __rt::avro::Avro::encode(&self.submitted_at, out);
+            __rt::avro::Avro::encode(&self.answer, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                uuid: r.field("uuid")?,
+                anonymous_user_id: r.field("anonymous_user_id")?,
+                location: r.field("location")?,
+                attempt_number: r.field("attempt_number")?,
+                created_at: r.field("created_at")?,
+                submitted_at: r.field("submitted_at")?,
+                answer: r.field("answer")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ORASubmissionData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ORASubmissionData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ORASubmissionData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ORASubmissionData",
+                        names: &[
+                            "uuid",
+                            "anonymous_user_id",
+                            "location",
+                            "attempt_number",
+                            "created_at",
+                            "submitted_at",
+                            "answer",
+                        ],
+                        fields: &[
+                            __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                "anonymous_user_id",
+                                &__Ty::Named(__leaf::<String>),
+                            ),
+                            __Field::new("location", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("attempt_number", &__Ty::Named(__leaf::<i64>)),
+                            __Field::new(
+                                "created_at",
+                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                            ),
+                            __Field::new(
+                                "submitted_at",
+                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                            ),
+                            __Field::new(
+                                "answer",
+                                &__Ty::Named(
+                                    <ORASubmissionAnswer as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// The content of an Open Response Assessment answer.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ORASubmissionAnswer {
         /// The `parts` field.
         ///
         /// Default: `[]`
-        #[serde(default)]
-        pub parts: Vec<::openedx_hooks::__private_v1::types::JsonValue>,
+        pub parts: Vec<__rt::types::JsonValue>,
         /// The `file_keys` field.
         ///
         /// Default: `[]`
-        #[serde(default)]
         pub file_keys: Vec<String>,
         /// The `file_descriptions` field.
         ///
         /// Default: `[]`
-        #[serde(default)]
         pub file_descriptions: Vec<String>,
         /// The `file_names` field.
         ///
         /// Default: `[]`
-        #[serde(default)]
         pub file_names: Vec<String>,
         /// The `file_sizes` field.
         ///
         /// Default: `[]`
-        #[serde(default)]
         pub file_sizes: Vec<i64>,
         /// The `file_urls` field.
         ///
         /// Default: `[]`
-        #[serde(default)]
         pub file_urls: Vec<String>,
     }
+    impl __rt::avro::Avro for ORASubmissionAnswer {
+        const MIN_SIZE: usize = <Vec<
+            __rt::types::JsonValue,
+        > as __rt::avro::Avro>::MIN_SIZE + <Vec<String> as __rt::avro::Avro>::MIN_SIZE
+            + <Vec<String> as __rt::avro::Avro>::MIN_SIZE
+            + <Vec<String> as __rt::avro::Avro>::MIN_SIZE
+            + <Vec<i64> as __rt::avro::Avro>::MIN_SIZE
+            + <Vec<String> as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.parts, out);
+            __rt::avro::Avro::encode(&self.file_keys, out);
+            __rt::avro::Avro::encode(&self.file_descriptions, out);
+            __rt::avro::Avro::encode(&self.file_names, out);
+            __rt::avro::Avro::encode(&self.file_sizes, out);
+            __rt::avro::Avro::encode(&self.file_urls, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                parts: r.field("parts")?,
+                file_keys: r.field("file_keys")?,
+                file_descriptions: r.field("file_descriptions")?,
+                file_names: r.field("file_names")?,
+                file_sizes: r.field("file_sizes")?,
+                file_urls: r.field("file_urls")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ORASubmissionAnswer {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ORASubmissionAnswer {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ORASubmissionAnswer {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ORASubmissionAnswer",
+                        names: &[
+                            "parts",
+                            "file_keys",
+                            "file_descriptions",
+                            "file_names",
+                            "file_sizes",
+                            "file_urls",
+                        ],
+                        fields: &[
+                            __Field::new(
+                                    "parts",
+                                    &__Ty::List(&__Ty::Named(__leaf::<__rt::types::JsonValue>)),
+                                )
+                                .or(__zero::<Vec<__rt::types::JsonValue>>),
+                            __Field::new(
+                                    "file_keys",
+                                    &__Ty::List(&__Ty::Named(__leaf::<String>)),
+                                )
+                                .or(__zero::<Vec<String>>),
+                            __Field::new(
+                                    "file_descriptions",
+                                    &__Ty::List(&__Ty::Named(__leaf::<String>)),
+                                )
+                                .or(__zero::<Vec<String>>),
+                            __Field::new(
+                                    "file_names",
+                                    &__Ty::List(&__Ty::Named(__leaf::<String>)),
+                                )
+                                .or(__zero::<Vec<String>>),
+                            __Field::new(
+                                    "file_sizes",
+                                    &__Ty::List(&__Ty::Named(__leaf::<i64>)),
+                                )
+                                .or(__zero::<Vec<i64>>),
+                            __Field::new(
+                                    "file_urls",
+                                    &__Ty::List(&__Ty::Named(__leaf::<String>)),
+                                )
+                                .or(__zero::<Vec<String>>),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// Whether a user passes a course.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CoursePassingStatusData {
         /// The `is_passing` field.
         pub is_passing: bool,
@@ -2563,18 +6780,69 @@ pub mod learning {
         /// The `user` field.
         pub user: UserData,
     }
+    impl __rt::avro::Avro for CoursePassingStatusData {
+        const MIN_SIZE: usize = <bool as __rt::avro::Avro>::MIN_SIZE
+            + <CourseData as __rt::avro::Avro>::MIN_SIZE
+            + <UserData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.is_passing, out);
+            __rt::avro::Avro::encode(&self.course, out);
+            __rt::avro::Avro::encode(&self.user, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                is_passing: r.field("is_passing")?,
+                course: r.field("course")?,
+                user: r.field("user")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CoursePassingStatusData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CoursePassingStatusData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CoursePassingStatusData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CoursePassingStatusData",
+                        names: &["is_passing", "course", "user"],
+                        fields: &[
+                            __Field::new("is_passing", &__Ty::Named(__leaf::<bool>)),
+                            __Field::new(
+                                "course",
+                                &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
+                            ),
+                            __Field::new(
+                                "user",
+                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// Whether a user passes a custom course (CCX).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CcxCoursePassingStatusData {
         /// The `is_passing` field.
         pub is_passing: bool,
@@ -2583,18 +6851,69 @@ pub mod learning {
         /// The `course` field.
         pub course: CcxCourseData,
     }
+    impl __rt::avro::Avro for CcxCoursePassingStatusData {
+        const MIN_SIZE: usize = <bool as __rt::avro::Avro>::MIN_SIZE
+            + <UserData as __rt::avro::Avro>::MIN_SIZE
+            + <CcxCourseData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.is_passing, out);
+            __rt::avro::Avro::encode(&self.user, out);
+            __rt::avro::Avro::encode(&self.course, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                is_passing: r.field("is_passing")?,
+                user: r.field("user")?,
+                course: r.field("course")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CcxCoursePassingStatusData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CcxCoursePassingStatusData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CcxCoursePassingStatusData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CcxCoursePassingStatusData",
+                        names: &["is_passing", "user", "course"],
+                        fields: &[
+                            __Field::new("is_passing", &__Ty::Named(__leaf::<bool>)),
+                            __Field::new(
+                                "user",
+                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                            ),
+                            __Field::new(
+                                "course",
+                                &__Ty::Named(<CcxCourseData as __rt::reflect::Reflect>::ty),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// A custom course (CCX) built on a master course.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CcxCourseData {
         /// The `ccx_course_key` field.
         pub ccx_course_key: CCXLocator,
@@ -2603,35 +6922,119 @@ pub mod learning {
         /// The `display_name` field.
         ///
         /// Default: `""`
-        #[serde(default)]
         pub display_name: String,
         /// The `coach_email` field.
         ///
         /// Default: `""`
-        #[serde(default)]
         pub coach_email: String,
         /// The `start` field.
-        #[serde(default)]
         pub start: Option<String>,
         /// The `end` field.
-        #[serde(default)]
         pub end: Option<String>,
         /// The `max_students_allowed` field.
-        #[serde(default)]
         pub max_students_allowed: Option<i64>,
     }
+    impl __rt::avro::Avro for CcxCourseData {
+        const MIN_SIZE: usize = <CCXLocator as __rt::avro::Avro>::MIN_SIZE
+            + <CourseKey as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <Option<String> as __rt::avro::Avro>::MIN_SIZE
+            + <Option<String> as __rt::avro::Avro>::MIN_SIZE
+            + <Option<i64> as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.ccx_course_key, out);
+            __rt::avro::Avro::encode(&self.master_course_key, out);
+            __rt::avro::Avro::encode(&self.display_name, out);
+            __rt::avro::Avro::encode(&self.coach_email, out);
+            __rt::avro::Avro::encode(&self.start, out);
+            __rt::avro::Avro::encode(&self.end, out);
+            __rt::avro::Avro::encode(&self.max_students_allowed, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                ccx_course_key: r.field("ccx_course_key")?,
+                master_course_key: r.field("master_course_key")?,
+                display_name: r.field("display_name")?,
+                coach_email: r.field("coach_email")?,
+                start: r.field("start")?,
+                end: r.field("end")?,
+                max_students_allowed: r.field("max_students_allowed")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CcxCourseData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CcxCourseData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CcxCourseData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CcxCourseData",
+                        names: &[
+                            "ccx_course_key",
+                            "master_course_key",
+                            "display_name",
+                            "coach_email",
+                            "start",
+                            "end",
+                            "max_students_allowed",
+                        ],
+                        fields: &[
+                            __Field::new(
+                                "ccx_course_key",
+                                &__Ty::Named(__leaf::<CCXLocator>),
+                            ),
+                            __Field::new(
+                                "master_course_key",
+                                &__Ty::Named(__leaf::<CourseKey>),
+                            ),
+                            __Field::new("display_name", &__Ty::Named(__leaf::<String>))
+                                .or(__zero::<String>),
+                            __Field::new("coach_email", &__Ty::Named(__leaf::<String>))
+                                .or(__zero::<String>),
+                            __Field::new(
+                                    "start",
+                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
+                                )
+                                .or(__zero::<Option<String>>),
+                            __Field::new(
+                                    "end",
+                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
+                                )
+                                .or(__zero::<Option<String>>),
+                            __Field::new(
+                                    "max_students_allowed",
+                                    &__Ty::Option(&__Ty::Named(__leaf::<i64>)),
+                                )
+                                .or(__zero::<Option<i64>>),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// A badge awarded to a user.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct BadgeData {
         /// The `uuid` field.
         pub uuid: String,
@@ -2640,45 +7043,160 @@ pub mod learning {
         /// The `template` field.
         pub template: BadgeTemplateData,
     }
+    impl __rt::avro::Avro for BadgeData {
+        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
+            + <UserData as __rt::avro::Avro>::MIN_SIZE
+            + <BadgeTemplateData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.uuid, out);
+            __rt::avro::Avro::encode(&self.user, out);
+            __rt::avro::Avro::encode(&self.template, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                uuid: r.field("uuid")?,
+                user: r.field("user")?,
+                template: r.field("template")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for BadgeData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for BadgeData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for BadgeData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "BadgeData",
+                        names: &["uuid", "user", "template"],
+                        fields: &[
+                            __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                "user",
+                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                            ),
+                            __Field::new(
+                                "template",
+                                &__Ty::Named(
+                                    <BadgeTemplateData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// The template a badge is issued from.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct BadgeTemplateData {
         /// The `uuid` field.
         pub uuid: String,
         /// The `origin` field.
         pub origin: String,
         /// The `name` field.
-        #[serde(default)]
         pub name: Option<String>,
         /// The `description` field.
-        #[serde(default)]
         pub description: Option<String>,
         /// The `image_url` field.
-        #[serde(default)]
         pub image_url: Option<String>,
     }
+    impl __rt::avro::Avro for BadgeTemplateData {
+        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <Option<String> as __rt::avro::Avro>::MIN_SIZE
+            + <Option<String> as __rt::avro::Avro>::MIN_SIZE
+            + <Option<String> as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.uuid, out);
+            __rt::avro::Avro::encode(&self.origin, out);
+            __rt::avro::Avro::encode(&self.name, out);
+            __rt::avro::Avro::encode(&self.description, out);
+            __rt::avro::Avro::encode(&self.image_url, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                uuid: r.field("uuid")?,
+                origin: r.field("origin")?,
+                name: r.field("name")?,
+                description: r.field("description")?,
+                image_url: r.field("image_url")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for BadgeTemplateData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for BadgeTemplateData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for BadgeTemplateData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "BadgeTemplateData",
+                        names: &["uuid", "origin", "name", "description", "image_url"],
+                        fields: &[
+                            __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("origin", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                    "name",
+                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
+                                )
+                                .or(__zero::<Option<String>>),
+                            __Field::new(
+                                    "description",
+                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
+                                )
+                                .or(__zero::<Option<String>>),
+                            __Field::new(
+                                    "image_url",
+                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
+                                )
+                                .or(__zero::<Option<String>>),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// An identity verification attempt of a user.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct VerificationAttemptData {
         /// The `attempt_id` field.
         pub attempt_id: i64,
@@ -2687,24 +7205,94 @@ pub mod learning {
         /// The `status` field.
         pub status: String,
         /// The `name` field.
-        #[serde(default)]
         pub name: Option<String>,
         /// The `expiration_date` field.
-        #[serde(default)]
-        pub expiration_date: Option<::openedx_hooks::__private_v1::types::Timestamp>,
+        pub expiration_date: Option<__rt::types::Timestamp>,
+    }
+    impl __rt::avro::Avro for VerificationAttemptData {
+        const MIN_SIZE: usize = <i64 as __rt::avro::Avro>::MIN_SIZE
+            + <UserData as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <Option<String> as __rt::avro::Avro>::MIN_SIZE
+            + <Option<__rt::types::Timestamp> as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.attempt_id, out);
+            __rt::avro::Avro::encode(&self.user, out);
+            __rt::avro::Avro::encode(&self.status, out);
+            __rt::avro::Avro::encode(&self.name, out);
+            __rt::avro::Avro::encode(&self.expiration_date, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                attempt_id: r.field("attempt_id")?,
+                user: r.field("user")?,
+                status: r.field("status")?,
+                name: r.field("name")?,
+                expiration_date: r.field("expiration_date")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for VerificationAttemptData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for VerificationAttemptData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for VerificationAttemptData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "VerificationAttemptData",
+                        names: &[
+                            "attempt_id",
+                            "user",
+                            "status",
+                            "name",
+                            "expiration_date",
+                        ],
+                        fields: &[
+                            __Field::new("attempt_id", &__Ty::Named(__leaf::<i64>)),
+                            __Field::new(
+                                "user",
+                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                            ),
+                            __Field::new("status", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                    "name",
+                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
+                                )
+                                .or(__zero::<Option<String>>),
+                            __Field::new(
+                                    "expiration_date",
+                                    &__Ty::Option(
+                                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                                    ),
+                                )
+                                .or(__zero::<Option<__rt::types::Timestamp>>),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// A score returned by an external grader.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExternalGraderScoreData {
         /// The `points_possible` field.
         pub points_possible: i64,
@@ -2725,18 +7313,97 @@ pub mod learning {
         /// The `queue_name` field.
         pub queue_name: String,
     }
+    impl __rt::avro::Avro for ExternalGraderScoreData {
+        const MIN_SIZE: usize = <i64 as __rt::avro::Avro>::MIN_SIZE
+            + <i64 as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <i64 as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.points_possible, out);
+            __rt::avro::Avro::encode(&self.points_earned, out);
+            __rt::avro::Avro::encode(&self.course_id, out);
+            __rt::avro::Avro::encode(&self.score_msg, out);
+            __rt::avro::Avro::encode(&self.submission_id, out);
+            __rt::avro::Avro::encode(&self.user_id, out);
+            __rt::avro::Avro::encode(&self.module_id, out);
+            __rt::avro::Avro::encode(&self.queue_key, out);
+            __rt::avro::Avro::encode(&self.queue_name, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                points_possible: r.field("points_possible")?,
+                points_earned: r.field("points_earned")?,
+                course_id: r.field("course_id")?,
+                score_msg: r.field("score_msg")?,
+                submission_id: r.field("submission_id")?,
+                user_id: r.field("user_id")?,
+                module_id: r.field("module_id")?,
+                queue_key: r.field("queue_key")?,
+                queue_name: r.field("queue_name")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ExternalGraderScoreData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ExternalGraderScoreData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ExternalGraderScoreData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ExternalGraderScoreData",
+                        names: &[
+                            "points_possible",
+                            "points_earned",
+                            "course_id",
+                            "score_msg",
+                            "submission_id",
+                            "user_id",
+                            "module_id",
+                            "queue_key",
+                            "queue_name",
+                        ],
+                        fields: &[
+                            __Field::new("points_possible", &__Ty::Named(__leaf::<i64>)),
+                            __Field::new("points_earned", &__Ty::Named(__leaf::<i64>)),
+                            __Field::new("course_id", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("score_msg", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("submission_id", &__Ty::Named(__leaf::<i64>)),
+                            __Field::new("user_id", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("module_id", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("queue_key", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("queue_name", &__Ty::Named(__leaf::<String>)),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// A launch of course content through the LTI provider.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LtiProviderLaunchData {
         /// The `user` field.
         pub user: UserData,
@@ -2747,18 +7414,78 @@ pub mod learning {
         /// The `launch_params` field.
         pub launch_params: LtiProviderLaunchParamsData,
     }
+    impl __rt::avro::Avro for LtiProviderLaunchData {
+        const MIN_SIZE: usize = <UserData as __rt::avro::Avro>::MIN_SIZE
+            + <CourseKey as __rt::avro::Avro>::MIN_SIZE
+            + <UsageKey as __rt::avro::Avro>::MIN_SIZE
+            + <LtiProviderLaunchParamsData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.user, out);
+            __rt::avro::Avro::encode(&self.course_key, out);
+            __rt::avro::Avro::encode(&self.usage_key, out);
+            __rt::avro::Avro::encode(&self.launch_params, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                user: r.field("user")?,
+                course_key: r.field("course_key")?,
+                usage_key: r.field("usage_key")?,
+                launch_params: r.field("launch_params")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LtiProviderLaunchData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LtiProviderLaunchData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LtiProviderLaunchData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LtiProviderLaunchData",
+                        names: &["user", "course_key", "usage_key", "launch_params"],
+                        fields: &[
+                            __Field::new(
+                                "user",
+                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                            ),
+                            __Field::new(
+                                "course_key",
+                                &__Ty::Named(__leaf::<CourseKey>),
+                            ),
+                            __Field::new("usage_key", &__Ty::Named(__leaf::<UsageKey>)),
+                            __Field::new(
+                                "launch_params",
+                                &__Ty::Named(
+                                    <LtiProviderLaunchParamsData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// The LTI parameters of a launch.
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LtiProviderLaunchParamsData {
         /// The `roles` field.
         pub roles: String,
@@ -2769,24 +7496,127 @@ pub mod learning {
         /// The `extra_params` field.
         ///
         /// Default: `{}`
-        #[serde(default)]
         pub extra_params: ::std::collections::BTreeMap<String, String>,
     }
+    impl __rt::avro::Avro for LtiProviderLaunchParamsData {
+        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <String as __rt::avro::Avro>::MIN_SIZE
+            + <::std::collections::BTreeMap<
+                String,
+                String,
+            > as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.roles, out);
+            __rt::avro::Avro::encode(&self.context_id, out);
+            __rt::avro::Avro::encode(&self.user_id, out);
+            __rt::avro::Avro::encode(&self.extra_params, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                roles: r.field("roles")?,
+                context_id: r.field("context_id")?,
+                user_id: r.field("user_id")?,
+                extra_params: r.field("extra_params")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LtiProviderLaunchParamsData {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LtiProviderLaunchParamsData {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LtiProviderLaunchParamsData {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LtiProviderLaunchParamsData",
+                        names: &["roles", "context_id", "user_id", "extra_params"],
+                        fields: &[
+                            __Field::new("roles", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("context_id", &__Ty::Named(__leaf::<String>)),
+                            __Field::new("user_id", &__Ty::Named(__leaf::<String>)),
+                            __Field::new(
+                                    "extra_params",
+                                    &__Ty::Map(&__Ty::Named(__leaf::<String>)),
+                                )
+                                .or(__zero::<::std::collections::BTreeMap<String, String>>),
+                        ],
+                    },
+                )
+            }
+        }
+    }
     /// The payload of [`STUDENT_REGISTRATION_COMPLETED`] (`org.openedx.learning.student.registration.completed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct StudentRegistrationCompleted {
         /// The `user` field.
         pub user: UserData,
+    }
+    impl __rt::avro::Avro for StudentRegistrationCompleted {
+        const MIN_SIZE: usize = <UserData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.user, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self { user: r.field("user")? };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for StudentRegistrationCompleted {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for StudentRegistrationCompleted {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for StudentRegistrationCompleted {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "StudentRegistrationCompleted",
+                        names: &["user"],
+                        fields: &[
+                            __Field::new(
+                                "user",
+                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a user finishes registering a new account.
     ///
@@ -2795,30 +7625,68 @@ pub mod learning {
     /// - Trigger: `openedx/core/djangoapps/user_authn/views/register.py#L258`
     /// - Added: 2021-09-02
     /// - Event-bus key: `user.pii.username`
-    pub static STUDENT_REGISTRATION_COMPLETED: ::openedx_hooks::__private_v1::Signal<
+    pub static STUDENT_REGISTRATION_COMPLETED: __rt::Signal<
         StudentRegistrationCompleted,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    > = __rt::Signal::new(
         "org.openedx.learning.student.registration.completed.v1",
         "STUDENT_REGISTRATION_COMPLETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(STUDENT_REGISTRATION_COMPLETED);
+    __rt::register_event!(STUDENT_REGISTRATION_COMPLETED);
     /// The payload of [`SESSION_LOGIN_COMPLETED`] (`org.openedx.learning.auth.session.login.completed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct SessionLoginCompleted {
         /// The `user` field.
         pub user: UserData,
+    }
+    impl __rt::avro::Avro for SessionLoginCompleted {
+        const MIN_SIZE: usize = <UserData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.user, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self { user: r.field("user")? };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for SessionLoginCompleted {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for SessionLoginCompleted {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for SessionLoginCompleted {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "SessionLoginCompleted",
+                        names: &["user"],
+                        fields: &[
+                            __Field::new(
+                                "user",
+                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a user logs in successfully.
     ///
@@ -2827,30 +7695,70 @@ pub mod learning {
     /// - Trigger: `openedx/core/djangoapps/user_authn/views/login.py#L306`
     /// - Added: 2021-09-02
     /// - Event-bus key: `user.pii.username`
-    pub static SESSION_LOGIN_COMPLETED: ::openedx_hooks::__private_v1::Signal<
-        SessionLoginCompleted,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static SESSION_LOGIN_COMPLETED: __rt::Signal<SessionLoginCompleted> = __rt::Signal::new(
         "org.openedx.learning.auth.session.login.completed.v1",
         "SESSION_LOGIN_COMPLETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(SESSION_LOGIN_COMPLETED);
+    __rt::register_event!(SESSION_LOGIN_COMPLETED);
     /// The payload of [`COURSE_ENROLLMENT_CREATED`] (`org.openedx.learning.course.enrollment.created.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseEnrollmentCreated {
         /// The `enrollment` field.
         pub enrollment: CourseEnrollmentData,
+    }
+    impl __rt::avro::Avro for CourseEnrollmentCreated {
+        const MIN_SIZE: usize = <CourseEnrollmentData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.enrollment, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                enrollment: r.field("enrollment")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseEnrollmentCreated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseEnrollmentCreated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseEnrollmentCreated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseEnrollmentCreated",
+                        names: &["enrollment"],
+                        fields: &[
+                            __Field::new(
+                                "enrollment",
+                                &__Ty::Named(
+                                    <CourseEnrollmentData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a user is enrolled in a course run.
     ///
@@ -2859,30 +7767,70 @@ pub mod learning {
     /// - Trigger: `common/djangoapps/student/models.py#L1675`
     /// - Added: 2021-09-02
     /// - Event-bus key: `enrollment.course.course_key`
-    pub static COURSE_ENROLLMENT_CREATED: ::openedx_hooks::__private_v1::Signal<
-        CourseEnrollmentCreated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static COURSE_ENROLLMENT_CREATED: __rt::Signal<CourseEnrollmentCreated> = __rt::Signal::new(
         "org.openedx.learning.course.enrollment.created.v1",
         "COURSE_ENROLLMENT_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(COURSE_ENROLLMENT_CREATED);
+    __rt::register_event!(COURSE_ENROLLMENT_CREATED);
     /// The payload of [`COURSE_ENROLLMENT_CHANGED`] (`org.openedx.learning.course.enrollment.changed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseEnrollmentChanged {
         /// The `enrollment` field.
         pub enrollment: CourseEnrollmentData,
+    }
+    impl __rt::avro::Avro for CourseEnrollmentChanged {
+        const MIN_SIZE: usize = <CourseEnrollmentData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.enrollment, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                enrollment: r.field("enrollment")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseEnrollmentChanged {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseEnrollmentChanged {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseEnrollmentChanged {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseEnrollmentChanged",
+                        names: &["enrollment"],
+                        fields: &[
+                            __Field::new(
+                                "enrollment",
+                                &__Ty::Named(
+                                    <CourseEnrollmentData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when an existing enrollment changes, for example its mode or whether it is active.
     ///
@@ -2891,30 +7839,70 @@ pub mod learning {
     /// - Trigger: `common/djangoapps/student/models.py#L1675`
     /// - Added: 2021-09-22
     /// - Event-bus key: `enrollment.course.course_key`
-    pub static COURSE_ENROLLMENT_CHANGED: ::openedx_hooks::__private_v1::Signal<
-        CourseEnrollmentChanged,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static COURSE_ENROLLMENT_CHANGED: __rt::Signal<CourseEnrollmentChanged> = __rt::Signal::new(
         "org.openedx.learning.course.enrollment.changed.v1",
         "COURSE_ENROLLMENT_CHANGED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(COURSE_ENROLLMENT_CHANGED);
+    __rt::register_event!(COURSE_ENROLLMENT_CHANGED);
     /// The payload of [`COURSE_UNENROLLMENT_COMPLETED`] (`org.openedx.learning.course.unenrollment.completed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseUnenrollmentCompleted {
         /// The `enrollment` field.
         pub enrollment: CourseEnrollmentData,
+    }
+    impl __rt::avro::Avro for CourseUnenrollmentCompleted {
+        const MIN_SIZE: usize = <CourseEnrollmentData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.enrollment, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                enrollment: r.field("enrollment")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseUnenrollmentCompleted {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseUnenrollmentCompleted {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseUnenrollmentCompleted {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseUnenrollmentCompleted",
+                        names: &["enrollment"],
+                        fields: &[
+                            __Field::new(
+                                "enrollment",
+                                &__Ty::Named(
+                                    <CourseEnrollmentData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a user leaves a course run.
     ///
@@ -2923,30 +7911,72 @@ pub mod learning {
     /// - Trigger: `common/djangoapps/student/models.py#L1468`
     /// - Added: 2021-09-22
     /// - Event-bus key: `enrollment.course.course_key`
-    pub static COURSE_UNENROLLMENT_COMPLETED: ::openedx_hooks::__private_v1::Signal<
+    pub static COURSE_UNENROLLMENT_COMPLETED: __rt::Signal<
         CourseUnenrollmentCompleted,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    > = __rt::Signal::new(
         "org.openedx.learning.course.unenrollment.completed.v1",
         "COURSE_UNENROLLMENT_COMPLETED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(COURSE_UNENROLLMENT_COMPLETED);
+    __rt::register_event!(COURSE_UNENROLLMENT_COMPLETED);
     /// The payload of [`CERTIFICATE_CREATED`] (`org.openedx.learning.certificate.created.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CertificateCreated {
         /// The `certificate` field.
         pub certificate: CertificateData,
+    }
+    impl __rt::avro::Avro for CertificateCreated {
+        const MIN_SIZE: usize = <CertificateData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.certificate, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                certificate: r.field("certificate")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CertificateCreated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CertificateCreated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CertificateCreated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CertificateCreated",
+                        names: &["certificate"],
+                        fields: &[
+                            __Field::new(
+                                "certificate",
+                                &__Ty::Named(
+                                    <CertificateData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a course certificate is generated for a user.
     ///
@@ -2955,60 +7985,140 @@ pub mod learning {
     /// - Trigger: `lms/djangoapps/certificates/models.py#L506`
     /// - Added: 2021-09-22
     /// - Event-bus key: `certificate.course.course_key`
-    pub static CERTIFICATE_CREATED: ::openedx_hooks::__private_v1::Signal<
-        CertificateCreated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static CERTIFICATE_CREATED: __rt::Signal<CertificateCreated> = __rt::Signal::new(
         "org.openedx.learning.certificate.created.v1",
         "CERTIFICATE_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(CERTIFICATE_CREATED);
+    __rt::register_event!(CERTIFICATE_CREATED);
     /// The payload of [`PROGRAM_CERTIFICATE_AWARDED`] (`org.openedx.learning.program.certificate.awarded.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ProgramCertificateAwarded {
         /// The `program_certificate` field.
         pub program_certificate: ProgramCertificateData,
+    }
+    impl __rt::avro::Avro for ProgramCertificateAwarded {
+        const MIN_SIZE: usize = <ProgramCertificateData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.program_certificate, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                program_certificate: r.field("program_certificate")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ProgramCertificateAwarded {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ProgramCertificateAwarded {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ProgramCertificateAwarded {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ProgramCertificateAwarded",
+                        names: &["program_certificate"],
+                        fields: &[
+                            __Field::new(
+                                "program_certificate",
+                                &__Ty::Named(
+                                    <ProgramCertificateData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when the credentials service awards a program certificate to a user.
     ///
     /// - Event type: `org.openedx.learning.program.certificate.awarded.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `program_certificate.program.uuid`
-    pub static PROGRAM_CERTIFICATE_AWARDED: ::openedx_hooks::__private_v1::Signal<
-        ProgramCertificateAwarded,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static PROGRAM_CERTIFICATE_AWARDED: __rt::Signal<ProgramCertificateAwarded> = __rt::Signal::new(
         "org.openedx.learning.program.certificate.awarded.v1",
         "PROGRAM_CERTIFICATE_AWARDED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(PROGRAM_CERTIFICATE_AWARDED);
+    __rt::register_event!(PROGRAM_CERTIFICATE_AWARDED);
     /// The payload of [`CERTIFICATE_CHANGED`] (`org.openedx.learning.certificate.changed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CertificateChanged {
         /// The `certificate` field.
         pub certificate: CertificateData,
+    }
+    impl __rt::avro::Avro for CertificateChanged {
+        const MIN_SIZE: usize = <CertificateData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.certificate, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                certificate: r.field("certificate")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CertificateChanged {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CertificateChanged {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CertificateChanged {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CertificateChanged",
+                        names: &["certificate"],
+                        fields: &[
+                            __Field::new(
+                                "certificate",
+                                &__Ty::Named(
+                                    <CertificateData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when an existing course certificate of a user changes, for example its status.
     ///
@@ -3016,30 +8126,70 @@ pub mod learning {
     /// - Version: major 1, minor 0
     /// - Trigger: `lms/djangoapps/certificates/models.py#L475`
     /// - Added: 2021-09-22
-    pub static CERTIFICATE_CHANGED: ::openedx_hooks::__private_v1::Signal<
-        CertificateChanged,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static CERTIFICATE_CHANGED: __rt::Signal<CertificateChanged> = __rt::Signal::new(
         "org.openedx.learning.certificate.changed.v1",
         "CERTIFICATE_CHANGED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(CERTIFICATE_CHANGED);
+    __rt::register_event!(CERTIFICATE_CHANGED);
     /// The payload of [`CERTIFICATE_REVOKED`] (`org.openedx.learning.certificate.revoked.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CertificateRevoked {
         /// The `certificate` field.
         pub certificate: CertificateData,
+    }
+    impl __rt::avro::Avro for CertificateRevoked {
+        const MIN_SIZE: usize = <CertificateData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.certificate, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                certificate: r.field("certificate")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CertificateRevoked {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CertificateRevoked {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CertificateRevoked {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CertificateRevoked",
+                        names: &["certificate"],
+                        fields: &[
+                            __Field::new(
+                                "certificate",
+                                &__Ty::Named(
+                                    <CertificateData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a user's course certificate is revoked.
     ///
@@ -3048,60 +8198,136 @@ pub mod learning {
     /// - Trigger: `lms/djangoapps/certificates/models.py#L397`
     /// - Added: 2021-09-22
     /// - Event-bus key: `certificate.course.course_key`
-    pub static CERTIFICATE_REVOKED: ::openedx_hooks::__private_v1::Signal<
-        CertificateRevoked,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static CERTIFICATE_REVOKED: __rt::Signal<CertificateRevoked> = __rt::Signal::new(
         "org.openedx.learning.certificate.revoked.v1",
         "CERTIFICATE_REVOKED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(CERTIFICATE_REVOKED);
+    __rt::register_event!(CERTIFICATE_REVOKED);
     /// The payload of [`PROGRAM_CERTIFICATE_REVOKED`] (`org.openedx.learning.program.certificate.revoked.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ProgramCertificateRevoked {
         /// The `program_certificate` field.
         pub program_certificate: ProgramCertificateData,
+    }
+    impl __rt::avro::Avro for ProgramCertificateRevoked {
+        const MIN_SIZE: usize = <ProgramCertificateData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.program_certificate, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                program_certificate: r.field("program_certificate")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ProgramCertificateRevoked {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ProgramCertificateRevoked {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ProgramCertificateRevoked {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ProgramCertificateRevoked",
+                        names: &["program_certificate"],
+                        fields: &[
+                            __Field::new(
+                                "program_certificate",
+                                &__Ty::Named(
+                                    <ProgramCertificateData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when the credentials service revokes a user's program certificate.
     ///
     /// - Event type: `org.openedx.learning.program.certificate.revoked.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `program_certificate.program.uuid`
-    pub static PROGRAM_CERTIFICATE_REVOKED: ::openedx_hooks::__private_v1::Signal<
-        ProgramCertificateRevoked,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static PROGRAM_CERTIFICATE_REVOKED: __rt::Signal<ProgramCertificateRevoked> = __rt::Signal::new(
         "org.openedx.learning.program.certificate.revoked.v1",
         "PROGRAM_CERTIFICATE_REVOKED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(PROGRAM_CERTIFICATE_REVOKED);
+    __rt::register_event!(PROGRAM_CERTIFICATE_REVOKED);
     /// The payload of [`COHORT_MEMBERSHIP_CHANGED`] (`org.openedx.learning.cohort_membership.changed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CohortMembershipChanged {
         /// The `cohort` field.
         pub cohort: CohortData,
+    }
+    impl __rt::avro::Avro for CohortMembershipChanged {
+        const MIN_SIZE: usize = <CohortData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.cohort, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self { cohort: r.field("cohort")? };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CohortMembershipChanged {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CohortMembershipChanged {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CohortMembershipChanged {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CohortMembershipChanged",
+                        names: &["cohort"],
+                        fields: &[
+                            __Field::new(
+                                "cohort",
+                                &__Ty::Named(<CohortData as __rt::reflect::Reflect>::ty),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a user is added to, or moved between, cohorts of a course.
     ///
@@ -3109,757 +8335,1800 @@ pub mod learning {
     /// - Version: major 1, minor 0
     /// - Trigger: `openedx/core/djangoapps/course_groups/models.py#L135`
     /// - Added: 2021-09-22
-    pub static COHORT_MEMBERSHIP_CHANGED: ::openedx_hooks::__private_v1::Signal<
-        CohortMembershipChanged,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static COHORT_MEMBERSHIP_CHANGED: __rt::Signal<CohortMembershipChanged> = __rt::Signal::new(
         "org.openedx.learning.cohort_membership.changed.v1",
         "COHORT_MEMBERSHIP_CHANGED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(COHORT_MEMBERSHIP_CHANGED);
+    __rt::register_event!(COHORT_MEMBERSHIP_CHANGED);
     /// The payload of [`COURSE_DISCUSSIONS_CHANGED`] (`org.openedx.learning.discussions.configuration.changed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseDiscussionsChanged {
         /// The `configuration` field.
         pub configuration: CourseDiscussionConfigurationData,
+    }
+    impl __rt::avro::Avro for CourseDiscussionsChanged {
+        const MIN_SIZE: usize = <CourseDiscussionConfigurationData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.configuration, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                configuration: r.field("configuration")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseDiscussionsChanged {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseDiscussionsChanged {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseDiscussionsChanged {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseDiscussionsChanged",
+                        names: &["configuration"],
+                        fields: &[
+                            __Field::new(
+                                "configuration",
+                                &__Ty::Named(
+                                    <CourseDiscussionConfigurationData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when the discussion settings of a course are saved.
     ///
     /// - Event type: `org.openedx.learning.discussions.configuration.changed.v1`
     /// - Version: major 1, minor 0
-    pub static COURSE_DISCUSSIONS_CHANGED: ::openedx_hooks::__private_v1::Signal<
-        CourseDiscussionsChanged,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static COURSE_DISCUSSIONS_CHANGED: __rt::Signal<CourseDiscussionsChanged> = __rt::Signal::new(
         "org.openedx.learning.discussions.configuration.changed.v1",
         "COURSE_DISCUSSIONS_CHANGED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(COURSE_DISCUSSIONS_CHANGED);
+    __rt::register_event!(COURSE_DISCUSSIONS_CHANGED);
     /// The payload of [`PERSISTENT_GRADE_SUMMARY_CHANGED`] (`org.openedx.learning.course.persistent_grade_summary.changed.v1`).
-    #[derive(Debug, Clone, PartialEq, __serde::Serialize, __serde::Deserialize, __Avro)]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq)]
     pub struct PersistentGradeSummaryChanged {
         /// The `grade` field.
         pub grade: PersistentCourseGradeData,
+    }
+    impl __rt::avro::Avro for PersistentGradeSummaryChanged {
+        const MIN_SIZE: usize = <PersistentCourseGradeData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.grade, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self { grade: r.field("grade")? };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for PersistentGradeSummaryChanged {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for PersistentGradeSummaryChanged {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for PersistentGradeSummaryChanged {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "PersistentGradeSummaryChanged",
+                        names: &["grade"],
+                        fields: &[
+                            __Field::new(
+                                "grade",
+                                &__Ty::Named(
+                                    <PersistentCourseGradeData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a user's stored course grade summary is created or updated.
     ///
     /// - Event type: `org.openedx.learning.course.persistent_grade_summary.changed.v1`
     /// - Version: major 1, minor 0
-    pub static PERSISTENT_GRADE_SUMMARY_CHANGED: ::openedx_hooks::__private_v1::Signal<
+    pub static PERSISTENT_GRADE_SUMMARY_CHANGED: __rt::Signal<
         PersistentGradeSummaryChanged,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    > = __rt::Signal::new(
         "org.openedx.learning.course.persistent_grade_summary.changed.v1",
         "PERSISTENT_GRADE_SUMMARY_CHANGED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(PERSISTENT_GRADE_SUMMARY_CHANGED);
+    __rt::register_event!(PERSISTENT_GRADE_SUMMARY_CHANGED);
     /// The payload of [`XBLOCK_SKILL_VERIFIED`] (`org.openedx.learning.xblock.skill.verified.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XblockSkillVerified {
         /// The `xblock_info` field.
         pub xblock_info: XBlockSkillVerificationData,
+    }
+    impl __rt::avro::Avro for XblockSkillVerified {
+        const MIN_SIZE: usize = <XBlockSkillVerificationData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.xblock_info, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                xblock_info: r.field("xblock_info")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for XblockSkillVerified {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for XblockSkillVerified {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for XblockSkillVerified {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "XblockSkillVerified",
+                        names: &["xblock_info"],
+                        fields: &[
+                            __Field::new(
+                                "xblock_info",
+                                &__Ty::Named(
+                                    <XBlockSkillVerificationData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when learners confirm or reject the skills suggested for an XBlock.
     ///
     /// - Event type: `org.openedx.learning.xblock.skill.verified.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `xblock_info.usage_key`
-    pub static XBLOCK_SKILL_VERIFIED: ::openedx_hooks::__private_v1::Signal<
-        XblockSkillVerified,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static XBLOCK_SKILL_VERIFIED: __rt::Signal<XblockSkillVerified> = __rt::Signal::new(
         "org.openedx.learning.xblock.skill.verified.v1",
         "XBLOCK_SKILL_VERIFIED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(XBLOCK_SKILL_VERIFIED);
+    __rt::register_event!(XBLOCK_SKILL_VERIFIED);
     /// The payload of [`USER_NOTIFICATION_REQUESTED`] (`org.openedx.learning.user.notification.requested.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct UserNotificationRequested {
         /// The `notification_data` field.
         pub notification_data: UserNotificationData,
+    }
+    impl __rt::avro::Avro for UserNotificationRequested {
+        const MIN_SIZE: usize = <UserNotificationData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.notification_data, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                notification_data: r.field("notification_data")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for UserNotificationRequested {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for UserNotificationRequested {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for UserNotificationRequested {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "UserNotificationRequested",
+                        names: &["notification_data"],
+                        fields: &[
+                            __Field::new(
+                                "notification_data",
+                                &__Ty::Named(
+                                    <UserNotificationData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent to ask the notification system to notify a list of users.
     ///
     /// - Event type: `org.openedx.learning.user.notification.requested.v1`
     /// - Version: major 1, minor 0
-    pub static USER_NOTIFICATION_REQUESTED: ::openedx_hooks::__private_v1::Signal<
-        UserNotificationRequested,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static USER_NOTIFICATION_REQUESTED: __rt::Signal<UserNotificationRequested> = __rt::Signal::new(
         "org.openedx.learning.user.notification.requested.v1",
         "USER_NOTIFICATION_REQUESTED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(USER_NOTIFICATION_REQUESTED);
+    __rt::register_event!(USER_NOTIFICATION_REQUESTED);
     /// The payload of [`EXAM_ATTEMPT_SUBMITTED`] (`org.openedx.learning.exam.attempt.submitted.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExamAttemptSubmitted {
         /// The `exam_attempt` field.
         pub exam_attempt: ExamAttemptData,
+    }
+    impl __rt::avro::Avro for ExamAttemptSubmitted {
+        const MIN_SIZE: usize = <ExamAttemptData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.exam_attempt, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                exam_attempt: r.field("exam_attempt")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ExamAttemptSubmitted {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ExamAttemptSubmitted {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ExamAttemptSubmitted {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ExamAttemptSubmitted",
+                        names: &["exam_attempt"],
+                        fields: &[
+                            __Field::new(
+                                "exam_attempt",
+                                &__Ty::Named(
+                                    <ExamAttemptData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a learner submits a timed or proctored exam attempt.
     ///
     /// - Event type: `org.openedx.learning.exam.attempt.submitted.v1`
     /// - Version: major 1, minor 0
-    pub static EXAM_ATTEMPT_SUBMITTED: ::openedx_hooks::__private_v1::Signal<
-        ExamAttemptSubmitted,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static EXAM_ATTEMPT_SUBMITTED: __rt::Signal<ExamAttemptSubmitted> = __rt::Signal::new(
         "org.openedx.learning.exam.attempt.submitted.v1",
         "EXAM_ATTEMPT_SUBMITTED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(EXAM_ATTEMPT_SUBMITTED);
+    __rt::register_event!(EXAM_ATTEMPT_SUBMITTED);
     /// The payload of [`EXAM_ATTEMPT_REJECTED`] (`org.openedx.learning.exam.attempt.rejected.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExamAttemptRejected {
         /// The `exam_attempt` field.
         pub exam_attempt: ExamAttemptData,
+    }
+    impl __rt::avro::Avro for ExamAttemptRejected {
+        const MIN_SIZE: usize = <ExamAttemptData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.exam_attempt, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                exam_attempt: r.field("exam_attempt")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ExamAttemptRejected {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ExamAttemptRejected {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ExamAttemptRejected {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ExamAttemptRejected",
+                        names: &["exam_attempt"],
+                        fields: &[
+                            __Field::new(
+                                "exam_attempt",
+                                &__Ty::Named(
+                                    <ExamAttemptData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a submitted exam attempt is rejected after review.
     ///
     /// - Event type: `org.openedx.learning.exam.attempt.rejected.v1`
     /// - Version: major 1, minor 0
-    pub static EXAM_ATTEMPT_REJECTED: ::openedx_hooks::__private_v1::Signal<
-        ExamAttemptRejected,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static EXAM_ATTEMPT_REJECTED: __rt::Signal<ExamAttemptRejected> = __rt::Signal::new(
         "org.openedx.learning.exam.attempt.rejected.v1",
         "EXAM_ATTEMPT_REJECTED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(EXAM_ATTEMPT_REJECTED);
+    __rt::register_event!(EXAM_ATTEMPT_REJECTED);
     /// The payload of [`EXAM_ATTEMPT_VERIFIED`] (`org.openedx.learning.exam.attempt.verified.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExamAttemptVerified {
         /// The `exam_attempt` field.
         pub exam_attempt: ExamAttemptData,
+    }
+    impl __rt::avro::Avro for ExamAttemptVerified {
+        const MIN_SIZE: usize = <ExamAttemptData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.exam_attempt, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                exam_attempt: r.field("exam_attempt")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ExamAttemptVerified {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ExamAttemptVerified {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ExamAttemptVerified {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ExamAttemptVerified",
+                        names: &["exam_attempt"],
+                        fields: &[
+                            __Field::new(
+                                "exam_attempt",
+                                &__Ty::Named(
+                                    <ExamAttemptData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a submitted exam attempt is verified after review.
     ///
     /// - Event type: `org.openedx.learning.exam.attempt.verified.v1`
     /// - Version: major 1, minor 0
-    pub static EXAM_ATTEMPT_VERIFIED: ::openedx_hooks::__private_v1::Signal<
-        ExamAttemptVerified,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static EXAM_ATTEMPT_VERIFIED: __rt::Signal<ExamAttemptVerified> = __rt::Signal::new(
         "org.openedx.learning.exam.attempt.verified.v1",
         "EXAM_ATTEMPT_VERIFIED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(EXAM_ATTEMPT_VERIFIED);
+    __rt::register_event!(EXAM_ATTEMPT_VERIFIED);
     /// The payload of [`EXAM_ATTEMPT_ERRORED`] (`org.openedx.learning.exam.attempt.errored.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExamAttemptErrored {
         /// The `exam_attempt` field.
         pub exam_attempt: ExamAttemptData,
+    }
+    impl __rt::avro::Avro for ExamAttemptErrored {
+        const MIN_SIZE: usize = <ExamAttemptData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.exam_attempt, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                exam_attempt: r.field("exam_attempt")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ExamAttemptErrored {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ExamAttemptErrored {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ExamAttemptErrored {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ExamAttemptErrored",
+                        names: &["exam_attempt"],
+                        fields: &[
+                            __Field::new(
+                                "exam_attempt",
+                                &__Ty::Named(
+                                    <ExamAttemptData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when an exam attempt ends in an error state.
     ///
     /// - Event type: `org.openedx.learning.exam.attempt.errored.v1`
     /// - Version: major 1, minor 0
-    pub static EXAM_ATTEMPT_ERRORED: ::openedx_hooks::__private_v1::Signal<
-        ExamAttemptErrored,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static EXAM_ATTEMPT_ERRORED: __rt::Signal<ExamAttemptErrored> = __rt::Signal::new(
         "org.openedx.learning.exam.attempt.errored.v1",
         "EXAM_ATTEMPT_ERRORED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(EXAM_ATTEMPT_ERRORED);
+    __rt::register_event!(EXAM_ATTEMPT_ERRORED);
     /// The payload of [`EXAM_ATTEMPT_RESET`] (`org.openedx.learning.exam.attempt.reset.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExamAttemptReset {
         /// The `exam_attempt` field.
         pub exam_attempt: ExamAttemptData,
+    }
+    impl __rt::avro::Avro for ExamAttemptReset {
+        const MIN_SIZE: usize = <ExamAttemptData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.exam_attempt, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                exam_attempt: r.field("exam_attempt")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ExamAttemptReset {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ExamAttemptReset {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ExamAttemptReset {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ExamAttemptReset",
+                        names: &["exam_attempt"],
+                        fields: &[
+                            __Field::new(
+                                "exam_attempt",
+                                &__Ty::Named(
+                                    <ExamAttemptData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when staff reset a learner's exam attempt.
     ///
     /// - Event type: `org.openedx.learning.exam.attempt.reset.v1`
     /// - Version: major 1, minor 0
-    pub static EXAM_ATTEMPT_RESET: ::openedx_hooks::__private_v1::Signal<
-        ExamAttemptReset,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static EXAM_ATTEMPT_RESET: __rt::Signal<ExamAttemptReset> = __rt::Signal::new(
         "org.openedx.learning.exam.attempt.reset.v1",
         "EXAM_ATTEMPT_RESET",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(EXAM_ATTEMPT_RESET);
+    __rt::register_event!(EXAM_ATTEMPT_RESET);
     /// The payload of [`COURSE_ACCESS_ROLE_ADDED`] (`org.openedx.learning.user.course_access_role.added.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseAccessRoleAdded {
         /// The `course_access_role_data` field.
         pub course_access_role_data: CourseAccessRoleData,
+    }
+    impl __rt::avro::Avro for CourseAccessRoleAdded {
+        const MIN_SIZE: usize = <CourseAccessRoleData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.course_access_role_data, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                course_access_role_data: r.field("course_access_role_data")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseAccessRoleAdded {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseAccessRoleAdded {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseAccessRoleAdded {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseAccessRoleAdded",
+                        names: &["course_access_role_data"],
+                        fields: &[
+                            __Field::new(
+                                "course_access_role_data",
+                                &__Ty::Named(
+                                    <CourseAccessRoleData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a user is given a course-level access role (staff, instructor, ...).
     ///
     /// - Event type: `org.openedx.learning.user.course_access_role.added.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `course_access_role_data.course_key`
-    pub static COURSE_ACCESS_ROLE_ADDED: ::openedx_hooks::__private_v1::Signal<
-        CourseAccessRoleAdded,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static COURSE_ACCESS_ROLE_ADDED: __rt::Signal<CourseAccessRoleAdded> = __rt::Signal::new(
         "org.openedx.learning.user.course_access_role.added.v1",
         "COURSE_ACCESS_ROLE_ADDED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(COURSE_ACCESS_ROLE_ADDED);
+    __rt::register_event!(COURSE_ACCESS_ROLE_ADDED);
     /// The payload of [`COURSE_ACCESS_ROLE_REMOVED`] (`org.openedx.learning.user.course_access_role.removed.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseAccessRoleRemoved {
         /// The `course_access_role_data` field.
         pub course_access_role_data: CourseAccessRoleData,
+    }
+    impl __rt::avro::Avro for CourseAccessRoleRemoved {
+        const MIN_SIZE: usize = <CourseAccessRoleData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.course_access_role_data, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                course_access_role_data: r.field("course_access_role_data")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseAccessRoleRemoved {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseAccessRoleRemoved {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseAccessRoleRemoved {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseAccessRoleRemoved",
+                        names: &["course_access_role_data"],
+                        fields: &[
+                            __Field::new(
+                                "course_access_role_data",
+                                &__Ty::Named(
+                                    <CourseAccessRoleData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a course-level access role is taken from a user.
     ///
     /// - Event type: `org.openedx.learning.user.course_access_role.removed.v1`
     /// - Version: major 1, minor 0
     /// - Event-bus key: `course_access_role_data.course_key`
-    pub static COURSE_ACCESS_ROLE_REMOVED: ::openedx_hooks::__private_v1::Signal<
-        CourseAccessRoleRemoved,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static COURSE_ACCESS_ROLE_REMOVED: __rt::Signal<CourseAccessRoleRemoved> = __rt::Signal::new(
         "org.openedx.learning.user.course_access_role.removed.v1",
         "COURSE_ACCESS_ROLE_REMOVED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(COURSE_ACCESS_ROLE_REMOVED);
+    __rt::register_event!(COURSE_ACCESS_ROLE_REMOVED);
     /// The payload of [`FORUM_THREAD_CREATED`] (`org.openedx.learning.forum.thread.created.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ForumThreadCreated {
         /// The `thread` field.
         pub thread: DiscussionThreadData,
+    }
+    impl __rt::avro::Avro for ForumThreadCreated {
+        const MIN_SIZE: usize = <DiscussionThreadData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.thread, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self { thread: r.field("thread")? };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ForumThreadCreated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ForumThreadCreated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ForumThreadCreated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ForumThreadCreated",
+                        names: &["thread"],
+                        fields: &[
+                            __Field::new(
+                                "thread",
+                                &__Ty::Named(
+                                    <DiscussionThreadData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a learner starts a discussion thread.
     ///
     /// - Event type: `org.openedx.learning.forum.thread.created.v1`
     /// - Version: major 1, minor 0
-    pub static FORUM_THREAD_CREATED: ::openedx_hooks::__private_v1::Signal<
-        ForumThreadCreated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static FORUM_THREAD_CREATED: __rt::Signal<ForumThreadCreated> = __rt::Signal::new(
         "org.openedx.learning.forum.thread.created.v1",
         "FORUM_THREAD_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(FORUM_THREAD_CREATED);
+    __rt::register_event!(FORUM_THREAD_CREATED);
     /// The payload of [`FORUM_THREAD_RESPONSE_CREATED`] (`org.openedx.learning.forum.thread.response.created.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ForumThreadResponseCreated {
         /// The `thread` field.
         pub thread: DiscussionThreadData,
+    }
+    impl __rt::avro::Avro for ForumThreadResponseCreated {
+        const MIN_SIZE: usize = <DiscussionThreadData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.thread, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self { thread: r.field("thread")? };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ForumThreadResponseCreated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ForumThreadResponseCreated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ForumThreadResponseCreated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ForumThreadResponseCreated",
+                        names: &["thread"],
+                        fields: &[
+                            __Field::new(
+                                "thread",
+                                &__Ty::Named(
+                                    <DiscussionThreadData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a response is posted to a discussion thread.
     ///
     /// - Event type: `org.openedx.learning.forum.thread.response.created.v1`
     /// - Version: major 1, minor 0
-    pub static FORUM_THREAD_RESPONSE_CREATED: ::openedx_hooks::__private_v1::Signal<
-        ForumThreadResponseCreated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static FORUM_THREAD_RESPONSE_CREATED: __rt::Signal<ForumThreadResponseCreated> = __rt::Signal::new(
         "org.openedx.learning.forum.thread.response.created.v1",
         "FORUM_THREAD_RESPONSE_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(FORUM_THREAD_RESPONSE_CREATED);
+    __rt::register_event!(FORUM_THREAD_RESPONSE_CREATED);
     /// The payload of [`FORUM_RESPONSE_COMMENT_CREATED`] (`org.openedx.learning.forum.thread.response.comment.created.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ForumResponseCommentCreated {
         /// The `thread` field.
         pub thread: DiscussionThreadData,
+    }
+    impl __rt::avro::Avro for ForumResponseCommentCreated {
+        const MIN_SIZE: usize = <DiscussionThreadData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.thread, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self { thread: r.field("thread")? };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ForumResponseCommentCreated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ForumResponseCommentCreated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ForumResponseCommentCreated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ForumResponseCommentCreated",
+                        names: &["thread"],
+                        fields: &[
+                            __Field::new(
+                                "thread",
+                                &__Ty::Named(
+                                    <DiscussionThreadData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a comment is posted on a response in a discussion thread.
     ///
     /// - Event type: `org.openedx.learning.forum.thread.response.comment.created.v1`
     /// - Version: major 1, minor 0
-    pub static FORUM_RESPONSE_COMMENT_CREATED: ::openedx_hooks::__private_v1::Signal<
+    pub static FORUM_RESPONSE_COMMENT_CREATED: __rt::Signal<
         ForumResponseCommentCreated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    > = __rt::Signal::new(
         "org.openedx.learning.forum.thread.response.comment.created.v1",
         "FORUM_RESPONSE_COMMENT_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(FORUM_RESPONSE_COMMENT_CREATED);
+    __rt::register_event!(FORUM_RESPONSE_COMMENT_CREATED);
     /// The payload of [`COURSE_NOTIFICATION_REQUESTED`] (`org.openedx.learning.course.notification.requested.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseNotificationRequested {
         /// The `course_notification_data` field.
         pub course_notification_data: CourseNotificationData,
+    }
+    impl __rt::avro::Avro for CourseNotificationRequested {
+        const MIN_SIZE: usize = <CourseNotificationData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.course_notification_data, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                course_notification_data: r.field("course_notification_data")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CourseNotificationRequested {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CourseNotificationRequested {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CourseNotificationRequested {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CourseNotificationRequested",
+                        names: &["course_notification_data"],
+                        fields: &[
+                            __Field::new(
+                                "course_notification_data",
+                                &__Ty::Named(
+                                    <CourseNotificationData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent to ask the notification system to notify an audience within a course.
     ///
     /// - Event type: `org.openedx.learning.course.notification.requested.v1`
     /// - Version: major 1, minor 0
-    pub static COURSE_NOTIFICATION_REQUESTED: ::openedx_hooks::__private_v1::Signal<
+    pub static COURSE_NOTIFICATION_REQUESTED: __rt::Signal<
         CourseNotificationRequested,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    > = __rt::Signal::new(
         "org.openedx.learning.course.notification.requested.v1",
         "COURSE_NOTIFICATION_REQUESTED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(COURSE_NOTIFICATION_REQUESTED);
+    __rt::register_event!(COURSE_NOTIFICATION_REQUESTED);
     /// The payload of [`ORA_SUBMISSION_CREATED`] (`org.openedx.learning.ora.submission.created.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct OraSubmissionCreated {
         /// The `submission` field.
         pub submission: ORASubmissionData,
+    }
+    impl __rt::avro::Avro for OraSubmissionCreated {
+        const MIN_SIZE: usize = <ORASubmissionData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.submission, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                submission: r.field("submission")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for OraSubmissionCreated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for OraSubmissionCreated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for OraSubmissionCreated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "OraSubmissionCreated",
+                        names: &["submission"],
+                        fields: &[
+                            __Field::new(
+                                "submission",
+                                &__Ty::Named(
+                                    <ORASubmissionData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a learner submits an Open Response Assessment.
     ///
     /// - Event type: `org.openedx.learning.ora.submission.created.v1`
     /// - Version: major 1, minor 0
-    pub static ORA_SUBMISSION_CREATED: ::openedx_hooks::__private_v1::Signal<
-        OraSubmissionCreated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static ORA_SUBMISSION_CREATED: __rt::Signal<OraSubmissionCreated> = __rt::Signal::new(
         "org.openedx.learning.ora.submission.created.v1",
         "ORA_SUBMISSION_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(ORA_SUBMISSION_CREATED);
+    __rt::register_event!(ORA_SUBMISSION_CREATED);
     /// The payload of [`COURSE_PASSING_STATUS_UPDATED`] (`org.openedx.learning.course.passing.status.updated.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CoursePassingStatusUpdated {
         /// The `course_passing_status` field.
         pub course_passing_status: CoursePassingStatusData,
+    }
+    impl __rt::avro::Avro for CoursePassingStatusUpdated {
+        const MIN_SIZE: usize = <CoursePassingStatusData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.course_passing_status, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                course_passing_status: r.field("course_passing_status")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CoursePassingStatusUpdated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CoursePassingStatusUpdated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CoursePassingStatusUpdated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CoursePassingStatusUpdated",
+                        names: &["course_passing_status"],
+                        fields: &[
+                            __Field::new(
+                                "course_passing_status",
+                                &__Ty::Named(
+                                    <CoursePassingStatusData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a learner's passing status in a course changes.
     ///
     /// - Event type: `org.openedx.learning.course.passing.status.updated.v1`
     /// - Version: major 1, minor 0
-    pub static COURSE_PASSING_STATUS_UPDATED: ::openedx_hooks::__private_v1::Signal<
-        CoursePassingStatusUpdated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static COURSE_PASSING_STATUS_UPDATED: __rt::Signal<CoursePassingStatusUpdated> = __rt::Signal::new(
         "org.openedx.learning.course.passing.status.updated.v1",
         "COURSE_PASSING_STATUS_UPDATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(COURSE_PASSING_STATUS_UPDATED);
+    __rt::register_event!(COURSE_PASSING_STATUS_UPDATED);
     /// The payload of [`CCX_COURSE_PASSING_STATUS_UPDATED`] (`org.openedx.learning.ccx.course.passing.status.updated.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CcxCoursePassingStatusUpdated {
         /// The `course_passing_status` field.
         pub course_passing_status: CcxCoursePassingStatusData,
+    }
+    impl __rt::avro::Avro for CcxCoursePassingStatusUpdated {
+        const MIN_SIZE: usize = <CcxCoursePassingStatusData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.course_passing_status, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                course_passing_status: r.field("course_passing_status")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for CcxCoursePassingStatusUpdated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for CcxCoursePassingStatusUpdated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for CcxCoursePassingStatusUpdated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "CcxCoursePassingStatusUpdated",
+                        names: &["course_passing_status"],
+                        fields: &[
+                            __Field::new(
+                                "course_passing_status",
+                                &__Ty::Named(
+                                    <CcxCoursePassingStatusData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a learner's passing status in a custom course (CCX) changes.
     ///
     /// - Event type: `org.openedx.learning.ccx.course.passing.status.updated.v1`
     /// - Version: major 1, minor 0
-    pub static CCX_COURSE_PASSING_STATUS_UPDATED: ::openedx_hooks::__private_v1::Signal<
+    pub static CCX_COURSE_PASSING_STATUS_UPDATED: __rt::Signal<
         CcxCoursePassingStatusUpdated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    > = __rt::Signal::new(
         "org.openedx.learning.ccx.course.passing.status.updated.v1",
         "CCX_COURSE_PASSING_STATUS_UPDATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(CCX_COURSE_PASSING_STATUS_UPDATED);
+    __rt::register_event!(CCX_COURSE_PASSING_STATUS_UPDATED);
     /// The payload of [`BADGE_AWARDED`] (`org.openedx.learning.badge.awarded.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct BadgeAwarded {
         /// The `badge` field.
         pub badge: BadgeData,
+    }
+    impl __rt::avro::Avro for BadgeAwarded {
+        const MIN_SIZE: usize = <BadgeData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.badge, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self { badge: r.field("badge")? };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for BadgeAwarded {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for BadgeAwarded {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for BadgeAwarded {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "BadgeAwarded",
+                        names: &["badge"],
+                        fields: &[
+                            __Field::new(
+                                "badge",
+                                &__Ty::Named(<BadgeData as __rt::reflect::Reflect>::ty),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a badge is awarded to a user.
     ///
     /// - Event type: `org.openedx.learning.badge.awarded.v1`
     /// - Version: major 1, minor 0
-    pub static BADGE_AWARDED: ::openedx_hooks::__private_v1::Signal<BadgeAwarded> = ::openedx_hooks::__private_v1::Signal::new(
+    pub static BADGE_AWARDED: __rt::Signal<BadgeAwarded> = __rt::Signal::new(
         "org.openedx.learning.badge.awarded.v1",
         "BADGE_AWARDED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(BADGE_AWARDED);
+    __rt::register_event!(BADGE_AWARDED);
     /// The payload of [`BADGE_REVOKED`] (`org.openedx.learning.badge.revoked.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct BadgeRevoked {
         /// The `badge` field.
         pub badge: BadgeData,
+    }
+    impl __rt::avro::Avro for BadgeRevoked {
+        const MIN_SIZE: usize = <BadgeData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.badge, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self { badge: r.field("badge")? };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for BadgeRevoked {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for BadgeRevoked {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for BadgeRevoked {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "BadgeRevoked",
+                        names: &["badge"],
+                        fields: &[
+                            __Field::new(
+                                "badge",
+                                &__Ty::Named(<BadgeData as __rt::reflect::Reflect>::ty),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a badge is taken back from a user.
     ///
     /// - Event type: `org.openedx.learning.badge.revoked.v1`
     /// - Version: major 1, minor 0
-    pub static BADGE_REVOKED: ::openedx_hooks::__private_v1::Signal<BadgeRevoked> = ::openedx_hooks::__private_v1::Signal::new(
+    pub static BADGE_REVOKED: __rt::Signal<BadgeRevoked> = __rt::Signal::new(
         "org.openedx.learning.badge.revoked.v1",
         "BADGE_REVOKED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(BADGE_REVOKED);
+    __rt::register_event!(BADGE_REVOKED);
     /// The payload of [`IDV_ATTEMPT_CREATED`] (`org.openedx.learning.idv_attempt.created.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct IdvAttemptCreated {
         /// The `idv_attempt` field.
         pub idv_attempt: VerificationAttemptData,
+    }
+    impl __rt::avro::Avro for IdvAttemptCreated {
+        const MIN_SIZE: usize = <VerificationAttemptData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.idv_attempt, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                idv_attempt: r.field("idv_attempt")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for IdvAttemptCreated {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for IdvAttemptCreated {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for IdvAttemptCreated {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "IdvAttemptCreated",
+                        names: &["idv_attempt"],
+                        fields: &[
+                            __Field::new(
+                                "idv_attempt",
+                                &__Ty::Named(
+                                    <VerificationAttemptData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when a user starts an identity verification attempt.
     ///
     /// - Event type: `org.openedx.learning.idv_attempt.created.v1`
     /// - Version: major 1, minor 0
-    pub static IDV_ATTEMPT_CREATED: ::openedx_hooks::__private_v1::Signal<
-        IdvAttemptCreated,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static IDV_ATTEMPT_CREATED: __rt::Signal<IdvAttemptCreated> = __rt::Signal::new(
         "org.openedx.learning.idv_attempt.created.v1",
         "IDV_ATTEMPT_CREATED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(IDV_ATTEMPT_CREATED);
+    __rt::register_event!(IDV_ATTEMPT_CREATED);
     /// The payload of [`IDV_ATTEMPT_PENDING`] (`org.openedx.learning.idv_attempt.pending.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct IdvAttemptPending {
         /// The `idv_attempt` field.
         pub idv_attempt: VerificationAttemptData,
+    }
+    impl __rt::avro::Avro for IdvAttemptPending {
+        const MIN_SIZE: usize = <VerificationAttemptData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.idv_attempt, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                idv_attempt: r.field("idv_attempt")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for IdvAttemptPending {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for IdvAttemptPending {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for IdvAttemptPending {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "IdvAttemptPending",
+                        names: &["idv_attempt"],
+                        fields: &[
+                            __Field::new(
+                                "idv_attempt",
+                                &__Ty::Named(
+                                    <VerificationAttemptData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when an identity verification attempt is submitted and awaits review.
     ///
     /// - Event type: `org.openedx.learning.idv_attempt.pending.v1`
     /// - Version: major 1, minor 0
-    pub static IDV_ATTEMPT_PENDING: ::openedx_hooks::__private_v1::Signal<
-        IdvAttemptPending,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static IDV_ATTEMPT_PENDING: __rt::Signal<IdvAttemptPending> = __rt::Signal::new(
         "org.openedx.learning.idv_attempt.pending.v1",
         "IDV_ATTEMPT_PENDING",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(IDV_ATTEMPT_PENDING);
+    __rt::register_event!(IDV_ATTEMPT_PENDING);
     /// The payload of [`IDV_ATTEMPT_APPROVED`] (`org.openedx.learning.idv_attempt.approved.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct IdvAttemptApproved {
         /// The `idv_attempt` field.
         pub idv_attempt: VerificationAttemptData,
+    }
+    impl __rt::avro::Avro for IdvAttemptApproved {
+        const MIN_SIZE: usize = <VerificationAttemptData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.idv_attempt, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                idv_attempt: r.field("idv_attempt")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for IdvAttemptApproved {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for IdvAttemptApproved {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for IdvAttemptApproved {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "IdvAttemptApproved",
+                        names: &["idv_attempt"],
+                        fields: &[
+                            __Field::new(
+                                "idv_attempt",
+                                &__Ty::Named(
+                                    <VerificationAttemptData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when an identity verification attempt is approved.
     ///
     /// - Event type: `org.openedx.learning.idv_attempt.approved.v1`
     /// - Version: major 1, minor 0
-    pub static IDV_ATTEMPT_APPROVED: ::openedx_hooks::__private_v1::Signal<
-        IdvAttemptApproved,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static IDV_ATTEMPT_APPROVED: __rt::Signal<IdvAttemptApproved> = __rt::Signal::new(
         "org.openedx.learning.idv_attempt.approved.v1",
         "IDV_ATTEMPT_APPROVED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(IDV_ATTEMPT_APPROVED);
+    __rt::register_event!(IDV_ATTEMPT_APPROVED);
     /// The payload of [`IDV_ATTEMPT_DENIED`] (`org.openedx.learning.idv_attempt.denied.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct IdvAttemptDenied {
         /// The `idv_attempt` field.
         pub idv_attempt: VerificationAttemptData,
+    }
+    impl __rt::avro::Avro for IdvAttemptDenied {
+        const MIN_SIZE: usize = <VerificationAttemptData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.idv_attempt, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                idv_attempt: r.field("idv_attempt")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for IdvAttemptDenied {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for IdvAttemptDenied {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for IdvAttemptDenied {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "IdvAttemptDenied",
+                        names: &["idv_attempt"],
+                        fields: &[
+                            __Field::new(
+                                "idv_attempt",
+                                &__Ty::Named(
+                                    <VerificationAttemptData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when an identity verification attempt is denied.
     ///
     /// - Event type: `org.openedx.learning.idv_attempt.denied.v1`
     /// - Version: major 1, minor 0
-    pub static IDV_ATTEMPT_DENIED: ::openedx_hooks::__private_v1::Signal<
-        IdvAttemptDenied,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static IDV_ATTEMPT_DENIED: __rt::Signal<IdvAttemptDenied> = __rt::Signal::new(
         "org.openedx.learning.idv_attempt.denied.v1",
         "IDV_ATTEMPT_DENIED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(IDV_ATTEMPT_DENIED);
+    __rt::register_event!(IDV_ATTEMPT_DENIED);
     /// The payload of [`EXTERNAL_GRADER_SCORE_SUBMITTED`] (`org.openedx.learning.external_grader.score.submitted.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExternalGraderScoreSubmitted {
         /// The `score` field.
         pub score: ExternalGraderScoreData,
+    }
+    impl __rt::avro::Avro for ExternalGraderScoreSubmitted {
+        const MIN_SIZE: usize = <ExternalGraderScoreData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.score, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self { score: r.field("score")? };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for ExternalGraderScoreSubmitted {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for ExternalGraderScoreSubmitted {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for ExternalGraderScoreSubmitted {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "ExternalGraderScoreSubmitted",
+                        names: &["score"],
+                        fields: &[
+                            __Field::new(
+                                "score",
+                                &__Ty::Named(
+                                    <ExternalGraderScoreData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent when an external grader returns a score for a submission.
     ///
     /// - Event type: `org.openedx.learning.external_grader.score.submitted.v1`
     /// - Version: major 1, minor 0
-    pub static EXTERNAL_GRADER_SCORE_SUBMITTED: ::openedx_hooks::__private_v1::Signal<
+    pub static EXTERNAL_GRADER_SCORE_SUBMITTED: __rt::Signal<
         ExternalGraderScoreSubmitted,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    > = __rt::Signal::new(
         "org.openedx.learning.external_grader.score.submitted.v1",
         "EXTERNAL_GRADER_SCORE_SUBMITTED",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(EXTERNAL_GRADER_SCORE_SUBMITTED);
+    __rt::register_event!(EXTERNAL_GRADER_SCORE_SUBMITTED);
     /// The payload of [`LTI_PROVIDER_LAUNCH_SUCCESS`] (`org.openedx.learning.lti_provider.launch.success.v1`).
-    #[derive(
-        Debug,
-        Clone,
-        PartialEq,
-        Eq,
-        Hash,
-        __serde::Serialize,
-        __serde::Deserialize,
-        __Avro
-    )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LtiProviderLaunchSuccess {
         /// The `launch_data` field.
         pub launch_data: LtiProviderLaunchData,
+    }
+    impl __rt::avro::Avro for LtiProviderLaunchSuccess {
+        const MIN_SIZE: usize = <LtiProviderLaunchData as __rt::avro::Avro>::MIN_SIZE;
+        #[inline]
+        fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
+            __rt::avro::Avro::encode(&self.launch_data, out);
+        }
+        fn decode(
+            r: &mut __rt::avro::Reader<'_>,
+        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+            r.enter()?;
+            let value = Self {
+                launch_data: r.field("launch_data")?,
+            };
+            r.leave();
+            ::core::result::Result::Ok(value)
+        }
+    }
+    impl __rt::serde::Serialize for LtiProviderLaunchSuccess {
+        fn serialize<S: __rt::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::core::result::Result<S::Ok, S::Error> {
+            __rt::reflect::serialize(self, serializer)
+        }
+    }
+    impl<'de> __rt::serde::Deserialize<'de> for LtiProviderLaunchSuccess {
+        fn deserialize<D: __rt::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::core::result::Result<Self, D::Error> {
+            __rt::reflect::deserialize(deserializer)
+        }
+    }
+    impl __rt::reflect::Reflect for LtiProviderLaunchSuccess {
+        fn ty() -> &'static __Ty {
+            const {
+                &__Ty::Record(
+                    &__rt::reflect::Record {
+                        name: "LtiProviderLaunchSuccess",
+                        names: &["launch_data"],
+                        fields: &[
+                            __Field::new(
+                                "launch_data",
+                                &__Ty::Named(
+                                    <LtiProviderLaunchData as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        ],
+                    },
+                )
+            }
+        }
     }
     /// Sent after a user launches course content through the LTI provider.
     ///
     /// - Event type: `org.openedx.learning.lti_provider.launch.success.v1`
     /// - Version: major 1, minor 0
-    pub static LTI_PROVIDER_LAUNCH_SUCCESS: ::openedx_hooks::__private_v1::Signal<
-        LtiProviderLaunchSuccess,
-    > = ::openedx_hooks::__private_v1::Signal::new(
+    pub static LTI_PROVIDER_LAUNCH_SUCCESS: __rt::Signal<LtiProviderLaunchSuccess> = __rt::Signal::new(
         "org.openedx.learning.lti_provider.launch.success.v1",
         "LTI_PROVIDER_LAUNCH_SUCCESS",
         1u32,
         0u32,
     );
-    ::openedx_hooks::__private_v1::register_event!(LTI_PROVIDER_LAUNCH_SUCCESS);
+    __rt::register_event!(LTI_PROVIDER_LAUNCH_SUCCESS);
 }

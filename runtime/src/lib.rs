@@ -105,7 +105,7 @@ pub mod __private_v1 {
     pub use crate::signal::registry::{
         EVENTS, IsSignal, RECEIVERS, ReceiverRegistration, registered,
     };
-    pub use crate::wire::avro;
+    pub use crate::wire::{avro, reflect};
     pub use crate::{Avro, Signal, types};
 }
 

@@ -40,7 +40,8 @@ pub(crate) fn generate_rust_on(
             let rt: syn::Path = syn::parse_str(&options.runtime_crate).ok()?;
             Some(Ctx {
                 catalog,
-                rt: quote!(#rt::__private_v1),
+                rt: quote!(__rt),
+                rt_path: quote!(#rt::__private_v1),
                 serde_crate: format!("{}::{PRIVATE}::serde", options.runtime_crate),
                 avro_crate: (options.runtime_crate != RustOptions::default().runtime_crate)
                     .then(|| options.runtime_crate.clone()),

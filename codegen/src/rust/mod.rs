@@ -65,8 +65,12 @@ pub enum RustError {
 /// What the emitters share while generating one catalog on one thread.
 pub(crate) struct Ctx<'a> {
     pub catalog: &'a Catalog,
-    /// `<runtime crate>::__private_v1`.
+    /// How items of a generated module name the runtime's private path:
+    /// `__rt`, which the module imports (short paths keep the file small
+    /// and quick to format and to parse).
     pub rt: TokenStream,
+    /// `<runtime crate>::__private_v1`.
+    pub rt_path: TokenStream,
     pub serde_crate: String,
     /// `Some` when the runtime is not `::openedx_hooks`.
     pub avro_crate: Option<String>,

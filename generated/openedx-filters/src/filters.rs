@@ -18,18 +18,22 @@
 )]
 pub mod authentication {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1::serde as __serde;
+    use ::openedx_hooks::__private_v1 as __rt;
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1::Avro as __Avro;
+    use __rt::serde as __serde;
+    #[allow(unused_imports)]
+    use __rt::reflect::{Field as __Field, Ty as __Ty, leaf as __leaf, zero as __zero};
+    #[allow(unused_imports)]
+    use __rt::Avro as __Avro;
     /// The arguments of [`LOGISTRATION_VIEW_CONTEXT_GENERATED`] (`org.openedx.authentication.logistration_view.context.generated.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct LogistrationViewContextGenerated {
         /// The `context` argument.
-        pub context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub context: __rt::types::JsonValue,
     }
     impl LogistrationViewContextGenerated {
         /// What the reference's `run_filter` returns: `context`.
-        pub fn returned(self) -> ::openedx_hooks::__private_v1::types::JsonValue {
+        pub fn returned(self) -> __rt::types::JsonValue {
             self.context
         }
     }
@@ -44,13 +48,12 @@ pub mod authentication {
     }
     impl ::std::fmt::Display for LogistrationViewContextGeneratedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for LogistrationViewContextGeneratedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for LogistrationViewContextGeneratedException {
+    impl __rt::FilterException for LogistrationViewContextGeneratedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -66,30 +69,25 @@ pub mod authentication {
     /// - Filter type: `org.openedx.authentication.logistration_view.context.generated.v1`
     /// - Version: major 1
     /// - Trigger: `openedx/core/djangoapps/user_authn/views/login_form.py`
-    pub static LOGISTRATION_VIEW_CONTEXT_GENERATED: ::openedx_hooks::__private_v1::Filter<
+    pub static LOGISTRATION_VIEW_CONTEXT_GENERATED: __rt::Filter<
         LogistrationViewContextGenerated,
         LogistrationViewContextGeneratedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.authentication.logistration_view.context.generated.v1",
         "LOGISTRATION_VIEW_CONTEXT_GENERATED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(LOGISTRATION_VIEW_CONTEXT_GENERATED);
+    __rt::register_filter!(LOGISTRATION_VIEW_CONTEXT_GENERATED);
     /// The arguments of [`AUTHN_MFE_CONTEXT_GENERATED`] (`org.openedx.authentication.mfe.context.generated.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct AuthnMfeContextGenerated {
         /// The `context` argument.
-        pub context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub context: __rt::types::JsonValue,
         /// The `extra_context` argument.
-        pub extra_context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub extra_context: __rt::types::JsonValue,
     }
     impl AuthnMfeContextGenerated {
         /// What the reference's `run_filter` returns: `context`, `extra_context`.
-        pub fn returned(
-            self,
-        ) -> (
-            ::openedx_hooks::__private_v1::types::JsonValue,
-            ::openedx_hooks::__private_v1::types::JsonValue,
-        ) {
+        pub fn returned(self) -> (__rt::types::JsonValue, __rt::types::JsonValue) {
             (self.context, self.extra_context)
         }
     }
@@ -104,13 +102,12 @@ pub mod authentication {
     }
     impl ::std::fmt::Display for AuthnMfeContextGeneratedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for AuthnMfeContextGeneratedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for AuthnMfeContextGeneratedException {
+    impl __rt::FilterException for AuthnMfeContextGeneratedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -126,14 +123,14 @@ pub mod authentication {
     /// - Filter type: `org.openedx.authentication.mfe.context.generated.v1`
     /// - Version: major 1
     /// - Trigger: `openedx/core/djangoapps/user_authn/views/utils.py`
-    pub static AUTHN_MFE_CONTEXT_GENERATED: ::openedx_hooks::__private_v1::Filter<
+    pub static AUTHN_MFE_CONTEXT_GENERATED: __rt::Filter<
         AuthnMfeContextGenerated,
         AuthnMfeContextGeneratedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.authentication.mfe.context.generated.v1",
         "AUTHN_MFE_CONTEXT_GENERATED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(AUTHN_MFE_CONTEXT_GENERATED);
+    __rt::register_filter!(AUTHN_MFE_CONTEXT_GENERATED);
     /// The arguments of [`LOGIN_ALT_REDIRECT_URL_REQUESTED`] (`org.openedx.authentication.login.alt_redirect_url.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct LoginAltRedirectUrlRequested {
@@ -159,13 +156,12 @@ pub mod authentication {
     }
     impl ::std::fmt::Display for LoginAltRedirectUrlRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for LoginAltRedirectUrlRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for LoginAltRedirectUrlRequestedException {
+    impl __rt::FilterException for LoginAltRedirectUrlRequestedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -181,14 +177,14 @@ pub mod authentication {
     /// - Filter type: `org.openedx.authentication.login.alt_redirect_url.requested.v1`
     /// - Version: major 1
     /// - Trigger: `openedx/core/djangoapps/user_authn/views/login.py`
-    pub static LOGIN_ALT_REDIRECT_URL_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static LOGIN_ALT_REDIRECT_URL_REQUESTED: __rt::Filter<
         LoginAltRedirectUrlRequested,
         LoginAltRedirectUrlRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.authentication.login.alt_redirect_url.requested.v1",
         "LOGIN_ALT_REDIRECT_URL_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(LOGIN_ALT_REDIRECT_URL_REQUESTED);
+    __rt::register_filter!(LOGIN_ALT_REDIRECT_URL_REQUESTED);
     /// The arguments of [`LOGIN_FORM_GENERATED`] (`org.openedx.authentication.login.form.generated.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct LoginFormGenerated {
@@ -222,12 +218,12 @@ pub mod authentication {
     }
     impl ::std::fmt::Display for LoginFormGeneratedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for LoginFormGeneratedException {}
-    impl ::openedx_hooks::__private_v1::FilterException for LoginFormGeneratedException {
+    impl __rt::FilterException for LoginFormGeneratedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -243,14 +239,14 @@ pub mod authentication {
     /// - Filter type: `org.openedx.authentication.login.form.generated.v1`
     /// - Version: major 1
     /// - Trigger: `openedx/core/djangoapps/user_authn/views/login_form.py`
-    pub static LOGIN_FORM_GENERATED: ::openedx_hooks::__private_v1::Filter<
+    pub static LOGIN_FORM_GENERATED: __rt::Filter<
         LoginFormGenerated,
         LoginFormGeneratedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.authentication.login.form.generated.v1",
         "LOGIN_FORM_GENERATED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(LOGIN_FORM_GENERATED);
+    __rt::register_filter!(LOGIN_FORM_GENERATED);
     /// The arguments of [`REGISTRATION_FORM_GENERATED`] (`org.openedx.authentication.registration.form.generated.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct RegistrationFormGenerated {
@@ -284,13 +280,12 @@ pub mod authentication {
     }
     impl ::std::fmt::Display for RegistrationFormGeneratedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for RegistrationFormGeneratedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for RegistrationFormGeneratedException {
+    impl __rt::FilterException for RegistrationFormGeneratedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -306,30 +301,27 @@ pub mod authentication {
     /// - Filter type: `org.openedx.authentication.registration.form.generated.v1`
     /// - Version: major 1
     /// - Trigger: `openedx/core/djangoapps/user_authn/views/registration_form.py`
-    pub static REGISTRATION_FORM_GENERATED: ::openedx_hooks::__private_v1::Filter<
+    pub static REGISTRATION_FORM_GENERATED: __rt::Filter<
         RegistrationFormGenerated,
         RegistrationFormGeneratedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.authentication.registration.form.generated.v1",
         "REGISTRATION_FORM_GENERATED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(REGISTRATION_FORM_GENERATED);
+    __rt::register_filter!(REGISTRATION_FORM_GENERATED);
     /// The arguments of [`LOGISTRATION_VIEW_RENDER_COMPLETED`] (`org.openedx.authentication.logistration_view.render.completed.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct LogistrationViewRenderCompleted {
         /// The `response` argument.
         pub response: super::learning::HttpResponse,
         /// The `context` argument.
-        pub context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub context: __rt::types::JsonValue,
     }
     impl LogistrationViewRenderCompleted {
         /// What the reference's `run_filter` returns: `response`, `context`.
         pub fn returned(
             self,
-        ) -> (
-            super::learning::HttpResponse,
-            ::openedx_hooks::__private_v1::types::JsonValue,
-        ) {
+        ) -> (super::learning::HttpResponse, __rt::types::JsonValue) {
             (self.response, self.context)
         }
     }
@@ -344,13 +336,12 @@ pub mod authentication {
     }
     impl ::std::fmt::Display for LogistrationViewRenderCompletedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for LogistrationViewRenderCompletedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for LogistrationViewRenderCompletedException {
+    impl __rt::FilterException for LogistrationViewRenderCompletedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -366,27 +357,25 @@ pub mod authentication {
     /// - Filter type: `org.openedx.authentication.logistration_view.render.completed.v1`
     /// - Version: major 1
     /// - Trigger: `openedx/core/djangoapps/user_authn/views/login_form.py`
-    pub static LOGISTRATION_VIEW_RENDER_COMPLETED: ::openedx_hooks::__private_v1::Filter<
+    pub static LOGISTRATION_VIEW_RENDER_COMPLETED: __rt::Filter<
         LogistrationViewRenderCompleted,
         LogistrationViewRenderCompletedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.authentication.logistration_view.render.completed.v1",
         "LOGISTRATION_VIEW_RENDER_COMPLETED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(LOGISTRATION_VIEW_RENDER_COMPLETED);
+    __rt::register_filter!(LOGISTRATION_VIEW_RENDER_COMPLETED);
     /// The arguments of [`ACCOUNT_ACTIVATION_EMAIL_CONTEXT_GENERATED`] (`org.openedx.authentication.account_activation.email.context.generated.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct AccountActivationEmailContextGenerated {
         /// The `user` argument.
         pub user: super::learning::User,
         /// The `message_context` argument.
-        pub message_context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub message_context: __rt::types::JsonValue,
     }
     impl AccountActivationEmailContextGenerated {
         /// What the reference's `run_filter` returns: `user`, `message_context`.
-        pub fn returned(
-            self,
-        ) -> (super::learning::User, ::openedx_hooks::__private_v1::types::JsonValue) {
+        pub fn returned(self) -> (super::learning::User, __rt::types::JsonValue) {
             (self.user, self.message_context)
         }
     }
@@ -401,13 +390,12 @@ pub mod authentication {
     }
     impl ::std::fmt::Display for AccountActivationEmailContextGeneratedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for AccountActivationEmailContextGeneratedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for AccountActivationEmailContextGeneratedException {
+    impl __rt::FilterException for AccountActivationEmailContextGeneratedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -423,16 +411,14 @@ pub mod authentication {
     /// - Filter type: `org.openedx.authentication.account_activation.email.context.generated.v1`
     /// - Version: major 1
     /// - Trigger: `common/djangoapps/student/views/management.py`
-    pub static ACCOUNT_ACTIVATION_EMAIL_CONTEXT_GENERATED: ::openedx_hooks::__private_v1::Filter<
+    pub static ACCOUNT_ACTIVATION_EMAIL_CONTEXT_GENERATED: __rt::Filter<
         AccountActivationEmailContextGenerated,
         AccountActivationEmailContextGeneratedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.authentication.account_activation.email.context.generated.v1",
         "ACCOUNT_ACTIVATION_EMAIL_CONTEXT_GENERATED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(
-        ACCOUNT_ACTIVATION_EMAIL_CONTEXT_GENERATED
-    );
+    __rt::register_filter!(ACCOUNT_ACTIVATION_EMAIL_CONTEXT_GENERATED);
 }
 /// Module `content_authoring` of the catalog, from `generated/openedx-filters/filters/content_authoring.yaml`.
 #[allow(
@@ -442,9 +428,13 @@ pub mod authentication {
 )]
 pub mod content_authoring {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1::serde as __serde;
+    use ::openedx_hooks::__private_v1 as __rt;
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1::Avro as __Avro;
+    use __rt::serde as __serde;
+    #[allow(unused_imports)]
+    use __rt::reflect::{Field as __Field, Ty as __Ty, leaf as __leaf, zero as __zero};
+    #[allow(unused_imports)]
+    use __rt::Avro as __Avro;
     /// The arguments of [`LMS_PAGE_URL_REQUESTED`] (`org.openedx.content_authoring.lms.page.url.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct LmsPageUrlRequested {
@@ -470,13 +460,12 @@ pub mod content_authoring {
     }
     impl ::std::fmt::Display for LmsPageUrlRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for LmsPageUrlRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for LmsPageUrlRequestedException {
+    impl __rt::FilterException for LmsPageUrlRequestedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -492,14 +481,14 @@ pub mod content_authoring {
     /// - Filter type: `org.openedx.content_authoring.lms.page.url.requested.v1`
     /// - Version: major 1
     /// - Trigger: `cms/djangoapps/contentstore/asset_storage_handler.py`
-    pub static LMS_PAGE_URL_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static LMS_PAGE_URL_REQUESTED: __rt::Filter<
         LmsPageUrlRequested,
         LmsPageUrlRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.content_authoring.lms.page.url.requested.v1",
         "LMS_PAGE_URL_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(LMS_PAGE_URL_REQUESTED);
+    __rt::register_filter!(LMS_PAGE_URL_REQUESTED);
 }
 /// Module `learning` of the catalog, from `generated/openedx-filters/filters/learning.yaml`.
 #[allow(
@@ -509,82 +498,84 @@ pub mod content_authoring {
 )]
 pub mod learning {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1::serde as __serde;
+    use ::openedx_hooks::__private_v1 as __rt;
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1::Avro as __Avro;
+    use __rt::serde as __serde;
+    #[allow(unused_imports)]
+    use __rt::reflect::{Field as __Field, Ty as __Ty, leaf as __leaf, zero as __zero};
+    #[allow(unused_imports)]
+    use __rt::Avro as __Avro;
     /// A custom certificate template.
     ///
     /// The platform's `lms.djangoapps.certificates.models.CertificateTemplate`.
-    pub type CertificateTemplate = ::openedx_hooks::__private_v1::types::JsonValue;
+    pub type CertificateTemplate = __rt::types::JsonValue;
     /// A learner's membership of a cohort.
     ///
     /// The platform's `openedx.core.djangoapps.course_groups.models.CohortMembership`.
-    pub type CohortMembership = ::openedx_hooks::__private_v1::types::JsonValue;
+    pub type CohortMembership = __rt::types::JsonValue;
     /// A context manager a management command runs within.
     ///
     /// The platform's `contextlib.AbstractContextManager`.
-    pub type ContextManager = ::openedx_hooks::__private_v1::types::JsonValue;
+    pub type ContextManager = __rt::types::JsonValue;
     /// A learner's enrollment in a course run.
     ///
     /// The platform's `common.djangoapps.student.models.CourseEnrollment`.
-    pub type CourseEnrollment = ::openedx_hooks::__private_v1::types::JsonValue;
+    pub type CourseEnrollment = __rt::types::JsonValue;
     /// The course mode being priced.
     ///
     /// The platform's `common.djangoapps.course_modes.models.CourseMode`.
-    pub type CourseModeData = ::openedx_hooks::__private_v1::types::JsonValue;
+    pub type CourseModeData = __rt::types::JsonValue;
     /// A cohort (a group of learners in a course).
     ///
     /// The platform's `openedx.core.djangoapps.course_groups.models.CourseUserGroup`.
-    pub type CourseUserGroup = ::openedx_hooks::__private_v1::types::JsonValue;
+    pub type CourseUserGroup = __rt::types::JsonValue;
     /// The description of a login or registration form.
     ///
     /// The platform's `openedx.core.djangoapps.user_api.helpers.FormDescription`.
-    pub type FormDescription = ::openedx_hooks::__private_v1::types::JsonValue;
+    pub type FormDescription = __rt::types::JsonValue;
     /// The rendered fragment of a course component.
     ///
     /// The platform's `web_fragments.fragment.Fragment`.
-    pub type Fragment = ::openedx_hooks::__private_v1::types::JsonValue;
+    pub type Fragment = __rt::types::JsonValue;
     /// A Django HTTP response.
     ///
     /// The platform's `django.http.HttpResponse`.
-    pub type HttpResponse = ::openedx_hooks::__private_v1::types::JsonValue;
+    pub type HttpResponse = __rt::types::JsonValue;
     /// The current third-party-authentication provider.
     ///
     /// The platform's `common.djangoapps.third_party_auth.models.ProviderConfig`.
-    pub type ProviderConfig = ::openedx_hooks::__private_v1::types::JsonValue;
+    pub type ProviderConfig = __rt::types::JsonValue;
     /// The submitted form data of a Django request.
     ///
     /// The platform's `django.http.QueryDict`.
-    pub type QueryDict = ::openedx_hooks::__private_v1::types::JsonValue;
+    pub type QueryDict = __rt::types::JsonValue;
     /// A Django query set.
     ///
     /// The platform's `django.db.models.QuerySet`.
-    pub type QuerySet = ::openedx_hooks::__private_v1::types::JsonValue;
+    pub type QuerySet = __rt::types::JsonValue;
     /// The running third-party-authentication pipeline.
     ///
     /// The platform's `social_core.pipeline`.
-    pub type RunningPipeline = ::openedx_hooks::__private_v1::types::JsonValue;
+    pub type RunningPipeline = __rt::types::JsonValue;
     /// A Django user.
     ///
     /// The platform's `django.contrib.auth.models.User`.
-    pub type User = ::openedx_hooks::__private_v1::types::JsonValue;
+    pub type User = __rt::types::JsonValue;
     /// A course component (an XBlock).
     ///
     /// The platform's `xblock.core.XBlock`.
-    pub type XBlock = ::openedx_hooks::__private_v1::types::JsonValue;
+    pub type XBlock = __rt::types::JsonValue;
     /// The arguments of [`ACCOUNT_SETTINGS_RENDER_STARTED`] (`org.openedx.learning.student.settings.render.started.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct AccountSettingsRenderStarted {
         /// The `context` argument.
-        pub context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub context: __rt::types::JsonValue,
         /// The `template_name` argument.
         pub template_name: String,
     }
     impl AccountSettingsRenderStarted {
         /// What the reference's `run_filter` returns: `context`, `template_name`.
-        pub fn returned(
-            self,
-        ) -> (::openedx_hooks::__private_v1::types::JsonValue, String) {
+        pub fn returned(self) -> (__rt::types::JsonValue, String) {
             (self.context, self.template_name)
         }
     }
@@ -607,7 +598,7 @@ pub mod learning {
             /// Default in the reference: `""`
             account_settings_template: String,
             /// The `template_context` argument.
-            template_context: Option<::openedx_hooks::__private_v1::types::JsonValue>,
+            template_context: Option<__rt::types::JsonValue>,
         },
         /// The exception `RenderCustomResponse`.
         RenderCustomResponse {
@@ -631,13 +622,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for AccountSettingsRenderStartedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for AccountSettingsRenderStartedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for AccountSettingsRenderStartedException {
+    impl __rt::FilterException for AccountSettingsRenderStartedException {
         fn message(&self) -> &str {
             match self {
                 Self::RedirectToPage { message, .. } => message.as_str(),
@@ -665,14 +655,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.student.settings.render.started.v1`
     /// - Version: major 1
     /// - Trigger: `openedx/core/djangoapps/user_api/accounts/settings_views.py`
-    pub static ACCOUNT_SETTINGS_RENDER_STARTED: ::openedx_hooks::__private_v1::Filter<
+    pub static ACCOUNT_SETTINGS_RENDER_STARTED: __rt::Filter<
         AccountSettingsRenderStarted,
         AccountSettingsRenderStartedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.student.settings.render.started.v1",
         "ACCOUNT_SETTINGS_RENDER_STARTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(ACCOUNT_SETTINGS_RENDER_STARTED);
+    __rt::register_filter!(ACCOUNT_SETTINGS_RENDER_STARTED);
     /// The arguments of [`STUDENT_REGISTRATION_REQUESTED`] (`org.openedx.learning.student.registration.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct StudentRegistrationRequested {
@@ -712,13 +702,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for StudentRegistrationRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for StudentRegistrationRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for StudentRegistrationRequestedException {
+    impl __rt::FilterException for StudentRegistrationRequestedException {
         fn message(&self) -> &str {
             match self {
                 Self::PreventRegistration { message, .. } => message.as_str(),
@@ -742,14 +731,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.student.registration.requested.v1`
     /// - Version: major 1
     /// - Trigger: `openedx/core/djangoapps/user_authn/views/register.py`
-    pub static STUDENT_REGISTRATION_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static STUDENT_REGISTRATION_REQUESTED: __rt::Filter<
         StudentRegistrationRequested,
         StudentRegistrationRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.student.registration.requested.v1",
         "STUDENT_REGISTRATION_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(STUDENT_REGISTRATION_REQUESTED);
+    __rt::register_filter!(STUDENT_REGISTRATION_REQUESTED);
     /// The arguments of [`STUDENT_LOGIN_REQUESTED`] (`org.openedx.learning.student.login.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct StudentLoginRequested {
@@ -778,7 +767,7 @@ pub mod learning {
             /// Default in the reference: `""`
             error_code: String,
             /// The `context` argument.
-            context: Option<::openedx_hooks::__private_v1::types::JsonValue>,
+            context: Option<__rt::types::JsonValue>,
         },
     }
     impl StudentLoginRequestedException {
@@ -791,13 +780,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for StudentLoginRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for StudentLoginRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for StudentLoginRequestedException {
+    impl __rt::FilterException for StudentLoginRequestedException {
         fn message(&self) -> &str {
             match self {
                 Self::PreventLogin { message, .. } => message.as_str(),
@@ -819,14 +807,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.student.login.requested.v1`
     /// - Version: major 1
     /// - Trigger: `openedx/core/djangoapps/user_authn/views/login.py`
-    pub static STUDENT_LOGIN_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static STUDENT_LOGIN_REQUESTED: __rt::Filter<
         StudentLoginRequested,
         StudentLoginRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.student.login.requested.v1",
         "STUDENT_LOGIN_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(STUDENT_LOGIN_REQUESTED);
+    __rt::register_filter!(STUDENT_LOGIN_REQUESTED);
     /// The arguments of [`COURSE_ENROLLMENT_STARTED`] (`org.openedx.learning.course.enrollment.started.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CourseEnrollmentStarted {
@@ -870,13 +858,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for CourseEnrollmentStartedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for CourseEnrollmentStartedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for CourseEnrollmentStartedException {
+    impl __rt::FilterException for CourseEnrollmentStartedException {
         fn message(&self) -> &str {
             match self {
                 Self::PreventEnrollment { message, .. } => message.as_str(),
@@ -900,14 +887,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.course.enrollment.started.v1`
     /// - Version: major 1
     /// - Trigger: `common/djangoapps/student/models/course_enrollment.py`
-    pub static COURSE_ENROLLMENT_STARTED: ::openedx_hooks::__private_v1::Filter<
+    pub static COURSE_ENROLLMENT_STARTED: __rt::Filter<
         CourseEnrollmentStarted,
         CourseEnrollmentStartedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.course.enrollment.started.v1",
         "COURSE_ENROLLMENT_STARTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(COURSE_ENROLLMENT_STARTED);
+    __rt::register_filter!(COURSE_ENROLLMENT_STARTED);
     /// The arguments of [`COURSE_UNENROLLMENT_STARTED`] (`org.openedx.learning.course.unenrollment.started.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CourseUnenrollmentStarted {
@@ -947,13 +934,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for CourseUnenrollmentStartedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for CourseUnenrollmentStartedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for CourseUnenrollmentStartedException {
+    impl __rt::FilterException for CourseUnenrollmentStartedException {
         fn message(&self) -> &str {
             match self {
                 Self::PreventUnenrollment { message, .. } => message.as_str(),
@@ -977,14 +963,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.course.unenrollment.started.v1`
     /// - Version: major 1
     /// - Trigger: `common/djangoapps/student/models/course_enrollment.py`
-    pub static COURSE_UNENROLLMENT_STARTED: ::openedx_hooks::__private_v1::Filter<
+    pub static COURSE_UNENROLLMENT_STARTED: __rt::Filter<
         CourseUnenrollmentStarted,
         CourseUnenrollmentStartedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.course.unenrollment.started.v1",
         "COURSE_UNENROLLMENT_STARTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(COURSE_UNENROLLMENT_STARTED);
+    __rt::register_filter!(COURSE_UNENROLLMENT_STARTED);
     /// The arguments of [`COURSE_ENROLLMENT_VIEW_STARTED`] (`org.openedx.learning.course.enrollment.view.started.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CourseEnrollmentViewStarted {
@@ -1028,13 +1014,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for CourseEnrollmentViewStartedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for CourseEnrollmentViewStartedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for CourseEnrollmentViewStartedException {
+    impl __rt::FilterException for CourseEnrollmentViewStartedException {
         fn message(&self) -> &str {
             match self {
                 Self::PreventEnrollment { message, .. } => message.as_str(),
@@ -1058,14 +1043,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.course.enrollment.view.started.v1`
     /// - Version: major 1
     /// - Trigger: `openedx/core/djangoapps/enrollments/views.py`
-    pub static COURSE_ENROLLMENT_VIEW_STARTED: ::openedx_hooks::__private_v1::Filter<
+    pub static COURSE_ENROLLMENT_VIEW_STARTED: __rt::Filter<
         CourseEnrollmentViewStarted,
         CourseEnrollmentViewStartedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.course.enrollment.view.started.v1",
         "COURSE_ENROLLMENT_VIEW_STARTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(COURSE_ENROLLMENT_VIEW_STARTED);
+    __rt::register_filter!(COURSE_ENROLLMENT_VIEW_STARTED);
     /// The arguments of [`CERTIFICATE_CREATION_REQUESTED`] (`org.openedx.learning.certificate.creation.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CertificateCreationRequested {
@@ -1124,13 +1109,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for CertificateCreationRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for CertificateCreationRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for CertificateCreationRequestedException {
+    impl __rt::FilterException for CertificateCreationRequestedException {
         fn message(&self) -> &str {
             match self {
                 Self::PreventCertificateCreation { message, .. } => message.as_str(),
@@ -1156,27 +1140,25 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.certificate.creation.requested.v1`
     /// - Version: major 1
     /// - Trigger: `lms/djangoapps/certificates/generated_certificate.py`
-    pub static CERTIFICATE_CREATION_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static CERTIFICATE_CREATION_REQUESTED: __rt::Filter<
         CertificateCreationRequested,
         CertificateCreationRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.certificate.creation.requested.v1",
         "CERTIFICATE_CREATION_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(CERTIFICATE_CREATION_REQUESTED);
+    __rt::register_filter!(CERTIFICATE_CREATION_REQUESTED);
     /// The arguments of [`CERTIFICATE_RENDER_STARTED`] (`org.openedx.learning.certificate.render.started.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CertificateRenderStarted {
         /// The `context` argument.
-        pub context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub context: __rt::types::JsonValue,
         /// The `custom_template` argument.
         pub custom_template: CertificateTemplate,
     }
     impl CertificateRenderStarted {
         /// What the reference's `run_filter` returns: `context`, `custom_template`.
-        pub fn returned(
-            self,
-        ) -> (::openedx_hooks::__private_v1::types::JsonValue, CertificateTemplate) {
+        pub fn returned(self) -> (__rt::types::JsonValue, CertificateTemplate) {
             (self.context, self.custom_template)
         }
     }
@@ -1223,13 +1205,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for CertificateRenderStartedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for CertificateRenderStartedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for CertificateRenderStartedException {
+    impl __rt::FilterException for CertificateRenderStartedException {
         fn message(&self) -> &str {
             match self {
                 Self::RedirectToPage { message, .. } => message.as_str(),
@@ -1261,14 +1242,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.certificate.render.started.v1`
     /// - Version: major 1
     /// - Trigger: `lms/djangoapps/certificates/views/webview.py`
-    pub static CERTIFICATE_RENDER_STARTED: ::openedx_hooks::__private_v1::Filter<
+    pub static CERTIFICATE_RENDER_STARTED: __rt::Filter<
         CertificateRenderStarted,
         CertificateRenderStartedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.certificate.render.started.v1",
         "CERTIFICATE_RENDER_STARTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(CERTIFICATE_RENDER_STARTED);
+    __rt::register_filter!(CERTIFICATE_RENDER_STARTED);
     /// The arguments of [`COHORT_CHANGE_REQUESTED`] (`org.openedx.learning.cohort.change.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CohortChangeRequested {
@@ -1310,13 +1291,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for CohortChangeRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for CohortChangeRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for CohortChangeRequestedException {
+    impl __rt::FilterException for CohortChangeRequestedException {
         fn message(&self) -> &str {
             match self {
                 Self::PreventCohortChange { message, .. } => message.as_str(),
@@ -1340,14 +1320,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.cohort.change.requested.v1`
     /// - Version: major 1
     /// - Trigger: `openedx/core/djangoapps/course_groups/models.py`
-    pub static COHORT_CHANGE_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static COHORT_CHANGE_REQUESTED: __rt::Filter<
         CohortChangeRequested,
         CohortChangeRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.cohort.change.requested.v1",
         "COHORT_CHANGE_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(COHORT_CHANGE_REQUESTED);
+    __rt::register_filter!(COHORT_CHANGE_REQUESTED);
     /// The arguments of [`COHORT_ASSIGNMENT_REQUESTED`] (`org.openedx.learning.cohort.assignment.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CohortAssignmentRequested {
@@ -1389,13 +1369,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for CohortAssignmentRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for CohortAssignmentRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for CohortAssignmentRequestedException {
+    impl __rt::FilterException for CohortAssignmentRequestedException {
         fn message(&self) -> &str {
             match self {
                 Self::PreventCohortAssignment { message, .. } => message.as_str(),
@@ -1419,27 +1398,25 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.cohort.assignment.requested.v1`
     /// - Version: major 1
     /// - Trigger: `openedx/core/djangoapps/course_groups/models.py`
-    pub static COHORT_ASSIGNMENT_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static COHORT_ASSIGNMENT_REQUESTED: __rt::Filter<
         CohortAssignmentRequested,
         CohortAssignmentRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.cohort.assignment.requested.v1",
         "COHORT_ASSIGNMENT_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(COHORT_ASSIGNMENT_REQUESTED);
+    __rt::register_filter!(COHORT_ASSIGNMENT_REQUESTED);
     /// The arguments of [`COURSE_ABOUT_RENDER_STARTED`] (`org.openedx.learning.course_about.render.started.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CourseAboutRenderStarted {
         /// The `context` argument.
-        pub context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub context: __rt::types::JsonValue,
         /// The `template_name` argument.
         pub template_name: String,
     }
     impl CourseAboutRenderStarted {
         /// What the reference's `run_filter` returns: `context`, `template_name`.
-        pub fn returned(
-            self,
-        ) -> (::openedx_hooks::__private_v1::types::JsonValue, String) {
+        pub fn returned(self) -> (__rt::types::JsonValue, String) {
             (self.context, self.template_name)
         }
     }
@@ -1464,7 +1441,7 @@ pub mod learning {
             /// Default in the reference: `""`
             course_about_template: String,
             /// The `template_context` argument.
-            template_context: Option<::openedx_hooks::__private_v1::types::JsonValue>,
+            template_context: Option<__rt::types::JsonValue>,
         },
         /// The exception `RenderCustomResponse`.
         RenderCustomResponse {
@@ -1486,13 +1463,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for CourseAboutRenderStartedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for CourseAboutRenderStartedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for CourseAboutRenderStartedException {
+    impl __rt::FilterException for CourseAboutRenderStartedException {
         fn message(&self) -> &str {
             match self {
                 Self::RedirectToPage { message, .. } => message.as_str(),
@@ -1520,27 +1496,25 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.course_about.render.started.v1`
     /// - Version: major 1
     /// - Trigger: `lms/djangoapps/courseware/views/views.py`
-    pub static COURSE_ABOUT_RENDER_STARTED: ::openedx_hooks::__private_v1::Filter<
+    pub static COURSE_ABOUT_RENDER_STARTED: __rt::Filter<
         CourseAboutRenderStarted,
         CourseAboutRenderStartedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.course_about.render.started.v1",
         "COURSE_ABOUT_RENDER_STARTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(COURSE_ABOUT_RENDER_STARTED);
+    __rt::register_filter!(COURSE_ABOUT_RENDER_STARTED);
     /// The arguments of [`DASHBOARD_RENDER_STARTED`] (`org.openedx.learning.dashboard.render.started.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DashboardRenderStarted {
         /// The `context` argument.
-        pub context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub context: __rt::types::JsonValue,
         /// The `template_name` argument.
         pub template_name: String,
     }
     impl DashboardRenderStarted {
         /// What the reference's `run_filter` returns: `context`, `template_name`.
-        pub fn returned(
-            self,
-        ) -> (::openedx_hooks::__private_v1::types::JsonValue, String) {
+        pub fn returned(self) -> (__rt::types::JsonValue, String) {
             (self.context, self.template_name)
         }
     }
@@ -1565,7 +1539,7 @@ pub mod learning {
             /// Default in the reference: `""`
             dashboard_template: String,
             /// The `template_context` argument.
-            template_context: Option<::openedx_hooks::__private_v1::types::JsonValue>,
+            template_context: Option<__rt::types::JsonValue>,
         },
         /// The exception `RenderCustomResponse`.
         RenderCustomResponse {
@@ -1587,13 +1561,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for DashboardRenderStartedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for DashboardRenderStartedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for DashboardRenderStartedException {
+    impl __rt::FilterException for DashboardRenderStartedException {
         fn message(&self) -> &str {
             match self {
                 Self::RedirectToPage { message, .. } => message.as_str(),
@@ -1621,27 +1594,25 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.dashboard.render.started.v1`
     /// - Version: major 1
     /// - Trigger: `common/djangoapps/student/views/dashboard.py`
-    pub static DASHBOARD_RENDER_STARTED: ::openedx_hooks::__private_v1::Filter<
+    pub static DASHBOARD_RENDER_STARTED: __rt::Filter<
         DashboardRenderStarted,
         DashboardRenderStartedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.dashboard.render.started.v1",
         "DASHBOARD_RENDER_STARTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(DASHBOARD_RENDER_STARTED);
+    __rt::register_filter!(DASHBOARD_RENDER_STARTED);
     /// The arguments of [`VERTICAL_BLOCK_CHILD_RENDER_STARTED`] (`org.openedx.learning.vertical_block_child.render.started.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct VerticalBlockChildRenderStarted {
         /// The `block` argument.
         pub block: XBlock,
         /// The `context` argument.
-        pub context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub context: __rt::types::JsonValue,
     }
     impl VerticalBlockChildRenderStarted {
         /// What the reference's `run_filter` returns: `block`, `context`.
-        pub fn returned(
-            self,
-        ) -> (XBlock, ::openedx_hooks::__private_v1::types::JsonValue) {
+        pub fn returned(self) -> (XBlock, __rt::types::JsonValue) {
             (self.block, self.context)
         }
     }
@@ -1672,13 +1643,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for VerticalBlockChildRenderStartedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for VerticalBlockChildRenderStartedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for VerticalBlockChildRenderStartedException {
+    impl __rt::FilterException for VerticalBlockChildRenderStartedException {
         fn message(&self) -> &str {
             match self {
                 Self::PreventChildBlockRender { message, .. } => message.as_str(),
@@ -1702,14 +1672,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.vertical_block_child.render.started.v1`
     /// - Version: major 1
     /// - Trigger: `xmodule/vertical_block.py`
-    pub static VERTICAL_BLOCK_CHILD_RENDER_STARTED: ::openedx_hooks::__private_v1::Filter<
+    pub static VERTICAL_BLOCK_CHILD_RENDER_STARTED: __rt::Filter<
         VerticalBlockChildRenderStarted,
         VerticalBlockChildRenderStartedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.vertical_block_child.render.started.v1",
         "VERTICAL_BLOCK_CHILD_RENDER_STARTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(VERTICAL_BLOCK_CHILD_RENDER_STARTED);
+    __rt::register_filter!(VERTICAL_BLOCK_CHILD_RENDER_STARTED);
     /// The arguments of [`COURSE_ENROLLMENT_QUERYSET_REQUESTED`] (`org.openedx.learning.course_enrollment_queryset.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CourseEnrollmentQuerysetRequested {
@@ -1751,13 +1721,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for CourseEnrollmentQuerysetRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for CourseEnrollmentQuerysetRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for CourseEnrollmentQuerysetRequestedException {
+    impl __rt::FilterException for CourseEnrollmentQuerysetRequestedException {
         fn message(&self) -> &str {
             match self {
                 Self::PreventEnrollmentQuerysetRequest { message, .. } => {
@@ -1784,32 +1753,25 @@ pub mod learning {
     ///
     /// - Filter type: `org.openedx.learning.course_enrollment_queryset.requested.v1`
     /// - Version: major 1
-    pub static COURSE_ENROLLMENT_QUERYSET_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static COURSE_ENROLLMENT_QUERYSET_REQUESTED: __rt::Filter<
         CourseEnrollmentQuerysetRequested,
         CourseEnrollmentQuerysetRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.course_enrollment_queryset.requested.v1",
         "COURSE_ENROLLMENT_QUERYSET_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(
-        COURSE_ENROLLMENT_QUERYSET_REQUESTED
-    );
+    __rt::register_filter!(COURSE_ENROLLMENT_QUERYSET_REQUESTED);
     /// The arguments of [`RENDER_X_BLOCK_STARTED`] (`org.openedx.learning.xblock.render.started.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct RenderXBlockStarted {
         /// The `context` argument.
-        pub context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub context: __rt::types::JsonValue,
         /// The `student_view_context` argument.
-        pub student_view_context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub student_view_context: __rt::types::JsonValue,
     }
     impl RenderXBlockStarted {
         /// What the reference's `run_filter` returns: `context`, `student_view_context`.
-        pub fn returned(
-            self,
-        ) -> (
-            ::openedx_hooks::__private_v1::types::JsonValue,
-            ::openedx_hooks::__private_v1::types::JsonValue,
-        ) {
+        pub fn returned(self) -> (__rt::types::JsonValue, __rt::types::JsonValue) {
             (self.context, self.student_view_context)
         }
     }
@@ -1848,13 +1810,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for RenderXBlockStartedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for RenderXBlockStartedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for RenderXBlockStartedException {
+    impl __rt::FilterException for RenderXBlockStartedException {
         fn message(&self) -> &str {
             match self {
                 Self::PreventXBlockBlockRender { message, .. } => message.as_str(),
@@ -1883,14 +1844,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.xblock.render.started.v1`
     /// - Version: major 1
     /// - Trigger: `lms/djangoapps/courseware/views/views.py`
-    pub static RENDER_X_BLOCK_STARTED: ::openedx_hooks::__private_v1::Filter<
+    pub static RENDER_X_BLOCK_STARTED: __rt::Filter<
         RenderXBlockStarted,
         RenderXBlockStartedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.xblock.render.started.v1",
         "RENDER_X_BLOCK_STARTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(RENDER_X_BLOCK_STARTED);
+    __rt::register_filter!(RENDER_X_BLOCK_STARTED);
     /// The arguments of [`VERTICAL_BLOCK_RENDER_COMPLETED`] (`org.openedx.learning.vertical_block.render.completed.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct VerticalBlockRenderCompleted {
@@ -1899,20 +1860,13 @@ pub mod learning {
         /// The `fragment` argument.
         pub fragment: Fragment,
         /// The `context` argument.
-        pub context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub context: __rt::types::JsonValue,
         /// The `view` argument.
         pub view: String,
     }
     impl VerticalBlockRenderCompleted {
         /// What the reference's `run_filter` returns: `block`, `fragment`, `context`, `view`.
-        pub fn returned(
-            self,
-        ) -> (
-            XBlock,
-            Fragment,
-            ::openedx_hooks::__private_v1::types::JsonValue,
-            String,
-        ) {
+        pub fn returned(self) -> (XBlock, Fragment, __rt::types::JsonValue, String) {
             (self.block, self.fragment, self.context, self.view)
         }
     }
@@ -1943,13 +1897,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for VerticalBlockRenderCompletedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for VerticalBlockRenderCompletedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for VerticalBlockRenderCompletedException {
+    impl __rt::FilterException for VerticalBlockRenderCompletedException {
         fn message(&self) -> &str {
             match self {
                 Self::PreventVerticalBlockRender { message, .. } => message.as_str(),
@@ -1975,14 +1928,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.vertical_block.render.completed.v1`
     /// - Version: major 1
     /// - Trigger: `xmodule/vertical_block.py`
-    pub static VERTICAL_BLOCK_RENDER_COMPLETED: ::openedx_hooks::__private_v1::Filter<
+    pub static VERTICAL_BLOCK_RENDER_COMPLETED: __rt::Filter<
         VerticalBlockRenderCompleted,
         VerticalBlockRenderCompletedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.vertical_block.render.completed.v1",
         "VERTICAL_BLOCK_RENDER_COMPLETED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(VERTICAL_BLOCK_RENDER_COMPLETED);
+    __rt::register_filter!(VERTICAL_BLOCK_RENDER_COMPLETED);
     /// The arguments of [`COURSE_HOME_URL_CREATION_STARTED`] (`org.openedx.learning.course.homepage.url.creation.started.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CourseHomeUrlCreationStarted {
@@ -2008,13 +1961,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for CourseHomeUrlCreationStartedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for CourseHomeUrlCreationStartedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for CourseHomeUrlCreationStartedException {
+    impl __rt::FilterException for CourseHomeUrlCreationStartedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -2030,30 +1982,27 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.course.homepage.url.creation.started.v1`
     /// - Version: major 1
     /// - Trigger: `openedx/features/course_experience/__init__.py`
-    pub static COURSE_HOME_URL_CREATION_STARTED: ::openedx_hooks::__private_v1::Filter<
+    pub static COURSE_HOME_URL_CREATION_STARTED: __rt::Filter<
         CourseHomeUrlCreationStarted,
         CourseHomeUrlCreationStartedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.course.homepage.url.creation.started.v1",
         "COURSE_HOME_URL_CREATION_STARTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(COURSE_HOME_URL_CREATION_STARTED);
+    __rt::register_filter!(COURSE_HOME_URL_CREATION_STARTED);
     /// The arguments of [`COURSE_ENROLLMENT_API_RENDER_STARTED`] (`org.openedx.learning.home.enrollment.api.rendered.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CourseEnrollmentApiRenderStarted {
         /// The `course_key` argument.
         pub course_key: ::openedx_events::learning::CourseKey,
         /// The `serialized_enrollment` argument.
-        pub serialized_enrollment: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub serialized_enrollment: __rt::types::JsonValue,
     }
     impl CourseEnrollmentApiRenderStarted {
         /// What the reference's `run_filter` returns: `course_key`, `serialized_enrollment`.
         pub fn returned(
             self,
-        ) -> (
-            ::openedx_events::learning::CourseKey,
-            ::openedx_hooks::__private_v1::types::JsonValue,
-        ) {
+        ) -> (::openedx_events::learning::CourseKey, __rt::types::JsonValue) {
             (self.course_key, self.serialized_enrollment)
         }
     }
@@ -2068,13 +2017,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for CourseEnrollmentApiRenderStartedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for CourseEnrollmentApiRenderStartedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for CourseEnrollmentApiRenderStartedException {
+    impl __rt::FilterException for CourseEnrollmentApiRenderStartedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -2090,25 +2038,23 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.home.enrollment.api.rendered.v1`
     /// - Version: major 1
     /// - Trigger: `lms/djangoapps/learner_home/serializers.py`
-    pub static COURSE_ENROLLMENT_API_RENDER_STARTED: ::openedx_hooks::__private_v1::Filter<
+    pub static COURSE_ENROLLMENT_API_RENDER_STARTED: __rt::Filter<
         CourseEnrollmentApiRenderStarted,
         CourseEnrollmentApiRenderStartedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.home.enrollment.api.rendered.v1",
         "COURSE_ENROLLMENT_API_RENDER_STARTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(
-        COURSE_ENROLLMENT_API_RENDER_STARTED
-    );
+    __rt::register_filter!(COURSE_ENROLLMENT_API_RENDER_STARTED);
     /// The arguments of [`COURSE_RUN_API_RENDER_STARTED`] (`org.openedx.learning.home.courserun.api.rendered.started.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CourseRunApiRenderStarted {
         /// The `serialized_courserun` argument.
-        pub serialized_courserun: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub serialized_courserun: __rt::types::JsonValue,
     }
     impl CourseRunApiRenderStarted {
         /// What the reference's `run_filter` returns: `serialized_courserun`.
-        pub fn returned(self) -> ::openedx_hooks::__private_v1::types::JsonValue {
+        pub fn returned(self) -> __rt::types::JsonValue {
             self.serialized_courserun
         }
     }
@@ -2123,13 +2069,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for CourseRunApiRenderStartedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for CourseRunApiRenderStartedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for CourseRunApiRenderStartedException {
+    impl __rt::FilterException for CourseRunApiRenderStartedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -2145,27 +2090,25 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.home.courserun.api.rendered.started.v1`
     /// - Version: major 1
     /// - Trigger: `lms/djangoapps/learner_home/serializers.py`
-    pub static COURSE_RUN_API_RENDER_STARTED: ::openedx_hooks::__private_v1::Filter<
+    pub static COURSE_RUN_API_RENDER_STARTED: __rt::Filter<
         CourseRunApiRenderStarted,
         CourseRunApiRenderStartedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.home.courserun.api.rendered.started.v1",
         "COURSE_RUN_API_RENDER_STARTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(COURSE_RUN_API_RENDER_STARTED);
+    __rt::register_filter!(COURSE_RUN_API_RENDER_STARTED);
     /// The arguments of [`INSTRUCTOR_DASHBOARD_RENDER_STARTED`] (`org.openedx.learning.instructor.dashboard.render.started.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct InstructorDashboardRenderStarted {
         /// The `context` argument.
-        pub context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub context: __rt::types::JsonValue,
         /// The `template_name` argument.
         pub template_name: String,
     }
     impl InstructorDashboardRenderStarted {
         /// What the reference's `run_filter` returns: `context`, `template_name`.
-        pub fn returned(
-            self,
-        ) -> (::openedx_hooks::__private_v1::types::JsonValue, String) {
+        pub fn returned(self) -> (__rt::types::JsonValue, String) {
             (self.context, self.template_name)
         }
     }
@@ -2190,7 +2133,7 @@ pub mod learning {
             /// Default in the reference: `""`
             instructor_template: String,
             /// The `template_context` argument.
-            template_context: Option<::openedx_hooks::__private_v1::types::JsonValue>,
+            template_context: Option<__rt::types::JsonValue>,
         },
         /// The exception `RenderCustomResponse`.
         RenderCustomResponse {
@@ -2212,13 +2155,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for InstructorDashboardRenderStartedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for InstructorDashboardRenderStartedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for InstructorDashboardRenderStartedException {
+    impl __rt::FilterException for InstructorDashboardRenderStartedException {
         fn message(&self) -> &str {
             match self {
                 Self::RedirectToPage { message, .. } => message.as_str(),
@@ -2246,19 +2188,19 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.instructor.dashboard.render.started.v1`
     /// - Version: major 1
     /// - Trigger: `lms/djangoapps/instructor/views/instructor_dashboard.py`
-    pub static INSTRUCTOR_DASHBOARD_RENDER_STARTED: ::openedx_hooks::__private_v1::Filter<
+    pub static INSTRUCTOR_DASHBOARD_RENDER_STARTED: __rt::Filter<
         InstructorDashboardRenderStarted,
         InstructorDashboardRenderStartedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.instructor.dashboard.render.started.v1",
         "INSTRUCTOR_DASHBOARD_RENDER_STARTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(INSTRUCTOR_DASHBOARD_RENDER_STARTED);
+    __rt::register_filter!(INSTRUCTOR_DASHBOARD_RENDER_STARTED);
     /// The arguments of [`INSTRUCTOR_DASHBOARD_TABS_REQUESTED`] (`org.openedx.learning.instructor.dashboard.tabs.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct InstructorDashboardTabsRequested {
         /// The `tabs` argument.
-        pub tabs: Vec<::openedx_hooks::__private_v1::types::JsonValue>,
+        pub tabs: Vec<__rt::types::JsonValue>,
         /// The `user` argument.
         pub user: User,
         /// The `course_key` argument.
@@ -2268,11 +2210,7 @@ pub mod learning {
         /// What the reference's `run_filter` returns: `tabs`, `user`, `course_key`.
         pub fn returned(
             self,
-        ) -> (
-            Vec<::openedx_hooks::__private_v1::types::JsonValue>,
-            User,
-            ::openedx_events::learning::CourseKey,
-        ) {
+        ) -> (Vec<__rt::types::JsonValue>, User, ::openedx_events::learning::CourseKey) {
             (self.tabs, self.user, self.course_key)
         }
     }
@@ -2284,7 +2222,7 @@ pub mod learning {
             /// The `message` argument.
             message: String,
             /// The `tabs` argument.
-            tabs: Option<Vec<::openedx_hooks::__private_v1::types::JsonValue>>,
+            tabs: Option<Vec<__rt::types::JsonValue>>,
         },
     }
     impl InstructorDashboardTabsRequestedException {
@@ -2297,13 +2235,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for InstructorDashboardTabsRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for InstructorDashboardTabsRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for InstructorDashboardTabsRequestedException {
+    impl __rt::FilterException for InstructorDashboardTabsRequestedException {
         fn message(&self) -> &str {
             match self {
                 Self::PreventTabsGeneration { message, .. } => message.as_str(),
@@ -2325,27 +2262,25 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.instructor.dashboard.tabs.requested.v1`
     /// - Version: major 1
     /// - Trigger: `lms/djangoapps/instructor/views/serializers_v2.py`
-    pub static INSTRUCTOR_DASHBOARD_TABS_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static INSTRUCTOR_DASHBOARD_TABS_REQUESTED: __rt::Filter<
         InstructorDashboardTabsRequested,
         InstructorDashboardTabsRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.instructor.dashboard.tabs.requested.v1",
         "INSTRUCTOR_DASHBOARD_TABS_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(INSTRUCTOR_DASHBOARD_TABS_REQUESTED);
+    __rt::register_filter!(INSTRUCTOR_DASHBOARD_TABS_REQUESTED);
     /// The arguments of [`ORA_SUBMISSION_VIEW_RENDER_STARTED`] (`org.openedx.learning.ora.submission_view.render.started.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct OraSubmissionViewRenderStarted {
         /// The `context` argument.
-        pub context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub context: __rt::types::JsonValue,
         /// The `template_name` argument.
         pub template_name: String,
     }
     impl OraSubmissionViewRenderStarted {
         /// What the reference's `run_filter` returns: `context`, `template_name`.
-        pub fn returned(
-            self,
-        ) -> (::openedx_hooks::__private_v1::types::JsonValue, String) {
+        pub fn returned(self) -> (__rt::types::JsonValue, String) {
             (self.context, self.template_name)
         }
     }
@@ -2357,7 +2292,7 @@ pub mod learning {
             /// The `message` argument.
             message: String,
             /// The `context` argument.
-            context: Option<::openedx_hooks::__private_v1::types::JsonValue>,
+            context: Option<__rt::types::JsonValue>,
             /// The `template_name` argument.
             ///
             /// Default in the reference: `""`
@@ -2374,13 +2309,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for OraSubmissionViewRenderStartedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for OraSubmissionViewRenderStartedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for OraSubmissionViewRenderStartedException {
+    impl __rt::FilterException for OraSubmissionViewRenderStartedException {
         fn message(&self) -> &str {
             match self {
                 Self::RenderInvalidTemplate { message, .. } => message.as_str(),
@@ -2402,14 +2336,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.ora.submission_view.render.started.v1`
     /// - Version: major 1
     /// - Trigger: `openassessment/xblock/ui_mixins/legacy/views/submission.py`
-    pub static ORA_SUBMISSION_VIEW_RENDER_STARTED: ::openedx_hooks::__private_v1::Filter<
+    pub static ORA_SUBMISSION_VIEW_RENDER_STARTED: __rt::Filter<
         OraSubmissionViewRenderStarted,
         OraSubmissionViewRenderStartedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.ora.submission_view.render.started.v1",
         "ORA_SUBMISSION_VIEW_RENDER_STARTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(ORA_SUBMISSION_VIEW_RENDER_STARTED);
+    __rt::register_filter!(ORA_SUBMISSION_VIEW_RENDER_STARTED);
     /// The arguments of [`IDV_PAGE_URL_REQUESTED`] (`org.openedx.learning.idv.page.url.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct IdvPageUrlRequested {
@@ -2433,13 +2367,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for IdvPageUrlRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for IdvPageUrlRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for IdvPageUrlRequestedException {
+    impl __rt::FilterException for IdvPageUrlRequestedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -2455,14 +2388,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.idv.page.url.requested.v1`
     /// - Version: major 1
     /// - Trigger: `lms/djangoapps/verify_student/services.py`
-    pub static IDV_PAGE_URL_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static IDV_PAGE_URL_REQUESTED: __rt::Filter<
         IdvPageUrlRequested,
         IdvPageUrlRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.idv.page.url.requested.v1",
         "IDV_PAGE_URL_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(IDV_PAGE_URL_REQUESTED);
+    __rt::register_filter!(IDV_PAGE_URL_REQUESTED);
     /// The arguments of [`COURSE_ABOUT_PAGE_URL_REQUESTED`] (`org.openedx.learning.course_about.page.url.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CourseAboutPageUrlRequested {
@@ -2488,13 +2421,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for CourseAboutPageUrlRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for CourseAboutPageUrlRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for CourseAboutPageUrlRequestedException {
+    impl __rt::FilterException for CourseAboutPageUrlRequestedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -2510,14 +2442,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.course_about.page.url.requested.v1`
     /// - Version: major 1
     /// - Trigger: `common/djangoapps/util/course.py`
-    pub static COURSE_ABOUT_PAGE_URL_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static COURSE_ABOUT_PAGE_URL_REQUESTED: __rt::Filter<
         CourseAboutPageUrlRequested,
         CourseAboutPageUrlRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.course_about.page.url.requested.v1",
         "COURSE_ABOUT_PAGE_URL_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(COURSE_ABOUT_PAGE_URL_REQUESTED);
+    __rt::register_filter!(COURSE_ABOUT_PAGE_URL_REQUESTED);
     /// The arguments of [`SCHEDULE_QUERY_SET_REQUESTED`] (`org.openedx.learning.schedule.queryset.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ScheduleQuerySetRequested {
@@ -2541,13 +2473,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for ScheduleQuerySetRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for ScheduleQuerySetRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for ScheduleQuerySetRequestedException {
+    impl __rt::FilterException for ScheduleQuerySetRequestedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -2563,14 +2494,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.schedule.queryset.requested.v1`
     /// - Version: major 1
     /// - Trigger: `openedx/core/djangoapps/schedules/resolvers.py`
-    pub static SCHEDULE_QUERY_SET_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static SCHEDULE_QUERY_SET_REQUESTED: __rt::Filter<
         ScheduleQuerySetRequested,
         ScheduleQuerySetRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.schedule.queryset.requested.v1",
         "SCHEDULE_QUERY_SET_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(SCHEDULE_QUERY_SET_REQUESTED);
+    __rt::register_filter!(SCHEDULE_QUERY_SET_REQUESTED);
     /// The arguments of [`ACCOUNT_SETTINGS_READ_ONLY_FIELDS_REQUESTED`] (`org.openedx.learning.account.settings.read_only_fields.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct AccountSettingsReadOnlyFieldsRequested {
@@ -2596,13 +2527,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for AccountSettingsReadOnlyFieldsRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for AccountSettingsReadOnlyFieldsRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for AccountSettingsReadOnlyFieldsRequestedException {
+    impl __rt::FilterException for AccountSettingsReadOnlyFieldsRequestedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -2618,21 +2548,19 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.account.settings.read_only_fields.requested.v1`
     /// - Version: major 1
     /// - Trigger: `openedx/core/djangoapps/user_api/accounts/api.py`
-    pub static ACCOUNT_SETTINGS_READ_ONLY_FIELDS_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static ACCOUNT_SETTINGS_READ_ONLY_FIELDS_REQUESTED: __rt::Filter<
         AccountSettingsReadOnlyFieldsRequested,
         AccountSettingsReadOnlyFieldsRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.account.settings.read_only_fields.requested.v1",
         "ACCOUNT_SETTINGS_READ_ONLY_FIELDS_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(
-        ACCOUNT_SETTINGS_READ_ONLY_FIELDS_REQUESTED
-    );
+    __rt::register_filter!(ACCOUNT_SETTINGS_READ_ONLY_FIELDS_REQUESTED);
     /// The arguments of [`GRADE_EVENT_CONTEXT_REQUESTED`] (`org.openedx.learning.grade.context.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct GradeEventContextRequested {
         /// The `context` argument.
-        pub context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub context: __rt::types::JsonValue,
         /// The `user_id` argument.
         pub user_id: i64,
         /// The `course_id` argument.
@@ -2640,9 +2568,7 @@ pub mod learning {
     }
     impl GradeEventContextRequested {
         /// What the reference's `run_filter` returns: `context`, `user_id`, `course_id`.
-        pub fn returned(
-            self,
-        ) -> (::openedx_hooks::__private_v1::types::JsonValue, i64, String) {
+        pub fn returned(self) -> (__rt::types::JsonValue, i64, String) {
             (self.context, self.user_id, self.course_id)
         }
     }
@@ -2657,13 +2583,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for GradeEventContextRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for GradeEventContextRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for GradeEventContextRequestedException {
+    impl __rt::FilterException for GradeEventContextRequestedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -2679,14 +2604,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.grade.context.requested.v1`
     /// - Version: major 1
     /// - Trigger: `lms/djangoapps/grades/events.py`
-    pub static GRADE_EVENT_CONTEXT_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static GRADE_EVENT_CONTEXT_REQUESTED: __rt::Filter<
         GradeEventContextRequested,
         GradeEventContextRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.grade.context.requested.v1",
         "GRADE_EVENT_CONTEXT_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(GRADE_EVENT_CONTEXT_REQUESTED);
+    __rt::register_filter!(GRADE_EVENT_CONTEXT_REQUESTED);
     /// The arguments of [`COURSEWARE_VIEW_STARTED`] (`org.openedx.learning.courseware.view.started.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CoursewareViewStarted {
@@ -2722,13 +2647,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for CoursewareViewStartedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for CoursewareViewStartedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for CoursewareViewStartedException {
+    impl __rt::FilterException for CoursewareViewStartedException {
         fn message(&self) -> &str {
             match self {
                 Self::RedirectToUrl { message, .. } => message.as_str(),
@@ -2750,30 +2674,27 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.courseware.view.started.v1`
     /// - Version: major 1
     /// - Trigger: `lms/djangoapps/courseware/decorators.py`
-    pub static COURSEWARE_VIEW_STARTED: ::openedx_hooks::__private_v1::Filter<
+    pub static COURSEWARE_VIEW_STARTED: __rt::Filter<
         CoursewareViewStarted,
         CoursewareViewStartedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.courseware.view.started.v1",
         "COURSEWARE_VIEW_STARTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(COURSEWARE_VIEW_STARTED);
+    __rt::register_filter!(COURSEWARE_VIEW_STARTED);
     /// The arguments of [`COURSE_START_DATE_VALIDATION_FAILED`] (`org.openedx.learning.course.start_date.validation_failed.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CourseStartDateValidationFailed {
         /// The `course_key` argument.
         pub course_key: ::openedx_events::learning::CourseKey,
         /// The `start_date` argument.
-        pub start_date: ::openedx_hooks::__private_v1::types::Timestamp,
+        pub start_date: __rt::types::Timestamp,
     }
     impl CourseStartDateValidationFailed {
         /// What the reference's `run_filter` returns: `course_key`, `start_date`.
         pub fn returned(
             self,
-        ) -> (
-            ::openedx_events::learning::CourseKey,
-            ::openedx_hooks::__private_v1::types::Timestamp,
-        ) {
+        ) -> (::openedx_events::learning::CourseKey, __rt::types::Timestamp) {
             (self.course_key, self.start_date)
         }
     }
@@ -2802,13 +2723,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for CourseStartDateValidationFailedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for CourseStartDateValidationFailedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for CourseStartDateValidationFailedException {
+    impl __rt::FilterException for CourseStartDateValidationFailedException {
         fn message(&self) -> &str {
             match self {
                 Self::OverrideStartDateError { message, .. } => message.as_str(),
@@ -2830,14 +2750,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.course.start_date.validation_failed.v1`
     /// - Version: major 1
     /// - Trigger: `lms/djangoapps/courseware/access_utils.py`
-    pub static COURSE_START_DATE_VALIDATION_FAILED: ::openedx_hooks::__private_v1::Filter<
+    pub static COURSE_START_DATE_VALIDATION_FAILED: __rt::Filter<
         CourseStartDateValidationFailed,
         CourseStartDateValidationFailedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.course.start_date.validation_failed.v1",
         "COURSE_START_DATE_VALIDATION_FAILED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(COURSE_START_DATE_VALIDATION_FAILED);
+    __rt::register_filter!(COURSE_START_DATE_VALIDATION_FAILED);
     /// The arguments of [`COURSEWARE_ACCESS_CHECKS_REQUESTED`] (`org.openedx.learning.courseware.access_checks.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CoursewareAccessChecksRequested {
@@ -2877,13 +2797,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for CoursewareAccessChecksRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for CoursewareAccessChecksRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for CoursewareAccessChecksRequestedException {
+    impl __rt::FilterException for CoursewareAccessChecksRequestedException {
         fn message(&self) -> &str {
             match self {
                 Self::PreventCoursewareAccess { message, .. } => message.as_str(),
@@ -2905,14 +2824,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.courseware.access_checks.requested.v1`
     /// - Version: major 1
     /// - Trigger: `lms/djangoapps/courseware/courses.py`
-    pub static COURSEWARE_ACCESS_CHECKS_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static COURSEWARE_ACCESS_CHECKS_REQUESTED: __rt::Filter<
         CoursewareAccessChecksRequested,
         CoursewareAccessChecksRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.courseware.access_checks.requested.v1",
         "COURSEWARE_ACCESS_CHECKS_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(COURSEWARE_ACCESS_CHECKS_REQUESTED);
+    __rt::register_filter!(COURSEWARE_ACCESS_CHECKS_REQUESTED);
     /// The arguments of [`DISCOUNT_ELIGIBILITY_CHECK_REQUESTED`] (`org.openedx.learning.discount.eligibility.check.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct DiscountEligibilityCheckRequested {
@@ -2954,13 +2873,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for DiscountEligibilityCheckRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for DiscountEligibilityCheckRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for DiscountEligibilityCheckRequestedException {
+    impl __rt::FilterException for DiscountEligibilityCheckRequestedException {
         fn message(&self) -> &str {
             match self {
                 Self::DiscountIneligible { message, .. } => message.as_str(),
@@ -2984,16 +2902,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.discount.eligibility.check.requested.v1`
     /// - Version: major 1
     /// - Trigger: `openedx/features/discounts/applicability.py`
-    pub static DISCOUNT_ELIGIBILITY_CHECK_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static DISCOUNT_ELIGIBILITY_CHECK_REQUESTED: __rt::Filter<
         DiscountEligibilityCheckRequested,
         DiscountEligibilityCheckRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.discount.eligibility.check.requested.v1",
         "DISCOUNT_ELIGIBILITY_CHECK_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(
-        DISCOUNT_ELIGIBILITY_CHECK_REQUESTED
-    );
+    __rt::register_filter!(DISCOUNT_ELIGIBILITY_CHECK_REQUESTED);
     /// The arguments of [`COURSE_MODE_PRICE_REQUESTED`] (`org.openedx.learning.course_mode.price.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct CourseModePriceRequested {
@@ -3021,13 +2937,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for CourseModePriceRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for CourseModePriceRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for CourseModePriceRequestedException {
+    impl __rt::FilterException for CourseModePriceRequestedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -3043,23 +2958,23 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.course_mode.price.requested.v1`
     /// - Version: major 1
     /// - Trigger: `common/djangoapps/course_modes/views.py`
-    pub static COURSE_MODE_PRICE_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static COURSE_MODE_PRICE_REQUESTED: __rt::Filter<
         CourseModePriceRequested,
         CourseModePriceRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.course_mode.price.requested.v1",
         "COURSE_MODE_PRICE_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(COURSE_MODE_PRICE_REQUESTED);
+    __rt::register_filter!(COURSE_MODE_PRICE_REQUESTED);
     /// The arguments of [`SUPPORT_CONTACT_CONTEXT_REQUESTED`] (`org.openedx.learning.support.contact.context.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct SupportContactContextRequested {
         /// The `context` argument.
-        pub context: ::openedx_hooks::__private_v1::types::JsonValue,
+        pub context: __rt::types::JsonValue,
     }
     impl SupportContactContextRequested {
         /// What the reference's `run_filter` returns: `context`.
-        pub fn returned(self) -> ::openedx_hooks::__private_v1::types::JsonValue {
+        pub fn returned(self) -> __rt::types::JsonValue {
             self.context
         }
     }
@@ -3074,13 +2989,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for SupportContactContextRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for SupportContactContextRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for SupportContactContextRequestedException {
+    impl __rt::FilterException for SupportContactContextRequestedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -3096,27 +3010,25 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.support.contact.context.requested.v1`
     /// - Version: major 1
     /// - Trigger: `lms/djangoapps/support/views/contact_us.py`
-    pub static SUPPORT_CONTACT_CONTEXT_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static SUPPORT_CONTACT_CONTEXT_REQUESTED: __rt::Filter<
         SupportContactContextRequested,
         SupportContactContextRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.support.contact.context.requested.v1",
         "SUPPORT_CONTACT_CONTEXT_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(SUPPORT_CONTACT_CONTEXT_REQUESTED);
+    __rt::register_filter!(SUPPORT_CONTACT_CONTEXT_REQUESTED);
     /// The arguments of [`SUPPORT_ENROLLMENT_DATA_REQUESTED`] (`org.openedx.learning.support.enrollment.data.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct SupportEnrollmentDataRequested {
         /// The `enrollments_data` argument.
-        pub enrollments_data: Vec<::openedx_hooks::__private_v1::types::JsonValue>,
+        pub enrollments_data: Vec<__rt::types::JsonValue>,
         /// The `user` argument.
         pub user: User,
     }
     impl SupportEnrollmentDataRequested {
         /// What the reference's `run_filter` returns: `enrollments_data`, `user`.
-        pub fn returned(
-            self,
-        ) -> (Vec<::openedx_hooks::__private_v1::types::JsonValue>, User) {
+        pub fn returned(self) -> (Vec<__rt::types::JsonValue>, User) {
             (self.enrollments_data, self.user)
         }
     }
@@ -3131,13 +3043,12 @@ pub mod learning {
     }
     impl ::std::fmt::Display for SupportEnrollmentDataRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for SupportEnrollmentDataRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for SupportEnrollmentDataRequestedException {
+    impl __rt::FilterException for SupportEnrollmentDataRequestedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -3153,14 +3064,14 @@ pub mod learning {
     /// - Filter type: `org.openedx.learning.support.enrollment.data.requested.v1`
     /// - Version: major 1
     /// - Trigger: `lms/djangoapps/support/views/enrollments.py`
-    pub static SUPPORT_ENROLLMENT_DATA_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static SUPPORT_ENROLLMENT_DATA_REQUESTED: __rt::Filter<
         SupportEnrollmentDataRequested,
         SupportEnrollmentDataRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.learning.support.enrollment.data.requested.v1",
         "SUPPORT_ENROLLMENT_DATA_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(SUPPORT_ENROLLMENT_DATA_REQUESTED);
+    __rt::register_filter!(SUPPORT_ENROLLMENT_DATA_REQUESTED);
 }
 /// Module `management` of the catalog, from `generated/openedx-filters/filters/management.yaml`.
 #[allow(
@@ -3170,9 +3081,13 @@ pub mod learning {
 )]
 pub mod management {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1::serde as __serde;
+    use ::openedx_hooks::__private_v1 as __rt;
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1::Avro as __Avro;
+    use __rt::serde as __serde;
+    #[allow(unused_imports)]
+    use __rt::reflect::{Field as __Field, Ty as __Ty, leaf as __leaf, zero as __zero};
+    #[allow(unused_imports)]
+    use __rt::Avro as __Avro;
     /// The arguments of [`MANAGEMENT_COMMAND_CONTEXTMANAGER_REQUESTED`] (`org.openedx.management.command.contextmanager.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ManagementCommandContextmanagerRequested {
@@ -3200,13 +3115,12 @@ pub mod management {
     }
     impl ::std::fmt::Display for ManagementCommandContextmanagerRequestedException {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            let message = ::openedx_hooks::__private_v1::FilterException::message(self);
+            let message = __rt::FilterException::message(self);
             f.write_str(if message.is_empty() { self.name() } else { message })
         }
     }
     impl ::std::error::Error for ManagementCommandContextmanagerRequestedException {}
-    impl ::openedx_hooks::__private_v1::FilterException
-    for ManagementCommandContextmanagerRequestedException {
+    impl __rt::FilterException for ManagementCommandContextmanagerRequestedException {
         fn message(&self) -> &str {
             match *self {}
         }
@@ -3222,14 +3136,12 @@ pub mod management {
     /// - Filter type: `org.openedx.management.command.contextmanager.requested.v1`
     /// - Version: major 1
     /// - Trigger: `manage.py`
-    pub static MANAGEMENT_COMMAND_CONTEXTMANAGER_REQUESTED: ::openedx_hooks::__private_v1::Filter<
+    pub static MANAGEMENT_COMMAND_CONTEXTMANAGER_REQUESTED: __rt::Filter<
         ManagementCommandContextmanagerRequested,
         ManagementCommandContextmanagerRequestedException,
-    > = ::openedx_hooks::__private_v1::Filter::new(
+    > = __rt::Filter::new(
         "org.openedx.management.command.contextmanager.requested.v1",
         "MANAGEMENT_COMMAND_CONTEXTMANAGER_REQUESTED",
     );
-    ::openedx_hooks::__private_v1::register_filter!(
-        MANAGEMENT_COMMAND_CONTEXTMANAGER_REQUESTED
-    );
+    __rt::register_filter!(MANAGEMENT_COMMAND_CONTEXTMANAGER_REQUESTED);
 }

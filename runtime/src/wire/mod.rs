@@ -25,6 +25,8 @@
 pub mod avro;
 mod headers;
 mod isoformat;
+#[doc(hidden)]
+pub mod reflect;
 
 pub use headers::HeaderError;
 

@@ -6,8 +6,9 @@ use quote::{format_ident, quote};
 use openedx_hooks_schema::EventDef;
 
 use super::super::{Ctx, doc, ident};
-use super::common::{derives, serde_attr};
-use super::record::fields;
+use super::common::{derives, serde_attr, serde_derived};
+use super::record::{Fields, fields};
+use super::wire;
 
 pub(super) fn event(cx: &Ctx<'_>, mi: usize, e: &EventDef) -> TokenStream {
     let rt = &cx.rt;
@@ -15,12 +16,18 @@ pub(super) fn event(cx: &Ctx<'_>, mi: usize, e: &EventDef) -> TokenStream {
     let payload = format_ident!("{}", payload_name);
     let signal = format_ident!("{}", e.name);
     let eq_hash = cx.analysis.fields_eq_hash(e.payload.iter().map(|f| &f.ty));
-    let derive = derives(cx, eq_hash);
-    let serde = serde_attr(cx);
     let attrs = cx
         .options
         .attributes(&cx.catalog.modules()[mi].name, &e.name);
-    let (fields, default_fns) = fields(cx, mi, None, &payload_name, &e.payload);
+    let derived = serde_derived(&attrs);
+    let derive = derives(cx, eq_hash, derived);
+    let serde = derived.then(|| serde_attr(cx));
+    let Fields {
+        decls,
+        default_fns,
+        wire,
+    } = fields(cx, mi, None, &payload_name, &e.payload, derived);
+    let impls = wire::impls(cx, mi, &payload, &wire, derived);
     let payload_docs = doc::attrs([format!(
         "The payload of [`{}`] (`{}`).",
         e.name, e.event_type
@@ -52,9 +59,10 @@ pub(super) fn event(cx: &Ctx<'_>, mi: usize, e: &EventDef) -> TokenStream {
         #serde
         #attrs
         pub struct #payload {
-            #fields
+            #decls
         }
         #default_fns
+        #impls
 
         #signal_docs
         pub static #signal: #rt::Signal<#payload> = #rt::Signal::new(#event_type, #name, #major, #minor);

@@ -8,6 +8,7 @@ mod filter;
 mod host;
 mod record;
 mod scalar;
+mod wire;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -20,17 +21,22 @@ use super::{Ctx, doc, ident};
 /// module's syntax tree directly: wrapping their tokens in one `mod { ... }`
 /// stream would copy every token once more and parse one huge buffer.
 pub(super) fn module(cx: &Ctx<'_>, mi: usize, m: &Module) -> syn::Result<syn::File> {
-    let rt = &cx.rt;
+    let (rt, rt_path) = (&cx.rt, &cx.rt_path);
     let (name, _) = ident::snake(&m.name);
     let file = cx.catalog.sources().file(m.file).name();
     let docs = doc::attrs([format!(
         "Module `{}` of the catalog, from `{file}`.",
         m.name
     )]);
-    // `__serde` and `__Avro` cannot clash with a catalog name (those are UpperCamelCase).
+    // `__rt`, `__serde` and `__Avro` cannot clash with a catalog name
+    // (types are UpperCamelCase, fields and modules never start with `__`).
     let mut items: Vec<syn::Item> = syn::parse2::<syn::File>(quote! {
         #[allow(unused_imports)]
+        use #rt_path as #rt;
+        #[allow(unused_imports)]
         use #rt::serde as __serde;
+        #[allow(unused_imports)]
+        use #rt::reflect::{Field as __Field, Ty as __Ty, leaf as __leaf, zero as __zero};
         #[allow(unused_imports)]
         use #rt::Avro as __Avro;
     })?

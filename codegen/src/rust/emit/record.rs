@@ -7,20 +7,32 @@ use openedx_hooks_schema::{Field, RecordDef};
 
 use super::super::ty::{self, RecordId};
 use super::super::{Ctx, doc, ident, literal};
-use super::common::{derives, serde_attr};
+use super::common::{derives, serde_attr, serde_derived};
+use super::wire::{self, Missing, WireField};
 
-/// Struct fields, with the default functions some of them need.
+/// A struct's fields: their declarations, the default functions some of
+/// them need, and what the Avro and serde impls need to know of them.
+pub(super) struct Fields {
+    pub decls: TokenStream,
+    pub default_fns: TokenStream,
+    pub wire: Vec<WireField>,
+}
+
+/// Struct fields; `serde_attrs`: with the `#[serde(...)]` attributes
+/// serde's derive reads.
 pub(super) fn fields(
     cx: &Ctx<'_>,
     mi: usize,
     owner: Option<RecordId>,
     owner_name: &str,
     fields: &[Field],
-) -> (TokenStream, TokenStream) {
+    serde_attrs: bool,
+) -> Fields {
     // Built by moving streams in (`extend`): interpolation would copy every
     // token once more per nesting level.
     let mut out = TokenStream::new();
     let mut default_fns = TokenStream::new();
+    let mut wire_fields = Vec::with_capacity(fields.len());
     for f in fields {
         let (name, renamed) = ident::snake(&f.name);
         let boxed = owner.is_some_and(|o| cx.analysis.needs_box(o, &f.ty));
@@ -45,8 +57,8 @@ pub(super) fn fields(
             let wire = &f.name;
             quote!(#[serde(rename = #wire)])
         });
-        let default = match &f.default {
-            Some(v) if literal::is_zero(v, &f.ty) => quote!(#[serde(default)]),
+        let (default, missing) = match &f.default {
+            Some(v) if literal::is_zero(v, &f.ty) => (quote!(#[serde(default)]), Missing::Zero),
             Some(v) => {
                 let fn_name = ty::default_fn(owner_name, &f.name);
                 let fn_path = fn_name.to_string();
@@ -65,17 +77,33 @@ pub(super) fn fields(
                         #value
                     }
                 });
-                quote!(#[serde(default = #fn_path)])
+                (
+                    quote!(#[serde(default = #fn_path)]),
+                    Missing::Function(fn_name),
+                )
             }
-            None if f.ty.is_optional() => quote!(#[serde(default)]),
-            None => quote!(),
+            None if f.ty.is_optional() => (quote!(#[serde(default)]), Missing::Zero),
+            None => (quote!(), Missing::Required),
         };
         out.extend(docs);
-        out.extend(rename);
-        out.extend(default);
+        if serde_attrs {
+            out.extend(rename);
+            out.extend(default);
+        }
         out.extend(quote!(pub #name: #rust_ty,));
+        wire_fields.push(WireField {
+            ident: name,
+            name: f.name.clone(),
+            rust_ty,
+            ty: f.ty.clone(),
+            missing,
+        });
     }
-    (out, default_fns)
+    Fields {
+        decls: out,
+        default_fns,
+        wire: wire_fields,
+    }
 }
 
 pub(super) fn record(cx: &Ctx<'_>, mi: usize, id: RecordId, t: &RecordDef) -> TokenStream {
@@ -85,20 +113,27 @@ pub(super) fn record(cx: &Ctx<'_>, mi: usize, id: RecordId, t: &RecordDef) -> To
         .clone()
         .unwrap_or_else(|| format!("The data class `{}`.", t.name))]);
     let eq_hash = cx.analysis.fields_eq_hash(t.fields.iter().map(|f| &f.ty));
-    let derive = derives(cx, eq_hash);
-    let serde = serde_attr(cx);
     let attrs = cx
         .options
         .attributes(&cx.catalog.modules()[mi].name, &t.name);
-    let (fields, default_fns) = fields(cx, mi, Some(id), &t.name, &t.fields);
+    let derived = serde_derived(&attrs);
+    let derive = derives(cx, eq_hash, derived);
+    let serde = derived.then(|| serde_attr(cx));
+    let Fields {
+        decls,
+        default_fns,
+        wire,
+    } = fields(cx, mi, Some(id), &t.name, &t.fields, derived);
+    let impls = wire::impls(cx, mi, &name, &wire, derived);
     quote! {
         #docs
         #derive
         #serde
         #attrs
         pub struct #name {
-            #fields
+            #decls
         }
         #default_fns
+        #impls
     }
 }

@@ -1,0 +1,192 @@
+//! Descriptors of generated data classes and payloads, and their serde
+//! implementations through them.
+//!
+//! A derived `Deserialize` is a few hundred lines of generic code per
+//! struct, and registering an event instantiates it (and `Serialize`) for
+//! every payload with the JSON deserializer of `AnySignal`: that was most of
+//! the time spent compiling generated code. Generated types instead describe
+//! themselves in a constant ([`Reflect::ty`]) and implement serde with
+//! [`serialize`] and [`deserialize`], which translate between serde and the
+//! type's own Avro encoding by walking the descriptor. The walk is compiled
+//! once, in this crate, behind `erased_serde`: what is generic per type is a
+//! few lines that encode or decode Avro.
+//!
+//! The JSON a generated type reads and writes is what serde's derive gives
+//! for the same struct: fields in order, `null` for `None`, unknown keys
+//! ignored, `missing field`, `duplicate field` and `invalid type` errors with
+//! the same messages, sequences accepted for structs. Not a stable API:
+//! generated code reaches it through `__private_v1`.
+
+mod de;
+mod ser;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserializer, Serialize, Serializer};
+
+use super::avro::{self, Avro, AvroError, Reader};
+
+/// A generated type that describes its Avro encoding.
+pub trait Reflect {
+    /// The type's descriptor.
+    fn ty() -> &'static Ty;
+}
+
+/// The shape of a value's Avro encoding, as serde sees it.
+#[derive(Clone, Copy)]
+#[non_exhaustive]
+pub enum Ty {
+    /// A type with its own serde and Avro implementations (strings,
+    /// numbers, timestamps, scalars, enumerations, host types).
+    Leaf(&'static Leaf),
+    /// A struct: an Avro record.
+    Record(&'static Record),
+    /// Another type's descriptor, looked up when used (recursive types).
+    Named(fn() -> &'static Ty),
+    /// `Option<T>`: the union `["null", T]`.
+    Option(&'static Ty),
+    /// `Vec<T>`: an Avro array.
+    List(&'static Ty),
+    /// `BTreeMap<String, T>`: an Avro map.
+    Map(&'static Ty),
+}
+
+/// A struct: its name and fields in order. Built with a struct literal in
+/// a constant (a `const fn` could not lend its arguments `'static` life).
+pub struct Record {
+    /// The Rust name (serde's `struct X` in messages).
+    pub name: &'static str,
+    /// The fields' serialized names (serde's `deserialize_struct` wants
+    /// them as their own slice).
+    pub names: &'static [&'static str],
+    /// The fields.
+    pub fields: &'static [Field],
+}
+
+/// One field of a [`Record`].
+pub struct Field {
+    /// The serialized name.
+    pub name: &'static str,
+    /// Its type.
+    pub ty: &'static Ty,
+    /// Writes the Avro of the value a missing key takes (serde's
+    /// `#[serde(default)]`); `None`: a missing key is an error.
+    pub default: Option<fn(&mut Vec<u8>)>,
+}
+
+impl Field {
+    /// A field that must be present. Its type's descriptor must be a
+    /// constant (no calls) so that it is promoted to `'static`.
+    pub const fn new(name: &'static str, ty: &'static Ty) -> Self {
+        Field {
+            name,
+            ty,
+            default: None,
+        }
+    }
+
+    /// The field, taking what `default` writes when absent.
+    pub const fn or(mut self, default: fn(&mut Vec<u8>)) -> Self {
+        self.default = Some(default);
+        self
+    }
+}
+
+/// Reads one leaf value with serde and appends its Avro.
+type LeafDe = for<'de> fn(
+    &mut dyn erased_serde::Deserializer<'de>,
+    &mut Vec<u8>,
+) -> Result<(), erased_serde::Error>;
+
+/// Reads one leaf value's Avro and hands the value to a serializing callback.
+type LeafSer =
+    fn(&mut Reader<'_>, &mut dyn FnMut(&dyn erased_serde::Serialize)) -> Result<(), AvroError>;
+
+/// How a leaf type crosses between serde and Avro; built by [`leaf`].
+pub struct Leaf {
+    de: LeafDe,
+    ser: LeafSer,
+    /// The fewest bytes the Avro takes.
+    min_size: usize,
+}
+
+/// The descriptor of a type with its own serde and Avro implementations.
+pub fn leaf<T>() -> &'static Ty
+where
+    T: Avro + Serialize + DeserializeOwned + 'static,
+{
+    const {
+        &Ty::Leaf(&Leaf {
+            de: leaf_de::<T>,
+            ser: leaf_ser::<T>,
+            min_size: T::MIN_SIZE,
+        })
+    }
+}
+
+fn leaf_de<T: Avro + DeserializeOwned>(
+    d: &mut dyn erased_serde::Deserializer<'_>,
+    out: &mut Vec<u8>,
+) -> Result<(), erased_serde::Error> {
+    erased_serde::deserialize::<T>(d)?.encode(out);
+    Ok(())
+}
+
+fn leaf_ser<T: Avro + Serialize>(
+    r: &mut Reader<'_>,
+    f: &mut dyn FnMut(&dyn erased_serde::Serialize),
+) -> Result<(), AvroError> {
+    let value = T::decode(r)?;
+    f(&value);
+    Ok(())
+}
+
+/// Writes the Avro of `T::default()`: the default of a field whose default
+/// is its type's zero value.
+pub fn zero<T: Avro + Default>(out: &mut Vec<u8>) {
+    T::default().encode(out);
+}
+
+/// What a generated `Serialize` calls: the value as serde's derive would
+/// serialize it, read back from its Avro encoding.
+pub fn serialize<T, S>(value: &T, serializer: S) -> Result<S::Ok, S::Error>
+where
+    T: Reflect + Avro,
+    S: Serializer,
+{
+    let bytes = avro::to_vec(value);
+    let node = ser::Node::new(T::ty(), &bytes);
+    erased_serde::serialize(&node as &dyn erased_serde::Serialize, serializer)
+}
+
+/// What a generated `Deserialize` calls: reads the value as serde's derive
+/// would, writing its Avro encoding, then decodes that.
+pub fn deserialize<'de, T, D>(deserializer: D) -> Result<T, D::Error>
+where
+    T: Reflect + Avro,
+    D: Deserializer<'de>,
+{
+    use serde::de::Error;
+    let mut erased = <dyn erased_serde::Deserializer>::erase(deserializer);
+    let mut out = Vec::new();
+    de::read(T::ty(), &mut erased, &mut out).map_err(D::Error::custom)?;
+    avro::from_slice(&out).map_err(D::Error::custom)
+}
+
+/// Follows [`Ty::Named`] links.
+fn resolve(mut ty: &'static Ty) -> &'static Ty {
+    while let Ty::Named(f) = ty {
+        ty = f();
+    }
+    ty
+}
+
+/// The fewest bytes a value's Avro takes (bounds item counts when reading).
+fn min_size(ty: &'static Ty) -> usize {
+    match resolve(ty) {
+        Ty::Leaf(l) => l.min_size,
+        // Only fields held inline are followed: a finite type has no cycle
+        // of them.
+        Ty::Record(r) => r.fields.iter().map(|f| min_size(f.ty)).sum(),
+        Ty::Option(_) | Ty::List(_) | Ty::Map(_) | Ty::Named(_) => 1,
+    }
+}
