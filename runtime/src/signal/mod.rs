@@ -12,7 +12,8 @@ pub(crate) mod local;
 pub(crate) mod registry;
 pub(crate) mod report;
 
-use std::any::type_name;
+use std::any::{Any, type_name};
+use std::marker::PhantomData;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, Once};
 
@@ -59,7 +60,10 @@ pub struct Signal<P: 'static> {
     major_version: u32,
     minor_version: u32,
     enabled: AtomicBool,
-    receivers: ArcSwapOption<Vec<Entry<P>>>,
+    receivers: ArcSwapOption<List>,
+    /// The list holds `Entry<P>`s; `fn` keeps the signal `Send + Sync`
+    /// whatever `P` is, as the typed list did.
+    payload: PhantomData<fn(&P) -> P>,
     /// Serializes writers (connect/disconnect); readers never take it.
     writer: Mutex<()>,
     /// Installs the `#[receiver]` functions registered for this signal.
@@ -81,6 +85,7 @@ impl<P: 'static> Signal<P> {
             minor_version,
             enabled: AtomicBool::new(true),
             receivers: ArcSwapOption::const_empty(),
+            payload: PhantomData,
             writer: Mutex::new(()),
             registered: Once::new(),
         }
@@ -123,7 +128,7 @@ impl<P: 'static> Signal<P> {
 
     /// The number of receivers connected process-wide.
     pub fn receiver_count(&self) -> usize {
-        self.receivers.load().as_ref().map_or(0, |v| v.len())
+        self.receivers.load().as_ref().map_or(0, |l| l.len)
     }
 
     /// Connects a receiver. Dropping the returned [`Connection`] leaves it
@@ -154,26 +159,26 @@ impl<P: 'static> Signal<P> {
     ) -> Connection {
         let id = next_id();
         let _w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let mut list: Vec<Entry<P>> = self
-            .receivers
-            .load()
+        let current = self.receivers.load();
+        let mut list: Vec<Entry<P>> = current
             .as_deref()
-            .cloned()
+            .map(|l| l.entries::<P>().to_vec())
             .unwrap_or_default();
+        drop(current);
         list.push(Entry {
             id,
             name,
             registered,
             f,
         });
-        self.receivers.store(Some(Arc::new(list)));
+        self.receivers.store(Some(Arc::new(List::new(list))));
         Connection { id, signal: self }
     }
 
     fn remove(&self, id: u64) -> bool {
         let _w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let current = self.receivers.load_full();
-        let Some(list) = current.as_deref() else {
+        let Some(list) = current.as_deref().map(List::entries::<P>) else {
             return false;
         };
         if !list.iter().any(|e| e.id == id) {
@@ -181,7 +186,7 @@ impl<P: 'static> Signal<P> {
         }
         let rest: Vec<Entry<P>> = list.iter().filter(|e| e.id != id).cloned().collect();
         self.receivers
-            .store((!rest.is_empty()).then(|| Arc::new(rest)));
+            .store((!rest.is_empty()).then(|| Arc::new(List::new(rest))));
         true
     }
 
@@ -194,8 +199,7 @@ impl<P: 'static> Signal<P> {
     }
 
     fn ensure_registered(&self) {
-        self.registered
-            .call_once(|| crate::hook::registry::install(&registry::RECEIVERS, addr_of(self)));
+        ensure_installed(&self.registered, addr_of(self));
     }
 
     /// Sends an event with the given metadata (a bus consumer re-sending an
@@ -223,10 +227,10 @@ impl<P: 'static> Signal<P> {
         }
         let metadata =
             &metadata.unwrap_or_else(|| EventMetadata::new(self.event_type, self.minor_version));
-        let mut report = SendReport::new(self.event_type, global.map_or(0, Vec::len));
+        let mut report = SendReport::new(self.event_type, global.map_or(0, |l| l.len));
         if let Some(list) = global {
             let check_config = config::any_disabled();
-            for e in list {
+            for e in list.entries::<P>() {
                 if e.registered && check_config && config::is_disabled(e.name, self.event_type) {
                     continue;
                 }
@@ -237,15 +241,39 @@ impl<P: 'static> Signal<P> {
         if local.active {
             local::dispatch(self, payload, metadata, &mut report);
         }
-        if !report.is_ok() {
-            for f in report.failures() {
-                tracing::error!(event_type = self.event_type, receiver = f.receiver, outcome = %f.outcome, "event receiver failed");
-            }
-            if local.strict {
-                panic!("strict mode: {report}");
-            }
+        report.finish(local.strict)
+    }
+}
+
+/// Installs the `#[receiver]` registrations of the signal at `addr` once.
+/// Not generic: the `Once` machinery is compiled once, not per event.
+fn ensure_installed(once: &Once, addr: *const ()) {
+    once.call_once(|| crate::hook::registry::install(&registry::RECEIVERS, addr));
+}
+
+/// A signal's connected receivers (a `Vec<Entry<P>>`), with the payload
+/// type erased: the lock-free list (`ArcSwapOption<List>`) is then one type
+/// for every event, its code compiled once in this crate instead of once
+/// per payload in every crate that generates events. A send pays one
+/// downcast for it.
+struct List {
+    len: usize,
+    entries: Box<dyn Any + Send + Sync>,
+}
+
+impl List {
+    fn new<P: 'static>(entries: Vec<Entry<P>>) -> Self {
+        List {
+            len: entries.len(),
+            entries: Box::new(entries),
         }
-        report
+    }
+
+    fn entries<P: 'static>(&self) -> &[Entry<P>] {
+        // Only `Signal<P>` stores into its list, always a `Vec<Entry<P>>`.
+        self.entries
+            .downcast_ref::<Vec<Entry<P>>>()
+            .map_or(&[], Vec::as_slice)
     }
 }
 

@@ -43,6 +43,20 @@ impl SendReport {
         }
     }
 
+    /// Logs the failures; in strict mode (tests) panics on any. The end
+    /// of every send, kept out of the generic send path.
+    pub(crate) fn finish(self, strict: bool) -> Self {
+        if !self.is_ok() {
+            for f in self.failures() {
+                tracing::error!(event_type = self.event_type, receiver = f.receiver, outcome = %f.outcome, "event receiver failed");
+            }
+            if strict {
+                panic!("strict mode: {self}");
+            }
+        }
+        self
+    }
+
     pub(crate) fn push(&mut self, receiver: &'static str, outcome: Outcome) {
         self.outcomes.push(ReceiverOutcome { receiver, outcome });
     }
