@@ -19,7 +19,7 @@ pub mod analytics {
     #[allow(unused_imports)]
     use __rt::reflect::{Field as __Field, Ty as __Ty, leaf as __leaf, zero as __zero};
     #[allow(unused_imports)]
-    use __rt::Avro as __Avro;
+    use __rt::avro::{Avro as __Avro, AvroError as __AvroError, Reader as __Reader};
     /// One tracking log event as recorded by the analytics pipeline.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct TrackingLogData {
@@ -32,21 +32,16 @@ pub mod analytics {
         /// The `context` field.
         pub context: String,
     }
-    impl __rt::avro::Avro for TrackingLogData {
-        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for TrackingLogData {
+        const MIN_SIZE: usize = 4;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.name, out);
-            __rt::avro::Avro::encode(&self.timestamp, out);
-            __rt::avro::Avro::encode(&self.data, out);
-            __rt::avro::Avro::encode(&self.context, out);
+            __Avro::encode(&self.name, out);
+            __Avro::encode(&self.timestamp, out);
+            __Avro::encode(&self.data, out);
+            __Avro::encode(&self.context, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 name: r.field("name")?,
@@ -58,41 +53,23 @@ pub mod analytics {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for TrackingLogData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for TrackingLogData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(TrackingLogData);
     impl __rt::reflect::Reflect for TrackingLogData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "TrackingLogData",
-                        names: &["name", "timestamp", "data", "context"],
-                        fields: &[
-                            __Field::new("name", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                "timestamp",
-                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                            ),
-                            __Field::new("data", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("context", &__Ty::Named(__leaf::<String>)),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "TrackingLogData",
+                names: &["name", "timestamp", "data", "context"],
+                fields: &[
+                    __Field::new("name", &__Ty::Named(__leaf::<String>)),
+                    __Field::new(
+                        "timestamp",
+                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                    ),
+                    __Field::new("data", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("context", &__Ty::Named(__leaf::<String>)),
+                ],
+            },
+        );
     }
     /// The payload of [`TRACKING_EVENT_EMITTED`] (`org.openedx.analytics.tracking.event.emitted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -100,15 +77,13 @@ pub mod analytics {
         /// The `tracking_log` field.
         pub tracking_log: TrackingLogData,
     }
-    impl __rt::avro::Avro for TrackingEventEmitted {
-        const MIN_SIZE: usize = <TrackingLogData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for TrackingEventEmitted {
+        const MIN_SIZE: usize = 4;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.tracking_log, out);
+            __Avro::encode(&self.tracking_log, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 tracking_log: r.field("tracking_log")?,
@@ -117,40 +92,20 @@ pub mod analytics {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for TrackingEventEmitted {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for TrackingEventEmitted {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(TrackingEventEmitted);
     impl __rt::reflect::Reflect for TrackingEventEmitted {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "TrackingEventEmitted",
-                        names: &["tracking_log"],
-                        fields: &[
-                            __Field::new(
-                                "tracking_log",
-                                &__Ty::Named(
-                                    <TrackingLogData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "TrackingEventEmitted",
+                names: &["tracking_log"],
+                fields: &[
+                    __Field::new(
+                        "tracking_log",
+                        &__Ty::Named(<TrackingLogData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after the tracking log records an analytics event, so that plugins can forward selected tracking events elsewhere.
     ///
@@ -179,7 +134,7 @@ pub mod content_authoring {
     #[allow(unused_imports)]
     use __rt::reflect::{Field as __Field, Ty as __Ty, leaf as __leaf, zero as __zero};
     #[allow(unused_imports)]
-    use __rt::Avro as __Avro;
+    use __rt::avro::{Avro as __Avro, AvroError as __AvroError, Reader as __Reader};
     /// Opaque key of a (v2) content library.
     ///
     /// Example: `lib:edX:demo-library`
@@ -194,7 +149,7 @@ pub mod content_authoring {
         Ord,
         __serde::Serialize,
         __serde::Deserialize,
-        __Avro
+        __rt::Avro
     )]
     #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     #[serde(transparent)]
@@ -239,7 +194,7 @@ pub mod content_authoring {
         Ord,
         __serde::Serialize,
         __serde::Deserialize,
-        __Avro
+        __rt::Avro
     )]
     #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     #[serde(transparent)]
@@ -284,7 +239,7 @@ pub mod content_authoring {
         Ord,
         __serde::Serialize,
         __serde::Deserialize,
-        __Avro
+        __rt::Avro
     )]
     #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     #[serde(transparent)]
@@ -329,7 +284,7 @@ pub mod content_authoring {
         Ord,
         __serde::Serialize,
         __serde::Deserialize,
-        __Avro
+        __rt::Avro
     )]
     #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     #[serde(transparent)]
@@ -378,23 +333,17 @@ pub mod content_authoring {
         /// Default: `false`
         pub invitation_only: bool,
     }
-    impl __rt::avro::Avro for CourseCatalogData {
-        const MIN_SIZE: usize = <super::learning::CourseKey as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <CourseScheduleData as __rt::avro::Avro>::MIN_SIZE
-            + <bool as __rt::avro::Avro>::MIN_SIZE
-            + <bool as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseCatalogData {
+        const MIN_SIZE: usize = 9;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.course_key, out);
-            __rt::avro::Avro::encode(&self.name, out);
-            __rt::avro::Avro::encode(&self.schedule_data, out);
-            __rt::avro::Avro::encode(&self.hidden, out);
-            __rt::avro::Avro::encode(&self.invitation_only, out);
+            __Avro::encode(&self.course_key, out);
+            __Avro::encode(&self.name, out);
+            __Avro::encode(&self.schedule_data, out);
+            __Avro::encode(&self.hidden, out);
+            __Avro::encode(&self.invitation_only, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 course_key: r.field("course_key")?,
@@ -407,55 +356,35 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseCatalogData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseCatalogData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseCatalogData);
     impl __rt::reflect::Reflect for CourseCatalogData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseCatalogData",
-                        names: &[
-                            "course_key",
-                            "name",
-                            "schedule_data",
-                            "hidden",
-                            "invitation_only",
-                        ],
-                        fields: &[
-                            __Field::new(
-                                "course_key",
-                                &__Ty::Named(__leaf::<super::learning::CourseKey>),
-                            ),
-                            __Field::new("name", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                "schedule_data",
-                                &__Ty::Named(
-                                    <CourseScheduleData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                            __Field::new("hidden", &__Ty::Named(__leaf::<bool>))
-                                .or(__zero::<bool>),
-                            __Field::new("invitation_only", &__Ty::Named(__leaf::<bool>))
-                                .or(__zero::<bool>),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseCatalogData",
+                names: &[
+                    "course_key",
+                    "name",
+                    "schedule_data",
+                    "hidden",
+                    "invitation_only",
+                ],
+                fields: &[
+                    __Field::new(
+                        "course_key",
+                        &__Ty::Named(__leaf::<super::learning::CourseKey>),
+                    ),
+                    __Field::new("name", &__Ty::Named(__leaf::<String>)),
+                    __Field::new(
+                        "schedule_data",
+                        &__Ty::Named(<CourseScheduleData as __rt::reflect::Reflect>::ty),
+                    ),
+                    __Field::new("hidden", &__Ty::Named(__leaf::<bool>))
+                        .or(__zero::<bool>),
+                    __Field::new("invitation_only", &__Ty::Named(__leaf::<bool>))
+                        .or(__zero::<bool>),
+                ],
+            },
+        );
     }
     /// The dates and pacing of a course run.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -471,23 +400,17 @@ pub mod content_authoring {
         /// The `enrollment_end` field.
         pub enrollment_end: Option<__rt::types::Timestamp>,
     }
-    impl __rt::avro::Avro for CourseScheduleData {
-        const MIN_SIZE: usize = <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <Option<__rt::types::Timestamp> as __rt::avro::Avro>::MIN_SIZE
-            + <Option<__rt::types::Timestamp> as __rt::avro::Avro>::MIN_SIZE
-            + <Option<__rt::types::Timestamp> as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseScheduleData {
+        const MIN_SIZE: usize = 5;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.start, out);
-            __rt::avro::Avro::encode(&self.pacing, out);
-            __rt::avro::Avro::encode(&self.end, out);
-            __rt::avro::Avro::encode(&self.enrollment_start, out);
-            __rt::avro::Avro::encode(&self.enrollment_end, out);
+            __Avro::encode(&self.start, out);
+            __Avro::encode(&self.pacing, out);
+            __Avro::encode(&self.end, out);
+            __Avro::encode(&self.enrollment_start, out);
+            __Avro::encode(&self.enrollment_end, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 start: r.field("start")?,
@@ -500,66 +423,36 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseScheduleData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseScheduleData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseScheduleData);
     impl __rt::reflect::Reflect for CourseScheduleData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseScheduleData",
-                        names: &[
-                            "start",
-                            "pacing",
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseScheduleData",
+                names: &["start", "pacing", "end", "enrollment_start", "enrollment_end"],
+                fields: &[
+                    __Field::new(
+                        "start",
+                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                    ),
+                    __Field::new("pacing", &__Ty::Named(__leaf::<String>)),
+                    __Field::new(
                             "end",
+                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
+                        )
+                        .or(__zero::<Option<__rt::types::Timestamp>>),
+                    __Field::new(
                             "enrollment_start",
+                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
+                        )
+                        .or(__zero::<Option<__rt::types::Timestamp>>),
+                    __Field::new(
                             "enrollment_end",
-                        ],
-                        fields: &[
-                            __Field::new(
-                                "start",
-                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                            ),
-                            __Field::new("pacing", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                    "end",
-                                    &__Ty::Option(
-                                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                                    ),
-                                )
-                                .or(__zero::<Option<__rt::types::Timestamp>>),
-                            __Field::new(
-                                    "enrollment_start",
-                                    &__Ty::Option(
-                                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                                    ),
-                                )
-                                .or(__zero::<Option<__rt::types::Timestamp>>),
-                            __Field::new(
-                                    "enrollment_end",
-                                    &__Ty::Option(
-                                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                                    ),
-                                )
-                                .or(__zero::<Option<__rt::types::Timestamp>>),
-                        ],
-                    },
-                )
-            }
-        }
+                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
+                        )
+                        .or(__zero::<Option<__rt::types::Timestamp>>),
+                ],
+            },
+        );
     }
     /// Identifies an XBlock of a course and the version it is at.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -571,19 +464,15 @@ pub mod content_authoring {
         /// The `version` field.
         pub version: Option<super::learning::UsageKey>,
     }
-    impl __rt::avro::Avro for XBlockData {
-        const MIN_SIZE: usize = <super::learning::UsageKey as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <Option<super::learning::UsageKey> as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for XBlockData {
+        const MIN_SIZE: usize = 3;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.usage_key, out);
-            __rt::avro::Avro::encode(&self.block_type, out);
-            __rt::avro::Avro::encode(&self.version, out);
+            __Avro::encode(&self.usage_key, out);
+            __Avro::encode(&self.block_type, out);
+            __Avro::encode(&self.version, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 usage_key: r.field("usage_key")?,
@@ -594,46 +483,28 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for XBlockData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for XBlockData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(XBlockData);
     impl __rt::reflect::Reflect for XBlockData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "XBlockData",
-                        names: &["usage_key", "block_type", "version"],
-                        fields: &[
-                            __Field::new(
-                                "usage_key",
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "XBlockData",
+                names: &["usage_key", "block_type", "version"],
+                fields: &[
+                    __Field::new(
+                        "usage_key",
+                        &__Ty::Named(__leaf::<super::learning::UsageKey>),
+                    ),
+                    __Field::new("block_type", &__Ty::Named(__leaf::<String>)),
+                    __Field::new(
+                            "version",
+                            &__Ty::Option(
                                 &__Ty::Named(__leaf::<super::learning::UsageKey>),
                             ),
-                            __Field::new("block_type", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                    "version",
-                                    &__Ty::Option(
-                                        &__Ty::Named(__leaf::<super::learning::UsageKey>),
-                                    ),
-                                )
-                                .or(__zero::<Option<super::learning::UsageKey>>),
-                        ],
-                    },
-                )
-            }
-        }
+                        )
+                        .or(__zero::<Option<super::learning::UsageKey>>),
+                ],
+            },
+        );
     }
     /// An XBlock copied from another one.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -647,21 +518,16 @@ pub mod content_authoring {
         /// The `source_usage_key` field.
         pub source_usage_key: super::learning::UsageKey,
     }
-    impl __rt::avro::Avro for DuplicatedXBlockData {
-        const MIN_SIZE: usize = <super::learning::UsageKey as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <Option<super::learning::UsageKey> as __rt::avro::Avro>::MIN_SIZE
-            + <super::learning::UsageKey as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for DuplicatedXBlockData {
+        const MIN_SIZE: usize = 4;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.usage_key, out);
-            __rt::avro::Avro::encode(&self.block_type, out);
-            __rt::avro::Avro::encode(&self.version, out);
-            __rt::avro::Avro::encode(&self.source_usage_key, out);
+            __Avro::encode(&self.usage_key, out);
+            __Avro::encode(&self.block_type, out);
+            __Avro::encode(&self.version, out);
+            __Avro::encode(&self.source_usage_key, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 usage_key: r.field("usage_key")?,
@@ -673,55 +539,32 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for DuplicatedXBlockData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for DuplicatedXBlockData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(DuplicatedXBlockData);
     impl __rt::reflect::Reflect for DuplicatedXBlockData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "DuplicatedXBlockData",
-                        names: &[
-                            "usage_key",
-                            "block_type",
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "DuplicatedXBlockData",
+                names: &["usage_key", "block_type", "version", "source_usage_key"],
+                fields: &[
+                    __Field::new(
+                        "usage_key",
+                        &__Ty::Named(__leaf::<super::learning::UsageKey>),
+                    ),
+                    __Field::new("block_type", &__Ty::Named(__leaf::<String>)),
+                    __Field::new(
                             "version",
-                            "source_usage_key",
-                        ],
-                        fields: &[
-                            __Field::new(
-                                "usage_key",
+                            &__Ty::Option(
                                 &__Ty::Named(__leaf::<super::learning::UsageKey>),
                             ),
-                            __Field::new("block_type", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                    "version",
-                                    &__Ty::Option(
-                                        &__Ty::Named(__leaf::<super::learning::UsageKey>),
-                                    ),
-                                )
-                                .or(__zero::<Option<super::learning::UsageKey>>),
-                            __Field::new(
-                                "source_usage_key",
-                                &__Ty::Named(__leaf::<super::learning::UsageKey>),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+                        )
+                        .or(__zero::<Option<super::learning::UsageKey>>),
+                    __Field::new(
+                        "source_usage_key",
+                        &__Ty::Named(__leaf::<super::learning::UsageKey>),
+                    ),
+                ],
+            },
+        );
     }
     /// The certificate configuration of a course run.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -741,23 +584,17 @@ pub mod content_authoring {
         /// Default: `false`
         pub is_active: bool,
     }
-    impl __rt::avro::Avro for CertificateConfigData {
-        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
-            + <super::learning::CourseKey as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <Vec<CertificateSignatoryData> as __rt::avro::Avro>::MIN_SIZE
-            + <bool as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CertificateConfigData {
+        const MIN_SIZE: usize = 5;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.certificate_type, out);
-            __rt::avro::Avro::encode(&self.course_key, out);
-            __rt::avro::Avro::encode(&self.title, out);
-            __rt::avro::Avro::encode(&self.signatories, out);
-            __rt::avro::Avro::encode(&self.is_active, out);
+            __Avro::encode(&self.certificate_type, out);
+            __Avro::encode(&self.course_key, out);
+            __Avro::encode(&self.title, out);
+            __Avro::encode(&self.signatories, out);
+            __Avro::encode(&self.is_active, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 certificate_type: r.field("certificate_type")?,
@@ -770,60 +607,39 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CertificateConfigData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CertificateConfigData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CertificateConfigData);
     impl __rt::reflect::Reflect for CertificateConfigData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CertificateConfigData",
-                        names: &[
-                            "certificate_type",
-                            "course_key",
-                            "title",
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CertificateConfigData",
+                names: &[
+                    "certificate_type",
+                    "course_key",
+                    "title",
+                    "signatories",
+                    "is_active",
+                ],
+                fields: &[
+                    __Field::new("certificate_type", &__Ty::Named(__leaf::<String>)),
+                    __Field::new(
+                        "course_key",
+                        &__Ty::Named(__leaf::<super::learning::CourseKey>),
+                    ),
+                    __Field::new("title", &__Ty::Named(__leaf::<String>)),
+                    __Field::new(
                             "signatories",
-                            "is_active",
-                        ],
-                        fields: &[
-                            __Field::new(
-                                "certificate_type",
-                                &__Ty::Named(__leaf::<String>),
+                            &__Ty::List(
+                                &__Ty::Named(
+                                    <CertificateSignatoryData as __rt::reflect::Reflect>::ty,
+                                ),
                             ),
-                            __Field::new(
-                                "course_key",
-                                &__Ty::Named(__leaf::<super::learning::CourseKey>),
-                            ),
-                            __Field::new("title", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                    "signatories",
-                                    &__Ty::List(
-                                        &__Ty::Named(
-                                            <CertificateSignatoryData as __rt::reflect::Reflect>::ty,
-                                        ),
-                                    ),
-                                )
-                                .or(__zero::<Vec<CertificateSignatoryData>>),
-                            __Field::new("is_active", &__Ty::Named(__leaf::<bool>))
-                                .or(__zero::<bool>),
-                        ],
-                    },
-                )
-            }
-        }
+                        )
+                        .or(__zero::<Vec<CertificateSignatoryData>>),
+                    __Field::new("is_active", &__Ty::Named(__leaf::<bool>))
+                        .or(__zero::<bool>),
+                ],
+            },
+        );
     }
     /// A person whose signature appears on a certificate.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -837,21 +653,16 @@ pub mod content_authoring {
         /// The `title` field.
         pub title: String,
     }
-    impl __rt::avro::Avro for CertificateSignatoryData {
-        const MIN_SIZE: usize = <Vec<u8> as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CertificateSignatoryData {
+        const MIN_SIZE: usize = 4;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.image, out);
-            __rt::avro::Avro::encode(&self.name, out);
-            __rt::avro::Avro::encode(&self.organization, out);
-            __rt::avro::Avro::encode(&self.title, out);
+            __Avro::encode(&self.image, out);
+            __Avro::encode(&self.name, out);
+            __Avro::encode(&self.organization, out);
+            __Avro::encode(&self.title, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 image: r.field("image")?,
@@ -863,38 +674,20 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CertificateSignatoryData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CertificateSignatoryData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CertificateSignatoryData);
     impl __rt::reflect::Reflect for CertificateSignatoryData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CertificateSignatoryData",
-                        names: &["image", "name", "organization", "title"],
-                        fields: &[
-                            __Field::new("image", &__Ty::Named(__leaf::<Vec<u8>>)),
-                            __Field::new("name", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("organization", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("title", &__Ty::Named(__leaf::<String>)),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CertificateSignatoryData",
+                names: &["image", "name", "organization", "title"],
+                fields: &[
+                    __Field::new("image", &__Ty::Named(__leaf::<Vec<u8>>)),
+                    __Field::new("name", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("organization", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("title", &__Ty::Named(__leaf::<String>)),
+                ],
+            },
+        );
     }
     /// Identifies a course run in authoring events.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -902,15 +695,13 @@ pub mod content_authoring {
         /// The `course_key` field.
         pub course_key: super::learning::CourseKey,
     }
-    impl __rt::avro::Avro for CourseData {
-        const MIN_SIZE: usize = <super::learning::CourseKey as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseData {
+        const MIN_SIZE: usize = 1;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.course_key, out);
+            __Avro::encode(&self.course_key, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 course_key: r.field("course_key")?,
@@ -919,38 +710,20 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseData);
     impl __rt::reflect::Reflect for CourseData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseData",
-                        names: &["course_key"],
-                        fields: &[
-                            __Field::new(
-                                "course_key",
-                                &__Ty::Named(__leaf::<super::learning::CourseKey>),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseData",
+                names: &["course_key"],
+                fields: &[
+                    __Field::new(
+                        "course_key",
+                        &__Ty::Named(__leaf::<super::learning::CourseKey>),
+                    ),
+                ],
+            },
+        );
     }
     /// Identifies a content library.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -962,17 +735,14 @@ pub mod content_authoring {
         /// Default: `false`
         pub update_blocks: bool,
     }
-    impl __rt::avro::Avro for ContentLibraryData {
-        const MIN_SIZE: usize = <LibraryLocatorV2 as __rt::avro::Avro>::MIN_SIZE
-            + <bool as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ContentLibraryData {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.library_key, out);
-            __rt::avro::Avro::encode(&self.update_blocks, out);
+            __Avro::encode(&self.library_key, out);
+            __Avro::encode(&self.update_blocks, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 library_key: r.field("library_key")?,
@@ -982,40 +752,22 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ContentLibraryData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ContentLibraryData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ContentLibraryData);
     impl __rt::reflect::Reflect for ContentLibraryData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ContentLibraryData",
-                        names: &["library_key", "update_blocks"],
-                        fields: &[
-                            __Field::new(
-                                "library_key",
-                                &__Ty::Named(__leaf::<LibraryLocatorV2>),
-                            ),
-                            __Field::new("update_blocks", &__Ty::Named(__leaf::<bool>))
-                                .or(__zero::<bool>),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ContentLibraryData",
+                names: &["library_key", "update_blocks"],
+                fields: &[
+                    __Field::new(
+                        "library_key",
+                        &__Ty::Named(__leaf::<LibraryLocatorV2>),
+                    ),
+                    __Field::new("update_blocks", &__Ty::Named(__leaf::<bool>))
+                        .or(__zero::<bool>),
+                ],
+            },
+        );
     }
     /// Identifies a component of a content library.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1025,17 +777,14 @@ pub mod content_authoring {
         /// The `usage_key` field.
         pub usage_key: LibraryUsageLocatorV2,
     }
-    impl __rt::avro::Avro for LibraryBlockData {
-        const MIN_SIZE: usize = <LibraryLocatorV2 as __rt::avro::Avro>::MIN_SIZE
-            + <LibraryUsageLocatorV2 as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LibraryBlockData {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.library_key, out);
-            __rt::avro::Avro::encode(&self.usage_key, out);
+            __Avro::encode(&self.library_key, out);
+            __Avro::encode(&self.usage_key, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 library_key: r.field("library_key")?,
@@ -1045,42 +794,24 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LibraryBlockData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LibraryBlockData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LibraryBlockData);
     impl __rt::reflect::Reflect for LibraryBlockData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LibraryBlockData",
-                        names: &["library_key", "usage_key"],
-                        fields: &[
-                            __Field::new(
-                                "library_key",
-                                &__Ty::Named(__leaf::<LibraryLocatorV2>),
-                            ),
-                            __Field::new(
-                                "usage_key",
-                                &__Ty::Named(__leaf::<LibraryUsageLocatorV2>),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LibraryBlockData",
+                names: &["library_key", "usage_key"],
+                fields: &[
+                    __Field::new(
+                        "library_key",
+                        &__Ty::Named(__leaf::<LibraryLocatorV2>),
+                    ),
+                    __Field::new(
+                        "usage_key",
+                        &__Ty::Named(__leaf::<LibraryUsageLocatorV2>),
+                    ),
+                ],
+            },
+        );
     }
     /// A content object together with what changed about it.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1092,17 +823,14 @@ pub mod content_authoring {
         /// Default: `[]`
         pub changes: Vec<String>,
     }
-    impl __rt::avro::Avro for ContentObjectChangedData {
-        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
-            + <Vec<String> as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ContentObjectChangedData {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.object_id, out);
-            __rt::avro::Avro::encode(&self.changes, out);
+            __Avro::encode(&self.object_id, out);
+            __Avro::encode(&self.changes, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 object_id: r.field("object_id")?,
@@ -1112,40 +840,19 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ContentObjectChangedData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ContentObjectChangedData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ContentObjectChangedData);
     impl __rt::reflect::Reflect for ContentObjectChangedData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ContentObjectChangedData",
-                        names: &["object_id", "changes"],
-                        fields: &[
-                            __Field::new("object_id", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                    "changes",
-                                    &__Ty::List(&__Ty::Named(__leaf::<String>)),
-                                )
-                                .or(__zero::<Vec<String>>),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ContentObjectChangedData",
+                names: &["object_id", "changes"],
+                fields: &[
+                    __Field::new("object_id", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("changes", &__Ty::List(&__Ty::Named(__leaf::<String>)))
+                        .or(__zero::<Vec<String>>),
+                ],
+            },
+        );
     }
     /// Identifies a content object (a course, a block or a library item).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1153,15 +860,13 @@ pub mod content_authoring {
         /// The `object_id` field.
         pub object_id: String,
     }
-    impl __rt::avro::Avro for ContentObjectData {
-        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ContentObjectData {
+        const MIN_SIZE: usize = 1;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.object_id, out);
+            __Avro::encode(&self.object_id, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 object_id: r.field("object_id")?,
@@ -1170,35 +875,15 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ContentObjectData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ContentObjectData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ContentObjectData);
     impl __rt::reflect::Reflect for ContentObjectData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ContentObjectData",
-                        names: &["object_id"],
-                        fields: &[
-                            __Field::new("object_id", &__Ty::Named(__leaf::<String>)),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ContentObjectData",
+                names: &["object_id"],
+                fields: &[__Field::new("object_id", &__Ty::Named(__leaf::<String>))],
+            },
+        );
     }
     /// Identifies a collection of a content library.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1210,17 +895,14 @@ pub mod content_authoring {
         /// Default: `false`
         pub background: bool,
     }
-    impl __rt::avro::Avro for LibraryCollectionData {
-        const MIN_SIZE: usize = <LibraryCollectionLocator as __rt::avro::Avro>::MIN_SIZE
-            + <bool as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LibraryCollectionData {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.collection_key, out);
-            __rt::avro::Avro::encode(&self.background, out);
+            __Avro::encode(&self.collection_key, out);
+            __Avro::encode(&self.background, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 collection_key: r.field("collection_key")?,
@@ -1230,40 +912,22 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LibraryCollectionData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LibraryCollectionData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LibraryCollectionData);
     impl __rt::reflect::Reflect for LibraryCollectionData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LibraryCollectionData",
-                        names: &["collection_key", "background"],
-                        fields: &[
-                            __Field::new(
-                                "collection_key",
-                                &__Ty::Named(__leaf::<LibraryCollectionLocator>),
-                            ),
-                            __Field::new("background", &__Ty::Named(__leaf::<bool>))
-                                .or(__zero::<bool>),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LibraryCollectionData",
+                names: &["collection_key", "background"],
+                fields: &[
+                    __Field::new(
+                        "collection_key",
+                        &__Ty::Named(__leaf::<LibraryCollectionLocator>),
+                    ),
+                    __Field::new("background", &__Ty::Named(__leaf::<bool>))
+                        .or(__zero::<bool>),
+                ],
+            },
+        );
     }
     /// Identifies a container (such as a unit) of a content library.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1275,17 +939,14 @@ pub mod content_authoring {
         /// Default: `false`
         pub background: bool,
     }
-    impl __rt::avro::Avro for LibraryContainerData {
-        const MIN_SIZE: usize = <LibraryContainerLocator as __rt::avro::Avro>::MIN_SIZE
-            + <bool as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LibraryContainerData {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.container_key, out);
-            __rt::avro::Avro::encode(&self.background, out);
+            __Avro::encode(&self.container_key, out);
+            __Avro::encode(&self.background, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 container_key: r.field("container_key")?,
@@ -1295,40 +956,22 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LibraryContainerData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LibraryContainerData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LibraryContainerData);
     impl __rt::reflect::Reflect for LibraryContainerData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LibraryContainerData",
-                        names: &["container_key", "background"],
-                        fields: &[
-                            __Field::new(
-                                "container_key",
-                                &__Ty::Named(__leaf::<LibraryContainerLocator>),
-                            ),
-                            __Field::new("background", &__Ty::Named(__leaf::<bool>))
-                                .or(__zero::<bool>),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LibraryContainerData",
+                names: &["container_key", "background"],
+                fields: &[
+                    __Field::new(
+                        "container_key",
+                        &__Ty::Named(__leaf::<LibraryContainerLocator>),
+                    ),
+                    __Field::new("background", &__Ty::Named(__leaf::<bool>))
+                        .or(__zero::<bool>),
+                ],
+            },
+        );
     }
     /// The payload of [`COURSE_CATALOG_INFO_CHANGED`] (`org.openedx.content_authoring.course.catalog_info.changed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1336,15 +979,13 @@ pub mod content_authoring {
         /// The `catalog_info` field.
         pub catalog_info: CourseCatalogData,
     }
-    impl __rt::avro::Avro for CourseCatalogInfoChanged {
-        const MIN_SIZE: usize = <CourseCatalogData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseCatalogInfoChanged {
+        const MIN_SIZE: usize = 9;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.catalog_info, out);
+            __Avro::encode(&self.catalog_info, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 catalog_info: r.field("catalog_info")?,
@@ -1353,40 +994,20 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseCatalogInfoChanged {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseCatalogInfoChanged {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseCatalogInfoChanged);
     impl __rt::reflect::Reflect for CourseCatalogInfoChanged {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseCatalogInfoChanged",
-                        names: &["catalog_info"],
-                        fields: &[
-                            __Field::new(
-                                "catalog_info",
-                                &__Ty::Named(
-                                    <CourseCatalogData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseCatalogInfoChanged",
+                names: &["catalog_info"],
+                fields: &[
+                    __Field::new(
+                        "catalog_info",
+                        &__Ty::Named(<CourseCatalogData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when the catalog information of a course (name, schedule, visibility) is saved in Studio.
     ///
@@ -1406,15 +1027,13 @@ pub mod content_authoring {
         /// The `xblock_info` field.
         pub xblock_info: XBlockData,
     }
-    impl __rt::avro::Avro for XblockCreated {
-        const MIN_SIZE: usize = <XBlockData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for XblockCreated {
+        const MIN_SIZE: usize = 3;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.xblock_info, out);
+            __Avro::encode(&self.xblock_info, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 xblock_info: r.field("xblock_info")?,
@@ -1423,38 +1042,20 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for XblockCreated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for XblockCreated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(XblockCreated);
     impl __rt::reflect::Reflect for XblockCreated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "XblockCreated",
-                        names: &["xblock_info"],
-                        fields: &[
-                            __Field::new(
-                                "xblock_info",
-                                &__Ty::Named(<XBlockData as __rt::reflect::Reflect>::ty),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "XblockCreated",
+                names: &["xblock_info"],
+                fields: &[
+                    __Field::new(
+                        "xblock_info",
+                        &__Ty::Named(<XBlockData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a new XBlock is added to a course in Studio.
     ///
@@ -1474,15 +1075,13 @@ pub mod content_authoring {
         /// The `xblock_info` field.
         pub xblock_info: XBlockData,
     }
-    impl __rt::avro::Avro for XblockUpdated {
-        const MIN_SIZE: usize = <XBlockData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for XblockUpdated {
+        const MIN_SIZE: usize = 3;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.xblock_info, out);
+            __Avro::encode(&self.xblock_info, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 xblock_info: r.field("xblock_info")?,
@@ -1491,38 +1090,20 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for XblockUpdated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for XblockUpdated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(XblockUpdated);
     impl __rt::reflect::Reflect for XblockUpdated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "XblockUpdated",
-                        names: &["xblock_info"],
-                        fields: &[
-                            __Field::new(
-                                "xblock_info",
-                                &__Ty::Named(<XBlockData as __rt::reflect::Reflect>::ty),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "XblockUpdated",
+                names: &["xblock_info"],
+                fields: &[
+                    __Field::new(
+                        "xblock_info",
+                        &__Ty::Named(<XBlockData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after an existing XBlock of a course is changed in Studio.
     ///
@@ -1542,15 +1123,13 @@ pub mod content_authoring {
         /// The `xblock_info` field.
         pub xblock_info: XBlockData,
     }
-    impl __rt::avro::Avro for XblockPublished {
-        const MIN_SIZE: usize = <XBlockData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for XblockPublished {
+        const MIN_SIZE: usize = 3;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.xblock_info, out);
+            __Avro::encode(&self.xblock_info, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 xblock_info: r.field("xblock_info")?,
@@ -1559,38 +1138,20 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for XblockPublished {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for XblockPublished {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(XblockPublished);
     impl __rt::reflect::Reflect for XblockPublished {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "XblockPublished",
-                        names: &["xblock_info"],
-                        fields: &[
-                            __Field::new(
-                                "xblock_info",
-                                &__Ty::Named(<XBlockData as __rt::reflect::Reflect>::ty),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "XblockPublished",
+                names: &["xblock_info"],
+                fields: &[
+                    __Field::new(
+                        "xblock_info",
+                        &__Ty::Named(<XBlockData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after an XBlock, and the content below it, is published to learners.
     ///
@@ -1610,15 +1171,13 @@ pub mod content_authoring {
         /// The `xblock_info` field.
         pub xblock_info: XBlockData,
     }
-    impl __rt::avro::Avro for XblockDeleted {
-        const MIN_SIZE: usize = <XBlockData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for XblockDeleted {
+        const MIN_SIZE: usize = 3;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.xblock_info, out);
+            __Avro::encode(&self.xblock_info, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 xblock_info: r.field("xblock_info")?,
@@ -1627,38 +1186,20 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for XblockDeleted {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for XblockDeleted {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(XblockDeleted);
     impl __rt::reflect::Reflect for XblockDeleted {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "XblockDeleted",
-                        names: &["xblock_info"],
-                        fields: &[
-                            __Field::new(
-                                "xblock_info",
-                                &__Ty::Named(<XBlockData as __rt::reflect::Reflect>::ty),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "XblockDeleted",
+                names: &["xblock_info"],
+                fields: &[
+                    __Field::new(
+                        "xblock_info",
+                        &__Ty::Named(<XBlockData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after an XBlock is removed from a course in Studio.
     ///
@@ -1678,15 +1219,13 @@ pub mod content_authoring {
         /// The `xblock_info` field.
         pub xblock_info: DuplicatedXBlockData,
     }
-    impl __rt::avro::Avro for XblockDuplicated {
-        const MIN_SIZE: usize = <DuplicatedXBlockData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for XblockDuplicated {
+        const MIN_SIZE: usize = 4;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.xblock_info, out);
+            __Avro::encode(&self.xblock_info, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 xblock_info: r.field("xblock_info")?,
@@ -1695,40 +1234,22 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for XblockDuplicated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for XblockDuplicated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(XblockDuplicated);
     impl __rt::reflect::Reflect for XblockDuplicated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "XblockDuplicated",
-                        names: &["xblock_info"],
-                        fields: &[
-                            __Field::new(
-                                "xblock_info",
-                                &__Ty::Named(
-                                    <DuplicatedXBlockData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "XblockDuplicated",
+                names: &["xblock_info"],
+                fields: &[
+                    __Field::new(
+                        "xblock_info",
+                        &__Ty::Named(
+                            <DuplicatedXBlockData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after an XBlock is copied within a course; the payload names both the copy and its source.
     ///
@@ -1748,15 +1269,13 @@ pub mod content_authoring {
         /// The `certificate_config` field.
         pub certificate_config: CertificateConfigData,
     }
-    impl __rt::avro::Avro for CourseCertificateConfigChanged {
-        const MIN_SIZE: usize = <CertificateConfigData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseCertificateConfigChanged {
+        const MIN_SIZE: usize = 5;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.certificate_config, out);
+            __Avro::encode(&self.certificate_config, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 certificate_config: r.field("certificate_config")?,
@@ -1765,40 +1284,22 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseCertificateConfigChanged {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseCertificateConfigChanged {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseCertificateConfigChanged);
     impl __rt::reflect::Reflect for CourseCertificateConfigChanged {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseCertificateConfigChanged",
-                        names: &["certificate_config"],
-                        fields: &[
-                            __Field::new(
-                                "certificate_config",
-                                &__Ty::Named(
-                                    <CertificateConfigData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseCertificateConfigChanged",
+                names: &["certificate_config"],
+                fields: &[
+                    __Field::new(
+                        "certificate_config",
+                        &__Ty::Named(
+                            <CertificateConfigData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when the certificate configuration of a course is created or edited.
     ///
@@ -1819,15 +1320,13 @@ pub mod content_authoring {
         /// The `certificate_config` field.
         pub certificate_config: CertificateConfigData,
     }
-    impl __rt::avro::Avro for CourseCertificateConfigDeleted {
-        const MIN_SIZE: usize = <CertificateConfigData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseCertificateConfigDeleted {
+        const MIN_SIZE: usize = 5;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.certificate_config, out);
+            __Avro::encode(&self.certificate_config, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 certificate_config: r.field("certificate_config")?,
@@ -1836,40 +1335,22 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseCertificateConfigDeleted {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseCertificateConfigDeleted {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseCertificateConfigDeleted);
     impl __rt::reflect::Reflect for CourseCertificateConfigDeleted {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseCertificateConfigDeleted",
-                        names: &["certificate_config"],
-                        fields: &[
-                            __Field::new(
-                                "certificate_config",
-                                &__Ty::Named(
-                                    <CertificateConfigData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseCertificateConfigDeleted",
+                names: &["certificate_config"],
+                fields: &[
+                    __Field::new(
+                        "certificate_config",
+                        &__Ty::Named(
+                            <CertificateConfigData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when the certificate configuration of a course is removed.
     ///
@@ -1890,53 +1371,33 @@ pub mod content_authoring {
         /// The `course` field.
         pub course: CourseData,
     }
-    impl __rt::avro::Avro for CourseCreated {
-        const MIN_SIZE: usize = <CourseData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseCreated {
+        const MIN_SIZE: usize = 1;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.course, out);
+            __Avro::encode(&self.course, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { course: r.field("course")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseCreated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseCreated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseCreated);
     impl __rt::reflect::Reflect for CourseCreated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseCreated",
-                        names: &["course"],
-                        fields: &[
-                            __Field::new(
-                                "course",
-                                &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseCreated",
+                names: &["course"],
+                fields: &[
+                    __Field::new(
+                        "course",
+                        &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a new course run is created in Studio.
     ///
@@ -1955,15 +1416,13 @@ pub mod content_authoring {
         /// The `content_library` field.
         pub content_library: ContentLibraryData,
     }
-    impl __rt::avro::Avro for ContentLibraryCreated {
-        const MIN_SIZE: usize = <ContentLibraryData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ContentLibraryCreated {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.content_library, out);
+            __Avro::encode(&self.content_library, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 content_library: r.field("content_library")?,
@@ -1972,40 +1431,20 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ContentLibraryCreated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ContentLibraryCreated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ContentLibraryCreated);
     impl __rt::reflect::Reflect for ContentLibraryCreated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ContentLibraryCreated",
-                        names: &["content_library"],
-                        fields: &[
-                            __Field::new(
-                                "content_library",
-                                &__Ty::Named(
-                                    <ContentLibraryData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ContentLibraryCreated",
+                names: &["content_library"],
+                fields: &[
+                    __Field::new(
+                        "content_library",
+                        &__Ty::Named(<ContentLibraryData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a new (v2) content library is created.
     ///
@@ -2024,15 +1463,13 @@ pub mod content_authoring {
         /// The `content_library` field.
         pub content_library: ContentLibraryData,
     }
-    impl __rt::avro::Avro for ContentLibraryUpdated {
-        const MIN_SIZE: usize = <ContentLibraryData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ContentLibraryUpdated {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.content_library, out);
+            __Avro::encode(&self.content_library, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 content_library: r.field("content_library")?,
@@ -2041,40 +1478,20 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ContentLibraryUpdated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ContentLibraryUpdated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ContentLibraryUpdated);
     impl __rt::reflect::Reflect for ContentLibraryUpdated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ContentLibraryUpdated",
-                        names: &["content_library"],
-                        fields: &[
-                            __Field::new(
-                                "content_library",
-                                &__Ty::Named(
-                                    <ContentLibraryData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ContentLibraryUpdated",
+                names: &["content_library"],
+                fields: &[
+                    __Field::new(
+                        "content_library",
+                        &__Ty::Named(<ContentLibraryData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after the metadata or content of a content library changes.
     ///
@@ -2093,15 +1510,13 @@ pub mod content_authoring {
         /// The `content_library` field.
         pub content_library: ContentLibraryData,
     }
-    impl __rt::avro::Avro for ContentLibraryDeleted {
-        const MIN_SIZE: usize = <ContentLibraryData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ContentLibraryDeleted {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.content_library, out);
+            __Avro::encode(&self.content_library, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 content_library: r.field("content_library")?,
@@ -2110,40 +1525,20 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ContentLibraryDeleted {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ContentLibraryDeleted {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ContentLibraryDeleted);
     impl __rt::reflect::Reflect for ContentLibraryDeleted {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ContentLibraryDeleted",
-                        names: &["content_library"],
-                        fields: &[
-                            __Field::new(
-                                "content_library",
-                                &__Ty::Named(
-                                    <ContentLibraryData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ContentLibraryDeleted",
+                names: &["content_library"],
+                fields: &[
+                    __Field::new(
+                        "content_library",
+                        &__Ty::Named(<ContentLibraryData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a content library is deleted.
     ///
@@ -2162,15 +1557,13 @@ pub mod content_authoring {
         /// The `library_block` field.
         pub library_block: LibraryBlockData,
     }
-    impl __rt::avro::Avro for LibraryBlockCreated {
-        const MIN_SIZE: usize = <LibraryBlockData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LibraryBlockCreated {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.library_block, out);
+            __Avro::encode(&self.library_block, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 library_block: r.field("library_block")?,
@@ -2179,40 +1572,20 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LibraryBlockCreated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LibraryBlockCreated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LibraryBlockCreated);
     impl __rt::reflect::Reflect for LibraryBlockCreated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LibraryBlockCreated",
-                        names: &["library_block"],
-                        fields: &[
-                            __Field::new(
-                                "library_block",
-                                &__Ty::Named(
-                                    <LibraryBlockData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LibraryBlockCreated",
+                names: &["library_block"],
+                fields: &[
+                    __Field::new(
+                        "library_block",
+                        &__Ty::Named(<LibraryBlockData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a component is added to a content library.
     ///
@@ -2231,15 +1604,13 @@ pub mod content_authoring {
         /// The `library_block` field.
         pub library_block: LibraryBlockData,
     }
-    impl __rt::avro::Avro for LibraryBlockUpdated {
-        const MIN_SIZE: usize = <LibraryBlockData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LibraryBlockUpdated {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.library_block, out);
+            __Avro::encode(&self.library_block, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 library_block: r.field("library_block")?,
@@ -2248,40 +1619,20 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LibraryBlockUpdated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LibraryBlockUpdated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LibraryBlockUpdated);
     impl __rt::reflect::Reflect for LibraryBlockUpdated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LibraryBlockUpdated",
-                        names: &["library_block"],
-                        fields: &[
-                            __Field::new(
-                                "library_block",
-                                &__Ty::Named(
-                                    <LibraryBlockData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LibraryBlockUpdated",
+                names: &["library_block"],
+                fields: &[
+                    __Field::new(
+                        "library_block",
+                        &__Ty::Named(<LibraryBlockData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a component of a content library is edited.
     ///
@@ -2300,15 +1651,13 @@ pub mod content_authoring {
         /// The `library_block` field.
         pub library_block: LibraryBlockData,
     }
-    impl __rt::avro::Avro for LibraryBlockDeleted {
-        const MIN_SIZE: usize = <LibraryBlockData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LibraryBlockDeleted {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.library_block, out);
+            __Avro::encode(&self.library_block, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 library_block: r.field("library_block")?,
@@ -2317,40 +1666,20 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LibraryBlockDeleted {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LibraryBlockDeleted {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LibraryBlockDeleted);
     impl __rt::reflect::Reflect for LibraryBlockDeleted {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LibraryBlockDeleted",
-                        names: &["library_block"],
-                        fields: &[
-                            __Field::new(
-                                "library_block",
-                                &__Ty::Named(
-                                    <LibraryBlockData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LibraryBlockDeleted",
+                names: &["library_block"],
+                fields: &[
+                    __Field::new(
+                        "library_block",
+                        &__Ty::Named(<LibraryBlockData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a component is removed from a content library.
     ///
@@ -2369,15 +1698,13 @@ pub mod content_authoring {
         /// The `library_block` field.
         pub library_block: LibraryBlockData,
     }
-    impl __rt::avro::Avro for LibraryBlockPublished {
-        const MIN_SIZE: usize = <LibraryBlockData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LibraryBlockPublished {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.library_block, out);
+            __Avro::encode(&self.library_block, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 library_block: r.field("library_block")?,
@@ -2386,40 +1713,20 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LibraryBlockPublished {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LibraryBlockPublished {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LibraryBlockPublished);
     impl __rt::reflect::Reflect for LibraryBlockPublished {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LibraryBlockPublished",
-                        names: &["library_block"],
-                        fields: &[
-                            __Field::new(
-                                "library_block",
-                                &__Ty::Named(
-                                    <LibraryBlockData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LibraryBlockPublished",
+                names: &["library_block"],
+                fields: &[
+                    __Field::new(
+                        "library_block",
+                        &__Ty::Named(<LibraryBlockData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a library component's draft is published.
     ///
@@ -2438,15 +1745,13 @@ pub mod content_authoring {
         /// The `content_object` field.
         pub content_object: ContentObjectChangedData,
     }
-    impl __rt::avro::Avro for ContentObjectAssociationsChanged {
-        const MIN_SIZE: usize = <ContentObjectChangedData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ContentObjectAssociationsChanged {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.content_object, out);
+            __Avro::encode(&self.content_object, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 content_object: r.field("content_object")?,
@@ -2455,40 +1760,22 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ContentObjectAssociationsChanged {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ContentObjectAssociationsChanged {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ContentObjectAssociationsChanged);
     impl __rt::reflect::Reflect for ContentObjectAssociationsChanged {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ContentObjectAssociationsChanged",
-                        names: &["content_object"],
-                        fields: &[
-                            __Field::new(
-                                "content_object",
-                                &__Ty::Named(
-                                    <ContentObjectChangedData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ContentObjectAssociationsChanged",
+                names: &["content_object"],
+                fields: &[
+                    __Field::new(
+                        "content_object",
+                        &__Ty::Named(
+                            <ContentObjectChangedData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when the associations of a content object (such as its tags or collections) change; `changes` lists which kinds changed.
     ///
@@ -2509,15 +1796,13 @@ pub mod content_authoring {
         /// The `content_object` field.
         pub content_object: ContentObjectData,
     }
-    impl __rt::avro::Avro for ContentObjectTagsChanged {
-        const MIN_SIZE: usize = <ContentObjectData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ContentObjectTagsChanged {
+        const MIN_SIZE: usize = 1;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.content_object, out);
+            __Avro::encode(&self.content_object, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 content_object: r.field("content_object")?,
@@ -2526,40 +1811,20 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ContentObjectTagsChanged {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ContentObjectTagsChanged {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ContentObjectTagsChanged);
     impl __rt::reflect::Reflect for ContentObjectTagsChanged {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ContentObjectTagsChanged",
-                        names: &["content_object"],
-                        fields: &[
-                            __Field::new(
-                                "content_object",
-                                &__Ty::Named(
-                                    <ContentObjectData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ContentObjectTagsChanged",
+                names: &["content_object"],
+                fields: &[
+                    __Field::new(
+                        "content_object",
+                        &__Ty::Named(<ContentObjectData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when the tags applied to a content object change. Superseded by CONTENT_OBJECT_ASSOCIATIONS_CHANGED.
     ///
@@ -2578,15 +1843,13 @@ pub mod content_authoring {
         /// The `library_collection` field.
         pub library_collection: LibraryCollectionData,
     }
-    impl __rt::avro::Avro for LibraryCollectionCreated {
-        const MIN_SIZE: usize = <LibraryCollectionData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LibraryCollectionCreated {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.library_collection, out);
+            __Avro::encode(&self.library_collection, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 library_collection: r.field("library_collection")?,
@@ -2595,40 +1858,22 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LibraryCollectionCreated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LibraryCollectionCreated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LibraryCollectionCreated);
     impl __rt::reflect::Reflect for LibraryCollectionCreated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LibraryCollectionCreated",
-                        names: &["library_collection"],
-                        fields: &[
-                            __Field::new(
-                                "library_collection",
-                                &__Ty::Named(
-                                    <LibraryCollectionData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LibraryCollectionCreated",
+                names: &["library_collection"],
+                fields: &[
+                    __Field::new(
+                        "library_collection",
+                        &__Ty::Named(
+                            <LibraryCollectionData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a collection is created in a content library.
     ///
@@ -2647,15 +1892,13 @@ pub mod content_authoring {
         /// The `library_collection` field.
         pub library_collection: LibraryCollectionData,
     }
-    impl __rt::avro::Avro for LibraryCollectionUpdated {
-        const MIN_SIZE: usize = <LibraryCollectionData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LibraryCollectionUpdated {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.library_collection, out);
+            __Avro::encode(&self.library_collection, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 library_collection: r.field("library_collection")?,
@@ -2664,40 +1907,22 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LibraryCollectionUpdated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LibraryCollectionUpdated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LibraryCollectionUpdated);
     impl __rt::reflect::Reflect for LibraryCollectionUpdated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LibraryCollectionUpdated",
-                        names: &["library_collection"],
-                        fields: &[
-                            __Field::new(
-                                "library_collection",
-                                &__Ty::Named(
-                                    <LibraryCollectionData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LibraryCollectionUpdated",
+                names: &["library_collection"],
+                fields: &[
+                    __Field::new(
+                        "library_collection",
+                        &__Ty::Named(
+                            <LibraryCollectionData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a library collection, or the set of items in it, changes.
     ///
@@ -2716,15 +1941,13 @@ pub mod content_authoring {
         /// The `library_collection` field.
         pub library_collection: LibraryCollectionData,
     }
-    impl __rt::avro::Avro for LibraryCollectionDeleted {
-        const MIN_SIZE: usize = <LibraryCollectionData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LibraryCollectionDeleted {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.library_collection, out);
+            __Avro::encode(&self.library_collection, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 library_collection: r.field("library_collection")?,
@@ -2733,40 +1956,22 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LibraryCollectionDeleted {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LibraryCollectionDeleted {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LibraryCollectionDeleted);
     impl __rt::reflect::Reflect for LibraryCollectionDeleted {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LibraryCollectionDeleted",
-                        names: &["library_collection"],
-                        fields: &[
-                            __Field::new(
-                                "library_collection",
-                                &__Ty::Named(
-                                    <LibraryCollectionData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LibraryCollectionDeleted",
+                names: &["library_collection"],
+                fields: &[
+                    __Field::new(
+                        "library_collection",
+                        &__Ty::Named(
+                            <LibraryCollectionData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a collection is removed from a content library.
     ///
@@ -2785,15 +1990,13 @@ pub mod content_authoring {
         /// The `library_container` field.
         pub library_container: LibraryContainerData,
     }
-    impl __rt::avro::Avro for LibraryContainerCreated {
-        const MIN_SIZE: usize = <LibraryContainerData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LibraryContainerCreated {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.library_container, out);
+            __Avro::encode(&self.library_container, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 library_container: r.field("library_container")?,
@@ -2802,40 +2005,22 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LibraryContainerCreated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LibraryContainerCreated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LibraryContainerCreated);
     impl __rt::reflect::Reflect for LibraryContainerCreated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LibraryContainerCreated",
-                        names: &["library_container"],
-                        fields: &[
-                            __Field::new(
-                                "library_container",
-                                &__Ty::Named(
-                                    <LibraryContainerData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LibraryContainerCreated",
+                names: &["library_container"],
+                fields: &[
+                    __Field::new(
+                        "library_container",
+                        &__Ty::Named(
+                            <LibraryContainerData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a container (such as a unit) is created in a content library.
     ///
@@ -2854,15 +2039,13 @@ pub mod content_authoring {
         /// The `library_container` field.
         pub library_container: LibraryContainerData,
     }
-    impl __rt::avro::Avro for LibraryContainerUpdated {
-        const MIN_SIZE: usize = <LibraryContainerData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LibraryContainerUpdated {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.library_container, out);
+            __Avro::encode(&self.library_container, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 library_container: r.field("library_container")?,
@@ -2871,40 +2054,22 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LibraryContainerUpdated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LibraryContainerUpdated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LibraryContainerUpdated);
     impl __rt::reflect::Reflect for LibraryContainerUpdated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LibraryContainerUpdated",
-                        names: &["library_container"],
-                        fields: &[
-                            __Field::new(
-                                "library_container",
-                                &__Ty::Named(
-                                    <LibraryContainerData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LibraryContainerUpdated",
+                names: &["library_container"],
+                fields: &[
+                    __Field::new(
+                        "library_container",
+                        &__Ty::Named(
+                            <LibraryContainerData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a library container, or its children, changes.
     ///
@@ -2923,15 +2088,13 @@ pub mod content_authoring {
         /// The `library_container` field.
         pub library_container: LibraryContainerData,
     }
-    impl __rt::avro::Avro for LibraryContainerDeleted {
-        const MIN_SIZE: usize = <LibraryContainerData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LibraryContainerDeleted {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.library_container, out);
+            __Avro::encode(&self.library_container, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 library_container: r.field("library_container")?,
@@ -2940,40 +2103,22 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LibraryContainerDeleted {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LibraryContainerDeleted {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LibraryContainerDeleted);
     impl __rt::reflect::Reflect for LibraryContainerDeleted {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LibraryContainerDeleted",
-                        names: &["library_container"],
-                        fields: &[
-                            __Field::new(
-                                "library_container",
-                                &__Ty::Named(
-                                    <LibraryContainerData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LibraryContainerDeleted",
+                names: &["library_container"],
+                fields: &[
+                    __Field::new(
+                        "library_container",
+                        &__Ty::Named(
+                            <LibraryContainerData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a container is removed from a content library.
     ///
@@ -2992,15 +2137,13 @@ pub mod content_authoring {
         /// The `library_container` field.
         pub library_container: LibraryContainerData,
     }
-    impl __rt::avro::Avro for LibraryContainerPublished {
-        const MIN_SIZE: usize = <LibraryContainerData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LibraryContainerPublished {
+        const MIN_SIZE: usize = 2;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.library_container, out);
+            __Avro::encode(&self.library_container, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 library_container: r.field("library_container")?,
@@ -3009,40 +2152,22 @@ pub mod content_authoring {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LibraryContainerPublished {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LibraryContainerPublished {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LibraryContainerPublished);
     impl __rt::reflect::Reflect for LibraryContainerPublished {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LibraryContainerPublished",
-                        names: &["library_container"],
-                        fields: &[
-                            __Field::new(
-                                "library_container",
-                                &__Ty::Named(
-                                    <LibraryContainerData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LibraryContainerPublished",
+                names: &["library_container"],
+                fields: &[
+                    __Field::new(
+                        "library_container",
+                        &__Ty::Named(
+                            <LibraryContainerData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after the draft of a library container is published.
     ///
@@ -3061,53 +2186,33 @@ pub mod content_authoring {
         /// The `course` field.
         pub course: CourseData,
     }
-    impl __rt::avro::Avro for CourseImportCompleted {
-        const MIN_SIZE: usize = <CourseData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseImportCompleted {
+        const MIN_SIZE: usize = 1;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.course, out);
+            __Avro::encode(&self.course, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { course: r.field("course")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseImportCompleted {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseImportCompleted {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseImportCompleted);
     impl __rt::reflect::Reflect for CourseImportCompleted {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseImportCompleted",
-                        names: &["course"],
-                        fields: &[
-                            __Field::new(
-                                "course",
-                                &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseImportCompleted",
+                names: &["course"],
+                fields: &[
+                    __Field::new(
+                        "course",
+                        &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a course import (from an OLX archive) finishes successfully.
     ///
@@ -3127,53 +2232,33 @@ pub mod content_authoring {
         /// The `course` field.
         pub course: CourseData,
     }
-    impl __rt::avro::Avro for CourseRerunCompleted {
-        const MIN_SIZE: usize = <CourseData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseRerunCompleted {
+        const MIN_SIZE: usize = 1;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.course, out);
+            __Avro::encode(&self.course, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { course: r.field("course")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseRerunCompleted {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseRerunCompleted {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseRerunCompleted);
     impl __rt::reflect::Reflect for CourseRerunCompleted {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseRerunCompleted",
-                        names: &["course"],
-                        fields: &[
-                            __Field::new(
-                                "course",
-                                &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseRerunCompleted",
+                names: &["course"],
+                fields: &[
+                    __Field::new(
+                        "course",
+                        &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a course rerun has been created from an existing course.
     ///
@@ -3202,7 +2287,7 @@ pub mod enterprise {
     #[allow(unused_imports)]
     use __rt::reflect::{Field as __Field, Ty as __Ty, leaf as __leaf, zero as __zero};
     #[allow(unused_imports)]
-    use __rt::Avro as __Avro;
+    use __rt::avro::{Avro as __Avro, AvroError as __AvroError, Reader as __Reader};
     /// A redemption of an enterprise subsidy for some content.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct SubsidyRedemption {
@@ -3213,19 +2298,15 @@ pub mod enterprise {
         /// The `lms_user_id` field.
         pub lms_user_id: i64,
     }
-    impl __rt::avro::Avro for SubsidyRedemption {
-        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <i64 as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for SubsidyRedemption {
+        const MIN_SIZE: usize = 3;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.subsidy_identifier, out);
-            __rt::avro::Avro::encode(&self.content_key, out);
-            __rt::avro::Avro::encode(&self.lms_user_id, out);
+            __Avro::encode(&self.subsidy_identifier, out);
+            __Avro::encode(&self.content_key, out);
+            __Avro::encode(&self.lms_user_id, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 subsidy_identifier: r.field("subsidy_identifier")?,
@@ -3236,40 +2317,19 @@ pub mod enterprise {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for SubsidyRedemption {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for SubsidyRedemption {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(SubsidyRedemption);
     impl __rt::reflect::Reflect for SubsidyRedemption {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "SubsidyRedemption",
-                        names: &["subsidy_identifier", "content_key", "lms_user_id"],
-                        fields: &[
-                            __Field::new(
-                                "subsidy_identifier",
-                                &__Ty::Named(__leaf::<String>),
-                            ),
-                            __Field::new("content_key", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("lms_user_id", &__Ty::Named(__leaf::<i64>)),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "SubsidyRedemption",
+                names: &["subsidy_identifier", "content_key", "lms_user_id"],
+                fields: &[
+                    __Field::new("subsidy_identifier", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("content_key", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("lms_user_id", &__Ty::Named(__leaf::<i64>)),
+                ],
+            },
+        );
     }
     /// A transaction of an enterprise subsidy ledger.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3301,39 +2361,25 @@ pub mod enterprise {
         /// The `reversal` field.
         pub reversal: Option<LedgerTransactionReversal>,
     }
-    impl __rt::avro::Avro for LedgerTransaction {
-        const MIN_SIZE: usize = <__rt::types::Uuid as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <i64 as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Uuid as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Uuid as __rt::avro::Avro>::MIN_SIZE
-            + <i64 as __rt::avro::Avro>::MIN_SIZE
-            + <super::learning::CourseKey as __rt::avro::Avro>::MIN_SIZE
-            + <Option<String> as __rt::avro::Avro>::MIN_SIZE
-            + <Option<String> as __rt::avro::Avro>::MIN_SIZE
-            + <Option<LedgerTransactionReversal> as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LedgerTransaction {
+        const MIN_SIZE: usize = 13;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.uuid, out);
-            __rt::avro::Avro::encode(&self.created, out);
-            __rt::avro::Avro::encode(&self.modified, out);
-            __rt::avro::Avro::encode(&self.idempotency_key, out);
-            __rt::avro::Avro::encode(&self.quantity, out);
-            __rt::avro::Avro::encode(&self.state, out);
-            __rt::avro::Avro::encode(&self.ledger_uuid, out);
-            __rt::avro::Avro::encode(&self.subsidy_access_policy_uuid, out);
-            __rt::avro::Avro::encode(&self.lms_user_id, out);
-            __rt::avro::Avro::encode(&self.content_key, out);
-            __rt::avro::Avro::encode(&self.parent_content_key, out);
-            __rt::avro::Avro::encode(&self.fulfillment_identifier, out);
-            __rt::avro::Avro::encode(&self.reversal, out);
+            __Avro::encode(&self.uuid, out);
+            __Avro::encode(&self.created, out);
+            __Avro::encode(&self.modified, out);
+            __Avro::encode(&self.idempotency_key, out);
+            __Avro::encode(&self.quantity, out);
+            __Avro::encode(&self.state, out);
+            __Avro::encode(&self.ledger_uuid, out);
+            __Avro::encode(&self.subsidy_access_policy_uuid, out);
+            __Avro::encode(&self.lms_user_id, out);
+            __Avro::encode(&self.content_key, out);
+            __Avro::encode(&self.parent_content_key, out);
+            __Avro::encode(&self.fulfillment_identifier, out);
+            __Avro::encode(&self.reversal, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 uuid: r.field("uuid")?,
@@ -3354,98 +2400,74 @@ pub mod enterprise {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LedgerTransaction {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LedgerTransaction {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LedgerTransaction);
     impl __rt::reflect::Reflect for LedgerTransaction {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LedgerTransaction",
-                        names: &[
-                            "uuid",
-                            "created",
-                            "modified",
-                            "idempotency_key",
-                            "quantity",
-                            "state",
-                            "ledger_uuid",
-                            "subsidy_access_policy_uuid",
-                            "lms_user_id",
-                            "content_key",
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LedgerTransaction",
+                names: &[
+                    "uuid",
+                    "created",
+                    "modified",
+                    "idempotency_key",
+                    "quantity",
+                    "state",
+                    "ledger_uuid",
+                    "subsidy_access_policy_uuid",
+                    "lms_user_id",
+                    "content_key",
+                    "parent_content_key",
+                    "fulfillment_identifier",
+                    "reversal",
+                ],
+                fields: &[
+                    __Field::new("uuid", &__Ty::Named(__leaf::<__rt::types::Uuid>)),
+                    __Field::new(
+                        "created",
+                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                    ),
+                    __Field::new(
+                        "modified",
+                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                    ),
+                    __Field::new("idempotency_key", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("quantity", &__Ty::Named(__leaf::<i64>)),
+                    __Field::new("state", &__Ty::Named(__leaf::<String>)),
+                    __Field::new(
+                        "ledger_uuid",
+                        &__Ty::Named(__leaf::<__rt::types::Uuid>),
+                    ),
+                    __Field::new(
+                        "subsidy_access_policy_uuid",
+                        &__Ty::Named(__leaf::<__rt::types::Uuid>),
+                    ),
+                    __Field::new("lms_user_id", &__Ty::Named(__leaf::<i64>)),
+                    __Field::new(
+                        "content_key",
+                        &__Ty::Named(__leaf::<super::learning::CourseKey>),
+                    ),
+                    __Field::new(
                             "parent_content_key",
+                            &__Ty::Option(&__Ty::Named(__leaf::<String>)),
+                        )
+                        .or(__zero::<Option<String>>),
+                    __Field::new(
                             "fulfillment_identifier",
+                            &__Ty::Option(&__Ty::Named(__leaf::<String>)),
+                        )
+                        .or(__zero::<Option<String>>),
+                    __Field::new(
                             "reversal",
-                        ],
-                        fields: &[
-                            __Field::new(
-                                "uuid",
-                                &__Ty::Named(__leaf::<__rt::types::Uuid>),
+                            &__Ty::Option(
+                                &__Ty::Named(
+                                    <LedgerTransactionReversal as __rt::reflect::Reflect>::ty,
+                                ),
                             ),
-                            __Field::new(
-                                "created",
-                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                            ),
-                            __Field::new(
-                                "modified",
-                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                            ),
-                            __Field::new(
-                                "idempotency_key",
-                                &__Ty::Named(__leaf::<String>),
-                            ),
-                            __Field::new("quantity", &__Ty::Named(__leaf::<i64>)),
-                            __Field::new("state", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                "ledger_uuid",
-                                &__Ty::Named(__leaf::<__rt::types::Uuid>),
-                            ),
-                            __Field::new(
-                                "subsidy_access_policy_uuid",
-                                &__Ty::Named(__leaf::<__rt::types::Uuid>),
-                            ),
-                            __Field::new("lms_user_id", &__Ty::Named(__leaf::<i64>)),
-                            __Field::new(
-                                "content_key",
-                                &__Ty::Named(__leaf::<super::learning::CourseKey>),
-                            ),
-                            __Field::new(
-                                    "parent_content_key",
-                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
-                                )
-                                .or(__zero::<Option<String>>),
-                            __Field::new(
-                                    "fulfillment_identifier",
-                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
-                                )
-                                .or(__zero::<Option<String>>),
-                            __Field::new(
-                                    "reversal",
-                                    &__Ty::Option(
-                                        &__Ty::Named(
-                                            <LedgerTransactionReversal as __rt::reflect::Reflect>::ty,
-                                        ),
-                                    ),
-                                )
-                                .or(__zero::<Option<LedgerTransactionReversal>>),
-                        ],
-                    },
-                )
-            }
-        }
+                        )
+                        .or(__zero::<Option<LedgerTransactionReversal>>),
+                ],
+            },
+        );
     }
     /// The reversal of a ledger transaction.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3463,25 +2485,18 @@ pub mod enterprise {
         /// The `state` field.
         pub state: String,
     }
-    impl __rt::avro::Avro for LedgerTransactionReversal {
-        const MIN_SIZE: usize = <__rt::types::Uuid as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <i64 as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LedgerTransactionReversal {
+        const MIN_SIZE: usize = 6;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.uuid, out);
-            __rt::avro::Avro::encode(&self.created, out);
-            __rt::avro::Avro::encode(&self.modified, out);
-            __rt::avro::Avro::encode(&self.idempotency_key, out);
-            __rt::avro::Avro::encode(&self.quantity, out);
-            __rt::avro::Avro::encode(&self.state, out);
+            __Avro::encode(&self.uuid, out);
+            __Avro::encode(&self.created, out);
+            __Avro::encode(&self.modified, out);
+            __Avro::encode(&self.idempotency_key, out);
+            __Avro::encode(&self.quantity, out);
+            __Avro::encode(&self.state, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 uuid: r.field("uuid")?,
@@ -3495,59 +2510,35 @@ pub mod enterprise {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LedgerTransactionReversal {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LedgerTransactionReversal {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LedgerTransactionReversal);
     impl __rt::reflect::Reflect for LedgerTransactionReversal {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LedgerTransactionReversal",
-                        names: &[
-                            "uuid",
-                            "created",
-                            "modified",
-                            "idempotency_key",
-                            "quantity",
-                            "state",
-                        ],
-                        fields: &[
-                            __Field::new(
-                                "uuid",
-                                &__Ty::Named(__leaf::<__rt::types::Uuid>),
-                            ),
-                            __Field::new(
-                                "created",
-                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                            ),
-                            __Field::new(
-                                "modified",
-                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                            ),
-                            __Field::new(
-                                "idempotency_key",
-                                &__Ty::Named(__leaf::<String>),
-                            ),
-                            __Field::new("quantity", &__Ty::Named(__leaf::<i64>)),
-                            __Field::new("state", &__Ty::Named(__leaf::<String>)),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LedgerTransactionReversal",
+                names: &[
+                    "uuid",
+                    "created",
+                    "modified",
+                    "idempotency_key",
+                    "quantity",
+                    "state",
+                ],
+                fields: &[
+                    __Field::new("uuid", &__Ty::Named(__leaf::<__rt::types::Uuid>)),
+                    __Field::new(
+                        "created",
+                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                    ),
+                    __Field::new(
+                        "modified",
+                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                    ),
+                    __Field::new("idempotency_key", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("quantity", &__Ty::Named(__leaf::<i64>)),
+                    __Field::new("state", &__Ty::Named(__leaf::<String>)),
+                ],
+            },
+        );
     }
     /// An enterprise course enrollment fulfilled with learner credit.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3569,29 +2560,20 @@ pub mod enterprise {
         /// The `transaction_id` field.
         pub transaction_id: Option<__rt::types::Uuid>,
     }
-    impl __rt::avro::Avro for LearnerCreditEnterpriseCourseEnrollment {
-        const MIN_SIZE: usize = <__rt::types::Uuid as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <bool as __rt::avro::Avro>::MIN_SIZE
-            + <Option<__rt::types::Uuid> as __rt::avro::Avro>::MIN_SIZE
-            + <Option<EnterpriseCourseEnrollment> as __rt::avro::Avro>::MIN_SIZE
-            + <Option<__rt::types::Uuid> as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LearnerCreditEnterpriseCourseEnrollment {
+        const MIN_SIZE: usize = 8;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.uuid, out);
-            __rt::avro::Avro::encode(&self.created, out);
-            __rt::avro::Avro::encode(&self.modified, out);
-            __rt::avro::Avro::encode(&self.fulfillment_type, out);
-            __rt::avro::Avro::encode(&self.is_revoked, out);
-            __rt::avro::Avro::encode(&self.enterprise_course_entitlement_uuid, out);
-            __rt::avro::Avro::encode(&self.enterprise_course_enrollment, out);
-            __rt::avro::Avro::encode(&self.transaction_id, out);
+            __Avro::encode(&self.uuid, out);
+            __Avro::encode(&self.created, out);
+            __Avro::encode(&self.modified, out);
+            __Avro::encode(&self.fulfillment_type, out);
+            __Avro::encode(&self.is_revoked, out);
+            __Avro::encode(&self.enterprise_course_entitlement_uuid, out);
+            __Avro::encode(&self.enterprise_course_enrollment, out);
+            __Avro::encode(&self.transaction_id, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 uuid: r.field("uuid")?,
@@ -3608,79 +2590,55 @@ pub mod enterprise {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LearnerCreditEnterpriseCourseEnrollment {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LearnerCreditEnterpriseCourseEnrollment {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LearnerCreditEnterpriseCourseEnrollment);
     impl __rt::reflect::Reflect for LearnerCreditEnterpriseCourseEnrollment {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LearnerCreditEnterpriseCourseEnrollment",
-                        names: &[
-                            "uuid",
-                            "created",
-                            "modified",
-                            "fulfillment_type",
-                            "is_revoked",
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LearnerCreditEnterpriseCourseEnrollment",
+                names: &[
+                    "uuid",
+                    "created",
+                    "modified",
+                    "fulfillment_type",
+                    "is_revoked",
+                    "enterprise_course_entitlement_uuid",
+                    "enterprise_course_enrollment",
+                    "transaction_id",
+                ],
+                fields: &[
+                    __Field::new("uuid", &__Ty::Named(__leaf::<__rt::types::Uuid>)),
+                    __Field::new(
+                        "created",
+                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                    ),
+                    __Field::new(
+                        "modified",
+                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                    ),
+                    __Field::new("fulfillment_type", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("is_revoked", &__Ty::Named(__leaf::<bool>)),
+                    __Field::new(
                             "enterprise_course_entitlement_uuid",
+                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>)),
+                        )
+                        .or(__zero::<Option<__rt::types::Uuid>>),
+                    __Field::new(
                             "enterprise_course_enrollment",
+                            &__Ty::Option(
+                                &__Ty::Named(
+                                    <EnterpriseCourseEnrollment as __rt::reflect::Reflect>::ty,
+                                ),
+                            ),
+                        )
+                        .or(__zero::<Option<EnterpriseCourseEnrollment>>),
+                    __Field::new(
                             "transaction_id",
-                        ],
-                        fields: &[
-                            __Field::new(
-                                "uuid",
-                                &__Ty::Named(__leaf::<__rt::types::Uuid>),
-                            ),
-                            __Field::new(
-                                "created",
-                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                            ),
-                            __Field::new(
-                                "modified",
-                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                            ),
-                            __Field::new(
-                                "fulfillment_type",
-                                &__Ty::Named(__leaf::<String>),
-                            ),
-                            __Field::new("is_revoked", &__Ty::Named(__leaf::<bool>)),
-                            __Field::new(
-                                    "enterprise_course_entitlement_uuid",
-                                    &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>)),
-                                )
-                                .or(__zero::<Option<__rt::types::Uuid>>),
-                            __Field::new(
-                                    "enterprise_course_enrollment",
-                                    &__Ty::Option(
-                                        &__Ty::Named(
-                                            <EnterpriseCourseEnrollment as __rt::reflect::Reflect>::ty,
-                                        ),
-                                    ),
-                                )
-                                .or(__zero::<Option<EnterpriseCourseEnrollment>>),
-                            __Field::new(
-                                    "transaction_id",
-                                    &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>)),
-                                )
-                                .or(__zero::<Option<__rt::types::Uuid>>),
-                        ],
-                    },
-                )
-            }
-        }
+                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>)),
+                        )
+                        .or(__zero::<Option<__rt::types::Uuid>>),
+                ],
+            },
+        );
     }
     /// A learner's enrollment in a course through an enterprise.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3704,31 +2662,21 @@ pub mod enterprise {
         /// The `unenrolled_at` field.
         pub unenrolled_at: Option<__rt::types::Timestamp>,
     }
-    impl __rt::avro::Avro for EnterpriseCourseEnrollment {
-        const MIN_SIZE: usize = <i64 as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
-            + <EnterpriseCustomerUser as __rt::avro::Avro>::MIN_SIZE
-            + <super::learning::CourseKey as __rt::avro::Avro>::MIN_SIZE
-            + <bool as __rt::avro::Avro>::MIN_SIZE
-            + <Option<String> as __rt::avro::Avro>::MIN_SIZE
-            + <Option<bool> as __rt::avro::Avro>::MIN_SIZE
-            + <Option<__rt::types::Timestamp> as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for EnterpriseCourseEnrollment {
+        const MIN_SIZE: usize = 18;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.id, out);
-            __rt::avro::Avro::encode(&self.created, out);
-            __rt::avro::Avro::encode(&self.modified, out);
-            __rt::avro::Avro::encode(&self.enterprise_customer_user, out);
-            __rt::avro::Avro::encode(&self.course_id, out);
-            __rt::avro::Avro::encode(&self.saved_for_later, out);
-            __rt::avro::Avro::encode(&self.source_slug, out);
-            __rt::avro::Avro::encode(&self.unenrolled, out);
-            __rt::avro::Avro::encode(&self.unenrolled_at, out);
+            __Avro::encode(&self.id, out);
+            __Avro::encode(&self.created, out);
+            __Avro::encode(&self.modified, out);
+            __Avro::encode(&self.enterprise_customer_user, out);
+            __Avro::encode(&self.course_id, out);
+            __Avro::encode(&self.saved_for_later, out);
+            __Avro::encode(&self.source_slug, out);
+            __Avro::encode(&self.unenrolled, out);
+            __Avro::encode(&self.unenrolled_at, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 id: r.field("id")?,
@@ -3745,84 +2693,61 @@ pub mod enterprise {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for EnterpriseCourseEnrollment {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for EnterpriseCourseEnrollment {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(EnterpriseCourseEnrollment);
     impl __rt::reflect::Reflect for EnterpriseCourseEnrollment {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "EnterpriseCourseEnrollment",
-                        names: &[
-                            "id",
-                            "created",
-                            "modified",
-                            "enterprise_customer_user",
-                            "course_id",
-                            "saved_for_later",
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "EnterpriseCourseEnrollment",
+                names: &[
+                    "id",
+                    "created",
+                    "modified",
+                    "enterprise_customer_user",
+                    "course_id",
+                    "saved_for_later",
+                    "source_slug",
+                    "unenrolled",
+                    "unenrolled_at",
+                ],
+                fields: &[
+                    __Field::new("id", &__Ty::Named(__leaf::<i64>)),
+                    __Field::new(
+                        "created",
+                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                    ),
+                    __Field::new(
+                        "modified",
+                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                    ),
+                    __Field::new(
+                        "enterprise_customer_user",
+                        &__Ty::Named(
+                            <EnterpriseCustomerUser as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                    __Field::new(
+                        "course_id",
+                        &__Ty::Named(__leaf::<super::learning::CourseKey>),
+                    ),
+                    __Field::new("saved_for_later", &__Ty::Named(__leaf::<bool>)),
+                    __Field::new(
                             "source_slug",
+                            &__Ty::Option(&__Ty::Named(__leaf::<String>)),
+                        )
+                        .or(__zero::<Option<String>>),
+                    __Field::new(
                             "unenrolled",
+                            &__Ty::Option(&__Ty::Named(__leaf::<bool>)),
+                        )
+                        .or(__zero::<Option<bool>>),
+                    __Field::new(
                             "unenrolled_at",
-                        ],
-                        fields: &[
-                            __Field::new("id", &__Ty::Named(__leaf::<i64>)),
-                            __Field::new(
-                                "created",
-                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                            ),
-                            __Field::new(
-                                "modified",
-                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                            ),
-                            __Field::new(
-                                "enterprise_customer_user",
-                                &__Ty::Named(
-                                    <EnterpriseCustomerUser as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                            __Field::new(
-                                "course_id",
-                                &__Ty::Named(__leaf::<super::learning::CourseKey>),
-                            ),
-                            __Field::new(
-                                "saved_for_later",
-                                &__Ty::Named(__leaf::<bool>),
-                            ),
-                            __Field::new(
-                                    "source_slug",
-                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
-                                )
-                                .or(__zero::<Option<String>>),
-                            __Field::new(
-                                    "unenrolled",
-                                    &__Ty::Option(&__Ty::Named(__leaf::<bool>)),
-                                )
-                                .or(__zero::<Option<bool>>),
-                            __Field::new(
-                                    "unenrolled_at",
-                                    &__Ty::Option(
-                                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                                    ),
-                                )
-                                .or(__zero::<Option<__rt::types::Timestamp>>),
-                        ],
-                    },
-                )
-            }
-        }
+                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
+                        )
+                        .or(__zero::<Option<__rt::types::Timestamp>>),
+                ],
+            },
+        );
     }
     /// The link between a platform user and an enterprise customer.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3848,31 +2773,22 @@ pub mod enterprise {
         /// The `invite_key` field.
         pub invite_key: Option<__rt::types::Uuid>,
     }
-    impl __rt::avro::Avro for EnterpriseCustomerUser {
-        const MIN_SIZE: usize = <i64 as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Uuid as __rt::avro::Avro>::MIN_SIZE
-            + <i64 as __rt::avro::Avro>::MIN_SIZE + <bool as __rt::avro::Avro>::MIN_SIZE
-            + <bool as __rt::avro::Avro>::MIN_SIZE + <bool as __rt::avro::Avro>::MIN_SIZE
-            + <bool as __rt::avro::Avro>::MIN_SIZE
-            + <Option<__rt::types::Uuid> as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for EnterpriseCustomerUser {
+        const MIN_SIZE: usize = 10;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.id, out);
-            __rt::avro::Avro::encode(&self.created, out);
-            __rt::avro::Avro::encode(&self.modified, out);
-            __rt::avro::Avro::encode(&self.enterprise_customer_uuid, out);
-            __rt::avro::Avro::encode(&self.user_id, out);
-            __rt::avro::Avro::encode(&self.active, out);
-            __rt::avro::Avro::encode(&self.linked, out);
-            __rt::avro::Avro::encode(&self.is_relinkable, out);
-            __rt::avro::Avro::encode(&self.should_inactivate_other_customers, out);
-            __rt::avro::Avro::encode(&self.invite_key, out);
+            __Avro::encode(&self.id, out);
+            __Avro::encode(&self.created, out);
+            __Avro::encode(&self.modified, out);
+            __Avro::encode(&self.enterprise_customer_uuid, out);
+            __Avro::encode(&self.user_id, out);
+            __Avro::encode(&self.active, out);
+            __Avro::encode(&self.linked, out);
+            __Avro::encode(&self.is_relinkable, out);
+            __Avro::encode(&self.should_inactivate_other_customers, out);
+            __Avro::encode(&self.invite_key, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 id: r.field("id")?,
@@ -3891,71 +2807,53 @@ pub mod enterprise {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for EnterpriseCustomerUser {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for EnterpriseCustomerUser {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(EnterpriseCustomerUser);
     impl __rt::reflect::Reflect for EnterpriseCustomerUser {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "EnterpriseCustomerUser",
-                        names: &[
-                            "id",
-                            "created",
-                            "modified",
-                            "enterprise_customer_uuid",
-                            "user_id",
-                            "active",
-                            "linked",
-                            "is_relinkable",
-                            "should_inactivate_other_customers",
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "EnterpriseCustomerUser",
+                names: &[
+                    "id",
+                    "created",
+                    "modified",
+                    "enterprise_customer_uuid",
+                    "user_id",
+                    "active",
+                    "linked",
+                    "is_relinkable",
+                    "should_inactivate_other_customers",
+                    "invite_key",
+                ],
+                fields: &[
+                    __Field::new("id", &__Ty::Named(__leaf::<i64>)),
+                    __Field::new(
+                        "created",
+                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                    ),
+                    __Field::new(
+                        "modified",
+                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                    ),
+                    __Field::new(
+                        "enterprise_customer_uuid",
+                        &__Ty::Named(__leaf::<__rt::types::Uuid>),
+                    ),
+                    __Field::new("user_id", &__Ty::Named(__leaf::<i64>)),
+                    __Field::new("active", &__Ty::Named(__leaf::<bool>)),
+                    __Field::new("linked", &__Ty::Named(__leaf::<bool>)),
+                    __Field::new("is_relinkable", &__Ty::Named(__leaf::<bool>)),
+                    __Field::new(
+                        "should_inactivate_other_customers",
+                        &__Ty::Named(__leaf::<bool>),
+                    ),
+                    __Field::new(
                             "invite_key",
-                        ],
-                        fields: &[
-                            __Field::new("id", &__Ty::Named(__leaf::<i64>)),
-                            __Field::new(
-                                "created",
-                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                            ),
-                            __Field::new(
-                                "modified",
-                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                            ),
-                            __Field::new(
-                                "enterprise_customer_uuid",
-                                &__Ty::Named(__leaf::<__rt::types::Uuid>),
-                            ),
-                            __Field::new("user_id", &__Ty::Named(__leaf::<i64>)),
-                            __Field::new("active", &__Ty::Named(__leaf::<bool>)),
-                            __Field::new("linked", &__Ty::Named(__leaf::<bool>)),
-                            __Field::new("is_relinkable", &__Ty::Named(__leaf::<bool>)),
-                            __Field::new(
-                                "should_inactivate_other_customers",
-                                &__Ty::Named(__leaf::<bool>),
-                            ),
-                            __Field::new(
-                                    "invite_key",
-                                    &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>)),
-                                )
-                                .or(__zero::<Option<__rt::types::Uuid>>),
-                        ],
-                    },
-                )
-            }
-        }
+                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>)),
+                        )
+                        .or(__zero::<Option<__rt::types::Uuid>>),
+                ],
+            },
+        );
     }
     /// Identifies an enterprise group.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3963,53 +2861,30 @@ pub mod enterprise {
         /// The `uuid` field.
         pub uuid: __rt::types::Uuid,
     }
-    impl __rt::avro::Avro for EnterpriseGroup {
-        const MIN_SIZE: usize = <__rt::types::Uuid as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for EnterpriseGroup {
+        const MIN_SIZE: usize = 1;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.uuid, out);
+            __Avro::encode(&self.uuid, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { uuid: r.field("uuid")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for EnterpriseGroup {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for EnterpriseGroup {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(EnterpriseGroup);
     impl __rt::reflect::Reflect for EnterpriseGroup {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "EnterpriseGroup",
-                        names: &["uuid"],
-                        fields: &[
-                            __Field::new(
-                                "uuid",
-                                &__Ty::Named(__leaf::<__rt::types::Uuid>),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "EnterpriseGroup",
+                names: &["uuid"],
+                fields: &[
+                    __Field::new("uuid", &__Ty::Named(__leaf::<__rt::types::Uuid>)),
+                ],
+            },
+        );
     }
     /// The payload of [`SUBSIDY_REDEEMED`] (`org.openedx.enterprise.subsidy.redeemed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4017,15 +2892,13 @@ pub mod enterprise {
         /// The `redemption` field.
         pub redemption: SubsidyRedemption,
     }
-    impl __rt::avro::Avro for SubsidyRedeemed {
-        const MIN_SIZE: usize = <SubsidyRedemption as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for SubsidyRedeemed {
+        const MIN_SIZE: usize = 3;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.redemption, out);
+            __Avro::encode(&self.redemption, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 redemption: r.field("redemption")?,
@@ -4034,40 +2907,20 @@ pub mod enterprise {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for SubsidyRedeemed {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for SubsidyRedeemed {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(SubsidyRedeemed);
     impl __rt::reflect::Reflect for SubsidyRedeemed {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "SubsidyRedeemed",
-                        names: &["redemption"],
-                        fields: &[
-                            __Field::new(
-                                "redemption",
-                                &__Ty::Named(
-                                    <SubsidyRedemption as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "SubsidyRedeemed",
+                names: &["redemption"],
+                fields: &[
+                    __Field::new(
+                        "redemption",
+                        &__Ty::Named(<SubsidyRedemption as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when an enterprise subsidy is redeemed for content by a learner.
     ///
@@ -4086,15 +2939,13 @@ pub mod enterprise {
         /// The `redemption` field.
         pub redemption: SubsidyRedemption,
     }
-    impl __rt::avro::Avro for SubsidyRedemptionReversed {
-        const MIN_SIZE: usize = <SubsidyRedemption as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for SubsidyRedemptionReversed {
+        const MIN_SIZE: usize = 3;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.redemption, out);
+            __Avro::encode(&self.redemption, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 redemption: r.field("redemption")?,
@@ -4103,40 +2954,20 @@ pub mod enterprise {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for SubsidyRedemptionReversed {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for SubsidyRedemptionReversed {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(SubsidyRedemptionReversed);
     impl __rt::reflect::Reflect for SubsidyRedemptionReversed {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "SubsidyRedemptionReversed",
-                        names: &["redemption"],
-                        fields: &[
-                            __Field::new(
-                                "redemption",
-                                &__Ty::Named(
-                                    <SubsidyRedemption as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "SubsidyRedemptionReversed",
+                names: &["redemption"],
+                fields: &[
+                    __Field::new(
+                        "redemption",
+                        &__Ty::Named(<SubsidyRedemption as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when an earlier enterprise subsidy redemption is undone.
     ///
@@ -4155,15 +2986,13 @@ pub mod enterprise {
         /// The `ledger_transaction` field.
         pub ledger_transaction: LedgerTransaction,
     }
-    impl __rt::avro::Avro for LedgerTransactionCreated {
-        const MIN_SIZE: usize = <LedgerTransaction as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LedgerTransactionCreated {
+        const MIN_SIZE: usize = 13;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.ledger_transaction, out);
+            __Avro::encode(&self.ledger_transaction, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 ledger_transaction: r.field("ledger_transaction")?,
@@ -4172,40 +3001,20 @@ pub mod enterprise {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LedgerTransactionCreated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LedgerTransactionCreated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LedgerTransactionCreated);
     impl __rt::reflect::Reflect for LedgerTransactionCreated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LedgerTransactionCreated",
-                        names: &["ledger_transaction"],
-                        fields: &[
-                            __Field::new(
-                                "ledger_transaction",
-                                &__Ty::Named(
-                                    <LedgerTransaction as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LedgerTransactionCreated",
+                names: &["ledger_transaction"],
+                fields: &[
+                    __Field::new(
+                        "ledger_transaction",
+                        &__Ty::Named(<LedgerTransaction as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a transaction is written to an enterprise subsidy ledger.
     ///
@@ -4224,15 +3033,13 @@ pub mod enterprise {
         /// The `ledger_transaction` field.
         pub ledger_transaction: LedgerTransaction,
     }
-    impl __rt::avro::Avro for LedgerTransactionCommitted {
-        const MIN_SIZE: usize = <LedgerTransaction as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LedgerTransactionCommitted {
+        const MIN_SIZE: usize = 13;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.ledger_transaction, out);
+            __Avro::encode(&self.ledger_transaction, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 ledger_transaction: r.field("ledger_transaction")?,
@@ -4241,40 +3048,20 @@ pub mod enterprise {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LedgerTransactionCommitted {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LedgerTransactionCommitted {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LedgerTransactionCommitted);
     impl __rt::reflect::Reflect for LedgerTransactionCommitted {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LedgerTransactionCommitted",
-                        names: &["ledger_transaction"],
-                        fields: &[
-                            __Field::new(
-                                "ledger_transaction",
-                                &__Ty::Named(
-                                    <LedgerTransaction as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LedgerTransactionCommitted",
+                names: &["ledger_transaction"],
+                fields: &[
+                    __Field::new(
+                        "ledger_transaction",
+                        &__Ty::Named(<LedgerTransaction as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a pending ledger transaction is committed.
     ///
@@ -4293,15 +3080,13 @@ pub mod enterprise {
         /// The `ledger_transaction` field.
         pub ledger_transaction: LedgerTransaction,
     }
-    impl __rt::avro::Avro for LedgerTransactionFailed {
-        const MIN_SIZE: usize = <LedgerTransaction as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LedgerTransactionFailed {
+        const MIN_SIZE: usize = 13;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.ledger_transaction, out);
+            __Avro::encode(&self.ledger_transaction, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 ledger_transaction: r.field("ledger_transaction")?,
@@ -4310,40 +3095,20 @@ pub mod enterprise {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LedgerTransactionFailed {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LedgerTransactionFailed {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LedgerTransactionFailed);
     impl __rt::reflect::Reflect for LedgerTransactionFailed {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LedgerTransactionFailed",
-                        names: &["ledger_transaction"],
-                        fields: &[
-                            __Field::new(
-                                "ledger_transaction",
-                                &__Ty::Named(
-                                    <LedgerTransaction as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LedgerTransactionFailed",
+                names: &["ledger_transaction"],
+                fields: &[
+                    __Field::new(
+                        "ledger_transaction",
+                        &__Ty::Named(<LedgerTransaction as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a ledger transaction could not be completed.
     ///
@@ -4362,15 +3127,13 @@ pub mod enterprise {
         /// The `ledger_transaction` field.
         pub ledger_transaction: LedgerTransaction,
     }
-    impl __rt::avro::Avro for LedgerTransactionReversed {
-        const MIN_SIZE: usize = <LedgerTransaction as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LedgerTransactionReversed {
+        const MIN_SIZE: usize = 13;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.ledger_transaction, out);
+            __Avro::encode(&self.ledger_transaction, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 ledger_transaction: r.field("ledger_transaction")?,
@@ -4379,40 +3142,20 @@ pub mod enterprise {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LedgerTransactionReversed {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LedgerTransactionReversed {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LedgerTransactionReversed);
     impl __rt::reflect::Reflect for LedgerTransactionReversed {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LedgerTransactionReversed",
-                        names: &["ledger_transaction"],
-                        fields: &[
-                            __Field::new(
-                                "ledger_transaction",
-                                &__Ty::Named(
-                                    <LedgerTransaction as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LedgerTransactionReversed",
+                names: &["ledger_transaction"],
+                fields: &[
+                    __Field::new(
+                        "ledger_transaction",
+                        &__Ty::Named(<LedgerTransaction as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a committed ledger transaction is reversed.
     ///
@@ -4431,15 +3174,13 @@ pub mod enterprise {
         /// The `learner_credit_course_enrollment` field.
         pub learner_credit_course_enrollment: LearnerCreditEnterpriseCourseEnrollment,
     }
-    impl __rt::avro::Avro for LearnerCreditCourseEnrollmentRevoked {
-        const MIN_SIZE: usize = <LearnerCreditEnterpriseCourseEnrollment as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LearnerCreditCourseEnrollmentRevoked {
+        const MIN_SIZE: usize = 8;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.learner_credit_course_enrollment, out);
+            __Avro::encode(&self.learner_credit_course_enrollment, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 learner_credit_course_enrollment: r
@@ -4449,40 +3190,22 @@ pub mod enterprise {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LearnerCreditCourseEnrollmentRevoked {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LearnerCreditCourseEnrollmentRevoked {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LearnerCreditCourseEnrollmentRevoked);
     impl __rt::reflect::Reflect for LearnerCreditCourseEnrollmentRevoked {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LearnerCreditCourseEnrollmentRevoked",
-                        names: &["learner_credit_course_enrollment"],
-                        fields: &[
-                            __Field::new(
-                                "learner_credit_course_enrollment",
-                                &__Ty::Named(
-                                    <LearnerCreditEnterpriseCourseEnrollment as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LearnerCreditCourseEnrollmentRevoked",
+                names: &["learner_credit_course_enrollment"],
+                fields: &[
+                    __Field::new(
+                        "learner_credit_course_enrollment",
+                        &__Ty::Named(
+                            <LearnerCreditEnterpriseCourseEnrollment as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when an enrollment paid for with enterprise learner credit is revoked.
     ///
@@ -4503,15 +3226,13 @@ pub mod enterprise {
         /// The `enterprise_group` field.
         pub enterprise_group: EnterpriseGroup,
     }
-    impl __rt::avro::Avro for EnterpriseGroupDeleted {
-        const MIN_SIZE: usize = <EnterpriseGroup as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for EnterpriseGroupDeleted {
+        const MIN_SIZE: usize = 1;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.enterprise_group, out);
+            __Avro::encode(&self.enterprise_group, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 enterprise_group: r.field("enterprise_group")?,
@@ -4520,40 +3241,20 @@ pub mod enterprise {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for EnterpriseGroupDeleted {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for EnterpriseGroupDeleted {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(EnterpriseGroupDeleted);
     impl __rt::reflect::Reflect for EnterpriseGroupDeleted {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "EnterpriseGroupDeleted",
-                        names: &["enterprise_group"],
-                        fields: &[
-                            __Field::new(
-                                "enterprise_group",
-                                &__Ty::Named(
-                                    <EnterpriseGroup as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "EnterpriseGroupDeleted",
+                names: &["enterprise_group"],
+                fields: &[
+                    __Field::new(
+                        "enterprise_group",
+                        &__Ty::Named(<EnterpriseGroup as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when an enterprise group is deleted.
     ///
@@ -4581,7 +3282,7 @@ pub mod learning {
     #[allow(unused_imports)]
     use __rt::reflect::{Field as __Field, Ty as __Ty, leaf as __leaf, zero as __zero};
     #[allow(unused_imports)]
-    use __rt::Avro as __Avro;
+    use __rt::avro::{Avro as __Avro, AvroError as __AvroError, Reader as __Reader};
     /// Opaque key of a course run.
     ///
     /// Example: `course-v1:edX+DemoX+Demo_Course`
@@ -4596,7 +3297,7 @@ pub mod learning {
         Ord,
         __serde::Serialize,
         __serde::Deserialize,
-        __Avro
+        __rt::Avro
     )]
     #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     #[serde(transparent)]
@@ -4641,7 +3342,7 @@ pub mod learning {
         Ord,
         __serde::Serialize,
         __serde::Deserialize,
-        __Avro
+        __rt::Avro
     )]
     #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     #[serde(transparent)]
@@ -4686,7 +3387,7 @@ pub mod learning {
         Ord,
         __serde::Serialize,
         __serde::Deserialize,
-        __Avro
+        __rt::Avro
     )]
     #[serde(crate = "::openedx_hooks::__private_v1::serde")]
     #[serde(transparent)]
@@ -4727,19 +3428,15 @@ pub mod learning {
         /// The `pii` field.
         pub pii: UserPersonalData,
     }
-    impl __rt::avro::Avro for UserData {
-        const MIN_SIZE: usize = <i64 as __rt::avro::Avro>::MIN_SIZE
-            + <bool as __rt::avro::Avro>::MIN_SIZE
-            + <UserPersonalData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for UserData {
+        const MIN_SIZE: usize = 5;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.id, out);
-            __rt::avro::Avro::encode(&self.is_active, out);
-            __rt::avro::Avro::encode(&self.pii, out);
+            __Avro::encode(&self.id, out);
+            __Avro::encode(&self.is_active, out);
+            __Avro::encode(&self.pii, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 id: r.field("id")?,
@@ -4750,42 +3447,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for UserData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for UserData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(UserData);
     impl __rt::reflect::Reflect for UserData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "UserData",
-                        names: &["id", "is_active", "pii"],
-                        fields: &[
-                            __Field::new("id", &__Ty::Named(__leaf::<i64>)),
-                            __Field::new("is_active", &__Ty::Named(__leaf::<bool>)),
-                            __Field::new(
-                                "pii",
-                                &__Ty::Named(
-                                    <UserPersonalData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "UserData",
+                names: &["id", "is_active", "pii"],
+                fields: &[
+                    __Field::new("id", &__Ty::Named(__leaf::<i64>)),
+                    __Field::new("is_active", &__Ty::Named(__leaf::<bool>)),
+                    __Field::new(
+                        "pii",
+                        &__Ty::Named(<UserPersonalData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Personally identifying information of a user.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4799,19 +3476,15 @@ pub mod learning {
         /// Default: `""`
         pub name: String,
     }
-    impl __rt::avro::Avro for UserPersonalData {
-        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for UserPersonalData {
+        const MIN_SIZE: usize = 3;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.username, out);
-            __rt::avro::Avro::encode(&self.email, out);
-            __rt::avro::Avro::encode(&self.name, out);
+            __Avro::encode(&self.username, out);
+            __Avro::encode(&self.email, out);
+            __Avro::encode(&self.name, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 username: r.field("username")?,
@@ -4822,38 +3495,20 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for UserPersonalData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for UserPersonalData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(UserPersonalData);
     impl __rt::reflect::Reflect for UserPersonalData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "UserPersonalData",
-                        names: &["username", "email", "name"],
-                        fields: &[
-                            __Field::new("username", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("email", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("name", &__Ty::Named(__leaf::<String>))
-                                .or(__zero::<String>),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "UserPersonalData",
+                names: &["username", "email", "name"],
+                fields: &[
+                    __Field::new("username", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("email", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("name", &__Ty::Named(__leaf::<String>))
+                        .or(__zero::<String>),
+                ],
+            },
+        );
     }
     /// A user's enrollment in a course run.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4871,25 +3526,18 @@ pub mod learning {
         /// The `created_by` field.
         pub created_by: Option<UserData>,
     }
-    impl __rt::avro::Avro for CourseEnrollmentData {
-        const MIN_SIZE: usize = <UserData as __rt::avro::Avro>::MIN_SIZE
-            + <CourseData as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <bool as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
-            + <Option<UserData> as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseEnrollmentData {
+        const MIN_SIZE: usize = 13;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.user, out);
-            __rt::avro::Avro::encode(&self.course, out);
-            __rt::avro::Avro::encode(&self.mode, out);
-            __rt::avro::Avro::encode(&self.is_active, out);
-            __rt::avro::Avro::encode(&self.creation_date, out);
-            __rt::avro::Avro::encode(&self.created_by, out);
+            __Avro::encode(&self.user, out);
+            __Avro::encode(&self.course, out);
+            __Avro::encode(&self.mode, out);
+            __Avro::encode(&self.is_active, out);
+            __Avro::encode(&self.creation_date, out);
+            __Avro::encode(&self.created_by, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 user: r.field("user")?,
@@ -4903,62 +3551,44 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseEnrollmentData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseEnrollmentData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseEnrollmentData);
     impl __rt::reflect::Reflect for CourseEnrollmentData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseEnrollmentData",
-                        names: &[
-                            "user",
-                            "course",
-                            "mode",
-                            "is_active",
-                            "creation_date",
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseEnrollmentData",
+                names: &[
+                    "user",
+                    "course",
+                    "mode",
+                    "is_active",
+                    "creation_date",
+                    "created_by",
+                ],
+                fields: &[
+                    __Field::new(
+                        "user",
+                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                    ),
+                    __Field::new(
+                        "course",
+                        &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
+                    ),
+                    __Field::new("mode", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("is_active", &__Ty::Named(__leaf::<bool>)),
+                    __Field::new(
+                        "creation_date",
+                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                    ),
+                    __Field::new(
                             "created_by",
-                        ],
-                        fields: &[
-                            __Field::new(
-                                "user",
+                            &__Ty::Option(
                                 &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
                             ),
-                            __Field::new(
-                                "course",
-                                &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
-                            ),
-                            __Field::new("mode", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("is_active", &__Ty::Named(__leaf::<bool>)),
-                            __Field::new(
-                                "creation_date",
-                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                            ),
-                            __Field::new(
-                                    "created_by",
-                                    &__Ty::Option(
-                                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                                    ),
-                                )
-                                .or(__zero::<Option<UserData>>),
-                        ],
-                    },
-                )
-            }
-        }
+                        )
+                        .or(__zero::<Option<UserData>>),
+                ],
+            },
+        );
     }
     /// A course run as learners see it.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4974,21 +3604,16 @@ pub mod learning {
         /// The `end` field.
         pub end: Option<__rt::types::Timestamp>,
     }
-    impl __rt::avro::Avro for CourseData {
-        const MIN_SIZE: usize = <CourseKey as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <Option<__rt::types::Timestamp> as __rt::avro::Avro>::MIN_SIZE
-            + <Option<__rt::types::Timestamp> as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseData {
+        const MIN_SIZE: usize = 4;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.course_key, out);
-            __rt::avro::Avro::encode(&self.display_name, out);
-            __rt::avro::Avro::encode(&self.start, out);
-            __rt::avro::Avro::encode(&self.end, out);
+            __Avro::encode(&self.course_key, out);
+            __Avro::encode(&self.display_name, out);
+            __Avro::encode(&self.start, out);
+            __Avro::encode(&self.end, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 course_key: r.field("course_key")?,
@@ -5000,54 +3625,29 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseData);
     impl __rt::reflect::Reflect for CourseData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseData",
-                        names: &["course_key", "display_name", "start", "end"],
-                        fields: &[
-                            __Field::new(
-                                "course_key",
-                                &__Ty::Named(__leaf::<CourseKey>),
-                            ),
-                            __Field::new("display_name", &__Ty::Named(__leaf::<String>))
-                                .or(__zero::<String>),
-                            __Field::new(
-                                    "start",
-                                    &__Ty::Option(
-                                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                                    ),
-                                )
-                                .or(__zero::<Option<__rt::types::Timestamp>>),
-                            __Field::new(
-                                    "end",
-                                    &__Ty::Option(
-                                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                                    ),
-                                )
-                                .or(__zero::<Option<__rt::types::Timestamp>>),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseData",
+                names: &["course_key", "display_name", "start", "end"],
+                fields: &[
+                    __Field::new("course_key", &__Ty::Named(__leaf::<CourseKey>)),
+                    __Field::new("display_name", &__Ty::Named(__leaf::<String>))
+                        .or(__zero::<String>),
+                    __Field::new(
+                            "start",
+                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
+                        )
+                        .or(__zero::<Option<__rt::types::Timestamp>>),
+                    __Field::new(
+                            "end",
+                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
+                        )
+                        .or(__zero::<Option<__rt::types::Timestamp>>),
+                ],
+            },
+        );
     }
     /// A course certificate of a user.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5071,29 +3671,20 @@ pub mod learning {
         /// Default: `""`
         pub previous_status: String,
     }
-    impl __rt::avro::Avro for CertificateData {
-        const MIN_SIZE: usize = <UserData as __rt::avro::Avro>::MIN_SIZE
-            + <CourseData as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CertificateData {
+        const MIN_SIZE: usize = 15;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.user, out);
-            __rt::avro::Avro::encode(&self.course, out);
-            __rt::avro::Avro::encode(&self.mode, out);
-            __rt::avro::Avro::encode(&self.grade, out);
-            __rt::avro::Avro::encode(&self.download_url, out);
-            __rt::avro::Avro::encode(&self.name, out);
-            __rt::avro::Avro::encode(&self.current_status, out);
-            __rt::avro::Avro::encode(&self.previous_status, out);
+            __Avro::encode(&self.user, out);
+            __Avro::encode(&self.course, out);
+            __Avro::encode(&self.mode, out);
+            __Avro::encode(&self.grade, out);
+            __Avro::encode(&self.download_url, out);
+            __Avro::encode(&self.name, out);
+            __Avro::encode(&self.current_status, out);
+            __Avro::encode(&self.previous_status, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 user: r.field("user")?,
@@ -5109,64 +3700,40 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CertificateData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CertificateData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CertificateData);
     impl __rt::reflect::Reflect for CertificateData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CertificateData",
-                        names: &[
-                            "user",
-                            "course",
-                            "mode",
-                            "grade",
-                            "download_url",
-                            "name",
-                            "current_status",
-                            "previous_status",
-                        ],
-                        fields: &[
-                            __Field::new(
-                                "user",
-                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                            ),
-                            __Field::new(
-                                "course",
-                                &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
-                            ),
-                            __Field::new("mode", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("grade", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("download_url", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("name", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                "current_status",
-                                &__Ty::Named(__leaf::<String>),
-                            ),
-                            __Field::new(
-                                    "previous_status",
-                                    &__Ty::Named(__leaf::<String>),
-                                )
-                                .or(__zero::<String>),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CertificateData",
+                names: &[
+                    "user",
+                    "course",
+                    "mode",
+                    "grade",
+                    "download_url",
+                    "name",
+                    "current_status",
+                    "previous_status",
+                ],
+                fields: &[
+                    __Field::new(
+                        "user",
+                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                    ),
+                    __Field::new(
+                        "course",
+                        &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
+                    ),
+                    __Field::new("mode", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("grade", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("download_url", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("name", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("current_status", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("previous_status", &__Ty::Named(__leaf::<String>))
+                        .or(__zero::<String>),
+                ],
+            },
+        );
     }
     /// A program certificate of a user.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5184,25 +3751,18 @@ pub mod learning {
         /// The `certificate_available_date` field.
         pub certificate_available_date: Option<__rt::types::Timestamp>,
     }
-    impl __rt::avro::Avro for ProgramCertificateData {
-        const MIN_SIZE: usize = <UserData as __rt::avro::Avro>::MIN_SIZE
-            + <ProgramData as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <Option<__rt::types::Timestamp> as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ProgramCertificateData {
+        const MIN_SIZE: usize = 12;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.user, out);
-            __rt::avro::Avro::encode(&self.program, out);
-            __rt::avro::Avro::encode(&self.uuid, out);
-            __rt::avro::Avro::encode(&self.status, out);
-            __rt::avro::Avro::encode(&self.url, out);
-            __rt::avro::Avro::encode(&self.certificate_available_date, out);
+            __Avro::encode(&self.user, out);
+            __Avro::encode(&self.program, out);
+            __Avro::encode(&self.uuid, out);
+            __Avro::encode(&self.status, out);
+            __Avro::encode(&self.url, out);
+            __Avro::encode(&self.certificate_available_date, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 user: r.field("user")?,
@@ -5216,59 +3776,39 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ProgramCertificateData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ProgramCertificateData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ProgramCertificateData);
     impl __rt::reflect::Reflect for ProgramCertificateData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ProgramCertificateData",
-                        names: &[
-                            "user",
-                            "program",
-                            "uuid",
-                            "status",
-                            "url",
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ProgramCertificateData",
+                names: &[
+                    "user",
+                    "program",
+                    "uuid",
+                    "status",
+                    "url",
+                    "certificate_available_date",
+                ],
+                fields: &[
+                    __Field::new(
+                        "user",
+                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                    ),
+                    __Field::new(
+                        "program",
+                        &__Ty::Named(<ProgramData as __rt::reflect::Reflect>::ty),
+                    ),
+                    __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("status", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("url", &__Ty::Named(__leaf::<String>)),
+                    __Field::new(
                             "certificate_available_date",
-                        ],
-                        fields: &[
-                            __Field::new(
-                                "user",
-                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                            ),
-                            __Field::new(
-                                "program",
-                                &__Ty::Named(<ProgramData as __rt::reflect::Reflect>::ty),
-                            ),
-                            __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("status", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("url", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                    "certificate_available_date",
-                                    &__Ty::Option(
-                                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                                    ),
-                                )
-                                .or(__zero::<Option<__rt::types::Timestamp>>),
-                        ],
-                    },
-                )
-            }
-        }
+                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
+                        )
+                        .or(__zero::<Option<__rt::types::Timestamp>>),
+                ],
+            },
+        );
     }
     /// A program (a sequence of courses).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5280,19 +3820,15 @@ pub mod learning {
         /// The `program_type` field.
         pub program_type: String,
     }
-    impl __rt::avro::Avro for ProgramData {
-        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ProgramData {
+        const MIN_SIZE: usize = 3;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.uuid, out);
-            __rt::avro::Avro::encode(&self.title, out);
-            __rt::avro::Avro::encode(&self.program_type, out);
+            __Avro::encode(&self.uuid, out);
+            __Avro::encode(&self.title, out);
+            __Avro::encode(&self.program_type, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 uuid: r.field("uuid")?,
@@ -5303,37 +3839,19 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ProgramData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ProgramData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ProgramData);
     impl __rt::reflect::Reflect for ProgramData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ProgramData",
-                        names: &["uuid", "title", "program_type"],
-                        fields: &[
-                            __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("title", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("program_type", &__Ty::Named(__leaf::<String>)),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ProgramData",
+                names: &["uuid", "title", "program_type"],
+                fields: &[
+                    __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("title", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("program_type", &__Ty::Named(__leaf::<String>)),
+                ],
+            },
+        );
     }
     /// A user's membership in a cohort of a course.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5345,19 +3863,15 @@ pub mod learning {
         /// The `name` field.
         pub name: String,
     }
-    impl __rt::avro::Avro for CohortData {
-        const MIN_SIZE: usize = <UserData as __rt::avro::Avro>::MIN_SIZE
-            + <CourseData as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CohortData {
+        const MIN_SIZE: usize = 10;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.user, out);
-            __rt::avro::Avro::encode(&self.course, out);
-            __rt::avro::Avro::encode(&self.name, out);
+            __Avro::encode(&self.user, out);
+            __Avro::encode(&self.course, out);
+            __Avro::encode(&self.name, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 user: r.field("user")?,
@@ -5368,43 +3882,25 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CohortData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CohortData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CohortData);
     impl __rt::reflect::Reflect for CohortData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CohortData",
-                        names: &["user", "course", "name"],
-                        fields: &[
-                            __Field::new(
-                                "user",
-                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                            ),
-                            __Field::new(
-                                "course",
-                                &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
-                            ),
-                            __Field::new("name", &__Ty::Named(__leaf::<String>)),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CohortData",
+                names: &["user", "course", "name"],
+                fields: &[
+                    __Field::new(
+                        "user",
+                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                    ),
+                    __Field::new(
+                        "course",
+                        &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
+                    ),
+                    __Field::new("name", &__Ty::Named(__leaf::<String>)),
+                ],
+            },
+        );
     }
     /// The discussion configuration of a course.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5440,26 +3936,19 @@ pub mod learning {
     pub(super) fn __default_course_discussion_configuration_data_plugin_configuration() -> __rt::types::JsonValue {
         __rt::types::JsonValue::Object(::std::default::Default::default())
     }
-    impl __rt::avro::Avro for CourseDiscussionConfigurationData {
-        const MIN_SIZE: usize = <CourseKey as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <bool as __rt::avro::Avro>::MIN_SIZE + <bool as __rt::avro::Avro>::MIN_SIZE
-            + <bool as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::JsonValue as __rt::avro::Avro>::MIN_SIZE
-            + <Vec<DiscussionTopicContext> as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseDiscussionConfigurationData {
+        const MIN_SIZE: usize = 7;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.course_key, out);
-            __rt::avro::Avro::encode(&self.provider_type, out);
-            __rt::avro::Avro::encode(&self.enable_in_context, out);
-            __rt::avro::Avro::encode(&self.enable_graded_units, out);
-            __rt::avro::Avro::encode(&self.unit_level_visibility, out);
-            __rt::avro::Avro::encode(&self.plugin_configuration, out);
-            __rt::avro::Avro::encode(&self.contexts, out);
+            __Avro::encode(&self.course_key, out);
+            __Avro::encode(&self.provider_type, out);
+            __Avro::encode(&self.enable_in_context, out);
+            __Avro::encode(&self.enable_graded_units, out);
+            __Avro::encode(&self.unit_level_visibility, out);
+            __Avro::encode(&self.plugin_configuration, out);
+            __Avro::encode(&self.contexts, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 course_key: r.field("course_key")?,
@@ -5474,91 +3963,66 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseDiscussionConfigurationData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
+    __rt::reflect_serde!(CourseDiscussionConfigurationData);
+    fn __encode_default_course_discussion_configuration_data_enable_in_context(
+        out: &mut ::std::vec::Vec<u8>,
+    ) {
+        __Avro::encode(
+            &__default_course_discussion_configuration_data_enable_in_context(),
+            out,
+        );
     }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseDiscussionConfigurationData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
+    fn __encode_default_course_discussion_configuration_data_plugin_configuration(
+        out: &mut ::std::vec::Vec<u8>,
+    ) {
+        __Avro::encode(
+            &__default_course_discussion_configuration_data_plugin_configuration(),
+            out,
+        );
     }
     impl __rt::reflect::Reflect for CourseDiscussionConfigurationData {
-        fn ty() -> &'static __Ty {
-            fn default_2(out: &mut ::std::vec::Vec<u8>) {
-                __rt::avro::Avro::encode(
-                    &__default_course_discussion_configuration_data_enable_in_context(),
-                    out,
-                );
-            }
-            fn default_5(out: &mut ::std::vec::Vec<u8>) {
-                __rt::avro::Avro::encode(
-                    &__default_course_discussion_configuration_data_plugin_configuration(),
-                    out,
-                );
-            }
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseDiscussionConfigurationData",
-                        names: &[
-                            "course_key",
-                            "provider_type",
-                            "enable_in_context",
-                            "enable_graded_units",
-                            "unit_level_visibility",
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseDiscussionConfigurationData",
+                names: &[
+                    "course_key",
+                    "provider_type",
+                    "enable_in_context",
+                    "enable_graded_units",
+                    "unit_level_visibility",
+                    "plugin_configuration",
+                    "contexts",
+                ],
+                fields: &[
+                    __Field::new("course_key", &__Ty::Named(__leaf::<CourseKey>)),
+                    __Field::new("provider_type", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("enable_in_context", &__Ty::Named(__leaf::<bool>))
+                        .or(
+                            __encode_default_course_discussion_configuration_data_enable_in_context,
+                        ),
+                    __Field::new("enable_graded_units", &__Ty::Named(__leaf::<bool>))
+                        .or(__zero::<bool>),
+                    __Field::new("unit_level_visibility", &__Ty::Named(__leaf::<bool>))
+                        .or(__zero::<bool>),
+                    __Field::new(
                             "plugin_configuration",
+                            &__Ty::Named(__leaf::<__rt::types::JsonValue>),
+                        )
+                        .or(
+                            __encode_default_course_discussion_configuration_data_plugin_configuration,
+                        ),
+                    __Field::new(
                             "contexts",
-                        ],
-                        fields: &[
-                            __Field::new(
-                                "course_key",
-                                &__Ty::Named(__leaf::<CourseKey>),
+                            &__Ty::List(
+                                &__Ty::Named(
+                                    <DiscussionTopicContext as __rt::reflect::Reflect>::ty,
+                                ),
                             ),
-                            __Field::new(
-                                "provider_type",
-                                &__Ty::Named(__leaf::<String>),
-                            ),
-                            __Field::new(
-                                    "enable_in_context",
-                                    &__Ty::Named(__leaf::<bool>),
-                                )
-                                .or(default_2),
-                            __Field::new(
-                                    "enable_graded_units",
-                                    &__Ty::Named(__leaf::<bool>),
-                                )
-                                .or(__zero::<bool>),
-                            __Field::new(
-                                    "unit_level_visibility",
-                                    &__Ty::Named(__leaf::<bool>),
-                                )
-                                .or(__zero::<bool>),
-                            __Field::new(
-                                    "plugin_configuration",
-                                    &__Ty::Named(__leaf::<__rt::types::JsonValue>),
-                                )
-                                .or(default_5),
-                            __Field::new(
-                                    "contexts",
-                                    &__Ty::List(
-                                        &__Ty::Named(
-                                            <DiscussionTopicContext as __rt::reflect::Reflect>::ty,
-                                        ),
-                                    ),
-                                )
-                                .or(__zero::<Vec<DiscussionTopicContext>>),
-                        ],
-                    },
-                )
-            }
-        }
+                        )
+                        .or(__zero::<Vec<DiscussionTopicContext>>),
+                ],
+            },
+        );
     }
     /// A discussion topic and where it lives in the course.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5581,25 +4045,18 @@ pub mod learning {
     pub(super) fn __default_discussion_topic_context_context() -> __rt::types::JsonValue {
         __rt::types::JsonValue::Object(::std::default::Default::default())
     }
-    impl __rt::avro::Avro for DiscussionTopicContext {
-        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
-            + <Option<UsageKey> as __rt::avro::Avro>::MIN_SIZE
-            + <Option<i64> as __rt::avro::Avro>::MIN_SIZE
-            + <Option<String> as __rt::avro::Avro>::MIN_SIZE
-            + <Option<i64> as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::JsonValue as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for DiscussionTopicContext {
+        const MIN_SIZE: usize = 6;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.title, out);
-            __rt::avro::Avro::encode(&self.usage_key, out);
-            __rt::avro::Avro::encode(&self.group_id, out);
-            __rt::avro::Avro::encode(&self.external_id, out);
-            __rt::avro::Avro::encode(&self.ordering, out);
-            __rt::avro::Avro::encode(&self.context, out);
+            __Avro::encode(&self.title, out);
+            __Avro::encode(&self.usage_key, out);
+            __Avro::encode(&self.group_id, out);
+            __Avro::encode(&self.external_id, out);
+            __Avro::encode(&self.ordering, out);
+            __Avro::encode(&self.context, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 title: r.field("title")?,
@@ -5613,73 +4070,46 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for DiscussionTopicContext {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for DiscussionTopicContext {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
+    __rt::reflect_serde!(DiscussionTopicContext);
+    fn __encode_default_discussion_topic_context_context(out: &mut ::std::vec::Vec<u8>) {
+        __Avro::encode(&__default_discussion_topic_context_context(), out);
     }
     impl __rt::reflect::Reflect for DiscussionTopicContext {
-        fn ty() -> &'static __Ty {
-            fn default_5(out: &mut ::std::vec::Vec<u8>) {
-                __rt::avro::Avro::encode(
-                    &__default_discussion_topic_context_context(),
-                    out,
-                );
-            }
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "DiscussionTopicContext",
-                        names: &[
-                            "title",
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "DiscussionTopicContext",
+                names: &[
+                    "title",
+                    "usage_key",
+                    "group_id",
+                    "external_id",
+                    "ordering",
+                    "context",
+                ],
+                fields: &[
+                    __Field::new("title", &__Ty::Named(__leaf::<String>)),
+                    __Field::new(
                             "usage_key",
-                            "group_id",
+                            &__Ty::Option(&__Ty::Named(__leaf::<UsageKey>)),
+                        )
+                        .or(__zero::<Option<UsageKey>>),
+                    __Field::new("group_id", &__Ty::Option(&__Ty::Named(__leaf::<i64>)))
+                        .or(__zero::<Option<i64>>),
+                    __Field::new(
                             "external_id",
-                            "ordering",
+                            &__Ty::Option(&__Ty::Named(__leaf::<String>)),
+                        )
+                        .or(__zero::<Option<String>>),
+                    __Field::new("ordering", &__Ty::Option(&__Ty::Named(__leaf::<i64>)))
+                        .or(__zero::<Option<i64>>),
+                    __Field::new(
                             "context",
-                        ],
-                        fields: &[
-                            __Field::new("title", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                    "usage_key",
-                                    &__Ty::Option(&__Ty::Named(__leaf::<UsageKey>)),
-                                )
-                                .or(__zero::<Option<UsageKey>>),
-                            __Field::new(
-                                    "group_id",
-                                    &__Ty::Option(&__Ty::Named(__leaf::<i64>)),
-                                )
-                                .or(__zero::<Option<i64>>),
-                            __Field::new(
-                                    "external_id",
-                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
-                                )
-                                .or(__zero::<Option<String>>),
-                            __Field::new(
-                                    "ordering",
-                                    &__Ty::Option(&__Ty::Named(__leaf::<i64>)),
-                                )
-                                .or(__zero::<Option<i64>>),
-                            __Field::new(
-                                    "context",
-                                    &__Ty::Named(__leaf::<__rt::types::JsonValue>),
-                                )
-                                .or(default_5),
-                        ],
-                    },
-                )
-            }
-        }
+                            &__Ty::Named(__leaf::<__rt::types::JsonValue>),
+                        )
+                        .or(__encode_default_discussion_topic_context_context),
+                ],
+            },
+        );
     }
     /// A user's stored grade summary for a course.
     #[derive(Debug, Clone, PartialEq)]
@@ -5701,29 +4131,20 @@ pub mod learning {
         /// The `passed_timestamp` field.
         pub passed_timestamp: __rt::types::Timestamp,
     }
-    impl __rt::avro::Avro for PersistentCourseGradeData {
-        const MIN_SIZE: usize = <i64 as __rt::avro::Avro>::MIN_SIZE
-            + <CourseData as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <f64 as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for PersistentCourseGradeData {
+        const MIN_SIZE: usize = 18;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.user_id, out);
-            __rt::avro::Avro::encode(&self.course, out);
-            __rt::avro::Avro::encode(&self.course_edited_timestamp, out);
-            __rt::avro::Avro::encode(&self.course_version, out);
-            __rt::avro::Avro::encode(&self.grading_policy_hash, out);
-            __rt::avro::Avro::encode(&self.percent_grade, out);
-            __rt::avro::Avro::encode(&self.letter_grade, out);
-            __rt::avro::Avro::encode(&self.passed_timestamp, out);
+            __Avro::encode(&self.user_id, out);
+            __Avro::encode(&self.course, out);
+            __Avro::encode(&self.course_edited_timestamp, out);
+            __Avro::encode(&self.course_version, out);
+            __Avro::encode(&self.grading_policy_hash, out);
+            __Avro::encode(&self.percent_grade, out);
+            __Avro::encode(&self.letter_grade, out);
+            __Avro::encode(&self.passed_timestamp, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 user_id: r.field("user_id")?,
@@ -5739,66 +4160,42 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for PersistentCourseGradeData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for PersistentCourseGradeData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(PersistentCourseGradeData);
     impl __rt::reflect::Reflect for PersistentCourseGradeData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "PersistentCourseGradeData",
-                        names: &[
-                            "user_id",
-                            "course",
-                            "course_edited_timestamp",
-                            "course_version",
-                            "grading_policy_hash",
-                            "percent_grade",
-                            "letter_grade",
-                            "passed_timestamp",
-                        ],
-                        fields: &[
-                            __Field::new("user_id", &__Ty::Named(__leaf::<i64>)),
-                            __Field::new(
-                                "course",
-                                &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
-                            ),
-                            __Field::new(
-                                "course_edited_timestamp",
-                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                            ),
-                            __Field::new(
-                                "course_version",
-                                &__Ty::Named(__leaf::<String>),
-                            ),
-                            __Field::new(
-                                "grading_policy_hash",
-                                &__Ty::Named(__leaf::<String>),
-                            ),
-                            __Field::new("percent_grade", &__Ty::Named(__leaf::<f64>)),
-                            __Field::new("letter_grade", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                "passed_timestamp",
-                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "PersistentCourseGradeData",
+                names: &[
+                    "user_id",
+                    "course",
+                    "course_edited_timestamp",
+                    "course_version",
+                    "grading_policy_hash",
+                    "percent_grade",
+                    "letter_grade",
+                    "passed_timestamp",
+                ],
+                fields: &[
+                    __Field::new("user_id", &__Ty::Named(__leaf::<i64>)),
+                    __Field::new(
+                        "course",
+                        &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
+                    ),
+                    __Field::new(
+                        "course_edited_timestamp",
+                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                    ),
+                    __Field::new("course_version", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("grading_policy_hash", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("percent_grade", &__Ty::Named(__leaf::<f64>)),
+                    __Field::new("letter_grade", &__Ty::Named(__leaf::<String>)),
+                    __Field::new(
+                        "passed_timestamp",
+                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                    ),
+                ],
+            },
+        );
     }
     /// Skills learners confirmed or rejected for an XBlock.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5814,19 +4211,15 @@ pub mod learning {
         /// Default: `[]`
         pub ignored_skills: Vec<i64>,
     }
-    impl __rt::avro::Avro for XBlockSkillVerificationData {
-        const MIN_SIZE: usize = <UsageKey as __rt::avro::Avro>::MIN_SIZE
-            + <Vec<i64> as __rt::avro::Avro>::MIN_SIZE
-            + <Vec<i64> as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for XBlockSkillVerificationData {
+        const MIN_SIZE: usize = 3;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.usage_key, out);
-            __rt::avro::Avro::encode(&self.verified_skills, out);
-            __rt::avro::Avro::encode(&self.ignored_skills, out);
+            __Avro::encode(&self.usage_key, out);
+            __Avro::encode(&self.verified_skills, out);
+            __Avro::encode(&self.ignored_skills, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 usage_key: r.field("usage_key")?,
@@ -5837,45 +4230,27 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for XBlockSkillVerificationData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for XBlockSkillVerificationData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(XBlockSkillVerificationData);
     impl __rt::reflect::Reflect for XBlockSkillVerificationData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "XBlockSkillVerificationData",
-                        names: &["usage_key", "verified_skills", "ignored_skills"],
-                        fields: &[
-                            __Field::new("usage_key", &__Ty::Named(__leaf::<UsageKey>)),
-                            __Field::new(
-                                    "verified_skills",
-                                    &__Ty::List(&__Ty::Named(__leaf::<i64>)),
-                                )
-                                .or(__zero::<Vec<i64>>),
-                            __Field::new(
-                                    "ignored_skills",
-                                    &__Ty::List(&__Ty::Named(__leaf::<i64>)),
-                                )
-                                .or(__zero::<Vec<i64>>),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "XBlockSkillVerificationData",
+                names: &["usage_key", "verified_skills", "ignored_skills"],
+                fields: &[
+                    __Field::new("usage_key", &__Ty::Named(__leaf::<UsageKey>)),
+                    __Field::new(
+                            "verified_skills",
+                            &__Ty::List(&__Ty::Named(__leaf::<i64>)),
+                        )
+                        .or(__zero::<Vec<i64>>),
+                    __Field::new(
+                            "ignored_skills",
+                            &__Ty::List(&__Ty::Named(__leaf::<i64>)),
+                        )
+                        .or(__zero::<Vec<i64>>),
+                ],
+            },
+        );
     }
     /// A request to notify a set of users.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5898,25 +4273,18 @@ pub mod learning {
     pub(super) fn __default_user_notification_data_context() -> __rt::types::JsonValue {
         __rt::types::JsonValue::Object(::std::default::Default::default())
     }
-    impl __rt::avro::Avro for UserNotificationData {
-        const MIN_SIZE: usize = <Vec<i64> as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <CourseKey as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::JsonValue as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for UserNotificationData {
+        const MIN_SIZE: usize = 6;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.user_ids, out);
-            __rt::avro::Avro::encode(&self.notification_type, out);
-            __rt::avro::Avro::encode(&self.content_url, out);
-            __rt::avro::Avro::encode(&self.app_name, out);
-            __rt::avro::Avro::encode(&self.course_key, out);
-            __rt::avro::Avro::encode(&self.context, out);
+            __Avro::encode(&self.user_ids, out);
+            __Avro::encode(&self.notification_type, out);
+            __Avro::encode(&self.content_url, out);
+            __Avro::encode(&self.app_name, out);
+            __Avro::encode(&self.course_key, out);
+            __Avro::encode(&self.context, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 user_ids: r.field("user_ids")?,
@@ -5930,66 +4298,36 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for UserNotificationData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for UserNotificationData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
+    __rt::reflect_serde!(UserNotificationData);
+    fn __encode_default_user_notification_data_context(out: &mut ::std::vec::Vec<u8>) {
+        __Avro::encode(&__default_user_notification_data_context(), out);
     }
     impl __rt::reflect::Reflect for UserNotificationData {
-        fn ty() -> &'static __Ty {
-            fn default_5(out: &mut ::std::vec::Vec<u8>) {
-                __rt::avro::Avro::encode(
-                    &__default_user_notification_data_context(),
-                    out,
-                );
-            }
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "UserNotificationData",
-                        names: &[
-                            "user_ids",
-                            "notification_type",
-                            "content_url",
-                            "app_name",
-                            "course_key",
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "UserNotificationData",
+                names: &[
+                    "user_ids",
+                    "notification_type",
+                    "content_url",
+                    "app_name",
+                    "course_key",
+                    "context",
+                ],
+                fields: &[
+                    __Field::new("user_ids", &__Ty::List(&__Ty::Named(__leaf::<i64>))),
+                    __Field::new("notification_type", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("content_url", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("app_name", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("course_key", &__Ty::Named(__leaf::<CourseKey>)),
+                    __Field::new(
                             "context",
-                        ],
-                        fields: &[
-                            __Field::new(
-                                "user_ids",
-                                &__Ty::List(&__Ty::Named(__leaf::<i64>)),
-                            ),
-                            __Field::new(
-                                "notification_type",
-                                &__Ty::Named(__leaf::<String>),
-                            ),
-                            __Field::new("content_url", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("app_name", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                "course_key",
-                                &__Ty::Named(__leaf::<CourseKey>),
-                            ),
-                            __Field::new(
-                                    "context",
-                                    &__Ty::Named(__leaf::<__rt::types::JsonValue>),
-                                )
-                                .or(default_5),
-                        ],
-                    },
-                )
-            }
-        }
+                            &__Ty::Named(__leaf::<__rt::types::JsonValue>),
+                        )
+                        .or(__encode_default_user_notification_data_context),
+                ],
+            },
+        );
     }
     /// An attempt at a timed or proctored exam.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6005,23 +4343,17 @@ pub mod learning {
         /// The `requesting_user` field.
         pub requesting_user: Option<UserData>,
     }
-    impl __rt::avro::Avro for ExamAttemptData {
-        const MIN_SIZE: usize = <UserData as __rt::avro::Avro>::MIN_SIZE
-            + <CourseKey as __rt::avro::Avro>::MIN_SIZE
-            + <UsageKey as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <Option<UserData> as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ExamAttemptData {
+        const MIN_SIZE: usize = 9;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.student_user, out);
-            __rt::avro::Avro::encode(&self.course_key, out);
-            __rt::avro::Avro::encode(&self.usage_key, out);
-            __rt::avro::Avro::encode(&self.exam_type, out);
-            __rt::avro::Avro::encode(&self.requesting_user, out);
+            __Avro::encode(&self.student_user, out);
+            __Avro::encode(&self.course_key, out);
+            __Avro::encode(&self.usage_key, out);
+            __Avro::encode(&self.exam_type, out);
+            __Avro::encode(&self.requesting_user, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 student_user: r.field("student_user")?,
@@ -6034,57 +4366,36 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ExamAttemptData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ExamAttemptData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ExamAttemptData);
     impl __rt::reflect::Reflect for ExamAttemptData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ExamAttemptData",
-                        names: &[
-                            "student_user",
-                            "course_key",
-                            "usage_key",
-                            "exam_type",
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ExamAttemptData",
+                names: &[
+                    "student_user",
+                    "course_key",
+                    "usage_key",
+                    "exam_type",
+                    "requesting_user",
+                ],
+                fields: &[
+                    __Field::new(
+                        "student_user",
+                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                    ),
+                    __Field::new("course_key", &__Ty::Named(__leaf::<CourseKey>)),
+                    __Field::new("usage_key", &__Ty::Named(__leaf::<UsageKey>)),
+                    __Field::new("exam_type", &__Ty::Named(__leaf::<String>)),
+                    __Field::new(
                             "requesting_user",
-                        ],
-                        fields: &[
-                            __Field::new(
-                                "student_user",
+                            &__Ty::Option(
                                 &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
                             ),
-                            __Field::new(
-                                "course_key",
-                                &__Ty::Named(__leaf::<CourseKey>),
-                            ),
-                            __Field::new("usage_key", &__Ty::Named(__leaf::<UsageKey>)),
-                            __Field::new("exam_type", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                    "requesting_user",
-                                    &__Ty::Option(
-                                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                                    ),
-                                )
-                                .or(__zero::<Option<UserData>>),
-                        ],
-                    },
-                )
-            }
-        }
+                        )
+                        .or(__zero::<Option<UserData>>),
+                ],
+            },
+        );
     }
     /// A course-level access role held by a user.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6098,21 +4409,16 @@ pub mod learning {
         /// The `role` field.
         pub role: String,
     }
-    impl __rt::avro::Avro for CourseAccessRoleData {
-        const MIN_SIZE: usize = <UserData as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <CourseKey as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseAccessRoleData {
+        const MIN_SIZE: usize = 8;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.user, out);
-            __rt::avro::Avro::encode(&self.org_key, out);
-            __rt::avro::Avro::encode(&self.course_key, out);
-            __rt::avro::Avro::encode(&self.role, out);
+            __Avro::encode(&self.user, out);
+            __Avro::encode(&self.org_key, out);
+            __Avro::encode(&self.course_key, out);
+            __Avro::encode(&self.role, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 user: r.field("user")?,
@@ -6124,44 +4430,23 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseAccessRoleData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseAccessRoleData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseAccessRoleData);
     impl __rt::reflect::Reflect for CourseAccessRoleData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseAccessRoleData",
-                        names: &["user", "org_key", "course_key", "role"],
-                        fields: &[
-                            __Field::new(
-                                "user",
-                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                            ),
-                            __Field::new("org_key", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                "course_key",
-                                &__Ty::Named(__leaf::<CourseKey>),
-                            ),
-                            __Field::new("role", &__Ty::Named(__leaf::<String>)),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseAccessRoleData",
+                names: &["user", "org_key", "course_key", "role"],
+                fields: &[
+                    __Field::new(
+                        "user",
+                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                    ),
+                    __Field::new("org_key", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("course_key", &__Ty::Named(__leaf::<CourseKey>)),
+                    __Field::new("role", &__Ty::Named(__leaf::<String>)),
+                ],
+            },
+        );
     }
     /// A discussion thread, response or comment and its context.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6221,51 +4506,32 @@ pub mod learning {
     pub(super) fn __default_discussion_thread_data_options() -> __rt::types::JsonValue {
         __rt::types::JsonValue::Object(::std::default::Default::default())
     }
-    impl __rt::avro::Avro for DiscussionThreadData {
-        const MIN_SIZE: usize = <bool as __rt::avro::Avro>::MIN_SIZE
-            + <bool as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <i64 as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <i64 as __rt::avro::Avro>::MIN_SIZE + <i64 as __rt::avro::Avro>::MIN_SIZE
-            + <i64 as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <bool as __rt::avro::Avro>::MIN_SIZE + <bool as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <UserData as __rt::avro::Avro>::MIN_SIZE
-            + <CourseKey as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::JsonValue as __rt::avro::Avro>::MIN_SIZE
-            + <Vec<String> as __rt::avro::Avro>::MIN_SIZE
-            + <Vec<String> as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::JsonValue as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for DiscussionThreadData {
+        const MIN_SIZE: usize = 24;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.anonymous, out);
-            __rt::avro::Avro::encode(&self.anonymous_to_peers, out);
-            __rt::avro::Avro::encode(&self.body, out);
-            __rt::avro::Avro::encode(&self.category_id, out);
-            __rt::avro::Avro::encode(&self.category_name, out);
-            __rt::avro::Avro::encode(&self.commentable_id, out);
-            __rt::avro::Avro::encode(&self.group_id, out);
-            __rt::avro::Avro::encode(&self.id, out);
-            __rt::avro::Avro::encode(&self.team_id, out);
-            __rt::avro::Avro::encode(&self.thread_type, out);
-            __rt::avro::Avro::encode(&self.title, out);
-            __rt::avro::Avro::encode(&self.title_truncated, out);
-            __rt::avro::Avro::encode(&self.truncated, out);
-            __rt::avro::Avro::encode(&self.url, out);
-            __rt::avro::Avro::encode(&self.user, out);
-            __rt::avro::Avro::encode(&self.course_id, out);
-            __rt::avro::Avro::encode(&self.discussion, out);
-            __rt::avro::Avro::encode(&self.user_course_roles, out);
-            __rt::avro::Avro::encode(&self.user_forums_roles, out);
-            __rt::avro::Avro::encode(&self.options, out);
+            __Avro::encode(&self.anonymous, out);
+            __Avro::encode(&self.anonymous_to_peers, out);
+            __Avro::encode(&self.body, out);
+            __Avro::encode(&self.category_id, out);
+            __Avro::encode(&self.category_name, out);
+            __Avro::encode(&self.commentable_id, out);
+            __Avro::encode(&self.group_id, out);
+            __Avro::encode(&self.id, out);
+            __Avro::encode(&self.team_id, out);
+            __Avro::encode(&self.thread_type, out);
+            __Avro::encode(&self.title, out);
+            __Avro::encode(&self.title_truncated, out);
+            __Avro::encode(&self.truncated, out);
+            __Avro::encode(&self.url, out);
+            __Avro::encode(&self.user, out);
+            __Avro::encode(&self.course_id, out);
+            __Avro::encode(&self.discussion, out);
+            __Avro::encode(&self.user_course_roles, out);
+            __Avro::encode(&self.user_forums_roles, out);
+            __Avro::encode(&self.options, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 anonymous: r.field("anonymous")?,
@@ -6293,118 +4559,84 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for DiscussionThreadData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
+    __rt::reflect_serde!(DiscussionThreadData);
+    fn __encode_default_discussion_thread_data_discussion(
+        out: &mut ::std::vec::Vec<u8>,
+    ) {
+        __Avro::encode(&__default_discussion_thread_data_discussion(), out);
     }
-    impl<'de> __rt::serde::Deserialize<'de> for DiscussionThreadData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
+    fn __encode_default_discussion_thread_data_options(out: &mut ::std::vec::Vec<u8>) {
+        __Avro::encode(&__default_discussion_thread_data_options(), out);
     }
     impl __rt::reflect::Reflect for DiscussionThreadData {
-        fn ty() -> &'static __Ty {
-            fn default_16(out: &mut ::std::vec::Vec<u8>) {
-                __rt::avro::Avro::encode(
-                    &__default_discussion_thread_data_discussion(),
-                    out,
-                );
-            }
-            fn default_19(out: &mut ::std::vec::Vec<u8>) {
-                __rt::avro::Avro::encode(
-                    &__default_discussion_thread_data_options(),
-                    out,
-                );
-            }
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "DiscussionThreadData",
-                        names: &[
-                            "anonymous",
-                            "anonymous_to_peers",
-                            "body",
-                            "category_id",
-                            "category_name",
-                            "commentable_id",
-                            "group_id",
-                            "id",
-                            "team_id",
-                            "thread_type",
-                            "title",
-                            "title_truncated",
-                            "truncated",
-                            "url",
-                            "user",
-                            "course_id",
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "DiscussionThreadData",
+                names: &[
+                    "anonymous",
+                    "anonymous_to_peers",
+                    "body",
+                    "category_id",
+                    "category_name",
+                    "commentable_id",
+                    "group_id",
+                    "id",
+                    "team_id",
+                    "thread_type",
+                    "title",
+                    "title_truncated",
+                    "truncated",
+                    "url",
+                    "user",
+                    "course_id",
+                    "discussion",
+                    "user_course_roles",
+                    "user_forums_roles",
+                    "options",
+                ],
+                fields: &[
+                    __Field::new("anonymous", &__Ty::Named(__leaf::<bool>)),
+                    __Field::new("anonymous_to_peers", &__Ty::Named(__leaf::<bool>)),
+                    __Field::new("body", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("category_id", &__Ty::Named(__leaf::<i64>)),
+                    __Field::new("category_name", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("commentable_id", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("group_id", &__Ty::Named(__leaf::<i64>)),
+                    __Field::new("id", &__Ty::Named(__leaf::<i64>)),
+                    __Field::new("team_id", &__Ty::Named(__leaf::<i64>)),
+                    __Field::new("thread_type", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("title", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("title_truncated", &__Ty::Named(__leaf::<bool>)),
+                    __Field::new("truncated", &__Ty::Named(__leaf::<bool>)),
+                    __Field::new("url", &__Ty::Named(__leaf::<String>)),
+                    __Field::new(
+                        "user",
+                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                    ),
+                    __Field::new("course_id", &__Ty::Named(__leaf::<CourseKey>)),
+                    __Field::new(
                             "discussion",
+                            &__Ty::Named(__leaf::<__rt::types::JsonValue>),
+                        )
+                        .or(__encode_default_discussion_thread_data_discussion),
+                    __Field::new(
                             "user_course_roles",
+                            &__Ty::List(&__Ty::Named(__leaf::<String>)),
+                        )
+                        .or(__zero::<Vec<String>>),
+                    __Field::new(
                             "user_forums_roles",
+                            &__Ty::List(&__Ty::Named(__leaf::<String>)),
+                        )
+                        .or(__zero::<Vec<String>>),
+                    __Field::new(
                             "options",
-                        ],
-                        fields: &[
-                            __Field::new("anonymous", &__Ty::Named(__leaf::<bool>)),
-                            __Field::new(
-                                "anonymous_to_peers",
-                                &__Ty::Named(__leaf::<bool>),
-                            ),
-                            __Field::new("body", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("category_id", &__Ty::Named(__leaf::<i64>)),
-                            __Field::new(
-                                "category_name",
-                                &__Ty::Named(__leaf::<String>),
-                            ),
-                            __Field::new(
-                                "commentable_id",
-                                &__Ty::Named(__leaf::<String>),
-                            ),
-                            __Field::new("group_id", &__Ty::Named(__leaf::<i64>)),
-                            __Field::new("id", &__Ty::Named(__leaf::<i64>)),
-                            __Field::new("team_id", &__Ty::Named(__leaf::<i64>)),
-                            __Field::new("thread_type", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("title", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                "title_truncated",
-                                &__Ty::Named(__leaf::<bool>),
-                            ),
-                            __Field::new("truncated", &__Ty::Named(__leaf::<bool>)),
-                            __Field::new("url", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                "user",
-                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                            ),
-                            __Field::new("course_id", &__Ty::Named(__leaf::<CourseKey>)),
-                            __Field::new(
-                                    "discussion",
-                                    &__Ty::Named(__leaf::<__rt::types::JsonValue>),
-                                )
-                                .or(default_16),
-                            __Field::new(
-                                    "user_course_roles",
-                                    &__Ty::List(&__Ty::Named(__leaf::<String>)),
-                                )
-                                .or(__zero::<Vec<String>>),
-                            __Field::new(
-                                    "user_forums_roles",
-                                    &__Ty::List(&__Ty::Named(__leaf::<String>)),
-                                )
-                                .or(__zero::<Vec<String>>),
-                            __Field::new(
-                                    "options",
-                                    &__Ty::Named(__leaf::<__rt::types::JsonValue>),
-                                )
-                                .or(default_19),
-                        ],
-                    },
-                )
-            }
-        }
+                            &__Ty::Named(__leaf::<__rt::types::JsonValue>),
+                        )
+                        .or(__encode_default_discussion_thread_data_options),
+                ],
+            },
+        );
     }
     /// A request to notify an audience within a course.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6432,25 +4664,18 @@ pub mod learning {
     pub(super) fn __default_course_notification_data_audience_filters() -> __rt::types::JsonValue {
         __rt::types::JsonValue::Object(::std::default::Default::default())
     }
-    impl __rt::avro::Avro for CourseNotificationData {
-        const MIN_SIZE: usize = <CourseKey as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::JsonValue as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::JsonValue as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseNotificationData {
+        const MIN_SIZE: usize = 6;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.course_key, out);
-            __rt::avro::Avro::encode(&self.app_name, out);
-            __rt::avro::Avro::encode(&self.notification_type, out);
-            __rt::avro::Avro::encode(&self.content_url, out);
-            __rt::avro::Avro::encode(&self.content_context, out);
-            __rt::avro::Avro::encode(&self.audience_filters, out);
+            __Avro::encode(&self.course_key, out);
+            __Avro::encode(&self.app_name, out);
+            __Avro::encode(&self.notification_type, out);
+            __Avro::encode(&self.content_url, out);
+            __Avro::encode(&self.content_context, out);
+            __Avro::encode(&self.audience_filters, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 course_key: r.field("course_key")?,
@@ -6464,73 +4689,47 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseNotificationData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
+    __rt::reflect_serde!(CourseNotificationData);
+    fn __encode_default_course_notification_data_content_context(
+        out: &mut ::std::vec::Vec<u8>,
+    ) {
+        __Avro::encode(&__default_course_notification_data_content_context(), out);
     }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseNotificationData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
+    fn __encode_default_course_notification_data_audience_filters(
+        out: &mut ::std::vec::Vec<u8>,
+    ) {
+        __Avro::encode(&__default_course_notification_data_audience_filters(), out);
     }
     impl __rt::reflect::Reflect for CourseNotificationData {
-        fn ty() -> &'static __Ty {
-            fn default_4(out: &mut ::std::vec::Vec<u8>) {
-                __rt::avro::Avro::encode(
-                    &__default_course_notification_data_content_context(),
-                    out,
-                );
-            }
-            fn default_5(out: &mut ::std::vec::Vec<u8>) {
-                __rt::avro::Avro::encode(
-                    &__default_course_notification_data_audience_filters(),
-                    out,
-                );
-            }
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseNotificationData",
-                        names: &[
-                            "course_key",
-                            "app_name",
-                            "notification_type",
-                            "content_url",
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseNotificationData",
+                names: &[
+                    "course_key",
+                    "app_name",
+                    "notification_type",
+                    "content_url",
+                    "content_context",
+                    "audience_filters",
+                ],
+                fields: &[
+                    __Field::new("course_key", &__Ty::Named(__leaf::<CourseKey>)),
+                    __Field::new("app_name", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("notification_type", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("content_url", &__Ty::Named(__leaf::<String>)),
+                    __Field::new(
                             "content_context",
+                            &__Ty::Named(__leaf::<__rt::types::JsonValue>),
+                        )
+                        .or(__encode_default_course_notification_data_content_context),
+                    __Field::new(
                             "audience_filters",
-                        ],
-                        fields: &[
-                            __Field::new(
-                                "course_key",
-                                &__Ty::Named(__leaf::<CourseKey>),
-                            ),
-                            __Field::new("app_name", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                "notification_type",
-                                &__Ty::Named(__leaf::<String>),
-                            ),
-                            __Field::new("content_url", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                    "content_context",
-                                    &__Ty::Named(__leaf::<__rt::types::JsonValue>),
-                                )
-                                .or(default_4),
-                            __Field::new(
-                                    "audience_filters",
-                                    &__Ty::Named(__leaf::<__rt::types::JsonValue>),
-                                )
-                                .or(default_5),
-                        ],
-                    },
-                )
-            }
-        }
+                            &__Ty::Named(__leaf::<__rt::types::JsonValue>),
+                        )
+                        .or(__encode_default_course_notification_data_audience_filters),
+                ],
+            },
+        );
     }
     /// A learner's submission to an Open Response Assessment.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6550,27 +4749,19 @@ pub mod learning {
         /// The `answer` field.
         pub answer: ORASubmissionAnswer,
     }
-    impl __rt::avro::Avro for ORASubmissionData {
-        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <i64 as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
-            + <__rt::types::Timestamp as __rt::avro::Avro>::MIN_SIZE
-            + <ORASubmissionAnswer as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ORASubmissionData {
+        const MIN_SIZE: usize = 12;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.uuid, out);
-            __rt::avro::Avro::encode(&self.anonymous_user_id, out);
-            __rt::avro::Avro::encode(&self.location, out);
-            __rt::avro::Avro::encode(&self.attempt_number, out);
-            __rt::avro::Avro::encode(&self.created_at, out);
-            __rt::avro::Avro::encode(&self.submitted_at, out);
-            __rt::avro::Avro::encode(&self.answer, out);
+            __Avro::encode(&self.uuid, out);
+            __Avro::encode(&self.anonymous_user_id, out);
+            __Avro::encode(&self.location, out);
+            __Avro::encode(&self.attempt_number, out);
+            __Avro::encode(&self.created_at, out);
+            __Avro::encode(&self.submitted_at, out);
+            __Avro::encode(&self.answer, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 uuid: r.field("uuid")?,
@@ -6585,63 +4776,40 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ORASubmissionData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ORASubmissionData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ORASubmissionData);
     impl __rt::reflect::Reflect for ORASubmissionData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ORASubmissionData",
-                        names: &[
-                            "uuid",
-                            "anonymous_user_id",
-                            "location",
-                            "attempt_number",
-                            "created_at",
-                            "submitted_at",
-                            "answer",
-                        ],
-                        fields: &[
-                            __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                "anonymous_user_id",
-                                &__Ty::Named(__leaf::<String>),
-                            ),
-                            __Field::new("location", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("attempt_number", &__Ty::Named(__leaf::<i64>)),
-                            __Field::new(
-                                "created_at",
-                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                            ),
-                            __Field::new(
-                                "submitted_at",
-                                &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                            ),
-                            __Field::new(
-                                "answer",
-                                &__Ty::Named(
-                                    <ORASubmissionAnswer as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ORASubmissionData",
+                names: &[
+                    "uuid",
+                    "anonymous_user_id",
+                    "location",
+                    "attempt_number",
+                    "created_at",
+                    "submitted_at",
+                    "answer",
+                ],
+                fields: &[
+                    __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("anonymous_user_id", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("location", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("attempt_number", &__Ty::Named(__leaf::<i64>)),
+                    __Field::new(
+                        "created_at",
+                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                    ),
+                    __Field::new(
+                        "submitted_at",
+                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
+                    ),
+                    __Field::new(
+                        "answer",
+                        &__Ty::Named(<ORASubmissionAnswer as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// The content of an Open Response Assessment answer.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6671,26 +4839,18 @@ pub mod learning {
         /// Default: `[]`
         pub file_urls: Vec<String>,
     }
-    impl __rt::avro::Avro for ORASubmissionAnswer {
-        const MIN_SIZE: usize = <Vec<
-            __rt::types::JsonValue,
-        > as __rt::avro::Avro>::MIN_SIZE + <Vec<String> as __rt::avro::Avro>::MIN_SIZE
-            + <Vec<String> as __rt::avro::Avro>::MIN_SIZE
-            + <Vec<String> as __rt::avro::Avro>::MIN_SIZE
-            + <Vec<i64> as __rt::avro::Avro>::MIN_SIZE
-            + <Vec<String> as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ORASubmissionAnswer {
+        const MIN_SIZE: usize = 6;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.parts, out);
-            __rt::avro::Avro::encode(&self.file_keys, out);
-            __rt::avro::Avro::encode(&self.file_descriptions, out);
-            __rt::avro::Avro::encode(&self.file_names, out);
-            __rt::avro::Avro::encode(&self.file_sizes, out);
-            __rt::avro::Avro::encode(&self.file_urls, out);
+            __Avro::encode(&self.parts, out);
+            __Avro::encode(&self.file_keys, out);
+            __Avro::encode(&self.file_descriptions, out);
+            __Avro::encode(&self.file_names, out);
+            __Avro::encode(&self.file_sizes, out);
+            __Avro::encode(&self.file_urls, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 parts: r.field("parts")?,
@@ -6704,71 +4864,50 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ORASubmissionAnswer {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ORASubmissionAnswer {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ORASubmissionAnswer);
     impl __rt::reflect::Reflect for ORASubmissionAnswer {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ORASubmissionAnswer",
-                        names: &[
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ORASubmissionAnswer",
+                names: &[
+                    "parts",
+                    "file_keys",
+                    "file_descriptions",
+                    "file_names",
+                    "file_sizes",
+                    "file_urls",
+                ],
+                fields: &[
+                    __Field::new(
                             "parts",
+                            &__Ty::List(&__Ty::Named(__leaf::<__rt::types::JsonValue>)),
+                        )
+                        .or(__zero::<Vec<__rt::types::JsonValue>>),
+                    __Field::new(
                             "file_keys",
+                            &__Ty::List(&__Ty::Named(__leaf::<String>)),
+                        )
+                        .or(__zero::<Vec<String>>),
+                    __Field::new(
                             "file_descriptions",
+                            &__Ty::List(&__Ty::Named(__leaf::<String>)),
+                        )
+                        .or(__zero::<Vec<String>>),
+                    __Field::new(
                             "file_names",
-                            "file_sizes",
+                            &__Ty::List(&__Ty::Named(__leaf::<String>)),
+                        )
+                        .or(__zero::<Vec<String>>),
+                    __Field::new("file_sizes", &__Ty::List(&__Ty::Named(__leaf::<i64>)))
+                        .or(__zero::<Vec<i64>>),
+                    __Field::new(
                             "file_urls",
-                        ],
-                        fields: &[
-                            __Field::new(
-                                    "parts",
-                                    &__Ty::List(&__Ty::Named(__leaf::<__rt::types::JsonValue>)),
-                                )
-                                .or(__zero::<Vec<__rt::types::JsonValue>>),
-                            __Field::new(
-                                    "file_keys",
-                                    &__Ty::List(&__Ty::Named(__leaf::<String>)),
-                                )
-                                .or(__zero::<Vec<String>>),
-                            __Field::new(
-                                    "file_descriptions",
-                                    &__Ty::List(&__Ty::Named(__leaf::<String>)),
-                                )
-                                .or(__zero::<Vec<String>>),
-                            __Field::new(
-                                    "file_names",
-                                    &__Ty::List(&__Ty::Named(__leaf::<String>)),
-                                )
-                                .or(__zero::<Vec<String>>),
-                            __Field::new(
-                                    "file_sizes",
-                                    &__Ty::List(&__Ty::Named(__leaf::<i64>)),
-                                )
-                                .or(__zero::<Vec<i64>>),
-                            __Field::new(
-                                    "file_urls",
-                                    &__Ty::List(&__Ty::Named(__leaf::<String>)),
-                                )
-                                .or(__zero::<Vec<String>>),
-                        ],
-                    },
-                )
-            }
-        }
+                            &__Ty::List(&__Ty::Named(__leaf::<String>)),
+                        )
+                        .or(__zero::<Vec<String>>),
+                ],
+            },
+        );
     }
     /// Whether a user passes a course.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6780,19 +4919,15 @@ pub mod learning {
         /// The `user` field.
         pub user: UserData,
     }
-    impl __rt::avro::Avro for CoursePassingStatusData {
-        const MIN_SIZE: usize = <bool as __rt::avro::Avro>::MIN_SIZE
-            + <CourseData as __rt::avro::Avro>::MIN_SIZE
-            + <UserData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CoursePassingStatusData {
+        const MIN_SIZE: usize = 10;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.is_passing, out);
-            __rt::avro::Avro::encode(&self.course, out);
-            __rt::avro::Avro::encode(&self.user, out);
+            __Avro::encode(&self.is_passing, out);
+            __Avro::encode(&self.course, out);
+            __Avro::encode(&self.user, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 is_passing: r.field("is_passing")?,
@@ -6803,43 +4938,25 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CoursePassingStatusData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CoursePassingStatusData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CoursePassingStatusData);
     impl __rt::reflect::Reflect for CoursePassingStatusData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CoursePassingStatusData",
-                        names: &["is_passing", "course", "user"],
-                        fields: &[
-                            __Field::new("is_passing", &__Ty::Named(__leaf::<bool>)),
-                            __Field::new(
-                                "course",
-                                &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
-                            ),
-                            __Field::new(
-                                "user",
-                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CoursePassingStatusData",
+                names: &["is_passing", "course", "user"],
+                fields: &[
+                    __Field::new("is_passing", &__Ty::Named(__leaf::<bool>)),
+                    __Field::new(
+                        "course",
+                        &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
+                    ),
+                    __Field::new(
+                        "user",
+                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Whether a user passes a custom course (CCX).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6851,19 +4968,15 @@ pub mod learning {
         /// The `course` field.
         pub course: CcxCourseData,
     }
-    impl __rt::avro::Avro for CcxCoursePassingStatusData {
-        const MIN_SIZE: usize = <bool as __rt::avro::Avro>::MIN_SIZE
-            + <UserData as __rt::avro::Avro>::MIN_SIZE
-            + <CcxCourseData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CcxCoursePassingStatusData {
+        const MIN_SIZE: usize = 13;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.is_passing, out);
-            __rt::avro::Avro::encode(&self.user, out);
-            __rt::avro::Avro::encode(&self.course, out);
+            __Avro::encode(&self.is_passing, out);
+            __Avro::encode(&self.user, out);
+            __Avro::encode(&self.course, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 is_passing: r.field("is_passing")?,
@@ -6874,43 +4987,25 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CcxCoursePassingStatusData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CcxCoursePassingStatusData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CcxCoursePassingStatusData);
     impl __rt::reflect::Reflect for CcxCoursePassingStatusData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CcxCoursePassingStatusData",
-                        names: &["is_passing", "user", "course"],
-                        fields: &[
-                            __Field::new("is_passing", &__Ty::Named(__leaf::<bool>)),
-                            __Field::new(
-                                "user",
-                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                            ),
-                            __Field::new(
-                                "course",
-                                &__Ty::Named(<CcxCourseData as __rt::reflect::Reflect>::ty),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CcxCoursePassingStatusData",
+                names: &["is_passing", "user", "course"],
+                fields: &[
+                    __Field::new("is_passing", &__Ty::Named(__leaf::<bool>)),
+                    __Field::new(
+                        "user",
+                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                    ),
+                    __Field::new(
+                        "course",
+                        &__Ty::Named(<CcxCourseData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// A custom course (CCX) built on a master course.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -6934,27 +5029,19 @@ pub mod learning {
         /// The `max_students_allowed` field.
         pub max_students_allowed: Option<i64>,
     }
-    impl __rt::avro::Avro for CcxCourseData {
-        const MIN_SIZE: usize = <CCXLocator as __rt::avro::Avro>::MIN_SIZE
-            + <CourseKey as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <Option<String> as __rt::avro::Avro>::MIN_SIZE
-            + <Option<String> as __rt::avro::Avro>::MIN_SIZE
-            + <Option<i64> as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CcxCourseData {
+        const MIN_SIZE: usize = 7;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.ccx_course_key, out);
-            __rt::avro::Avro::encode(&self.master_course_key, out);
-            __rt::avro::Avro::encode(&self.display_name, out);
-            __rt::avro::Avro::encode(&self.coach_email, out);
-            __rt::avro::Avro::encode(&self.start, out);
-            __rt::avro::Avro::encode(&self.end, out);
-            __rt::avro::Avro::encode(&self.max_students_allowed, out);
+            __Avro::encode(&self.ccx_course_key, out);
+            __Avro::encode(&self.master_course_key, out);
+            __Avro::encode(&self.display_name, out);
+            __Avro::encode(&self.coach_email, out);
+            __Avro::encode(&self.start, out);
+            __Avro::encode(&self.end, out);
+            __Avro::encode(&self.max_students_allowed, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 ccx_course_key: r.field("ccx_course_key")?,
@@ -6969,69 +5056,39 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CcxCourseData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CcxCourseData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CcxCourseData);
     impl __rt::reflect::Reflect for CcxCourseData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CcxCourseData",
-                        names: &[
-                            "ccx_course_key",
-                            "master_course_key",
-                            "display_name",
-                            "coach_email",
-                            "start",
-                            "end",
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CcxCourseData",
+                names: &[
+                    "ccx_course_key",
+                    "master_course_key",
+                    "display_name",
+                    "coach_email",
+                    "start",
+                    "end",
+                    "max_students_allowed",
+                ],
+                fields: &[
+                    __Field::new("ccx_course_key", &__Ty::Named(__leaf::<CCXLocator>)),
+                    __Field::new("master_course_key", &__Ty::Named(__leaf::<CourseKey>)),
+                    __Field::new("display_name", &__Ty::Named(__leaf::<String>))
+                        .or(__zero::<String>),
+                    __Field::new("coach_email", &__Ty::Named(__leaf::<String>))
+                        .or(__zero::<String>),
+                    __Field::new("start", &__Ty::Option(&__Ty::Named(__leaf::<String>)))
+                        .or(__zero::<Option<String>>),
+                    __Field::new("end", &__Ty::Option(&__Ty::Named(__leaf::<String>)))
+                        .or(__zero::<Option<String>>),
+                    __Field::new(
                             "max_students_allowed",
-                        ],
-                        fields: &[
-                            __Field::new(
-                                "ccx_course_key",
-                                &__Ty::Named(__leaf::<CCXLocator>),
-                            ),
-                            __Field::new(
-                                "master_course_key",
-                                &__Ty::Named(__leaf::<CourseKey>),
-                            ),
-                            __Field::new("display_name", &__Ty::Named(__leaf::<String>))
-                                .or(__zero::<String>),
-                            __Field::new("coach_email", &__Ty::Named(__leaf::<String>))
-                                .or(__zero::<String>),
-                            __Field::new(
-                                    "start",
-                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
-                                )
-                                .or(__zero::<Option<String>>),
-                            __Field::new(
-                                    "end",
-                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
-                                )
-                                .or(__zero::<Option<String>>),
-                            __Field::new(
-                                    "max_students_allowed",
-                                    &__Ty::Option(&__Ty::Named(__leaf::<i64>)),
-                                )
-                                .or(__zero::<Option<i64>>),
-                        ],
-                    },
-                )
-            }
-        }
+                            &__Ty::Option(&__Ty::Named(__leaf::<i64>)),
+                        )
+                        .or(__zero::<Option<i64>>),
+                ],
+            },
+        );
     }
     /// A badge awarded to a user.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7043,19 +5100,15 @@ pub mod learning {
         /// The `template` field.
         pub template: BadgeTemplateData,
     }
-    impl __rt::avro::Avro for BadgeData {
-        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
-            + <UserData as __rt::avro::Avro>::MIN_SIZE
-            + <BadgeTemplateData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for BadgeData {
+        const MIN_SIZE: usize = 11;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.uuid, out);
-            __rt::avro::Avro::encode(&self.user, out);
-            __rt::avro::Avro::encode(&self.template, out);
+            __Avro::encode(&self.uuid, out);
+            __Avro::encode(&self.user, out);
+            __Avro::encode(&self.template, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 uuid: r.field("uuid")?,
@@ -7066,45 +5119,25 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for BadgeData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for BadgeData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(BadgeData);
     impl __rt::reflect::Reflect for BadgeData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "BadgeData",
-                        names: &["uuid", "user", "template"],
-                        fields: &[
-                            __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                "user",
-                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                            ),
-                            __Field::new(
-                                "template",
-                                &__Ty::Named(
-                                    <BadgeTemplateData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "BadgeData",
+                names: &["uuid", "user", "template"],
+                fields: &[
+                    __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
+                    __Field::new(
+                        "user",
+                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                    ),
+                    __Field::new(
+                        "template",
+                        &__Ty::Named(<BadgeTemplateData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// The template a badge is issued from.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7120,23 +5153,17 @@ pub mod learning {
         /// The `image_url` field.
         pub image_url: Option<String>,
     }
-    impl __rt::avro::Avro for BadgeTemplateData {
-        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <Option<String> as __rt::avro::Avro>::MIN_SIZE
-            + <Option<String> as __rt::avro::Avro>::MIN_SIZE
-            + <Option<String> as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for BadgeTemplateData {
+        const MIN_SIZE: usize = 5;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.uuid, out);
-            __rt::avro::Avro::encode(&self.origin, out);
-            __rt::avro::Avro::encode(&self.name, out);
-            __rt::avro::Avro::encode(&self.description, out);
-            __rt::avro::Avro::encode(&self.image_url, out);
+            __Avro::encode(&self.uuid, out);
+            __Avro::encode(&self.origin, out);
+            __Avro::encode(&self.name, out);
+            __Avro::encode(&self.description, out);
+            __Avro::encode(&self.image_url, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 uuid: r.field("uuid")?,
@@ -7149,51 +5176,30 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for BadgeTemplateData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for BadgeTemplateData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(BadgeTemplateData);
     impl __rt::reflect::Reflect for BadgeTemplateData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "BadgeTemplateData",
-                        names: &["uuid", "origin", "name", "description", "image_url"],
-                        fields: &[
-                            __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("origin", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                    "name",
-                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
-                                )
-                                .or(__zero::<Option<String>>),
-                            __Field::new(
-                                    "description",
-                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
-                                )
-                                .or(__zero::<Option<String>>),
-                            __Field::new(
-                                    "image_url",
-                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
-                                )
-                                .or(__zero::<Option<String>>),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "BadgeTemplateData",
+                names: &["uuid", "origin", "name", "description", "image_url"],
+                fields: &[
+                    __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("origin", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("name", &__Ty::Option(&__Ty::Named(__leaf::<String>)))
+                        .or(__zero::<Option<String>>),
+                    __Field::new(
+                            "description",
+                            &__Ty::Option(&__Ty::Named(__leaf::<String>)),
+                        )
+                        .or(__zero::<Option<String>>),
+                    __Field::new(
+                            "image_url",
+                            &__Ty::Option(&__Ty::Named(__leaf::<String>)),
+                        )
+                        .or(__zero::<Option<String>>),
+                ],
+            },
+        );
     }
     /// An identity verification attempt of a user.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7209,23 +5215,17 @@ pub mod learning {
         /// The `expiration_date` field.
         pub expiration_date: Option<__rt::types::Timestamp>,
     }
-    impl __rt::avro::Avro for VerificationAttemptData {
-        const MIN_SIZE: usize = <i64 as __rt::avro::Avro>::MIN_SIZE
-            + <UserData as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <Option<String> as __rt::avro::Avro>::MIN_SIZE
-            + <Option<__rt::types::Timestamp> as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for VerificationAttemptData {
+        const MIN_SIZE: usize = 9;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.attempt_id, out);
-            __rt::avro::Avro::encode(&self.user, out);
-            __rt::avro::Avro::encode(&self.status, out);
-            __rt::avro::Avro::encode(&self.name, out);
-            __rt::avro::Avro::encode(&self.expiration_date, out);
+            __Avro::encode(&self.attempt_id, out);
+            __Avro::encode(&self.user, out);
+            __Avro::encode(&self.status, out);
+            __Avro::encode(&self.name, out);
+            __Avro::encode(&self.expiration_date, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 attempt_id: r.field("attempt_id")?,
@@ -7238,58 +5238,29 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for VerificationAttemptData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for VerificationAttemptData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(VerificationAttemptData);
     impl __rt::reflect::Reflect for VerificationAttemptData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "VerificationAttemptData",
-                        names: &[
-                            "attempt_id",
-                            "user",
-                            "status",
-                            "name",
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "VerificationAttemptData",
+                names: &["attempt_id", "user", "status", "name", "expiration_date"],
+                fields: &[
+                    __Field::new("attempt_id", &__Ty::Named(__leaf::<i64>)),
+                    __Field::new(
+                        "user",
+                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                    ),
+                    __Field::new("status", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("name", &__Ty::Option(&__Ty::Named(__leaf::<String>)))
+                        .or(__zero::<Option<String>>),
+                    __Field::new(
                             "expiration_date",
-                        ],
-                        fields: &[
-                            __Field::new("attempt_id", &__Ty::Named(__leaf::<i64>)),
-                            __Field::new(
-                                "user",
-                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                            ),
-                            __Field::new("status", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                    "name",
-                                    &__Ty::Option(&__Ty::Named(__leaf::<String>)),
-                                )
-                                .or(__zero::<Option<String>>),
-                            __Field::new(
-                                    "expiration_date",
-                                    &__Ty::Option(
-                                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                                    ),
-                                )
-                                .or(__zero::<Option<__rt::types::Timestamp>>),
-                        ],
-                    },
-                )
-            }
-        }
+                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
+                        )
+                        .or(__zero::<Option<__rt::types::Timestamp>>),
+                ],
+            },
+        );
     }
     /// A score returned by an external grader.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7313,31 +5284,21 @@ pub mod learning {
         /// The `queue_name` field.
         pub queue_name: String,
     }
-    impl __rt::avro::Avro for ExternalGraderScoreData {
-        const MIN_SIZE: usize = <i64 as __rt::avro::Avro>::MIN_SIZE
-            + <i64 as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <i64 as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ExternalGraderScoreData {
+        const MIN_SIZE: usize = 9;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.points_possible, out);
-            __rt::avro::Avro::encode(&self.points_earned, out);
-            __rt::avro::Avro::encode(&self.course_id, out);
-            __rt::avro::Avro::encode(&self.score_msg, out);
-            __rt::avro::Avro::encode(&self.submission_id, out);
-            __rt::avro::Avro::encode(&self.user_id, out);
-            __rt::avro::Avro::encode(&self.module_id, out);
-            __rt::avro::Avro::encode(&self.queue_key, out);
-            __rt::avro::Avro::encode(&self.queue_name, out);
+            __Avro::encode(&self.points_possible, out);
+            __Avro::encode(&self.points_earned, out);
+            __Avro::encode(&self.course_id, out);
+            __Avro::encode(&self.score_msg, out);
+            __Avro::encode(&self.submission_id, out);
+            __Avro::encode(&self.user_id, out);
+            __Avro::encode(&self.module_id, out);
+            __Avro::encode(&self.queue_key, out);
+            __Avro::encode(&self.queue_name, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 points_possible: r.field("points_possible")?,
@@ -7354,53 +5315,35 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ExternalGraderScoreData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ExternalGraderScoreData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ExternalGraderScoreData);
     impl __rt::reflect::Reflect for ExternalGraderScoreData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ExternalGraderScoreData",
-                        names: &[
-                            "points_possible",
-                            "points_earned",
-                            "course_id",
-                            "score_msg",
-                            "submission_id",
-                            "user_id",
-                            "module_id",
-                            "queue_key",
-                            "queue_name",
-                        ],
-                        fields: &[
-                            __Field::new("points_possible", &__Ty::Named(__leaf::<i64>)),
-                            __Field::new("points_earned", &__Ty::Named(__leaf::<i64>)),
-                            __Field::new("course_id", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("score_msg", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("submission_id", &__Ty::Named(__leaf::<i64>)),
-                            __Field::new("user_id", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("module_id", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("queue_key", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("queue_name", &__Ty::Named(__leaf::<String>)),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ExternalGraderScoreData",
+                names: &[
+                    "points_possible",
+                    "points_earned",
+                    "course_id",
+                    "score_msg",
+                    "submission_id",
+                    "user_id",
+                    "module_id",
+                    "queue_key",
+                    "queue_name",
+                ],
+                fields: &[
+                    __Field::new("points_possible", &__Ty::Named(__leaf::<i64>)),
+                    __Field::new("points_earned", &__Ty::Named(__leaf::<i64>)),
+                    __Field::new("course_id", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("score_msg", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("submission_id", &__Ty::Named(__leaf::<i64>)),
+                    __Field::new("user_id", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("module_id", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("queue_key", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("queue_name", &__Ty::Named(__leaf::<String>)),
+                ],
+            },
+        );
     }
     /// A launch of course content through the LTI provider.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7414,21 +5357,16 @@ pub mod learning {
         /// The `launch_params` field.
         pub launch_params: LtiProviderLaunchParamsData,
     }
-    impl __rt::avro::Avro for LtiProviderLaunchData {
-        const MIN_SIZE: usize = <UserData as __rt::avro::Avro>::MIN_SIZE
-            + <CourseKey as __rt::avro::Avro>::MIN_SIZE
-            + <UsageKey as __rt::avro::Avro>::MIN_SIZE
-            + <LtiProviderLaunchParamsData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LtiProviderLaunchData {
+        const MIN_SIZE: usize = 11;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.user, out);
-            __rt::avro::Avro::encode(&self.course_key, out);
-            __rt::avro::Avro::encode(&self.usage_key, out);
-            __rt::avro::Avro::encode(&self.launch_params, out);
+            __Avro::encode(&self.user, out);
+            __Avro::encode(&self.course_key, out);
+            __Avro::encode(&self.usage_key, out);
+            __Avro::encode(&self.launch_params, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 user: r.field("user")?,
@@ -7440,49 +5378,28 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LtiProviderLaunchData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LtiProviderLaunchData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LtiProviderLaunchData);
     impl __rt::reflect::Reflect for LtiProviderLaunchData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LtiProviderLaunchData",
-                        names: &["user", "course_key", "usage_key", "launch_params"],
-                        fields: &[
-                            __Field::new(
-                                "user",
-                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                            ),
-                            __Field::new(
-                                "course_key",
-                                &__Ty::Named(__leaf::<CourseKey>),
-                            ),
-                            __Field::new("usage_key", &__Ty::Named(__leaf::<UsageKey>)),
-                            __Field::new(
-                                "launch_params",
-                                &__Ty::Named(
-                                    <LtiProviderLaunchParamsData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LtiProviderLaunchData",
+                names: &["user", "course_key", "usage_key", "launch_params"],
+                fields: &[
+                    __Field::new(
+                        "user",
+                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                    ),
+                    __Field::new("course_key", &__Ty::Named(__leaf::<CourseKey>)),
+                    __Field::new("usage_key", &__Ty::Named(__leaf::<UsageKey>)),
+                    __Field::new(
+                        "launch_params",
+                        &__Ty::Named(
+                            <LtiProviderLaunchParamsData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// The LTI parameters of a launch.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7498,24 +5415,16 @@ pub mod learning {
         /// Default: `{}`
         pub extra_params: ::std::collections::BTreeMap<String, String>,
     }
-    impl __rt::avro::Avro for LtiProviderLaunchParamsData {
-        const MIN_SIZE: usize = <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <String as __rt::avro::Avro>::MIN_SIZE
-            + <::std::collections::BTreeMap<
-                String,
-                String,
-            > as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LtiProviderLaunchParamsData {
+        const MIN_SIZE: usize = 4;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.roles, out);
-            __rt::avro::Avro::encode(&self.context_id, out);
-            __rt::avro::Avro::encode(&self.user_id, out);
-            __rt::avro::Avro::encode(&self.extra_params, out);
+            __Avro::encode(&self.roles, out);
+            __Avro::encode(&self.context_id, out);
+            __Avro::encode(&self.user_id, out);
+            __Avro::encode(&self.extra_params, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 roles: r.field("roles")?,
@@ -7527,42 +5436,24 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LtiProviderLaunchParamsData {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LtiProviderLaunchParamsData {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LtiProviderLaunchParamsData);
     impl __rt::reflect::Reflect for LtiProviderLaunchParamsData {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LtiProviderLaunchParamsData",
-                        names: &["roles", "context_id", "user_id", "extra_params"],
-                        fields: &[
-                            __Field::new("roles", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("context_id", &__Ty::Named(__leaf::<String>)),
-                            __Field::new("user_id", &__Ty::Named(__leaf::<String>)),
-                            __Field::new(
-                                    "extra_params",
-                                    &__Ty::Map(&__Ty::Named(__leaf::<String>)),
-                                )
-                                .or(__zero::<::std::collections::BTreeMap<String, String>>),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LtiProviderLaunchParamsData",
+                names: &["roles", "context_id", "user_id", "extra_params"],
+                fields: &[
+                    __Field::new("roles", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("context_id", &__Ty::Named(__leaf::<String>)),
+                    __Field::new("user_id", &__Ty::Named(__leaf::<String>)),
+                    __Field::new(
+                            "extra_params",
+                            &__Ty::Map(&__Ty::Named(__leaf::<String>)),
+                        )
+                        .or(__zero::<::std::collections::BTreeMap<String, String>>),
+                ],
+            },
+        );
     }
     /// The payload of [`STUDENT_REGISTRATION_COMPLETED`] (`org.openedx.learning.student.registration.completed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -7570,53 +5461,33 @@ pub mod learning {
         /// The `user` field.
         pub user: UserData,
     }
-    impl __rt::avro::Avro for StudentRegistrationCompleted {
-        const MIN_SIZE: usize = <UserData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for StudentRegistrationCompleted {
+        const MIN_SIZE: usize = 5;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.user, out);
+            __Avro::encode(&self.user, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { user: r.field("user")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for StudentRegistrationCompleted {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for StudentRegistrationCompleted {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(StudentRegistrationCompleted);
     impl __rt::reflect::Reflect for StudentRegistrationCompleted {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "StudentRegistrationCompleted",
-                        names: &["user"],
-                        fields: &[
-                            __Field::new(
-                                "user",
-                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "StudentRegistrationCompleted",
+                names: &["user"],
+                fields: &[
+                    __Field::new(
+                        "user",
+                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a user finishes registering a new account.
     ///
@@ -7640,53 +5511,33 @@ pub mod learning {
         /// The `user` field.
         pub user: UserData,
     }
-    impl __rt::avro::Avro for SessionLoginCompleted {
-        const MIN_SIZE: usize = <UserData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for SessionLoginCompleted {
+        const MIN_SIZE: usize = 5;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.user, out);
+            __Avro::encode(&self.user, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { user: r.field("user")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for SessionLoginCompleted {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for SessionLoginCompleted {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(SessionLoginCompleted);
     impl __rt::reflect::Reflect for SessionLoginCompleted {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "SessionLoginCompleted",
-                        names: &["user"],
-                        fields: &[
-                            __Field::new(
-                                "user",
-                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "SessionLoginCompleted",
+                names: &["user"],
+                fields: &[
+                    __Field::new(
+                        "user",
+                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a user logs in successfully.
     ///
@@ -7708,15 +5559,13 @@ pub mod learning {
         /// The `enrollment` field.
         pub enrollment: CourseEnrollmentData,
     }
-    impl __rt::avro::Avro for CourseEnrollmentCreated {
-        const MIN_SIZE: usize = <CourseEnrollmentData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseEnrollmentCreated {
+        const MIN_SIZE: usize = 13;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.enrollment, out);
+            __Avro::encode(&self.enrollment, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 enrollment: r.field("enrollment")?,
@@ -7725,40 +5574,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseEnrollmentCreated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseEnrollmentCreated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseEnrollmentCreated);
     impl __rt::reflect::Reflect for CourseEnrollmentCreated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseEnrollmentCreated",
-                        names: &["enrollment"],
-                        fields: &[
-                            __Field::new(
-                                "enrollment",
-                                &__Ty::Named(
-                                    <CourseEnrollmentData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseEnrollmentCreated",
+                names: &["enrollment"],
+                fields: &[
+                    __Field::new(
+                        "enrollment",
+                        &__Ty::Named(
+                            <CourseEnrollmentData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a user is enrolled in a course run.
     ///
@@ -7780,15 +5611,13 @@ pub mod learning {
         /// The `enrollment` field.
         pub enrollment: CourseEnrollmentData,
     }
-    impl __rt::avro::Avro for CourseEnrollmentChanged {
-        const MIN_SIZE: usize = <CourseEnrollmentData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseEnrollmentChanged {
+        const MIN_SIZE: usize = 13;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.enrollment, out);
+            __Avro::encode(&self.enrollment, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 enrollment: r.field("enrollment")?,
@@ -7797,40 +5626,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseEnrollmentChanged {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseEnrollmentChanged {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseEnrollmentChanged);
     impl __rt::reflect::Reflect for CourseEnrollmentChanged {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseEnrollmentChanged",
-                        names: &["enrollment"],
-                        fields: &[
-                            __Field::new(
-                                "enrollment",
-                                &__Ty::Named(
-                                    <CourseEnrollmentData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseEnrollmentChanged",
+                names: &["enrollment"],
+                fields: &[
+                    __Field::new(
+                        "enrollment",
+                        &__Ty::Named(
+                            <CourseEnrollmentData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when an existing enrollment changes, for example its mode or whether it is active.
     ///
@@ -7852,15 +5663,13 @@ pub mod learning {
         /// The `enrollment` field.
         pub enrollment: CourseEnrollmentData,
     }
-    impl __rt::avro::Avro for CourseUnenrollmentCompleted {
-        const MIN_SIZE: usize = <CourseEnrollmentData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseUnenrollmentCompleted {
+        const MIN_SIZE: usize = 13;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.enrollment, out);
+            __Avro::encode(&self.enrollment, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 enrollment: r.field("enrollment")?,
@@ -7869,40 +5678,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseUnenrollmentCompleted {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseUnenrollmentCompleted {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseUnenrollmentCompleted);
     impl __rt::reflect::Reflect for CourseUnenrollmentCompleted {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseUnenrollmentCompleted",
-                        names: &["enrollment"],
-                        fields: &[
-                            __Field::new(
-                                "enrollment",
-                                &__Ty::Named(
-                                    <CourseEnrollmentData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseUnenrollmentCompleted",
+                names: &["enrollment"],
+                fields: &[
+                    __Field::new(
+                        "enrollment",
+                        &__Ty::Named(
+                            <CourseEnrollmentData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a user leaves a course run.
     ///
@@ -7926,15 +5717,13 @@ pub mod learning {
         /// The `certificate` field.
         pub certificate: CertificateData,
     }
-    impl __rt::avro::Avro for CertificateCreated {
-        const MIN_SIZE: usize = <CertificateData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CertificateCreated {
+        const MIN_SIZE: usize = 15;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.certificate, out);
+            __Avro::encode(&self.certificate, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 certificate: r.field("certificate")?,
@@ -7943,40 +5732,20 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CertificateCreated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CertificateCreated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CertificateCreated);
     impl __rt::reflect::Reflect for CertificateCreated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CertificateCreated",
-                        names: &["certificate"],
-                        fields: &[
-                            __Field::new(
-                                "certificate",
-                                &__Ty::Named(
-                                    <CertificateData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CertificateCreated",
+                names: &["certificate"],
+                fields: &[
+                    __Field::new(
+                        "certificate",
+                        &__Ty::Named(<CertificateData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a course certificate is generated for a user.
     ///
@@ -7998,15 +5767,13 @@ pub mod learning {
         /// The `program_certificate` field.
         pub program_certificate: ProgramCertificateData,
     }
-    impl __rt::avro::Avro for ProgramCertificateAwarded {
-        const MIN_SIZE: usize = <ProgramCertificateData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ProgramCertificateAwarded {
+        const MIN_SIZE: usize = 12;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.program_certificate, out);
+            __Avro::encode(&self.program_certificate, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 program_certificate: r.field("program_certificate")?,
@@ -8015,40 +5782,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ProgramCertificateAwarded {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ProgramCertificateAwarded {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ProgramCertificateAwarded);
     impl __rt::reflect::Reflect for ProgramCertificateAwarded {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ProgramCertificateAwarded",
-                        names: &["program_certificate"],
-                        fields: &[
-                            __Field::new(
-                                "program_certificate",
-                                &__Ty::Named(
-                                    <ProgramCertificateData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ProgramCertificateAwarded",
+                names: &["program_certificate"],
+                fields: &[
+                    __Field::new(
+                        "program_certificate",
+                        &__Ty::Named(
+                            <ProgramCertificateData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when the credentials service awards a program certificate to a user.
     ///
@@ -8068,15 +5817,13 @@ pub mod learning {
         /// The `certificate` field.
         pub certificate: CertificateData,
     }
-    impl __rt::avro::Avro for CertificateChanged {
-        const MIN_SIZE: usize = <CertificateData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CertificateChanged {
+        const MIN_SIZE: usize = 15;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.certificate, out);
+            __Avro::encode(&self.certificate, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 certificate: r.field("certificate")?,
@@ -8085,40 +5832,20 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CertificateChanged {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CertificateChanged {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CertificateChanged);
     impl __rt::reflect::Reflect for CertificateChanged {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CertificateChanged",
-                        names: &["certificate"],
-                        fields: &[
-                            __Field::new(
-                                "certificate",
-                                &__Ty::Named(
-                                    <CertificateData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CertificateChanged",
+                names: &["certificate"],
+                fields: &[
+                    __Field::new(
+                        "certificate",
+                        &__Ty::Named(<CertificateData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when an existing course certificate of a user changes, for example its status.
     ///
@@ -8139,15 +5866,13 @@ pub mod learning {
         /// The `certificate` field.
         pub certificate: CertificateData,
     }
-    impl __rt::avro::Avro for CertificateRevoked {
-        const MIN_SIZE: usize = <CertificateData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CertificateRevoked {
+        const MIN_SIZE: usize = 15;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.certificate, out);
+            __Avro::encode(&self.certificate, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 certificate: r.field("certificate")?,
@@ -8156,40 +5881,20 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CertificateRevoked {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CertificateRevoked {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CertificateRevoked);
     impl __rt::reflect::Reflect for CertificateRevoked {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CertificateRevoked",
-                        names: &["certificate"],
-                        fields: &[
-                            __Field::new(
-                                "certificate",
-                                &__Ty::Named(
-                                    <CertificateData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CertificateRevoked",
+                names: &["certificate"],
+                fields: &[
+                    __Field::new(
+                        "certificate",
+                        &__Ty::Named(<CertificateData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a user's course certificate is revoked.
     ///
@@ -8211,15 +5916,13 @@ pub mod learning {
         /// The `program_certificate` field.
         pub program_certificate: ProgramCertificateData,
     }
-    impl __rt::avro::Avro for ProgramCertificateRevoked {
-        const MIN_SIZE: usize = <ProgramCertificateData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ProgramCertificateRevoked {
+        const MIN_SIZE: usize = 12;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.program_certificate, out);
+            __Avro::encode(&self.program_certificate, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 program_certificate: r.field("program_certificate")?,
@@ -8228,40 +5931,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ProgramCertificateRevoked {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ProgramCertificateRevoked {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ProgramCertificateRevoked);
     impl __rt::reflect::Reflect for ProgramCertificateRevoked {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ProgramCertificateRevoked",
-                        names: &["program_certificate"],
-                        fields: &[
-                            __Field::new(
-                                "program_certificate",
-                                &__Ty::Named(
-                                    <ProgramCertificateData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ProgramCertificateRevoked",
+                names: &["program_certificate"],
+                fields: &[
+                    __Field::new(
+                        "program_certificate",
+                        &__Ty::Named(
+                            <ProgramCertificateData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when the credentials service revokes a user's program certificate.
     ///
@@ -8281,53 +5966,33 @@ pub mod learning {
         /// The `cohort` field.
         pub cohort: CohortData,
     }
-    impl __rt::avro::Avro for CohortMembershipChanged {
-        const MIN_SIZE: usize = <CohortData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CohortMembershipChanged {
+        const MIN_SIZE: usize = 10;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.cohort, out);
+            __Avro::encode(&self.cohort, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { cohort: r.field("cohort")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CohortMembershipChanged {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CohortMembershipChanged {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CohortMembershipChanged);
     impl __rt::reflect::Reflect for CohortMembershipChanged {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CohortMembershipChanged",
-                        names: &["cohort"],
-                        fields: &[
-                            __Field::new(
-                                "cohort",
-                                &__Ty::Named(<CohortData as __rt::reflect::Reflect>::ty),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CohortMembershipChanged",
+                names: &["cohort"],
+                fields: &[
+                    __Field::new(
+                        "cohort",
+                        &__Ty::Named(<CohortData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a user is added to, or moved between, cohorts of a course.
     ///
@@ -8348,15 +6013,13 @@ pub mod learning {
         /// The `configuration` field.
         pub configuration: CourseDiscussionConfigurationData,
     }
-    impl __rt::avro::Avro for CourseDiscussionsChanged {
-        const MIN_SIZE: usize = <CourseDiscussionConfigurationData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseDiscussionsChanged {
+        const MIN_SIZE: usize = 7;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.configuration, out);
+            __Avro::encode(&self.configuration, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 configuration: r.field("configuration")?,
@@ -8365,40 +6028,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseDiscussionsChanged {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseDiscussionsChanged {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseDiscussionsChanged);
     impl __rt::reflect::Reflect for CourseDiscussionsChanged {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseDiscussionsChanged",
-                        names: &["configuration"],
-                        fields: &[
-                            __Field::new(
-                                "configuration",
-                                &__Ty::Named(
-                                    <CourseDiscussionConfigurationData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseDiscussionsChanged",
+                names: &["configuration"],
+                fields: &[
+                    __Field::new(
+                        "configuration",
+                        &__Ty::Named(
+                            <CourseDiscussionConfigurationData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when the discussion settings of a course are saved.
     ///
@@ -8417,55 +6062,35 @@ pub mod learning {
         /// The `grade` field.
         pub grade: PersistentCourseGradeData,
     }
-    impl __rt::avro::Avro for PersistentGradeSummaryChanged {
-        const MIN_SIZE: usize = <PersistentCourseGradeData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for PersistentGradeSummaryChanged {
+        const MIN_SIZE: usize = 18;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.grade, out);
+            __Avro::encode(&self.grade, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { grade: r.field("grade")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for PersistentGradeSummaryChanged {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for PersistentGradeSummaryChanged {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(PersistentGradeSummaryChanged);
     impl __rt::reflect::Reflect for PersistentGradeSummaryChanged {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "PersistentGradeSummaryChanged",
-                        names: &["grade"],
-                        fields: &[
-                            __Field::new(
-                                "grade",
-                                &__Ty::Named(
-                                    <PersistentCourseGradeData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "PersistentGradeSummaryChanged",
+                names: &["grade"],
+                fields: &[
+                    __Field::new(
+                        "grade",
+                        &__Ty::Named(
+                            <PersistentCourseGradeData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a user's stored course grade summary is created or updated.
     ///
@@ -8486,15 +6111,13 @@ pub mod learning {
         /// The `xblock_info` field.
         pub xblock_info: XBlockSkillVerificationData,
     }
-    impl __rt::avro::Avro for XblockSkillVerified {
-        const MIN_SIZE: usize = <XBlockSkillVerificationData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for XblockSkillVerified {
+        const MIN_SIZE: usize = 3;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.xblock_info, out);
+            __Avro::encode(&self.xblock_info, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 xblock_info: r.field("xblock_info")?,
@@ -8503,40 +6126,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for XblockSkillVerified {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for XblockSkillVerified {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(XblockSkillVerified);
     impl __rt::reflect::Reflect for XblockSkillVerified {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "XblockSkillVerified",
-                        names: &["xblock_info"],
-                        fields: &[
-                            __Field::new(
-                                "xblock_info",
-                                &__Ty::Named(
-                                    <XBlockSkillVerificationData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "XblockSkillVerified",
+                names: &["xblock_info"],
+                fields: &[
+                    __Field::new(
+                        "xblock_info",
+                        &__Ty::Named(
+                            <XBlockSkillVerificationData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when learners confirm or reject the skills suggested for an XBlock.
     ///
@@ -8556,15 +6161,13 @@ pub mod learning {
         /// The `notification_data` field.
         pub notification_data: UserNotificationData,
     }
-    impl __rt::avro::Avro for UserNotificationRequested {
-        const MIN_SIZE: usize = <UserNotificationData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for UserNotificationRequested {
+        const MIN_SIZE: usize = 6;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.notification_data, out);
+            __Avro::encode(&self.notification_data, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 notification_data: r.field("notification_data")?,
@@ -8573,40 +6176,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for UserNotificationRequested {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for UserNotificationRequested {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(UserNotificationRequested);
     impl __rt::reflect::Reflect for UserNotificationRequested {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "UserNotificationRequested",
-                        names: &["notification_data"],
-                        fields: &[
-                            __Field::new(
-                                "notification_data",
-                                &__Ty::Named(
-                                    <UserNotificationData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "UserNotificationRequested",
+                names: &["notification_data"],
+                fields: &[
+                    __Field::new(
+                        "notification_data",
+                        &__Ty::Named(
+                            <UserNotificationData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent to ask the notification system to notify a list of users.
     ///
@@ -8625,15 +6210,13 @@ pub mod learning {
         /// The `exam_attempt` field.
         pub exam_attempt: ExamAttemptData,
     }
-    impl __rt::avro::Avro for ExamAttemptSubmitted {
-        const MIN_SIZE: usize = <ExamAttemptData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ExamAttemptSubmitted {
+        const MIN_SIZE: usize = 9;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.exam_attempt, out);
+            __Avro::encode(&self.exam_attempt, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 exam_attempt: r.field("exam_attempt")?,
@@ -8642,40 +6225,20 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ExamAttemptSubmitted {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ExamAttemptSubmitted {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ExamAttemptSubmitted);
     impl __rt::reflect::Reflect for ExamAttemptSubmitted {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ExamAttemptSubmitted",
-                        names: &["exam_attempt"],
-                        fields: &[
-                            __Field::new(
-                                "exam_attempt",
-                                &__Ty::Named(
-                                    <ExamAttemptData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ExamAttemptSubmitted",
+                names: &["exam_attempt"],
+                fields: &[
+                    __Field::new(
+                        "exam_attempt",
+                        &__Ty::Named(<ExamAttemptData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a learner submits a timed or proctored exam attempt.
     ///
@@ -8694,15 +6257,13 @@ pub mod learning {
         /// The `exam_attempt` field.
         pub exam_attempt: ExamAttemptData,
     }
-    impl __rt::avro::Avro for ExamAttemptRejected {
-        const MIN_SIZE: usize = <ExamAttemptData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ExamAttemptRejected {
+        const MIN_SIZE: usize = 9;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.exam_attempt, out);
+            __Avro::encode(&self.exam_attempt, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 exam_attempt: r.field("exam_attempt")?,
@@ -8711,40 +6272,20 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ExamAttemptRejected {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ExamAttemptRejected {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ExamAttemptRejected);
     impl __rt::reflect::Reflect for ExamAttemptRejected {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ExamAttemptRejected",
-                        names: &["exam_attempt"],
-                        fields: &[
-                            __Field::new(
-                                "exam_attempt",
-                                &__Ty::Named(
-                                    <ExamAttemptData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ExamAttemptRejected",
+                names: &["exam_attempt"],
+                fields: &[
+                    __Field::new(
+                        "exam_attempt",
+                        &__Ty::Named(<ExamAttemptData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a submitted exam attempt is rejected after review.
     ///
@@ -8763,15 +6304,13 @@ pub mod learning {
         /// The `exam_attempt` field.
         pub exam_attempt: ExamAttemptData,
     }
-    impl __rt::avro::Avro for ExamAttemptVerified {
-        const MIN_SIZE: usize = <ExamAttemptData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ExamAttemptVerified {
+        const MIN_SIZE: usize = 9;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.exam_attempt, out);
+            __Avro::encode(&self.exam_attempt, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 exam_attempt: r.field("exam_attempt")?,
@@ -8780,40 +6319,20 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ExamAttemptVerified {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ExamAttemptVerified {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ExamAttemptVerified);
     impl __rt::reflect::Reflect for ExamAttemptVerified {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ExamAttemptVerified",
-                        names: &["exam_attempt"],
-                        fields: &[
-                            __Field::new(
-                                "exam_attempt",
-                                &__Ty::Named(
-                                    <ExamAttemptData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ExamAttemptVerified",
+                names: &["exam_attempt"],
+                fields: &[
+                    __Field::new(
+                        "exam_attempt",
+                        &__Ty::Named(<ExamAttemptData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a submitted exam attempt is verified after review.
     ///
@@ -8832,15 +6351,13 @@ pub mod learning {
         /// The `exam_attempt` field.
         pub exam_attempt: ExamAttemptData,
     }
-    impl __rt::avro::Avro for ExamAttemptErrored {
-        const MIN_SIZE: usize = <ExamAttemptData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ExamAttemptErrored {
+        const MIN_SIZE: usize = 9;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.exam_attempt, out);
+            __Avro::encode(&self.exam_attempt, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 exam_attempt: r.field("exam_attempt")?,
@@ -8849,40 +6366,20 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ExamAttemptErrored {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ExamAttemptErrored {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ExamAttemptErrored);
     impl __rt::reflect::Reflect for ExamAttemptErrored {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ExamAttemptErrored",
-                        names: &["exam_attempt"],
-                        fields: &[
-                            __Field::new(
-                                "exam_attempt",
-                                &__Ty::Named(
-                                    <ExamAttemptData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ExamAttemptErrored",
+                names: &["exam_attempt"],
+                fields: &[
+                    __Field::new(
+                        "exam_attempt",
+                        &__Ty::Named(<ExamAttemptData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when an exam attempt ends in an error state.
     ///
@@ -8901,15 +6398,13 @@ pub mod learning {
         /// The `exam_attempt` field.
         pub exam_attempt: ExamAttemptData,
     }
-    impl __rt::avro::Avro for ExamAttemptReset {
-        const MIN_SIZE: usize = <ExamAttemptData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ExamAttemptReset {
+        const MIN_SIZE: usize = 9;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.exam_attempt, out);
+            __Avro::encode(&self.exam_attempt, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 exam_attempt: r.field("exam_attempt")?,
@@ -8918,40 +6413,20 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ExamAttemptReset {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ExamAttemptReset {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ExamAttemptReset);
     impl __rt::reflect::Reflect for ExamAttemptReset {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ExamAttemptReset",
-                        names: &["exam_attempt"],
-                        fields: &[
-                            __Field::new(
-                                "exam_attempt",
-                                &__Ty::Named(
-                                    <ExamAttemptData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ExamAttemptReset",
+                names: &["exam_attempt"],
+                fields: &[
+                    __Field::new(
+                        "exam_attempt",
+                        &__Ty::Named(<ExamAttemptData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when staff reset a learner's exam attempt.
     ///
@@ -8970,15 +6445,13 @@ pub mod learning {
         /// The `course_access_role_data` field.
         pub course_access_role_data: CourseAccessRoleData,
     }
-    impl __rt::avro::Avro for CourseAccessRoleAdded {
-        const MIN_SIZE: usize = <CourseAccessRoleData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseAccessRoleAdded {
+        const MIN_SIZE: usize = 8;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.course_access_role_data, out);
+            __Avro::encode(&self.course_access_role_data, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 course_access_role_data: r.field("course_access_role_data")?,
@@ -8987,40 +6460,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseAccessRoleAdded {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseAccessRoleAdded {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseAccessRoleAdded);
     impl __rt::reflect::Reflect for CourseAccessRoleAdded {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseAccessRoleAdded",
-                        names: &["course_access_role_data"],
-                        fields: &[
-                            __Field::new(
-                                "course_access_role_data",
-                                &__Ty::Named(
-                                    <CourseAccessRoleData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseAccessRoleAdded",
+                names: &["course_access_role_data"],
+                fields: &[
+                    __Field::new(
+                        "course_access_role_data",
+                        &__Ty::Named(
+                            <CourseAccessRoleData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a user is given a course-level access role (staff, instructor, ...).
     ///
@@ -9040,15 +6495,13 @@ pub mod learning {
         /// The `course_access_role_data` field.
         pub course_access_role_data: CourseAccessRoleData,
     }
-    impl __rt::avro::Avro for CourseAccessRoleRemoved {
-        const MIN_SIZE: usize = <CourseAccessRoleData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseAccessRoleRemoved {
+        const MIN_SIZE: usize = 8;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.course_access_role_data, out);
+            __Avro::encode(&self.course_access_role_data, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 course_access_role_data: r.field("course_access_role_data")?,
@@ -9057,40 +6510,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseAccessRoleRemoved {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseAccessRoleRemoved {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseAccessRoleRemoved);
     impl __rt::reflect::Reflect for CourseAccessRoleRemoved {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseAccessRoleRemoved",
-                        names: &["course_access_role_data"],
-                        fields: &[
-                            __Field::new(
-                                "course_access_role_data",
-                                &__Ty::Named(
-                                    <CourseAccessRoleData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseAccessRoleRemoved",
+                names: &["course_access_role_data"],
+                fields: &[
+                    __Field::new(
+                        "course_access_role_data",
+                        &__Ty::Named(
+                            <CourseAccessRoleData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a course-level access role is taken from a user.
     ///
@@ -9110,55 +6545,35 @@ pub mod learning {
         /// The `thread` field.
         pub thread: DiscussionThreadData,
     }
-    impl __rt::avro::Avro for ForumThreadCreated {
-        const MIN_SIZE: usize = <DiscussionThreadData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ForumThreadCreated {
+        const MIN_SIZE: usize = 24;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.thread, out);
+            __Avro::encode(&self.thread, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { thread: r.field("thread")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ForumThreadCreated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ForumThreadCreated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ForumThreadCreated);
     impl __rt::reflect::Reflect for ForumThreadCreated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ForumThreadCreated",
-                        names: &["thread"],
-                        fields: &[
-                            __Field::new(
-                                "thread",
-                                &__Ty::Named(
-                                    <DiscussionThreadData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ForumThreadCreated",
+                names: &["thread"],
+                fields: &[
+                    __Field::new(
+                        "thread",
+                        &__Ty::Named(
+                            <DiscussionThreadData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a learner starts a discussion thread.
     ///
@@ -9177,55 +6592,35 @@ pub mod learning {
         /// The `thread` field.
         pub thread: DiscussionThreadData,
     }
-    impl __rt::avro::Avro for ForumThreadResponseCreated {
-        const MIN_SIZE: usize = <DiscussionThreadData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ForumThreadResponseCreated {
+        const MIN_SIZE: usize = 24;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.thread, out);
+            __Avro::encode(&self.thread, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { thread: r.field("thread")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ForumThreadResponseCreated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ForumThreadResponseCreated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ForumThreadResponseCreated);
     impl __rt::reflect::Reflect for ForumThreadResponseCreated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ForumThreadResponseCreated",
-                        names: &["thread"],
-                        fields: &[
-                            __Field::new(
-                                "thread",
-                                &__Ty::Named(
-                                    <DiscussionThreadData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ForumThreadResponseCreated",
+                names: &["thread"],
+                fields: &[
+                    __Field::new(
+                        "thread",
+                        &__Ty::Named(
+                            <DiscussionThreadData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a response is posted to a discussion thread.
     ///
@@ -9244,55 +6639,35 @@ pub mod learning {
         /// The `thread` field.
         pub thread: DiscussionThreadData,
     }
-    impl __rt::avro::Avro for ForumResponseCommentCreated {
-        const MIN_SIZE: usize = <DiscussionThreadData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ForumResponseCommentCreated {
+        const MIN_SIZE: usize = 24;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.thread, out);
+            __Avro::encode(&self.thread, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { thread: r.field("thread")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ForumResponseCommentCreated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ForumResponseCommentCreated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ForumResponseCommentCreated);
     impl __rt::reflect::Reflect for ForumResponseCommentCreated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ForumResponseCommentCreated",
-                        names: &["thread"],
-                        fields: &[
-                            __Field::new(
-                                "thread",
-                                &__Ty::Named(
-                                    <DiscussionThreadData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ForumResponseCommentCreated",
+                names: &["thread"],
+                fields: &[
+                    __Field::new(
+                        "thread",
+                        &__Ty::Named(
+                            <DiscussionThreadData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a comment is posted on a response in a discussion thread.
     ///
@@ -9313,15 +6688,13 @@ pub mod learning {
         /// The `course_notification_data` field.
         pub course_notification_data: CourseNotificationData,
     }
-    impl __rt::avro::Avro for CourseNotificationRequested {
-        const MIN_SIZE: usize = <CourseNotificationData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CourseNotificationRequested {
+        const MIN_SIZE: usize = 6;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.course_notification_data, out);
+            __Avro::encode(&self.course_notification_data, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 course_notification_data: r.field("course_notification_data")?,
@@ -9330,40 +6703,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CourseNotificationRequested {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CourseNotificationRequested {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CourseNotificationRequested);
     impl __rt::reflect::Reflect for CourseNotificationRequested {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CourseNotificationRequested",
-                        names: &["course_notification_data"],
-                        fields: &[
-                            __Field::new(
-                                "course_notification_data",
-                                &__Ty::Named(
-                                    <CourseNotificationData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CourseNotificationRequested",
+                names: &["course_notification_data"],
+                fields: &[
+                    __Field::new(
+                        "course_notification_data",
+                        &__Ty::Named(
+                            <CourseNotificationData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent to ask the notification system to notify an audience within a course.
     ///
@@ -9384,15 +6739,13 @@ pub mod learning {
         /// The `submission` field.
         pub submission: ORASubmissionData,
     }
-    impl __rt::avro::Avro for OraSubmissionCreated {
-        const MIN_SIZE: usize = <ORASubmissionData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for OraSubmissionCreated {
+        const MIN_SIZE: usize = 12;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.submission, out);
+            __Avro::encode(&self.submission, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 submission: r.field("submission")?,
@@ -9401,40 +6754,20 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for OraSubmissionCreated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for OraSubmissionCreated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(OraSubmissionCreated);
     impl __rt::reflect::Reflect for OraSubmissionCreated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "OraSubmissionCreated",
-                        names: &["submission"],
-                        fields: &[
-                            __Field::new(
-                                "submission",
-                                &__Ty::Named(
-                                    <ORASubmissionData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "OraSubmissionCreated",
+                names: &["submission"],
+                fields: &[
+                    __Field::new(
+                        "submission",
+                        &__Ty::Named(<ORASubmissionData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a learner submits an Open Response Assessment.
     ///
@@ -9453,15 +6786,13 @@ pub mod learning {
         /// The `course_passing_status` field.
         pub course_passing_status: CoursePassingStatusData,
     }
-    impl __rt::avro::Avro for CoursePassingStatusUpdated {
-        const MIN_SIZE: usize = <CoursePassingStatusData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CoursePassingStatusUpdated {
+        const MIN_SIZE: usize = 10;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.course_passing_status, out);
+            __Avro::encode(&self.course_passing_status, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 course_passing_status: r.field("course_passing_status")?,
@@ -9470,40 +6801,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CoursePassingStatusUpdated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CoursePassingStatusUpdated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CoursePassingStatusUpdated);
     impl __rt::reflect::Reflect for CoursePassingStatusUpdated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CoursePassingStatusUpdated",
-                        names: &["course_passing_status"],
-                        fields: &[
-                            __Field::new(
-                                "course_passing_status",
-                                &__Ty::Named(
-                                    <CoursePassingStatusData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CoursePassingStatusUpdated",
+                names: &["course_passing_status"],
+                fields: &[
+                    __Field::new(
+                        "course_passing_status",
+                        &__Ty::Named(
+                            <CoursePassingStatusData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a learner's passing status in a course changes.
     ///
@@ -9522,15 +6835,13 @@ pub mod learning {
         /// The `course_passing_status` field.
         pub course_passing_status: CcxCoursePassingStatusData,
     }
-    impl __rt::avro::Avro for CcxCoursePassingStatusUpdated {
-        const MIN_SIZE: usize = <CcxCoursePassingStatusData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for CcxCoursePassingStatusUpdated {
+        const MIN_SIZE: usize = 13;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.course_passing_status, out);
+            __Avro::encode(&self.course_passing_status, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 course_passing_status: r.field("course_passing_status")?,
@@ -9539,40 +6850,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for CcxCoursePassingStatusUpdated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for CcxCoursePassingStatusUpdated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(CcxCoursePassingStatusUpdated);
     impl __rt::reflect::Reflect for CcxCoursePassingStatusUpdated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "CcxCoursePassingStatusUpdated",
-                        names: &["course_passing_status"],
-                        fields: &[
-                            __Field::new(
-                                "course_passing_status",
-                                &__Ty::Named(
-                                    <CcxCoursePassingStatusData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "CcxCoursePassingStatusUpdated",
+                names: &["course_passing_status"],
+                fields: &[
+                    __Field::new(
+                        "course_passing_status",
+                        &__Ty::Named(
+                            <CcxCoursePassingStatusData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a learner's passing status in a custom course (CCX) changes.
     ///
@@ -9593,53 +6886,33 @@ pub mod learning {
         /// The `badge` field.
         pub badge: BadgeData,
     }
-    impl __rt::avro::Avro for BadgeAwarded {
-        const MIN_SIZE: usize = <BadgeData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for BadgeAwarded {
+        const MIN_SIZE: usize = 11;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.badge, out);
+            __Avro::encode(&self.badge, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { badge: r.field("badge")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for BadgeAwarded {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for BadgeAwarded {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(BadgeAwarded);
     impl __rt::reflect::Reflect for BadgeAwarded {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "BadgeAwarded",
-                        names: &["badge"],
-                        fields: &[
-                            __Field::new(
-                                "badge",
-                                &__Ty::Named(<BadgeData as __rt::reflect::Reflect>::ty),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "BadgeAwarded",
+                names: &["badge"],
+                fields: &[
+                    __Field::new(
+                        "badge",
+                        &__Ty::Named(<BadgeData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a badge is awarded to a user.
     ///
@@ -9658,53 +6931,33 @@ pub mod learning {
         /// The `badge` field.
         pub badge: BadgeData,
     }
-    impl __rt::avro::Avro for BadgeRevoked {
-        const MIN_SIZE: usize = <BadgeData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for BadgeRevoked {
+        const MIN_SIZE: usize = 11;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.badge, out);
+            __Avro::encode(&self.badge, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { badge: r.field("badge")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for BadgeRevoked {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for BadgeRevoked {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(BadgeRevoked);
     impl __rt::reflect::Reflect for BadgeRevoked {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "BadgeRevoked",
-                        names: &["badge"],
-                        fields: &[
-                            __Field::new(
-                                "badge",
-                                &__Ty::Named(<BadgeData as __rt::reflect::Reflect>::ty),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "BadgeRevoked",
+                names: &["badge"],
+                fields: &[
+                    __Field::new(
+                        "badge",
+                        &__Ty::Named(<BadgeData as __rt::reflect::Reflect>::ty),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a badge is taken back from a user.
     ///
@@ -9723,15 +6976,13 @@ pub mod learning {
         /// The `idv_attempt` field.
         pub idv_attempt: VerificationAttemptData,
     }
-    impl __rt::avro::Avro for IdvAttemptCreated {
-        const MIN_SIZE: usize = <VerificationAttemptData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for IdvAttemptCreated {
+        const MIN_SIZE: usize = 9;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.idv_attempt, out);
+            __Avro::encode(&self.idv_attempt, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 idv_attempt: r.field("idv_attempt")?,
@@ -9740,40 +6991,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for IdvAttemptCreated {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for IdvAttemptCreated {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(IdvAttemptCreated);
     impl __rt::reflect::Reflect for IdvAttemptCreated {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "IdvAttemptCreated",
-                        names: &["idv_attempt"],
-                        fields: &[
-                            __Field::new(
-                                "idv_attempt",
-                                &__Ty::Named(
-                                    <VerificationAttemptData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "IdvAttemptCreated",
+                names: &["idv_attempt"],
+                fields: &[
+                    __Field::new(
+                        "idv_attempt",
+                        &__Ty::Named(
+                            <VerificationAttemptData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when a user starts an identity verification attempt.
     ///
@@ -9792,15 +7025,13 @@ pub mod learning {
         /// The `idv_attempt` field.
         pub idv_attempt: VerificationAttemptData,
     }
-    impl __rt::avro::Avro for IdvAttemptPending {
-        const MIN_SIZE: usize = <VerificationAttemptData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for IdvAttemptPending {
+        const MIN_SIZE: usize = 9;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.idv_attempt, out);
+            __Avro::encode(&self.idv_attempt, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 idv_attempt: r.field("idv_attempt")?,
@@ -9809,40 +7040,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for IdvAttemptPending {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for IdvAttemptPending {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(IdvAttemptPending);
     impl __rt::reflect::Reflect for IdvAttemptPending {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "IdvAttemptPending",
-                        names: &["idv_attempt"],
-                        fields: &[
-                            __Field::new(
-                                "idv_attempt",
-                                &__Ty::Named(
-                                    <VerificationAttemptData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "IdvAttemptPending",
+                names: &["idv_attempt"],
+                fields: &[
+                    __Field::new(
+                        "idv_attempt",
+                        &__Ty::Named(
+                            <VerificationAttemptData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when an identity verification attempt is submitted and awaits review.
     ///
@@ -9861,15 +7074,13 @@ pub mod learning {
         /// The `idv_attempt` field.
         pub idv_attempt: VerificationAttemptData,
     }
-    impl __rt::avro::Avro for IdvAttemptApproved {
-        const MIN_SIZE: usize = <VerificationAttemptData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for IdvAttemptApproved {
+        const MIN_SIZE: usize = 9;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.idv_attempt, out);
+            __Avro::encode(&self.idv_attempt, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 idv_attempt: r.field("idv_attempt")?,
@@ -9878,40 +7089,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for IdvAttemptApproved {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for IdvAttemptApproved {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(IdvAttemptApproved);
     impl __rt::reflect::Reflect for IdvAttemptApproved {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "IdvAttemptApproved",
-                        names: &["idv_attempt"],
-                        fields: &[
-                            __Field::new(
-                                "idv_attempt",
-                                &__Ty::Named(
-                                    <VerificationAttemptData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "IdvAttemptApproved",
+                names: &["idv_attempt"],
+                fields: &[
+                    __Field::new(
+                        "idv_attempt",
+                        &__Ty::Named(
+                            <VerificationAttemptData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when an identity verification attempt is approved.
     ///
@@ -9930,15 +7123,13 @@ pub mod learning {
         /// The `idv_attempt` field.
         pub idv_attempt: VerificationAttemptData,
     }
-    impl __rt::avro::Avro for IdvAttemptDenied {
-        const MIN_SIZE: usize = <VerificationAttemptData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for IdvAttemptDenied {
+        const MIN_SIZE: usize = 9;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.idv_attempt, out);
+            __Avro::encode(&self.idv_attempt, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 idv_attempt: r.field("idv_attempt")?,
@@ -9947,40 +7138,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for IdvAttemptDenied {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for IdvAttemptDenied {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(IdvAttemptDenied);
     impl __rt::reflect::Reflect for IdvAttemptDenied {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "IdvAttemptDenied",
-                        names: &["idv_attempt"],
-                        fields: &[
-                            __Field::new(
-                                "idv_attempt",
-                                &__Ty::Named(
-                                    <VerificationAttemptData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "IdvAttemptDenied",
+                names: &["idv_attempt"],
+                fields: &[
+                    __Field::new(
+                        "idv_attempt",
+                        &__Ty::Named(
+                            <VerificationAttemptData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when an identity verification attempt is denied.
     ///
@@ -9999,55 +7172,35 @@ pub mod learning {
         /// The `score` field.
         pub score: ExternalGraderScoreData,
     }
-    impl __rt::avro::Avro for ExternalGraderScoreSubmitted {
-        const MIN_SIZE: usize = <ExternalGraderScoreData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for ExternalGraderScoreSubmitted {
+        const MIN_SIZE: usize = 9;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.score, out);
+            __Avro::encode(&self.score, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { score: r.field("score")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for ExternalGraderScoreSubmitted {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for ExternalGraderScoreSubmitted {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(ExternalGraderScoreSubmitted);
     impl __rt::reflect::Reflect for ExternalGraderScoreSubmitted {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "ExternalGraderScoreSubmitted",
-                        names: &["score"],
-                        fields: &[
-                            __Field::new(
-                                "score",
-                                &__Ty::Named(
-                                    <ExternalGraderScoreData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "ExternalGraderScoreSubmitted",
+                names: &["score"],
+                fields: &[
+                    __Field::new(
+                        "score",
+                        &__Ty::Named(
+                            <ExternalGraderScoreData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent when an external grader returns a score for a submission.
     ///
@@ -10068,15 +7221,13 @@ pub mod learning {
         /// The `launch_data` field.
         pub launch_data: LtiProviderLaunchData,
     }
-    impl __rt::avro::Avro for LtiProviderLaunchSuccess {
-        const MIN_SIZE: usize = <LtiProviderLaunchData as __rt::avro::Avro>::MIN_SIZE;
+    impl __Avro for LtiProviderLaunchSuccess {
+        const MIN_SIZE: usize = 11;
         #[inline]
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-            __rt::avro::Avro::encode(&self.launch_data, out);
+            __Avro::encode(&self.launch_data, out);
         }
-        fn decode(
-            r: &mut __rt::avro::Reader<'_>,
-        ) -> ::core::result::Result<Self, __rt::avro::AvroError> {
+        fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
                 launch_data: r.field("launch_data")?,
@@ -10085,40 +7236,22 @@ pub mod learning {
             ::core::result::Result::Ok(value)
         }
     }
-    impl __rt::serde::Serialize for LtiProviderLaunchSuccess {
-        fn serialize<S: __rt::serde::Serializer>(
-            &self,
-            serializer: S,
-        ) -> ::core::result::Result<S::Ok, S::Error> {
-            __rt::reflect::serialize(self, serializer)
-        }
-    }
-    impl<'de> __rt::serde::Deserialize<'de> for LtiProviderLaunchSuccess {
-        fn deserialize<D: __rt::serde::Deserializer<'de>>(
-            deserializer: D,
-        ) -> ::core::result::Result<Self, D::Error> {
-            __rt::reflect::deserialize(deserializer)
-        }
-    }
+    __rt::reflect_serde!(LtiProviderLaunchSuccess);
     impl __rt::reflect::Reflect for LtiProviderLaunchSuccess {
-        fn ty() -> &'static __Ty {
-            const {
-                &__Ty::Record(
-                    &__rt::reflect::Record {
-                        name: "LtiProviderLaunchSuccess",
-                        names: &["launch_data"],
-                        fields: &[
-                            __Field::new(
-                                "launch_data",
-                                &__Ty::Named(
-                                    <LtiProviderLaunchData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        ],
-                    },
-                )
-            }
-        }
+        const TY: __Ty = __Ty::Record(
+            &__rt::reflect::Record {
+                name: "LtiProviderLaunchSuccess",
+                names: &["launch_data"],
+                fields: &[
+                    __Field::new(
+                        "launch_data",
+                        &__Ty::Named(
+                            <LtiProviderLaunchData as __rt::reflect::Reflect>::ty,
+                        ),
+                    ),
+                ],
+            },
+        );
     }
     /// Sent after a user launches course content through the LTI provider.
     ///

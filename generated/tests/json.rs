@@ -164,3 +164,26 @@ fn a_bad_payload_names_the_field_path() {
         "unknown field `dispay_name`: did you mean `display_name`?"
     );
 }
+
+#[test]
+fn generated_minimum_sizes_agree_with_the_runtime() {
+    use openedx_hooks::__private_v1::avro::Avro;
+    use openedx_hooks::__private_v1::reflect::{self, Reflect};
+    // The generator sums minimum sizes from the catalog; the runtime's
+    // descriptor walk sums its impls' `MIN_SIZE`s. A float, a nested
+    // optional record, lists, scalars and timestamps among them.
+    fn check<T: Avro + Reflect>() {
+        assert_eq!(
+            T::MIN_SIZE,
+            reflect::min_size(T::ty()),
+            "{}",
+            std::any::type_name::<T>()
+        );
+    }
+    check::<UserData>();
+    check::<CourseEnrollmentData>();
+    check::<openedx_events::learning::PersistentCourseGradeData>();
+    check::<openedx_events::learning::CertificateData>();
+    check::<openedx_events::learning::CourseEnrollmentCreated>();
+    check::<openedx_events::content_authoring::XBlockData>();
+}

@@ -96,6 +96,7 @@ pub mod __private_v1 {
     pub use serde;
     pub use serde_json;
 
+    pub use crate::__reflect_serde as reflect_serde;
     pub use crate::__register_event as register_event;
     pub use crate::__register_filter as register_filter;
     pub use crate::filter::registry::{

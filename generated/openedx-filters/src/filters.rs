@@ -24,7 +24,7 @@ pub mod authentication {
     #[allow(unused_imports)]
     use __rt::reflect::{Field as __Field, Ty as __Ty, leaf as __leaf, zero as __zero};
     #[allow(unused_imports)]
-    use __rt::Avro as __Avro;
+    use __rt::avro::{Avro as __Avro, AvroError as __AvroError, Reader as __Reader};
     /// The arguments of [`LOGISTRATION_VIEW_CONTEXT_GENERATED`] (`org.openedx.authentication.logistration_view.context.generated.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct LogistrationViewContextGenerated {
@@ -434,7 +434,7 @@ pub mod content_authoring {
     #[allow(unused_imports)]
     use __rt::reflect::{Field as __Field, Ty as __Ty, leaf as __leaf, zero as __zero};
     #[allow(unused_imports)]
-    use __rt::Avro as __Avro;
+    use __rt::avro::{Avro as __Avro, AvroError as __AvroError, Reader as __Reader};
     /// The arguments of [`LMS_PAGE_URL_REQUESTED`] (`org.openedx.content_authoring.lms.page.url.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct LmsPageUrlRequested {
@@ -504,7 +504,7 @@ pub mod learning {
     #[allow(unused_imports)]
     use __rt::reflect::{Field as __Field, Ty as __Ty, leaf as __leaf, zero as __zero};
     #[allow(unused_imports)]
-    use __rt::Avro as __Avro;
+    use __rt::avro::{Avro as __Avro, AvroError as __AvroError, Reader as __Reader};
     /// A custom certificate template.
     ///
     /// The platform's `lms.djangoapps.certificates.models.CertificateTemplate`.
@@ -3087,7 +3087,7 @@ pub mod management {
     #[allow(unused_imports)]
     use __rt::reflect::{Field as __Field, Ty as __Ty, leaf as __leaf, zero as __zero};
     #[allow(unused_imports)]
-    use __rt::Avro as __Avro;
+    use __rt::avro::{Avro as __Avro, AvroError as __AvroError, Reader as __Reader};
     /// The arguments of [`MANAGEMENT_COMMAND_CONTEXTMANAGER_REQUESTED`] (`org.openedx.management.command.contextmanager.requested.v1`), in order.
     #[derive(Debug, Clone, PartialEq)]
     pub struct ManagementCommandContextmanagerRequested {

@@ -60,6 +60,13 @@ pub(crate) fn call(f: impl FnOnce() -> Result<(), BoxError>) -> Outcome {
     }
 }
 
+/// [`call`] through a trait object: compiled once instead of once per
+/// closure type, for paths where one more indirect call does not matter
+/// (a test's thread-local receivers).
+pub(crate) fn call_dyn(f: &mut dyn FnMut() -> Result<(), BoxError>) -> Outcome {
+    call(f)
+}
+
 fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
     panic
         .downcast_ref::<&str>()

@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::wire::avro::{self, Avro};
+use crate::wire::reflect;
 use crate::wire::{HeaderError, WireError};
 use crate::{EventMetadata, SendReport, Signal};
 
@@ -102,15 +103,16 @@ where
         metadata: Option<EventMetadata>,
     ) -> Result<SendReport, PayloadError> {
         let event_type = Signal::event_type(self);
-        let decoded: P = from_json(event_type, payload)?;
+        if let Some(m) = &metadata {
+            check_metadata(event_type, m)?;
+        }
+        let bytes = json_to_avro(event_type, reflect::leaf::<P>(), payload)?;
+        let decoded: P = avro::from_slice(&bytes).map_err(|e| PayloadError {
+            event_type,
+            path: e.path().to_owned(),
+            message: e.to_string(),
+        })?;
         Ok(match metadata {
-            Some(m) if m.event_type != event_type => {
-                return Err(PayloadError {
-                    event_type,
-                    path: String::new(),
-                    message: format!("metadata is for `{}`", m.event_type),
-                });
-            }
             Some(m) => self.send_event_with_metadata(decoded, m),
             None => self.send_event(decoded),
         })
@@ -131,42 +133,77 @@ where
 
     fn avro_to_json(&self, payload: &[u8]) -> Result<serde_json::Value, WireError> {
         let event_type = Signal::event_type(self);
-        let decoded: P = avro::from_slice(payload)
+        // Decoding checks the bytes (and names the field that is wrong);
+        // the JSON is then written from them by the descriptor walk,
+        // compiled once for every event.
+        avro::from_slice::<P>(payload)
             .map_err(|source| WireError::Payload { event_type, source })?;
-        serde_json::to_value(&decoded).map_err(|e| WireError::Payload {
-            event_type,
-            source: avro::AvroError::new(avro::ErrorKind::InvalidValue(e.to_string())),
-        })
+        avro_json(event_type, reflect::leaf::<P>(), payload)
     }
 
     fn json_to_avro(&self, payload: &str) -> Result<Vec<u8>, PayloadError> {
-        let decoded: P = from_json(Signal::event_type(self), payload)?;
-        Ok(avro::to_vec(&decoded))
+        json_to_avro(Signal::event_type(self), reflect::leaf::<P>(), payload)
     }
 }
 
-/// Decodes a JSON payload. A key the payload type does not have is an
-/// error naming its path and the nearest known field, unless configuration
-/// accepts unknown fields ([`Config::allow_unknown_fields`](crate::Config::allow_unknown_fields)):
-/// a misspelled optional field must never turn silently into its default.
-fn from_json<P: DeserializeOwned + Serialize>(
+// What follows is not generic: registering an event compiles only the thin
+// methods above for its payload (`leaf::<P>` is two small functions).
+
+fn check_metadata(event_type: &'static str, metadata: &EventMetadata) -> Result<(), PayloadError> {
+    if metadata.event_type == event_type {
+        return Ok(());
+    }
+    Err(PayloadError {
+        event_type,
+        path: String::new(),
+        message: format!("metadata is for `{}`", metadata.event_type),
+    })
+}
+
+fn avro_json(
     event_type: &'static str,
+    ty: &'static reflect::Ty,
+    payload: &[u8],
+) -> Result<serde_json::Value, WireError> {
+    reflect::to_json(ty, payload).map_err(|e| WireError::Payload {
+        event_type,
+        source: avro::AvroError::new(avro::ErrorKind::InvalidValue(e.to_string())),
+    })
+}
+
+/// Reads a JSON payload as the payload type's `Deserialize` does, into its
+/// Avro. A key the payload type does not have is an error naming its path
+/// and the nearest known field, unless configuration accepts unknown fields
+/// ([`Config::allow_unknown_fields`](crate::Config::allow_unknown_fields)):
+/// a misspelled optional field must never turn silently into its default.
+fn json_to_avro(
+    event_type: &'static str,
+    ty: &'static reflect::Ty,
     payload: &str,
-) -> Result<P, PayloadError> {
+) -> Result<Vec<u8>, PayloadError> {
     let input: serde_json::Value = serde_json::from_str(payload).map_err(|e| PayloadError {
         event_type,
         path: String::new(),
         message: e.to_string(),
     })?;
-    let decoded: P = serde_path_to_error::deserialize(&input).map_err(|e| PayloadError {
-        event_type,
-        path: e.path().to_string(),
-        message: e.inner().to_string(),
-    })?;
+    let mut track = serde_path_to_error::Track::new();
+    let mut out = Vec::new();
+    {
+        let d = serde_path_to_error::Deserializer::new(&input, &mut track);
+        let mut erased = <dyn erased_serde::Deserializer>::erase(d);
+        if let Err(e) = reflect::read_erased(ty, &mut erased, &mut out) {
+            drop(erased);
+            return Err(PayloadError {
+                event_type,
+                path: track.path().to_string(),
+                message: e.to_string(),
+            });
+        }
+    }
     if !crate::hook::config::allows_unknown_fields() {
         // What the type keeps, written back: an input key missing there is
         // one the type does not know.
-        let kept = serde_json::to_value(&decoded).map_err(|e| PayloadError {
+        let kept = reflect::to_json(ty, &out).map_err(|e| PayloadError {
             event_type,
             path: String::new(),
             message: e.to_string(),
@@ -179,7 +216,7 @@ fn from_json<P: DeserializeOwned + Serialize>(
             });
         }
     }
-    Ok(decoded)
+    Ok(out)
 }
 
 /// The first key of `input` that `known` (the same payload as its type

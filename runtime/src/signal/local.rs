@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::report::SendReport;
-use crate::hook::call::call;
+use crate::hook::call::call_dyn;
 use crate::hook::id::addr_of;
 use crate::hook::local::{LocalGuard, attach, attached};
 use crate::{BoxError, EventMetadata, Signal};
@@ -22,7 +22,7 @@ pub(crate) fn dispatch<P: 'static>(
 ) {
     for (name, f) in attached(addr_of(signal)) {
         if let Some(f) = f.downcast_ref::<Box<LocalFn<P>>>() {
-            report.push(name, call(|| f(payload, metadata)));
+            report.push(name, call_dyn(&mut || f(payload, metadata)));
         }
     }
 }

@@ -29,7 +29,7 @@ pub(super) fn enumeration(cx: &Ctx<'_>, m: &Module, e: &EnumDef) -> TokenStream 
     let attrs = cx.options.attributes(&m.name, &e.name);
     quote! {
         #docs
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, __serde::Serialize, __serde::Deserialize, __Avro)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, __serde::Serialize, __serde::Deserialize, #rt::Avro)]
         #extra
         #serde
         #attrs

@@ -9,6 +9,7 @@ use super::super::{Ctx, doc, ident};
 use super::common::serde_attr;
 
 pub(super) fn scalar(cx: &Ctx<'_>, m: &Module, s: &ScalarDef) -> TokenStream {
+    let rt = &cx.rt;
     let name = ident::camel(&s.name);
     let mut lines: Vec<String> = s.description.iter().cloned().collect();
     if lines.is_empty() {
@@ -24,7 +25,7 @@ pub(super) fn scalar(cx: &Ctx<'_>, m: &Module, s: &ScalarDef) -> TokenStream {
     let attrs = cx.options.attributes(&m.name, &s.name);
     quote! {
         #docs
-        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, __serde::Serialize, __serde::Deserialize, __Avro)]
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, __serde::Serialize, __serde::Deserialize, #rt::Avro)]
         #extra
         #serde
         #[serde(transparent)]

@@ -12,7 +12,7 @@
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use openedx_hooks_schema::{DefKind, Type};
+use openedx_hooks_schema::{DefKind, Primitive, Type};
 
 use super::super::{Ctx, ty};
 
@@ -49,53 +49,50 @@ pub(super) fn impls(
     serde_derived: bool,
 ) -> TokenStream {
     let rt = &cx.rt;
-    let mut out = avro_impl(rt, name, fields);
+    let mut out = avro_impl(cx, name, fields);
     if serde_derived {
         out.extend(quote! {
             impl #rt::reflect::Reflect for #name {
-                fn ty() -> &'static #rt::reflect::Ty {
-                    #rt::reflect::leaf::<Self>()
-                }
+                const TY: __Ty = __Ty::Named(__leaf::<Self>);
             }
         });
         return out;
     }
-    out.extend(quote! {
-        impl #rt::serde::Serialize for #name {
-            fn serialize<S: #rt::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                #rt::reflect::serialize(self, serializer)
-            }
-        }
-        impl<'de> #rt::serde::Deserialize<'de> for #name {
-            fn deserialize<D: #rt::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                #rt::reflect::deserialize(deserializer)
-            }
-        }
-    });
+    out.extend(quote!(#rt::reflect_serde!(#name);));
     out.extend(reflect_impl(cx, mi, name, fields));
     out
 }
 
-fn avro_impl(rt: &TokenStream, name: &Ident, fields: &[WireField]) -> TokenStream {
+// `__Avro`, `__Reader` and `__AvroError` are the module's imports.
+fn avro_impl(cx: &Ctx<'_>, name: &Ident, fields: &[WireField]) -> TokenStream {
     let idents = fields.iter().map(|f| &f.ident);
-    let types = fields.iter().map(|f| &f.rust_ty);
-    let min_size = if fields.is_empty() {
-        quote!(0)
-    } else {
-        quote!(#(<#types as #rt::avro::Avro>::MIN_SIZE)+*)
-    };
+    // The fewest bytes, summed here where the catalog knows them; types
+    // from elsewhere (extern modules, bound host types) add their own.
+    let mut known = 0usize;
+    let mut terms = Vec::new();
+    for f in fields {
+        match min_size(cx, &f.ty, &mut Vec::new()) {
+            Some(n) => known += n,
+            None => {
+                let ty = &f.rust_ty;
+                terms.push(quote!(+ <#ty as __Avro>::MIN_SIZE));
+            }
+        }
+    }
+    let known = proc_macro2::Literal::usize_unsuffixed(known);
+    let min_size = quote!(#known #(#terms)*);
     let decoded = fields.iter().map(|f| {
         let (ident, wire) = (&f.ident, &f.name);
         quote!(#ident: r.field(#wire)?,)
     });
     quote! {
-        impl #rt::avro::Avro for #name {
+        impl __Avro for #name {
             const MIN_SIZE: usize = #min_size;
             #[inline]
             fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-                #(#rt::avro::Avro::encode(&self.#idents, out);)*
+                #(__Avro::encode(&self.#idents, out);)*
             }
-            fn decode(r: &mut #rt::avro::Reader<'_>) -> ::core::result::Result<Self, #rt::avro::AvroError> {
+            fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
                 r.enter()?;
                 let value = Self { #(#decoded)* };
                 r.leave();
@@ -113,18 +110,19 @@ fn reflect_impl(cx: &Ctx<'_>, mi: usize, name: &Ident, fields: &[WireField]) -> 
     let mut default_fns = TokenStream::new();
     let descriptors: Vec<TokenStream> = fields
         .iter()
-        .enumerate()
-        .map(|(i, f)| {
+        .map(|f| {
             let (wire, desc, rust_ty) = (&f.name, descriptor(cx, mi, &f.ty), &f.rust_ty);
             let field = quote!(__Field::new(#wire, &#desc));
             match &f.missing {
                 Missing::Required => field,
                 Missing::Zero => quote!(#field.or(__zero::<#rust_ty>)),
                 Missing::Function(value) => {
-                    let encode = quote::format_ident!("default_{}", i);
+                    let plain = value.to_string();
+                    let encode =
+                        quote::format_ident!("__encode_{}", plain.trim_start_matches("__"));
                     default_fns.extend(quote! {
                         fn #encode(out: &mut ::std::vec::Vec<u8>) {
-                            #rt::avro::Avro::encode(&#value(), out);
+                            __Avro::encode(&#value(), out);
                         }
                     });
                     quote!(#field.or(#encode))
@@ -133,18 +131,52 @@ fn reflect_impl(cx: &Ctx<'_>, mi: usize, name: &Ident, fields: &[WireField]) -> 
         })
         .collect();
     quote! {
+        #default_fns
         impl #rt::reflect::Reflect for #name {
-            fn ty() -> &'static __Ty {
-                #default_fns
-                const {
-                    &__Ty::Record(&#rt::reflect::Record {
-                        name: #type_name,
-                        names: &[#(#names),*],
-                        fields: &[#(#descriptors),*],
-                    })
-                }
-            }
+            const TY: __Ty = __Ty::Record(&#rt::reflect::Record {
+                name: #type_name,
+                names: &[#(#names),*],
+                fields: &[#(#descriptors),*],
+            });
         }
+    }
+}
+
+/// The fewest bytes the Avro of a value of `t` takes, as the runtime's
+/// `Avro::MIN_SIZE` says (`tests/json.rs` checks they agree); `None` for a
+/// type whose impl is not generated here.
+fn min_size(cx: &Ctx<'_>, t: &Type, within: &mut Vec<(usize, usize)>) -> Option<usize> {
+    match t {
+        Type::Primitive(Primitive::Float) => Some(8),
+        Type::Primitive(_) | Type::List(_) | Type::Map(_) | Type::Optional(_) => Some(1),
+        Type::Named(r) if cx.options.externs[r.module_index].is_some() => None,
+        Type::Named(r) => match r.kind {
+            DefKind::Scalar | DefKind::Enum => Some(1),
+            // Unbound, the runtime's JSON value (a string); bound, the
+            // application type's own.
+            DefKind::Host => cx
+                .options
+                .host_binding(r.module_index, &r.name)
+                .is_none()
+                .then_some(1),
+            // A record's fields held inline. Recursion goes through `?`,
+            // lists or maps; a record that holds itself (which Rust cannot
+            // size either) is left to the compiler's error.
+            DefKind::Record => {
+                let id = (r.module_index, r.index);
+                if within.contains(&id) {
+                    return None;
+                }
+                within.push(id);
+                let sum = cx.catalog.modules()[r.module_index].types[r.index]
+                    .fields
+                    .iter()
+                    .map(|f| min_size(cx, &f.ty, within))
+                    .sum();
+                within.pop();
+                sum
+            }
+        },
     }
 }
 

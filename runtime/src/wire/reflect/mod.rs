@@ -28,7 +28,40 @@ use super::avro::{self, Avro, AvroError, Reader};
 /// A generated type that describes its Avro encoding.
 pub trait Reflect {
     /// The type's descriptor.
-    fn ty() -> &'static Ty;
+    const TY: Ty;
+
+    /// [`Self::TY`](Reflect::TY) as a `'static` reference: what a field's
+    /// descriptor holds ([`Ty::Named`]), looked up when used so that
+    /// recursive types are no cycle of constants.
+    fn ty() -> &'static Ty {
+        const { &Self::TY }
+    }
+}
+
+/// Implements `Serialize` and `Deserialize` for a [`Reflect`] type through
+/// [`serialize`] and [`deserialize`]: what generated code writes for each
+/// struct, as `__private_v1::reflect_serde!(Name);`.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __reflect_serde {
+    ($ty:ident) => {
+        impl $crate::__private_v1::serde::Serialize for $ty {
+            fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
+            where
+                S: $crate::__private_v1::serde::Serializer,
+            {
+                $crate::__private_v1::reflect::serialize(self, serializer)
+            }
+        }
+        impl<'de> $crate::__private_v1::serde::Deserialize<'de> for $ty {
+            fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
+            where
+                D: $crate::__private_v1::serde::Deserializer<'de>,
+            {
+                $crate::__private_v1::reflect::deserialize(deserializer)
+            }
+        }
+    };
 }
 
 /// The shape of a value's Avro encoding, as serde sees it.
@@ -172,6 +205,23 @@ where
     avro::from_slice(&out).map_err(D::Error::custom)
 }
 
+/// Reads a value of `ty` from any deserializer (erased), appending its
+/// Avro to `out`: what [`deserialize`] does, for callers that hold a
+/// descriptor instead of a type (the type-erased signal).
+pub fn read_erased<'de>(
+    ty: &'static Ty,
+    deserializer: &mut dyn erased_serde::Deserializer<'de>,
+    out: &mut Vec<u8>,
+) -> Result<(), erased_serde::Error> {
+    de::read(ty, deserializer, out)
+}
+
+/// The JSON of the Avro `bytes` of a value of `ty` (which the caller has
+/// checked decode), as the value's `Serialize` would write it.
+pub fn to_json(ty: &'static Ty, bytes: &[u8]) -> Result<serde_json::Value, serde_json::Error> {
+    serde_json::to_value(ser::Node::new(ty, bytes))
+}
+
 /// Follows [`Ty::Named`] links.
 fn resolve(mut ty: &'static Ty) -> &'static Ty {
     while let Ty::Named(f) = ty {
@@ -181,7 +231,7 @@ fn resolve(mut ty: &'static Ty) -> &'static Ty {
 }
 
 /// The fewest bytes a value's Avro takes (bounds item counts when reading).
-fn min_size(ty: &'static Ty) -> usize {
+pub fn min_size(ty: &'static Ty) -> usize {
     match resolve(ty) {
         Ty::Leaf(l) => l.min_size,
         // Only fields held inline are followed: a finite type has no cycle
