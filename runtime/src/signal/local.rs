@@ -1,7 +1,7 @@
 //! Receivers for one thread: what tests connect and capture, on the hook
 //! core's thread-scoped state.
 
-use std::any::type_name;
+use std::any::{Any, type_name};
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -11,17 +11,19 @@ use crate::hook::id::addr_of;
 use crate::hook::local::{LocalGuard, attach, attached};
 use crate::{BoxError, EventMetadata, Signal};
 
-type LocalFn<P> = dyn Fn(&P, &EventMetadata) -> Result<(), BoxError>;
+/// A thread-local receiver, its payload type erased (the closure made by
+/// [`connect_local`] downcasts): dispatch is then compiled once.
+type LocalFn = dyn Fn(&dyn Any, &EventMetadata) -> Result<(), BoxError>;
 
-/// Runs this thread's receivers for `signal`.
-pub(crate) fn dispatch<P: 'static>(
-    signal: &Signal<P>,
-    payload: &P,
+/// Runs this thread's receivers for the signal at `signal`.
+pub(crate) fn dispatch(
+    signal: *const (),
+    payload: &dyn Any,
     metadata: &EventMetadata,
     report: &mut SendReport,
 ) {
-    for (name, f) in attached(addr_of(signal)) {
-        if let Some(f) = f.downcast_ref::<Box<LocalFn<P>>>() {
+    for (name, f) in attached(signal) {
+        if let Some(f) = f.downcast_ref::<Box<LocalFn>>() {
             report.push(name, call_dyn(&mut || f(payload, metadata)));
         }
     }
@@ -53,7 +55,13 @@ where
     P: 'static,
     F: Fn(&P, &EventMetadata) -> Result<(), BoxError> + 'static,
 {
-    let f: Box<LocalFn<P>> = Box::new(receiver);
+    let f: Box<LocalFn> = Box::new(move |payload: &dyn Any, metadata: &EventMetadata| {
+        // The signal at this address only sends `P`s.
+        match payload.downcast_ref::<P>() {
+            Some(payload) => receiver(payload, metadata),
+            None => Ok(()),
+        }
+    });
     LocalConnection(attach(addr_of(signal), type_name::<F>(), Rc::new(f)))
 }
 

@@ -198,10 +198,6 @@ impl<P: 'static> Signal<P> {
         self.dispatch(&payload, None)
     }
 
-    fn ensure_registered(&self) {
-        ensure_installed(&self.registered, addr_of(self));
-    }
-
     /// Sends an event with the given metadata (a bus consumer re-sending an
     /// event received from another service keeps its id and time).
     pub fn send_event_with_metadata(&self, payload: P, metadata: EventMetadata) -> SendReport {
@@ -211,37 +207,79 @@ impl<P: 'static> Signal<P> {
         self.dispatch(&payload, Some(metadata))
     }
 
-    /// Runs every receiver. Metadata is built (when not given) only once
-    /// someone listens: with no receiver nothing could observe it.
     fn dispatch(&self, payload: &P, metadata: Option<EventMetadata>) -> SendReport {
-        self.ensure_registered();
-        let local = hook_local::flags();
-        let guard = self.receivers.load();
-        let global = if local.isolated {
-            None
-        } else {
-            guard.as_deref()
-        };
-        if global.is_none() && !local.active {
-            return SendReport::new(self.event_type, 0);
+        dispatch(
+            Sending {
+                event_type: self.event_type,
+                minor_version: self.minor_version,
+                receivers: &self.receivers,
+                registered: &self.registered,
+                addr: addr_of(self),
+            },
+            payload,
+            metadata,
+        )
+    }
+}
+
+/// What a send needs of a signal, its payload type aside.
+struct Sending<'a> {
+    event_type: &'static str,
+    minor_version: u32,
+    receivers: &'a ArcSwapOption<List>,
+    registered: &'a Once,
+    addr: *const (),
+}
+
+/// Runs every receiver. Metadata is built (when not given) only once
+/// someone listens: with no receiver nothing could observe it.
+///
+/// Not generic: the payload is a `&dyn Any` that the list's own typed
+/// `run` (instantiated where a receiver connects) downcasts once. A crate
+/// that generates events then compiles no dispatch code per event; a send
+/// pays one indirect call and one downcast.
+fn dispatch(s: Sending<'_>, payload: &dyn Any, metadata: Option<EventMetadata>) -> SendReport {
+    ensure_installed(s.registered, s.addr);
+    let local = hook_local::flags();
+    let guard = s.receivers.load();
+    let global = if local.isolated {
+        None
+    } else {
+        guard.as_deref()
+    };
+    if global.is_none() && !local.active {
+        return SendReport::new(s.event_type, 0);
+    }
+    let metadata = &metadata.unwrap_or_else(|| EventMetadata::new(s.event_type, s.minor_version));
+    let mut report = SendReport::new(s.event_type, global.map_or(0, |l| l.len));
+    if let Some(list) = global {
+        (list.run)(list, payload, metadata, s.event_type, &mut report);
+    }
+    drop(guard);
+    if local.active {
+        local::dispatch(s.addr, payload, metadata, &mut report);
+    }
+    report.finish(local.strict)
+}
+
+/// Calls the receivers of `list` (a `Vec<Entry<P>>`) with `payload` (a `P`).
+fn run_entries<P: 'static>(
+    list: &List,
+    payload: &dyn Any,
+    metadata: &EventMetadata,
+    event_type: &'static str,
+    report: &mut SendReport,
+) {
+    // Only `Signal<P>` sends into its own list, always with a `P`.
+    let Some(payload) = payload.downcast_ref::<P>() else {
+        return;
+    };
+    let check_config = config::any_disabled();
+    for e in list.entries::<P>() {
+        if e.registered && check_config && config::is_disabled(e.name, event_type) {
+            continue;
         }
-        let metadata =
-            &metadata.unwrap_or_else(|| EventMetadata::new(self.event_type, self.minor_version));
-        let mut report = SendReport::new(self.event_type, global.map_or(0, |l| l.len));
-        if let Some(list) = global {
-            let check_config = config::any_disabled();
-            for e in list.entries::<P>() {
-                if e.registered && check_config && config::is_disabled(e.name, self.event_type) {
-                    continue;
-                }
-                report.push(e.name, call(|| (e.f)(payload, metadata)));
-            }
-        }
-        drop(guard);
-        if local.active {
-            local::dispatch(self, payload, metadata, &mut report);
-        }
-        report.finish(local.strict)
+        report.push(e.name, call(|| (e.f)(payload, metadata)));
     }
 }
 
@@ -252,20 +290,24 @@ fn ensure_installed(once: &Once, addr: *const ()) {
 }
 
 /// A signal's connected receivers (a `Vec<Entry<P>>`), with the payload
-/// type erased: the lock-free list (`ArcSwapOption<List>`) is then one type
-/// for every event, its code compiled once in this crate instead of once
-/// per payload in every crate that generates events. A send pays one
-/// downcast for it.
+/// type erased: the lock-free list (`ArcSwapOption<List>`) and the send path
+/// are then one type and one function for every event, compiled once in this
+/// crate instead of once per payload in every crate that generates events.
 struct List {
     len: usize,
     entries: Box<dyn Any + Send + Sync>,
+    /// `run_entries::<P>`.
+    run: RunEntries,
 }
+
+type RunEntries = fn(&List, &dyn Any, &EventMetadata, &'static str, &mut SendReport);
 
 impl List {
     fn new<P: 'static>(entries: Vec<Entry<P>>) -> Self {
         List {
             len: entries.len(),
             entries: Box::new(entries),
+            run: run_entries::<P>,
         }
     }
 
