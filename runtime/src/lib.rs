@@ -77,7 +77,8 @@ macro_rules! __register_event {
         const _: () = {
             #[$crate::__private_v1::linkme::distributed_slice($crate::__private_v1::EVENTS)]
             #[linkme(crate = $crate::__private_v1::linkme)]
-            static REGISTRATION: &dyn $crate::AnySignal = &$signal;
+            static REGISTRATION: &dyn $crate::AnySignal =
+                &$crate::__private_v1::Registered::new(&$signal);
         };
     };
 }
@@ -103,6 +104,7 @@ pub mod __private_v1 {
         FILTERS, IsFilter, STEPS, StepRegistration, registered_step,
     };
     pub use crate::filter::{Filter, FilterException, Flow, StepContext, StepResult};
+    pub use crate::signal::registered::Registered;
     pub use crate::signal::registry::{
         EVENTS, IsSignal, RECEIVERS, ReceiverRegistration, registered,
     };

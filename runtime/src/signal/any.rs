@@ -9,9 +9,10 @@ use crate::wire::reflect;
 use crate::wire::{HeaderError, WireError};
 use crate::{EventMetadata, SendReport, Signal};
 
-mod sealed {
-    /// Only the runtime's [`Signal`](crate::Signal) is an `AnySignal`: the
-    /// trait can gain methods without breaking anyone.
+pub(crate) mod sealed {
+    /// Only the runtime's [`Signal`](crate::Signal) (and the registration
+    /// generated code makes of one) is an `AnySignal`: the trait can gain
+    /// methods without breaking anyone.
     pub trait Sealed {}
 }
 
@@ -20,7 +21,9 @@ impl<P> sealed::Sealed for Signal<P> {}
 /// A signal with its payload type erased: what an event-bus consumer holds
 /// when all it has is an event type string and serialized data.
 ///
-/// Sealed: implemented by [`Signal`] only.
+/// Sealed: implemented by [`Signal`], and by the registration generated
+/// code links in for each event (the same signal, its JSON read through the
+/// payload's descriptor).
 pub trait AnySignal: sealed::Sealed + Send + Sync {
     /// The event type string.
     fn event_type(&self) -> &'static str;
@@ -149,7 +152,10 @@ where
 // What follows is not generic: registering an event compiles only the thin
 // methods above for its payload (`leaf::<P>` is two small functions).
 
-fn check_metadata(event_type: &'static str, metadata: &EventMetadata) -> Result<(), PayloadError> {
+pub(super) fn check_metadata(
+    event_type: &'static str,
+    metadata: &EventMetadata,
+) -> Result<(), PayloadError> {
     if metadata.event_type == event_type {
         return Ok(());
     }
@@ -160,7 +166,7 @@ fn check_metadata(event_type: &'static str, metadata: &EventMetadata) -> Result<
     })
 }
 
-fn avro_json(
+pub(super) fn avro_json(
     event_type: &'static str,
     ty: &'static reflect::Ty,
     payload: &[u8],
@@ -176,7 +182,7 @@ fn avro_json(
 /// and the nearest known field, unless configuration accepts unknown fields
 /// ([`Config::allow_unknown_fields`](crate::Config::allow_unknown_fields)):
 /// a misspelled optional field must never turn silently into its default.
-fn json_to_avro(
+pub(super) fn json_to_avro(
     event_type: &'static str,
     ty: &'static reflect::Ty,
     payload: &str,

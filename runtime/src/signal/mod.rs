@@ -9,6 +9,7 @@
 
 pub(crate) mod any;
 pub(crate) mod local;
+pub(crate) mod registered;
 pub(crate) mod registry;
 pub(crate) mod report;
 
@@ -54,20 +55,45 @@ impl<P> Clone for Entry<P> {
 /// snapshot of the connected receivers without locking, so receivers may
 /// connect, disconnect or send other events from inside their callback, and
 /// a receiver connected before a send began always sees that send.
+#[repr(C)]
 pub struct Signal<P: 'static> {
-    event_type: &'static str,
-    name: &'static str,
-    major_version: u32,
-    minor_version: u32,
-    enabled: AtomicBool,
-    receivers: ArcSwapOption<List>,
+    /// Everything but the payload type. First, so that the signal and its
+    /// core share an address (what `#[receiver]` registrations match).
+    core: Core,
     /// The list holds `Entry<P>`s; `fn` keeps the signal `Send + Sync`
     /// whatever `P` is, as the typed list did.
     payload: PhantomData<fn(&P) -> P>,
+}
+
+/// A signal without its payload type: all the state, and the code that
+/// does not need the type, compiled once for every event (a registered
+/// event's type-erased face, `Registered`, holds a reference to it).
+pub(crate) struct Core {
+    pub(crate) event_type: &'static str,
+    pub(crate) name: &'static str,
+    pub(crate) major_version: u32,
+    pub(crate) minor_version: u32,
+    enabled: AtomicBool,
+    receivers: ArcSwapOption<List>,
     /// Serializes writers (connect/disconnect); readers never take it.
     writer: Mutex<()>,
     /// Installs the `#[receiver]` functions registered for this signal.
     registered: Once,
+}
+
+impl Core {
+    pub(crate) fn is_enabled(&self) -> bool {
+        self.enabled.load(Ordering::Acquire)
+    }
+
+    /// Sends `payload` (the signal's payload type) to every receiver,
+    /// unless the signal is disabled.
+    pub(crate) fn send(&self, payload: &dyn Any, metadata: Option<EventMetadata>) -> SendReport {
+        if !self.is_enabled() {
+            return SendReport::disabled(self.event_type);
+        }
+        dispatch(self, payload, metadata)
+    }
 }
 
 impl<P: 'static> Signal<P> {
@@ -79,56 +105,58 @@ impl<P: 'static> Signal<P> {
         minor_version: u32,
     ) -> Self {
         Signal {
-            event_type,
-            name,
-            major_version,
-            minor_version,
-            enabled: AtomicBool::new(true),
-            receivers: ArcSwapOption::const_empty(),
+            core: Core {
+                event_type,
+                name,
+                major_version,
+                minor_version,
+                enabled: AtomicBool::new(true),
+                receivers: ArcSwapOption::const_empty(),
+                writer: Mutex::new(()),
+                registered: Once::new(),
+            },
             payload: PhantomData,
-            writer: Mutex::new(()),
-            registered: Once::new(),
         }
     }
 
     /// The event type string (`org.openedx.learning.student.registration.completed.v1`).
     pub fn event_type(&self) -> &'static str {
-        self.event_type
+        self.core.event_type
     }
 
     /// The constant name (`STUDENT_REGISTRATION_COMPLETED`).
     pub fn name(&self) -> &'static str {
-        self.name
+        self.core.name
     }
 
     /// The `N` of `.v<N>`.
     pub fn major_version(&self) -> u32 {
-        self.major_version
+        self.core.major_version
     }
 
     /// The payload's minor version, sent in the metadata.
     pub fn minor_version(&self) -> u32 {
-        self.minor_version
+        self.core.minor_version
     }
 
     /// Lets sends through again.
     pub fn enable(&self) {
-        self.enabled.store(true, Ordering::Release);
+        self.core.enabled.store(true, Ordering::Release);
     }
 
     /// Makes every send a no-op until [`Signal::enable`].
     pub fn disable(&self) {
-        self.enabled.store(false, Ordering::Release);
+        self.core.enabled.store(false, Ordering::Release);
     }
 
     /// Whether sends go through.
     pub fn is_enabled(&self) -> bool {
-        self.enabled.load(Ordering::Acquire)
+        self.core.is_enabled()
     }
 
     /// The number of receivers connected process-wide.
     pub fn receiver_count(&self) -> usize {
-        self.receivers.load().as_ref().map_or(0, |l| l.len)
+        self.core.receivers.load().as_ref().map_or(0, |l| l.len)
     }
 
     /// Connects a receiver. Dropping the returned [`Connection`] leaves it
@@ -158,8 +186,8 @@ impl<P: 'static> Signal<P> {
         f: Arc<ReceiverFn<P>>,
     ) -> Connection {
         let id = next_id();
-        let _w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let current = self.receivers.load();
+        let _w = self.core.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let current = self.core.receivers.load();
         let mut list: Vec<Entry<P>> = current
             .as_deref()
             .map(|l| l.entries::<P>().to_vec())
@@ -171,13 +199,13 @@ impl<P: 'static> Signal<P> {
             registered,
             f,
         });
-        self.receivers.store(Some(Arc::new(List::new(list))));
+        self.core.receivers.store(Some(Arc::new(List::new(list))));
         Connection { id, signal: self }
     }
 
     fn remove(&self, id: u64) -> bool {
-        let _w = self.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let current = self.receivers.load_full();
+        let _w = self.core.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let current = self.core.receivers.load_full();
         let Some(list) = current.as_deref().map(List::entries::<P>) else {
             return false;
         };
@@ -185,50 +213,22 @@ impl<P: 'static> Signal<P> {
             return false;
         }
         let rest: Vec<Entry<P>> = list.iter().filter(|e| e.id != id).cloned().collect();
-        self.receivers
+        self.core
+            .receivers
             .store((!rest.is_empty()).then(|| Arc::new(List::new(rest))));
         true
     }
 
     /// Sends an event with fresh metadata to every receiver.
     pub fn send_event(&self, payload: P) -> SendReport {
-        if !self.is_enabled() {
-            return SendReport::disabled(self.event_type);
-        }
-        self.dispatch(&payload, None)
+        self.core.send(&payload, None)
     }
 
     /// Sends an event with the given metadata (a bus consumer re-sending an
     /// event received from another service keeps its id and time).
     pub fn send_event_with_metadata(&self, payload: P, metadata: EventMetadata) -> SendReport {
-        if !self.is_enabled() {
-            return SendReport::disabled(self.event_type);
-        }
-        self.dispatch(&payload, Some(metadata))
+        self.core.send(&payload, Some(metadata))
     }
-
-    fn dispatch(&self, payload: &P, metadata: Option<EventMetadata>) -> SendReport {
-        dispatch(
-            Sending {
-                event_type: self.event_type,
-                minor_version: self.minor_version,
-                receivers: &self.receivers,
-                registered: &self.registered,
-                addr: addr_of(self),
-            },
-            payload,
-            metadata,
-        )
-    }
-}
-
-/// What a send needs of a signal, its payload type aside.
-struct Sending<'a> {
-    event_type: &'static str,
-    minor_version: u32,
-    receivers: &'a ArcSwapOption<List>,
-    registered: &'a Once,
-    addr: *const (),
 }
 
 /// Runs every receiver. Metadata is built (when not given) only once
@@ -238,26 +238,29 @@ struct Sending<'a> {
 /// `run` (instantiated where a receiver connects) downcasts once. A crate
 /// that generates events then compiles no dispatch code per event; a send
 /// pays one indirect call and one downcast.
-fn dispatch(s: Sending<'_>, payload: &dyn Any, metadata: Option<EventMetadata>) -> SendReport {
-    ensure_installed(s.registered, s.addr);
+fn dispatch(core: &Core, payload: &dyn Any, metadata: Option<EventMetadata>) -> SendReport {
+    // The core is the signal's first field: its address is the signal's.
+    let addr = addr_of(core);
+    ensure_installed(&core.registered, addr);
     let local = hook_local::flags();
-    let guard = s.receivers.load();
+    let guard = core.receivers.load();
     let global = if local.isolated {
         None
     } else {
         guard.as_deref()
     };
     if global.is_none() && !local.active {
-        return SendReport::new(s.event_type, 0);
+        return SendReport::new(core.event_type, 0);
     }
-    let metadata = &metadata.unwrap_or_else(|| EventMetadata::new(s.event_type, s.minor_version));
-    let mut report = SendReport::new(s.event_type, global.map_or(0, |l| l.len));
+    let metadata =
+        &metadata.unwrap_or_else(|| EventMetadata::new(core.event_type, core.minor_version));
+    let mut report = SendReport::new(core.event_type, global.map_or(0, |l| l.len));
     if let Some(list) = global {
-        (list.run)(list, payload, metadata, s.event_type, &mut report);
+        (list.run)(list, payload, metadata, core.event_type, &mut report);
     }
     drop(guard);
     if local.active {
-        local::dispatch(s.addr, payload, metadata, &mut report);
+        local::dispatch(addr, payload, metadata, &mut report);
     }
     report.finish(local.strict)
 }
@@ -373,10 +376,10 @@ impl Drop for ScopedConnection {
 impl<P: 'static> std::fmt::Debug for Signal<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Signal")
-            .field("event_type", &self.event_type)
-            .field("name", &self.name)
-            .field("major_version", &self.major_version)
-            .field("minor_version", &self.minor_version)
+            .field("event_type", &self.core.event_type)
+            .field("name", &self.core.name)
+            .field("major_version", &self.core.major_version)
+            .field("minor_version", &self.core.minor_version)
             .field("enabled", &self.is_enabled())
             .field("receivers", &self.receiver_count())
             .finish()
