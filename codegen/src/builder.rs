@@ -463,7 +463,10 @@ fn one_line(d: &openedx_hooks_schema::Diagnostic, sources: &SourceMap) -> String
 
 /// Writes `content` unless the file already holds exactly it.
 pub fn write_if_changed(path: &Path, content: &str) -> Result<bool, BuildError> {
-    if std::fs::read(path).is_ok_and(|old| old == content.as_bytes()) {
+    // Only a file of the same length can be the same: the others are not
+    // read (a generated file can be tens of megabytes).
+    let same_len = std::fs::metadata(path).is_ok_and(|m| m.len() == content.len() as u64);
+    if same_len && std::fs::read(path).is_ok_and(|old| old == content.as_bytes()) {
         return Ok(false);
     }
     let fail = |source| BuildError::Write {

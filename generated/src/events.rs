@@ -379,9 +379,9 @@ pub mod content_authoring {
                         &__Ty::Named(<CourseScheduleData as __rt::reflect::Reflect>::ty),
                     ),
                     __Field::new("hidden", &__Ty::Named(__leaf::<bool>))
-                        .or(__zero::<bool>),
+                        .or(__rt::reflect::empty),
                     __Field::new("invitation_only", &__Ty::Named(__leaf::<bool>))
-                        .or(__zero::<bool>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -439,17 +439,17 @@ pub mod content_authoring {
                             "end",
                             &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
                         )
-                        .or(__zero::<Option<__rt::types::Timestamp>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "enrollment_start",
                             &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
                         )
-                        .or(__zero::<Option<__rt::types::Timestamp>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "enrollment_end",
                             &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
                         )
-                        .or(__zero::<Option<__rt::types::Timestamp>>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -501,7 +501,7 @@ pub mod content_authoring {
                                 &__Ty::Named(__leaf::<super::learning::UsageKey>),
                             ),
                         )
-                        .or(__zero::<Option<super::learning::UsageKey>>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -557,7 +557,7 @@ pub mod content_authoring {
                                 &__Ty::Named(__leaf::<super::learning::UsageKey>),
                             ),
                         )
-                        .or(__zero::<Option<super::learning::UsageKey>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                         "source_usage_key",
                         &__Ty::Named(__leaf::<super::learning::UsageKey>),
@@ -634,9 +634,9 @@ pub mod content_authoring {
                                 ),
                             ),
                         )
-                        .or(__zero::<Vec<CertificateSignatoryData>>),
+                        .or(__rt::reflect::empty),
                     __Field::new("is_active", &__Ty::Named(__leaf::<bool>))
-                        .or(__zero::<bool>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -764,7 +764,7 @@ pub mod content_authoring {
                         &__Ty::Named(__leaf::<LibraryLocatorV2>),
                     ),
                     __Field::new("update_blocks", &__Ty::Named(__leaf::<bool>))
-                        .or(__zero::<bool>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -849,7 +849,7 @@ pub mod content_authoring {
                 fields: &[
                     __Field::new("object_id", &__Ty::Named(__leaf::<String>)),
                     __Field::new("changes", &__Ty::List(&__Ty::Named(__leaf::<String>)))
-                        .or(__zero::<Vec<String>>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -924,7 +924,7 @@ pub mod content_authoring {
                         &__Ty::Named(__leaf::<LibraryCollectionLocator>),
                     ),
                     __Field::new("background", &__Ty::Named(__leaf::<bool>))
-                        .or(__zero::<bool>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -968,7 +968,7 @@ pub mod content_authoring {
                         &__Ty::Named(__leaf::<LibraryContainerLocator>),
                     ),
                     __Field::new("background", &__Ty::Named(__leaf::<bool>))
-                        .or(__zero::<bool>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -2450,12 +2450,12 @@ pub mod enterprise {
                             "parent_content_key",
                             &__Ty::Option(&__Ty::Named(__leaf::<String>)),
                         )
-                        .or(__zero::<Option<String>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "fulfillment_identifier",
                             &__Ty::Option(&__Ty::Named(__leaf::<String>)),
                         )
-                        .or(__zero::<Option<String>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "reversal",
                             &__Ty::Option(
@@ -2464,7 +2464,7 @@ pub mod enterprise {
                                 ),
                             ),
                         )
-                        .or(__zero::<Option<LedgerTransactionReversal>>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -2621,7 +2621,7 @@ pub mod enterprise {
                             "enterprise_course_entitlement_uuid",
                             &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>)),
                         )
-                        .or(__zero::<Option<__rt::types::Uuid>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "enterprise_course_enrollment",
                             &__Ty::Option(
@@ -2630,12 +2630,12 @@ pub mod enterprise {
                                 ),
                             ),
                         )
-                        .or(__zero::<Option<EnterpriseCourseEnrollment>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "transaction_id",
                             &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>)),
                         )
-                        .or(__zero::<Option<__rt::types::Uuid>>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -2734,17 +2734,17 @@ pub mod enterprise {
                             "source_slug",
                             &__Ty::Option(&__Ty::Named(__leaf::<String>)),
                         )
-                        .or(__zero::<Option<String>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "unenrolled",
                             &__Ty::Option(&__Ty::Named(__leaf::<bool>)),
                         )
-                        .or(__zero::<Option<bool>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "unenrolled_at",
                             &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
                         )
-                        .or(__zero::<Option<__rt::types::Timestamp>>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -2850,7 +2850,7 @@ pub mod enterprise {
                             "invite_key",
                             &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>)),
                         )
-                        .or(__zero::<Option<__rt::types::Uuid>>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -3505,7 +3505,7 @@ pub mod learning {
                     __Field::new("username", &__Ty::Named(__leaf::<String>)),
                     __Field::new("email", &__Ty::Named(__leaf::<String>)),
                     __Field::new("name", &__Ty::Named(__leaf::<String>))
-                        .or(__zero::<String>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -3585,7 +3585,7 @@ pub mod learning {
                                 &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
                             ),
                         )
-                        .or(__zero::<Option<UserData>>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -3634,17 +3634,17 @@ pub mod learning {
                 fields: &[
                     __Field::new("course_key", &__Ty::Named(__leaf::<CourseKey>)),
                     __Field::new("display_name", &__Ty::Named(__leaf::<String>))
-                        .or(__zero::<String>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "start",
                             &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
                         )
-                        .or(__zero::<Option<__rt::types::Timestamp>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "end",
                             &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
                         )
-                        .or(__zero::<Option<__rt::types::Timestamp>>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -3730,7 +3730,7 @@ pub mod learning {
                     __Field::new("name", &__Ty::Named(__leaf::<String>)),
                     __Field::new("current_status", &__Ty::Named(__leaf::<String>)),
                     __Field::new("previous_status", &__Ty::Named(__leaf::<String>))
-                        .or(__zero::<String>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -3805,7 +3805,7 @@ pub mod learning {
                             "certificate_available_date",
                             &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
                         )
-                        .or(__zero::<Option<__rt::types::Timestamp>>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -4001,9 +4001,9 @@ pub mod learning {
                             __encode_default_course_discussion_configuration_data_enable_in_context,
                         ),
                     __Field::new("enable_graded_units", &__Ty::Named(__leaf::<bool>))
-                        .or(__zero::<bool>),
+                        .or(__rt::reflect::empty),
                     __Field::new("unit_level_visibility", &__Ty::Named(__leaf::<bool>))
-                        .or(__zero::<bool>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "plugin_configuration",
                             &__Ty::Named(__leaf::<__rt::types::JsonValue>),
@@ -4019,7 +4019,7 @@ pub mod learning {
                                 ),
                             ),
                         )
-                        .or(__zero::<Vec<DiscussionTopicContext>>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -4092,16 +4092,16 @@ pub mod learning {
                             "usage_key",
                             &__Ty::Option(&__Ty::Named(__leaf::<UsageKey>)),
                         )
-                        .or(__zero::<Option<UsageKey>>),
+                        .or(__rt::reflect::empty),
                     __Field::new("group_id", &__Ty::Option(&__Ty::Named(__leaf::<i64>)))
-                        .or(__zero::<Option<i64>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "external_id",
                             &__Ty::Option(&__Ty::Named(__leaf::<String>)),
                         )
-                        .or(__zero::<Option<String>>),
+                        .or(__rt::reflect::empty),
                     __Field::new("ordering", &__Ty::Option(&__Ty::Named(__leaf::<i64>)))
-                        .or(__zero::<Option<i64>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "context",
                             &__Ty::Named(__leaf::<__rt::types::JsonValue>),
@@ -4242,12 +4242,12 @@ pub mod learning {
                             "verified_skills",
                             &__Ty::List(&__Ty::Named(__leaf::<i64>)),
                         )
-                        .or(__zero::<Vec<i64>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "ignored_skills",
                             &__Ty::List(&__Ty::Named(__leaf::<i64>)),
                         )
-                        .or(__zero::<Vec<i64>>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -4392,7 +4392,7 @@ pub mod learning {
                                 &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
                             ),
                         )
-                        .or(__zero::<Option<UserData>>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -4623,12 +4623,12 @@ pub mod learning {
                             "user_course_roles",
                             &__Ty::List(&__Ty::Named(__leaf::<String>)),
                         )
-                        .or(__zero::<Vec<String>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "user_forums_roles",
                             &__Ty::List(&__Ty::Named(__leaf::<String>)),
                         )
-                        .or(__zero::<Vec<String>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "options",
                             &__Ty::Named(__leaf::<__rt::types::JsonValue>),
@@ -4882,29 +4882,29 @@ pub mod learning {
                             "parts",
                             &__Ty::List(&__Ty::Named(__leaf::<__rt::types::JsonValue>)),
                         )
-                        .or(__zero::<Vec<__rt::types::JsonValue>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "file_keys",
                             &__Ty::List(&__Ty::Named(__leaf::<String>)),
                         )
-                        .or(__zero::<Vec<String>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "file_descriptions",
                             &__Ty::List(&__Ty::Named(__leaf::<String>)),
                         )
-                        .or(__zero::<Vec<String>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "file_names",
                             &__Ty::List(&__Ty::Named(__leaf::<String>)),
                         )
-                        .or(__zero::<Vec<String>>),
+                        .or(__rt::reflect::empty),
                     __Field::new("file_sizes", &__Ty::List(&__Ty::Named(__leaf::<i64>)))
-                        .or(__zero::<Vec<i64>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "file_urls",
                             &__Ty::List(&__Ty::Named(__leaf::<String>)),
                         )
-                        .or(__zero::<Vec<String>>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -5074,18 +5074,18 @@ pub mod learning {
                     __Field::new("ccx_course_key", &__Ty::Named(__leaf::<CCXLocator>)),
                     __Field::new("master_course_key", &__Ty::Named(__leaf::<CourseKey>)),
                     __Field::new("display_name", &__Ty::Named(__leaf::<String>))
-                        .or(__zero::<String>),
+                        .or(__rt::reflect::empty),
                     __Field::new("coach_email", &__Ty::Named(__leaf::<String>))
-                        .or(__zero::<String>),
+                        .or(__rt::reflect::empty),
                     __Field::new("start", &__Ty::Option(&__Ty::Named(__leaf::<String>)))
-                        .or(__zero::<Option<String>>),
+                        .or(__rt::reflect::empty),
                     __Field::new("end", &__Ty::Option(&__Ty::Named(__leaf::<String>)))
-                        .or(__zero::<Option<String>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "max_students_allowed",
                             &__Ty::Option(&__Ty::Named(__leaf::<i64>)),
                         )
-                        .or(__zero::<Option<i64>>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -5186,17 +5186,17 @@ pub mod learning {
                     __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
                     __Field::new("origin", &__Ty::Named(__leaf::<String>)),
                     __Field::new("name", &__Ty::Option(&__Ty::Named(__leaf::<String>)))
-                        .or(__zero::<Option<String>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "description",
                             &__Ty::Option(&__Ty::Named(__leaf::<String>)),
                         )
-                        .or(__zero::<Option<String>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "image_url",
                             &__Ty::Option(&__Ty::Named(__leaf::<String>)),
                         )
-                        .or(__zero::<Option<String>>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -5252,12 +5252,12 @@ pub mod learning {
                     ),
                     __Field::new("status", &__Ty::Named(__leaf::<String>)),
                     __Field::new("name", &__Ty::Option(&__Ty::Named(__leaf::<String>)))
-                        .or(__zero::<Option<String>>),
+                        .or(__rt::reflect::empty),
                     __Field::new(
                             "expiration_date",
                             &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
                         )
-                        .or(__zero::<Option<__rt::types::Timestamp>>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );
@@ -5450,7 +5450,7 @@ pub mod learning {
                             "extra_params",
                             &__Ty::Map(&__Ty::Named(__leaf::<String>)),
                         )
-                        .or(__zero::<::std::collections::BTreeMap<String, String>>),
+                        .or(__rt::reflect::empty),
                 ],
             },
         );

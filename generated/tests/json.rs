@@ -186,4 +186,9 @@ fn generated_minimum_sizes_agree_with_the_runtime() {
     check::<openedx_events::learning::CertificateData>();
     check::<openedx_events::learning::CourseEnrollmentCreated>();
     check::<openedx_events::content_authoring::XBlockData>();
+    // A scalar's zero value (a default the generator writes as one `0`).
+    assert_eq!(
+        openedx_hooks::wire::avro::to_vec(&openedx_events::learning::CourseKey::default()),
+        [0]
+    );
 }

@@ -87,10 +87,12 @@ fn generate_in_pieces(
         },
     )
     .map_err(|_| RustError::Internal("a generator thread panicked".into()))?;
+    let parts: Vec<(bool, String)> = parts.into_iter().collect::<Result<_, _>>()?;
     let mut out = header(catalog, &checked);
-    for part in parts {
-        let (head, text) = part?;
-        join_piece(&mut out, head, &text)?;
+    // One allocation for the whole file, not a doubling copy per piece.
+    out.reserve(parts.iter().map(|(_, text)| text.len()).sum());
+    for (head, text) in &parts {
+        join_piece(&mut out, *head, text)?;
     }
     Ok(out)
 }

@@ -22,7 +22,8 @@ pub struct Registered {
 }
 
 /// Decodes an Avro payload and sends it.
-type SendFn = fn(&'static Core, &[u8], Option<EventMetadata>) -> Result<SendReport, avro::AvroError>;
+type SendFn =
+    fn(&'static Core, &[u8], Option<EventMetadata>) -> Result<SendReport, avro::AvroError>;
 
 /// What needs the payload type.
 struct Ops {

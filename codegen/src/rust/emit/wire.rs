@@ -115,6 +115,9 @@ fn reflect_impl(cx: &Ctx<'_>, mi: usize, name: &Ident, fields: &[WireField]) -> 
             let field = quote!(__Field::new(#wire, &#desc));
             match &f.missing {
                 Missing::Required => field,
+                Missing::Zero if encodes_zero_as_one_byte(cx, &f.ty) => {
+                    quote!(#field.or(#rt::reflect::empty))
+                }
                 Missing::Zero => quote!(#field.or(__zero::<#rust_ty>)),
                 Missing::Function(value) => {
                     let plain = value.to_string();
@@ -139,6 +142,21 @@ fn reflect_impl(cx: &Ctx<'_>, mi: usize, name: &Ident, fields: &[WireField]) -> 
                 fields: &[#(#descriptors),*],
             });
         }
+    }
+}
+
+/// Whether the zero value of `t` (`Default::default()`) is the one byte
+/// `0` in Avro (runtime tests check the types): `None`, empty containers,
+/// strings and bytes, `false`, `0`, an empty scalar. Not floats (eight
+/// bytes), `json` (the text `null`) or types from elsewhere.
+fn encodes_zero_as_one_byte(cx: &Ctx<'_>, t: &Type) -> bool {
+    match t {
+        Type::Primitive(p) => matches!(
+            p,
+            Primitive::String | Primitive::Bytes | Primitive::Bool | Primitive::Int
+        ),
+        Type::List(_) | Type::Map(_) | Type::Optional(_) => true,
+        Type::Named(r) => r.kind == DefKind::Scalar && cx.options.externs[r.module_index].is_none(),
     }
 }
 

@@ -179,6 +179,42 @@ pub fn zero<T: Avro + Default>(out: &mut Vec<u8>) {
     T::default().encode(out);
 }
 
+/// Writes one zero byte: the Avro of `None`, of an empty list, map, string
+/// or bytes, of `false` and of `0`, the zero values of most field types.
+/// Not generic, so a default of `None` compiles no encoder of the type.
+pub fn empty(out: &mut Vec<u8>) {
+    out.push(0);
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    #[test]
+    fn empty_is_the_zero_value_of_the_types_it_stands_for() {
+        fn zero_of<T: Avro + Default>() -> Vec<u8> {
+            let mut out = Vec::new();
+            zero::<T>(&mut out);
+            out
+        }
+        let mut one = Vec::new();
+        empty(&mut one);
+        for (name, bytes) in [
+            ("Option", zero_of::<Option<String>>()),
+            ("Vec", zero_of::<Vec<i64>>()),
+            ("bytes", zero_of::<Vec<u8>>()),
+            ("BTreeMap", zero_of::<BTreeMap<String, i64>>()),
+            ("String", zero_of::<String>()),
+            ("bool", zero_of::<bool>()),
+            ("i64", zero_of::<i64>()),
+        ] {
+            assert_eq!(bytes, one, "{name}");
+        }
+    }
+}
+
 /// What a generated `Serialize` calls: the value as serde's derive would
 /// serialize it, read back from its Avro encoding.
 pub fn serialize<T, S>(value: &T, serializer: S) -> Result<S::Ok, S::Error>
