@@ -186,35 +186,6 @@ pub fn empty(out: &mut Vec<u8>) {
     out.push(0);
 }
 
-#[cfg(test)]
-mod tests {
-    use std::collections::BTreeMap;
-
-    use super::*;
-
-    #[test]
-    fn empty_is_the_zero_value_of_the_types_it_stands_for() {
-        fn zero_of<T: Avro + Default>() -> Vec<u8> {
-            let mut out = Vec::new();
-            zero::<T>(&mut out);
-            out
-        }
-        let mut one = Vec::new();
-        empty(&mut one);
-        for (name, bytes) in [
-            ("Option", zero_of::<Option<String>>()),
-            ("Vec", zero_of::<Vec<i64>>()),
-            ("bytes", zero_of::<Vec<u8>>()),
-            ("BTreeMap", zero_of::<BTreeMap<String, i64>>()),
-            ("String", zero_of::<String>()),
-            ("bool", zero_of::<bool>()),
-            ("i64", zero_of::<i64>()),
-        ] {
-            assert_eq!(bytes, one, "{name}");
-        }
-    }
-}
-
 /// What a generated `Serialize` calls: the value as serde's derive would
 /// serialize it, read back from its Avro encoding.
 pub fn serialize<T, S>(value: &T, serializer: S) -> Result<S::Ok, S::Error>
@@ -274,5 +245,34 @@ pub fn min_size(ty: &'static Ty) -> usize {
         // of them.
         Ty::Record(r) => r.fields.iter().map(|f| min_size(f.ty)).sum(),
         Ty::Option(_) | Ty::List(_) | Ty::Map(_) | Ty::Named(_) => 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    #[test]
+    fn empty_is_the_zero_value_of_the_types_it_stands_for() {
+        fn zero_of<T: Avro + Default>() -> Vec<u8> {
+            let mut out = Vec::new();
+            zero::<T>(&mut out);
+            out
+        }
+        let mut one = Vec::new();
+        empty(&mut one);
+        for (name, bytes) in [
+            ("Option", zero_of::<Option<String>>()),
+            ("Vec", zero_of::<Vec<i64>>()),
+            ("bytes", zero_of::<Vec<u8>>()),
+            ("BTreeMap", zero_of::<BTreeMap<String, i64>>()),
+            ("String", zero_of::<String>()),
+            ("bool", zero_of::<bool>()),
+            ("i64", zero_of::<i64>()),
+        ] {
+            assert_eq!(bytes, one, "{name}");
+        }
     }
 }
