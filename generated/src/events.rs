@@ -60,13 +60,10 @@ pub mod analytics {
                 name: "TrackingLogData",
                 names: &["name", "timestamp", "data", "context"],
                 fields: &[
-                    __Field::new("name", &__Ty::Named(__leaf::<String>)),
-                    __Field::new(
-                        "timestamp",
-                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                    ),
-                    __Field::new("data", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("context", &__Ty::Named(__leaf::<String>)),
+                    __Field::leaf::<String>("name"),
+                    __Field::leaf::<__rt::types::Timestamp>("timestamp"),
+                    __Field::leaf::<String>("data"),
+                    __Field::leaf::<String>("context"),
                 ],
             },
         );
@@ -98,12 +95,7 @@ pub mod analytics {
             &__rt::reflect::Record {
                 name: "TrackingEventEmitted",
                 names: &["tracking_log"],
-                fields: &[
-                    __Field::new(
-                        "tracking_log",
-                        &__Ty::Named(<TrackingLogData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<TrackingLogData>("tracking_log")],
             },
         );
     }
@@ -369,19 +361,11 @@ pub mod content_authoring {
                     "invitation_only",
                 ],
                 fields: &[
-                    __Field::new(
-                        "course_key",
-                        &__Ty::Named(__leaf::<super::learning::CourseKey>),
-                    ),
-                    __Field::new("name", &__Ty::Named(__leaf::<String>)),
-                    __Field::new(
-                        "schedule_data",
-                        &__Ty::Named(<CourseScheduleData as __rt::reflect::Reflect>::ty),
-                    ),
-                    __Field::new("hidden", &__Ty::Named(__leaf::<bool>))
-                        .or(__rt::reflect::empty),
-                    __Field::new("invitation_only", &__Ty::Named(__leaf::<bool>))
-                        .or(__rt::reflect::empty),
+                    __Field::leaf::<super::learning::CourseKey>("course_key"),
+                    __Field::leaf::<String>("name"),
+                    __Field::record::<CourseScheduleData>("schedule_data"),
+                    __Field::leaf::<bool>("hidden").or(__rt::reflect::empty),
+                    __Field::leaf::<bool>("invitation_only").or(__rt::reflect::empty),
                 ],
             },
         );
@@ -430,11 +414,8 @@ pub mod content_authoring {
                 name: "CourseScheduleData",
                 names: &["start", "pacing", "end", "enrollment_start", "enrollment_end"],
                 fields: &[
-                    __Field::new(
-                        "start",
-                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                    ),
-                    __Field::new("pacing", &__Ty::Named(__leaf::<String>)),
+                    __Field::leaf::<__rt::types::Timestamp>("start"),
+                    __Field::leaf::<String>("pacing"),
                     __Field::new(
                             "end",
                             &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
@@ -490,11 +471,8 @@ pub mod content_authoring {
                 name: "XBlockData",
                 names: &["usage_key", "block_type", "version"],
                 fields: &[
-                    __Field::new(
-                        "usage_key",
-                        &__Ty::Named(__leaf::<super::learning::UsageKey>),
-                    ),
-                    __Field::new("block_type", &__Ty::Named(__leaf::<String>)),
+                    __Field::leaf::<super::learning::UsageKey>("usage_key"),
+                    __Field::leaf::<String>("block_type"),
                     __Field::new(
                             "version",
                             &__Ty::Option(
@@ -546,11 +524,8 @@ pub mod content_authoring {
                 name: "DuplicatedXBlockData",
                 names: &["usage_key", "block_type", "version", "source_usage_key"],
                 fields: &[
-                    __Field::new(
-                        "usage_key",
-                        &__Ty::Named(__leaf::<super::learning::UsageKey>),
-                    ),
-                    __Field::new("block_type", &__Ty::Named(__leaf::<String>)),
+                    __Field::leaf::<super::learning::UsageKey>("usage_key"),
+                    __Field::leaf::<String>("block_type"),
                     __Field::new(
                             "version",
                             &__Ty::Option(
@@ -558,10 +533,7 @@ pub mod content_authoring {
                             ),
                         )
                         .or(__rt::reflect::empty),
-                    __Field::new(
-                        "source_usage_key",
-                        &__Ty::Named(__leaf::<super::learning::UsageKey>),
-                    ),
+                    __Field::leaf::<super::learning::UsageKey>("source_usage_key"),
                 ],
             },
         );
@@ -620,12 +592,9 @@ pub mod content_authoring {
                     "is_active",
                 ],
                 fields: &[
-                    __Field::new("certificate_type", &__Ty::Named(__leaf::<String>)),
-                    __Field::new(
-                        "course_key",
-                        &__Ty::Named(__leaf::<super::learning::CourseKey>),
-                    ),
-                    __Field::new("title", &__Ty::Named(__leaf::<String>)),
+                    __Field::leaf::<String>("certificate_type"),
+                    __Field::leaf::<super::learning::CourseKey>("course_key"),
+                    __Field::leaf::<String>("title"),
                     __Field::new(
                             "signatories",
                             &__Ty::List(
@@ -635,8 +604,7 @@ pub mod content_authoring {
                             ),
                         )
                         .or(__rt::reflect::empty),
-                    __Field::new("is_active", &__Ty::Named(__leaf::<bool>))
-                        .or(__rt::reflect::empty),
+                    __Field::leaf::<bool>("is_active").or(__rt::reflect::empty),
                 ],
             },
         );
@@ -681,10 +649,10 @@ pub mod content_authoring {
                 name: "CertificateSignatoryData",
                 names: &["image", "name", "organization", "title"],
                 fields: &[
-                    __Field::new("image", &__Ty::Named(__leaf::<Vec<u8>>)),
-                    __Field::new("name", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("organization", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("title", &__Ty::Named(__leaf::<String>)),
+                    __Field::leaf::<Vec<u8>>("image"),
+                    __Field::leaf::<String>("name"),
+                    __Field::leaf::<String>("organization"),
+                    __Field::leaf::<String>("title"),
                 ],
             },
         );
@@ -716,12 +684,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "CourseData",
                 names: &["course_key"],
-                fields: &[
-                    __Field::new(
-                        "course_key",
-                        &__Ty::Named(__leaf::<super::learning::CourseKey>),
-                    ),
-                ],
+                fields: &[__Field::leaf::<super::learning::CourseKey>("course_key")],
             },
         );
     }
@@ -759,12 +722,8 @@ pub mod content_authoring {
                 name: "ContentLibraryData",
                 names: &["library_key", "update_blocks"],
                 fields: &[
-                    __Field::new(
-                        "library_key",
-                        &__Ty::Named(__leaf::<LibraryLocatorV2>),
-                    ),
-                    __Field::new("update_blocks", &__Ty::Named(__leaf::<bool>))
-                        .or(__rt::reflect::empty),
+                    __Field::leaf::<LibraryLocatorV2>("library_key"),
+                    __Field::leaf::<bool>("update_blocks").or(__rt::reflect::empty),
                 ],
             },
         );
@@ -801,14 +760,8 @@ pub mod content_authoring {
                 name: "LibraryBlockData",
                 names: &["library_key", "usage_key"],
                 fields: &[
-                    __Field::new(
-                        "library_key",
-                        &__Ty::Named(__leaf::<LibraryLocatorV2>),
-                    ),
-                    __Field::new(
-                        "usage_key",
-                        &__Ty::Named(__leaf::<LibraryUsageLocatorV2>),
-                    ),
+                    __Field::leaf::<LibraryLocatorV2>("library_key"),
+                    __Field::leaf::<LibraryUsageLocatorV2>("usage_key"),
                 ],
             },
         );
@@ -847,7 +800,7 @@ pub mod content_authoring {
                 name: "ContentObjectChangedData",
                 names: &["object_id", "changes"],
                 fields: &[
-                    __Field::new("object_id", &__Ty::Named(__leaf::<String>)),
+                    __Field::leaf::<String>("object_id"),
                     __Field::new("changes", &__Ty::List(&__Ty::Named(__leaf::<String>)))
                         .or(__rt::reflect::empty),
                 ],
@@ -881,7 +834,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "ContentObjectData",
                 names: &["object_id"],
-                fields: &[__Field::new("object_id", &__Ty::Named(__leaf::<String>))],
+                fields: &[__Field::leaf::<String>("object_id")],
             },
         );
     }
@@ -919,12 +872,8 @@ pub mod content_authoring {
                 name: "LibraryCollectionData",
                 names: &["collection_key", "background"],
                 fields: &[
-                    __Field::new(
-                        "collection_key",
-                        &__Ty::Named(__leaf::<LibraryCollectionLocator>),
-                    ),
-                    __Field::new("background", &__Ty::Named(__leaf::<bool>))
-                        .or(__rt::reflect::empty),
+                    __Field::leaf::<LibraryCollectionLocator>("collection_key"),
+                    __Field::leaf::<bool>("background").or(__rt::reflect::empty),
                 ],
             },
         );
@@ -963,12 +912,8 @@ pub mod content_authoring {
                 name: "LibraryContainerData",
                 names: &["container_key", "background"],
                 fields: &[
-                    __Field::new(
-                        "container_key",
-                        &__Ty::Named(__leaf::<LibraryContainerLocator>),
-                    ),
-                    __Field::new("background", &__Ty::Named(__leaf::<bool>))
-                        .or(__rt::reflect::empty),
+                    __Field::leaf::<LibraryContainerLocator>("container_key"),
+                    __Field::leaf::<bool>("background").or(__rt::reflect::empty),
                 ],
             },
         );
@@ -1000,12 +945,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "CourseCatalogInfoChanged",
                 names: &["catalog_info"],
-                fields: &[
-                    __Field::new(
-                        "catalog_info",
-                        &__Ty::Named(<CourseCatalogData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<CourseCatalogData>("catalog_info")],
             },
         );
     }
@@ -1048,12 +988,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "XblockCreated",
                 names: &["xblock_info"],
-                fields: &[
-                    __Field::new(
-                        "xblock_info",
-                        &__Ty::Named(<XBlockData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<XBlockData>("xblock_info")],
             },
         );
     }
@@ -1096,12 +1031,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "XblockUpdated",
                 names: &["xblock_info"],
-                fields: &[
-                    __Field::new(
-                        "xblock_info",
-                        &__Ty::Named(<XBlockData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<XBlockData>("xblock_info")],
             },
         );
     }
@@ -1144,12 +1074,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "XblockPublished",
                 names: &["xblock_info"],
-                fields: &[
-                    __Field::new(
-                        "xblock_info",
-                        &__Ty::Named(<XBlockData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<XBlockData>("xblock_info")],
             },
         );
     }
@@ -1192,12 +1117,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "XblockDeleted",
                 names: &["xblock_info"],
-                fields: &[
-                    __Field::new(
-                        "xblock_info",
-                        &__Ty::Named(<XBlockData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<XBlockData>("xblock_info")],
             },
         );
     }
@@ -1240,14 +1160,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "XblockDuplicated",
                 names: &["xblock_info"],
-                fields: &[
-                    __Field::new(
-                        "xblock_info",
-                        &__Ty::Named(
-                            <DuplicatedXBlockData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<DuplicatedXBlockData>("xblock_info")],
             },
         );
     }
@@ -1290,14 +1203,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "CourseCertificateConfigChanged",
                 names: &["certificate_config"],
-                fields: &[
-                    __Field::new(
-                        "certificate_config",
-                        &__Ty::Named(
-                            <CertificateConfigData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<CertificateConfigData>("certificate_config")],
             },
         );
     }
@@ -1341,14 +1247,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "CourseCertificateConfigDeleted",
                 names: &["certificate_config"],
-                fields: &[
-                    __Field::new(
-                        "certificate_config",
-                        &__Ty::Named(
-                            <CertificateConfigData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<CertificateConfigData>("certificate_config")],
             },
         );
     }
@@ -1390,12 +1289,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "CourseCreated",
                 names: &["course"],
-                fields: &[
-                    __Field::new(
-                        "course",
-                        &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<CourseData>("course")],
             },
         );
     }
@@ -1437,12 +1331,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "ContentLibraryCreated",
                 names: &["content_library"],
-                fields: &[
-                    __Field::new(
-                        "content_library",
-                        &__Ty::Named(<ContentLibraryData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<ContentLibraryData>("content_library")],
             },
         );
     }
@@ -1484,12 +1373,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "ContentLibraryUpdated",
                 names: &["content_library"],
-                fields: &[
-                    __Field::new(
-                        "content_library",
-                        &__Ty::Named(<ContentLibraryData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<ContentLibraryData>("content_library")],
             },
         );
     }
@@ -1531,12 +1415,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "ContentLibraryDeleted",
                 names: &["content_library"],
-                fields: &[
-                    __Field::new(
-                        "content_library",
-                        &__Ty::Named(<ContentLibraryData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<ContentLibraryData>("content_library")],
             },
         );
     }
@@ -1578,12 +1457,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "LibraryBlockCreated",
                 names: &["library_block"],
-                fields: &[
-                    __Field::new(
-                        "library_block",
-                        &__Ty::Named(<LibraryBlockData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<LibraryBlockData>("library_block")],
             },
         );
     }
@@ -1625,12 +1499,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "LibraryBlockUpdated",
                 names: &["library_block"],
-                fields: &[
-                    __Field::new(
-                        "library_block",
-                        &__Ty::Named(<LibraryBlockData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<LibraryBlockData>("library_block")],
             },
         );
     }
@@ -1672,12 +1541,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "LibraryBlockDeleted",
                 names: &["library_block"],
-                fields: &[
-                    __Field::new(
-                        "library_block",
-                        &__Ty::Named(<LibraryBlockData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<LibraryBlockData>("library_block")],
             },
         );
     }
@@ -1719,12 +1583,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "LibraryBlockPublished",
                 names: &["library_block"],
-                fields: &[
-                    __Field::new(
-                        "library_block",
-                        &__Ty::Named(<LibraryBlockData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<LibraryBlockData>("library_block")],
             },
         );
     }
@@ -1766,14 +1625,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "ContentObjectAssociationsChanged",
                 names: &["content_object"],
-                fields: &[
-                    __Field::new(
-                        "content_object",
-                        &__Ty::Named(
-                            <ContentObjectChangedData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<ContentObjectChangedData>("content_object")],
             },
         );
     }
@@ -1817,12 +1669,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "ContentObjectTagsChanged",
                 names: &["content_object"],
-                fields: &[
-                    __Field::new(
-                        "content_object",
-                        &__Ty::Named(<ContentObjectData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<ContentObjectData>("content_object")],
             },
         );
     }
@@ -1864,14 +1711,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "LibraryCollectionCreated",
                 names: &["library_collection"],
-                fields: &[
-                    __Field::new(
-                        "library_collection",
-                        &__Ty::Named(
-                            <LibraryCollectionData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<LibraryCollectionData>("library_collection")],
             },
         );
     }
@@ -1913,14 +1753,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "LibraryCollectionUpdated",
                 names: &["library_collection"],
-                fields: &[
-                    __Field::new(
-                        "library_collection",
-                        &__Ty::Named(
-                            <LibraryCollectionData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<LibraryCollectionData>("library_collection")],
             },
         );
     }
@@ -1962,14 +1795,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "LibraryCollectionDeleted",
                 names: &["library_collection"],
-                fields: &[
-                    __Field::new(
-                        "library_collection",
-                        &__Ty::Named(
-                            <LibraryCollectionData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<LibraryCollectionData>("library_collection")],
             },
         );
     }
@@ -2011,14 +1837,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "LibraryContainerCreated",
                 names: &["library_container"],
-                fields: &[
-                    __Field::new(
-                        "library_container",
-                        &__Ty::Named(
-                            <LibraryContainerData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<LibraryContainerData>("library_container")],
             },
         );
     }
@@ -2060,14 +1879,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "LibraryContainerUpdated",
                 names: &["library_container"],
-                fields: &[
-                    __Field::new(
-                        "library_container",
-                        &__Ty::Named(
-                            <LibraryContainerData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<LibraryContainerData>("library_container")],
             },
         );
     }
@@ -2109,14 +1921,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "LibraryContainerDeleted",
                 names: &["library_container"],
-                fields: &[
-                    __Field::new(
-                        "library_container",
-                        &__Ty::Named(
-                            <LibraryContainerData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<LibraryContainerData>("library_container")],
             },
         );
     }
@@ -2158,14 +1963,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "LibraryContainerPublished",
                 names: &["library_container"],
-                fields: &[
-                    __Field::new(
-                        "library_container",
-                        &__Ty::Named(
-                            <LibraryContainerData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<LibraryContainerData>("library_container")],
             },
         );
     }
@@ -2205,12 +2003,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "CourseImportCompleted",
                 names: &["course"],
-                fields: &[
-                    __Field::new(
-                        "course",
-                        &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<CourseData>("course")],
             },
         );
     }
@@ -2251,12 +2044,7 @@ pub mod content_authoring {
             &__rt::reflect::Record {
                 name: "CourseRerunCompleted",
                 names: &["course"],
-                fields: &[
-                    __Field::new(
-                        "course",
-                        &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<CourseData>("course")],
             },
         );
     }
@@ -2324,9 +2112,9 @@ pub mod enterprise {
                 name: "SubsidyRedemption",
                 names: &["subsidy_identifier", "content_key", "lms_user_id"],
                 fields: &[
-                    __Field::new("subsidy_identifier", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("content_key", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("lms_user_id", &__Ty::Named(__leaf::<i64>)),
+                    __Field::leaf::<String>("subsidy_identifier"),
+                    __Field::leaf::<String>("content_key"),
+                    __Field::leaf::<i64>("lms_user_id"),
                 ],
             },
         );
@@ -2421,31 +2209,16 @@ pub mod enterprise {
                     "reversal",
                 ],
                 fields: &[
-                    __Field::new("uuid", &__Ty::Named(__leaf::<__rt::types::Uuid>)),
-                    __Field::new(
-                        "created",
-                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                    ),
-                    __Field::new(
-                        "modified",
-                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                    ),
-                    __Field::new("idempotency_key", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("quantity", &__Ty::Named(__leaf::<i64>)),
-                    __Field::new("state", &__Ty::Named(__leaf::<String>)),
-                    __Field::new(
-                        "ledger_uuid",
-                        &__Ty::Named(__leaf::<__rt::types::Uuid>),
-                    ),
-                    __Field::new(
-                        "subsidy_access_policy_uuid",
-                        &__Ty::Named(__leaf::<__rt::types::Uuid>),
-                    ),
-                    __Field::new("lms_user_id", &__Ty::Named(__leaf::<i64>)),
-                    __Field::new(
-                        "content_key",
-                        &__Ty::Named(__leaf::<super::learning::CourseKey>),
-                    ),
+                    __Field::leaf::<__rt::types::Uuid>("uuid"),
+                    __Field::leaf::<__rt::types::Timestamp>("created"),
+                    __Field::leaf::<__rt::types::Timestamp>("modified"),
+                    __Field::leaf::<String>("idempotency_key"),
+                    __Field::leaf::<i64>("quantity"),
+                    __Field::leaf::<String>("state"),
+                    __Field::leaf::<__rt::types::Uuid>("ledger_uuid"),
+                    __Field::leaf::<__rt::types::Uuid>("subsidy_access_policy_uuid"),
+                    __Field::leaf::<i64>("lms_user_id"),
+                    __Field::leaf::<super::learning::CourseKey>("content_key"),
                     __Field::new(
                             "parent_content_key",
                             &__Ty::Option(&__Ty::Named(__leaf::<String>)),
@@ -2524,18 +2297,12 @@ pub mod enterprise {
                     "state",
                 ],
                 fields: &[
-                    __Field::new("uuid", &__Ty::Named(__leaf::<__rt::types::Uuid>)),
-                    __Field::new(
-                        "created",
-                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                    ),
-                    __Field::new(
-                        "modified",
-                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                    ),
-                    __Field::new("idempotency_key", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("quantity", &__Ty::Named(__leaf::<i64>)),
-                    __Field::new("state", &__Ty::Named(__leaf::<String>)),
+                    __Field::leaf::<__rt::types::Uuid>("uuid"),
+                    __Field::leaf::<__rt::types::Timestamp>("created"),
+                    __Field::leaf::<__rt::types::Timestamp>("modified"),
+                    __Field::leaf::<String>("idempotency_key"),
+                    __Field::leaf::<i64>("quantity"),
+                    __Field::leaf::<String>("state"),
                 ],
             },
         );
@@ -2606,17 +2373,11 @@ pub mod enterprise {
                     "transaction_id",
                 ],
                 fields: &[
-                    __Field::new("uuid", &__Ty::Named(__leaf::<__rt::types::Uuid>)),
-                    __Field::new(
-                        "created",
-                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                    ),
-                    __Field::new(
-                        "modified",
-                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                    ),
-                    __Field::new("fulfillment_type", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("is_revoked", &__Ty::Named(__leaf::<bool>)),
+                    __Field::leaf::<__rt::types::Uuid>("uuid"),
+                    __Field::leaf::<__rt::types::Timestamp>("created"),
+                    __Field::leaf::<__rt::types::Timestamp>("modified"),
+                    __Field::leaf::<String>("fulfillment_type"),
+                    __Field::leaf::<bool>("is_revoked"),
                     __Field::new(
                             "enterprise_course_entitlement_uuid",
                             &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>)),
@@ -2710,26 +2471,14 @@ pub mod enterprise {
                     "unenrolled_at",
                 ],
                 fields: &[
-                    __Field::new("id", &__Ty::Named(__leaf::<i64>)),
-                    __Field::new(
-                        "created",
-                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                    ),
-                    __Field::new(
-                        "modified",
-                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                    ),
-                    __Field::new(
-                        "enterprise_customer_user",
-                        &__Ty::Named(
-                            <EnterpriseCustomerUser as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                    __Field::new(
-                        "course_id",
-                        &__Ty::Named(__leaf::<super::learning::CourseKey>),
-                    ),
-                    __Field::new("saved_for_later", &__Ty::Named(__leaf::<bool>)),
+                    __Field::leaf::<i64>("id"),
+                    __Field::leaf::<__rt::types::Timestamp>("created"),
+                    __Field::leaf::<__rt::types::Timestamp>("modified"),
+                    __Field::record::<
+                        EnterpriseCustomerUser,
+                    >("enterprise_customer_user"),
+                    __Field::leaf::<super::learning::CourseKey>("course_id"),
+                    __Field::leaf::<bool>("saved_for_later"),
                     __Field::new(
                             "source_slug",
                             &__Ty::Option(&__Ty::Named(__leaf::<String>)),
@@ -2825,27 +2574,15 @@ pub mod enterprise {
                     "invite_key",
                 ],
                 fields: &[
-                    __Field::new("id", &__Ty::Named(__leaf::<i64>)),
-                    __Field::new(
-                        "created",
-                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                    ),
-                    __Field::new(
-                        "modified",
-                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                    ),
-                    __Field::new(
-                        "enterprise_customer_uuid",
-                        &__Ty::Named(__leaf::<__rt::types::Uuid>),
-                    ),
-                    __Field::new("user_id", &__Ty::Named(__leaf::<i64>)),
-                    __Field::new("active", &__Ty::Named(__leaf::<bool>)),
-                    __Field::new("linked", &__Ty::Named(__leaf::<bool>)),
-                    __Field::new("is_relinkable", &__Ty::Named(__leaf::<bool>)),
-                    __Field::new(
-                        "should_inactivate_other_customers",
-                        &__Ty::Named(__leaf::<bool>),
-                    ),
+                    __Field::leaf::<i64>("id"),
+                    __Field::leaf::<__rt::types::Timestamp>("created"),
+                    __Field::leaf::<__rt::types::Timestamp>("modified"),
+                    __Field::leaf::<__rt::types::Uuid>("enterprise_customer_uuid"),
+                    __Field::leaf::<i64>("user_id"),
+                    __Field::leaf::<bool>("active"),
+                    __Field::leaf::<bool>("linked"),
+                    __Field::leaf::<bool>("is_relinkable"),
+                    __Field::leaf::<bool>("should_inactivate_other_customers"),
                     __Field::new(
                             "invite_key",
                             &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>)),
@@ -2880,9 +2617,7 @@ pub mod enterprise {
             &__rt::reflect::Record {
                 name: "EnterpriseGroup",
                 names: &["uuid"],
-                fields: &[
-                    __Field::new("uuid", &__Ty::Named(__leaf::<__rt::types::Uuid>)),
-                ],
+                fields: &[__Field::leaf::<__rt::types::Uuid>("uuid")],
             },
         );
     }
@@ -2913,12 +2648,7 @@ pub mod enterprise {
             &__rt::reflect::Record {
                 name: "SubsidyRedeemed",
                 names: &["redemption"],
-                fields: &[
-                    __Field::new(
-                        "redemption",
-                        &__Ty::Named(<SubsidyRedemption as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<SubsidyRedemption>("redemption")],
             },
         );
     }
@@ -2960,12 +2690,7 @@ pub mod enterprise {
             &__rt::reflect::Record {
                 name: "SubsidyRedemptionReversed",
                 names: &["redemption"],
-                fields: &[
-                    __Field::new(
-                        "redemption",
-                        &__Ty::Named(<SubsidyRedemption as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<SubsidyRedemption>("redemption")],
             },
         );
     }
@@ -3007,12 +2732,7 @@ pub mod enterprise {
             &__rt::reflect::Record {
                 name: "LedgerTransactionCreated",
                 names: &["ledger_transaction"],
-                fields: &[
-                    __Field::new(
-                        "ledger_transaction",
-                        &__Ty::Named(<LedgerTransaction as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
             },
         );
     }
@@ -3054,12 +2774,7 @@ pub mod enterprise {
             &__rt::reflect::Record {
                 name: "LedgerTransactionCommitted",
                 names: &["ledger_transaction"],
-                fields: &[
-                    __Field::new(
-                        "ledger_transaction",
-                        &__Ty::Named(<LedgerTransaction as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
             },
         );
     }
@@ -3101,12 +2816,7 @@ pub mod enterprise {
             &__rt::reflect::Record {
                 name: "LedgerTransactionFailed",
                 names: &["ledger_transaction"],
-                fields: &[
-                    __Field::new(
-                        "ledger_transaction",
-                        &__Ty::Named(<LedgerTransaction as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
             },
         );
     }
@@ -3148,12 +2858,7 @@ pub mod enterprise {
             &__rt::reflect::Record {
                 name: "LedgerTransactionReversed",
                 names: &["ledger_transaction"],
-                fields: &[
-                    __Field::new(
-                        "ledger_transaction",
-                        &__Ty::Named(<LedgerTransaction as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
             },
         );
     }
@@ -3197,12 +2902,9 @@ pub mod enterprise {
                 name: "LearnerCreditCourseEnrollmentRevoked",
                 names: &["learner_credit_course_enrollment"],
                 fields: &[
-                    __Field::new(
-                        "learner_credit_course_enrollment",
-                        &__Ty::Named(
-                            <LearnerCreditEnterpriseCourseEnrollment as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
+                    __Field::record::<
+                        LearnerCreditEnterpriseCourseEnrollment,
+                    >("learner_credit_course_enrollment"),
                 ],
             },
         );
@@ -3247,12 +2949,7 @@ pub mod enterprise {
             &__rt::reflect::Record {
                 name: "EnterpriseGroupDeleted",
                 names: &["enterprise_group"],
-                fields: &[
-                    __Field::new(
-                        "enterprise_group",
-                        &__Ty::Named(<EnterpriseGroup as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<EnterpriseGroup>("enterprise_group")],
             },
         );
     }
@@ -3454,12 +3151,9 @@ pub mod learning {
                 name: "UserData",
                 names: &["id", "is_active", "pii"],
                 fields: &[
-                    __Field::new("id", &__Ty::Named(__leaf::<i64>)),
-                    __Field::new("is_active", &__Ty::Named(__leaf::<bool>)),
-                    __Field::new(
-                        "pii",
-                        &__Ty::Named(<UserPersonalData as __rt::reflect::Reflect>::ty),
-                    ),
+                    __Field::leaf::<i64>("id"),
+                    __Field::leaf::<bool>("is_active"),
+                    __Field::record::<UserPersonalData>("pii"),
                 ],
             },
         );
@@ -3502,10 +3196,9 @@ pub mod learning {
                 name: "UserPersonalData",
                 names: &["username", "email", "name"],
                 fields: &[
-                    __Field::new("username", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("email", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("name", &__Ty::Named(__leaf::<String>))
-                        .or(__rt::reflect::empty),
+                    __Field::leaf::<String>("username"),
+                    __Field::leaf::<String>("email"),
+                    __Field::leaf::<String>("name").or(__rt::reflect::empty),
                 ],
             },
         );
@@ -3565,20 +3258,11 @@ pub mod learning {
                     "created_by",
                 ],
                 fields: &[
-                    __Field::new(
-                        "user",
-                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                    ),
-                    __Field::new(
-                        "course",
-                        &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
-                    ),
-                    __Field::new("mode", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("is_active", &__Ty::Named(__leaf::<bool>)),
-                    __Field::new(
-                        "creation_date",
-                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                    ),
+                    __Field::record::<UserData>("user"),
+                    __Field::record::<CourseData>("course"),
+                    __Field::leaf::<String>("mode"),
+                    __Field::leaf::<bool>("is_active"),
+                    __Field::leaf::<__rt::types::Timestamp>("creation_date"),
                     __Field::new(
                             "created_by",
                             &__Ty::Option(
@@ -3632,9 +3316,8 @@ pub mod learning {
                 name: "CourseData",
                 names: &["course_key", "display_name", "start", "end"],
                 fields: &[
-                    __Field::new("course_key", &__Ty::Named(__leaf::<CourseKey>)),
-                    __Field::new("display_name", &__Ty::Named(__leaf::<String>))
-                        .or(__rt::reflect::empty),
+                    __Field::leaf::<CourseKey>("course_key"),
+                    __Field::leaf::<String>("display_name").or(__rt::reflect::empty),
                     __Field::new(
                             "start",
                             &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
@@ -3716,21 +3399,14 @@ pub mod learning {
                     "previous_status",
                 ],
                 fields: &[
-                    __Field::new(
-                        "user",
-                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                    ),
-                    __Field::new(
-                        "course",
-                        &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
-                    ),
-                    __Field::new("mode", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("grade", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("download_url", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("name", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("current_status", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("previous_status", &__Ty::Named(__leaf::<String>))
-                        .or(__rt::reflect::empty),
+                    __Field::record::<UserData>("user"),
+                    __Field::record::<CourseData>("course"),
+                    __Field::leaf::<String>("mode"),
+                    __Field::leaf::<String>("grade"),
+                    __Field::leaf::<String>("download_url"),
+                    __Field::leaf::<String>("name"),
+                    __Field::leaf::<String>("current_status"),
+                    __Field::leaf::<String>("previous_status").or(__rt::reflect::empty),
                 ],
             },
         );
@@ -3790,17 +3466,11 @@ pub mod learning {
                     "certificate_available_date",
                 ],
                 fields: &[
-                    __Field::new(
-                        "user",
-                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                    ),
-                    __Field::new(
-                        "program",
-                        &__Ty::Named(<ProgramData as __rt::reflect::Reflect>::ty),
-                    ),
-                    __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("status", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("url", &__Ty::Named(__leaf::<String>)),
+                    __Field::record::<UserData>("user"),
+                    __Field::record::<ProgramData>("program"),
+                    __Field::leaf::<String>("uuid"),
+                    __Field::leaf::<String>("status"),
+                    __Field::leaf::<String>("url"),
                     __Field::new(
                             "certificate_available_date",
                             &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
@@ -3846,9 +3516,9 @@ pub mod learning {
                 name: "ProgramData",
                 names: &["uuid", "title", "program_type"],
                 fields: &[
-                    __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("title", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("program_type", &__Ty::Named(__leaf::<String>)),
+                    __Field::leaf::<String>("uuid"),
+                    __Field::leaf::<String>("title"),
+                    __Field::leaf::<String>("program_type"),
                 ],
             },
         );
@@ -3889,15 +3559,9 @@ pub mod learning {
                 name: "CohortData",
                 names: &["user", "course", "name"],
                 fields: &[
-                    __Field::new(
-                        "user",
-                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                    ),
-                    __Field::new(
-                        "course",
-                        &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
-                    ),
-                    __Field::new("name", &__Ty::Named(__leaf::<String>)),
+                    __Field::record::<UserData>("user"),
+                    __Field::record::<CourseData>("course"),
+                    __Field::leaf::<String>("name"),
                 ],
             },
         );
@@ -3994,20 +3658,17 @@ pub mod learning {
                     "contexts",
                 ],
                 fields: &[
-                    __Field::new("course_key", &__Ty::Named(__leaf::<CourseKey>)),
-                    __Field::new("provider_type", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("enable_in_context", &__Ty::Named(__leaf::<bool>))
+                    __Field::leaf::<CourseKey>("course_key"),
+                    __Field::leaf::<String>("provider_type"),
+                    __Field::leaf::<bool>("enable_in_context")
                         .or(
                             __encode_default_course_discussion_configuration_data_enable_in_context,
                         ),
-                    __Field::new("enable_graded_units", &__Ty::Named(__leaf::<bool>))
+                    __Field::leaf::<bool>("enable_graded_units")
                         .or(__rt::reflect::empty),
-                    __Field::new("unit_level_visibility", &__Ty::Named(__leaf::<bool>))
+                    __Field::leaf::<bool>("unit_level_visibility")
                         .or(__rt::reflect::empty),
-                    __Field::new(
-                            "plugin_configuration",
-                            &__Ty::Named(__leaf::<__rt::types::JsonValue>),
-                        )
+                    __Field::leaf::<__rt::types::JsonValue>("plugin_configuration")
                         .or(
                             __encode_default_course_discussion_configuration_data_plugin_configuration,
                         ),
@@ -4087,7 +3748,7 @@ pub mod learning {
                     "context",
                 ],
                 fields: &[
-                    __Field::new("title", &__Ty::Named(__leaf::<String>)),
+                    __Field::leaf::<String>("title"),
                     __Field::new(
                             "usage_key",
                             &__Ty::Option(&__Ty::Named(__leaf::<UsageKey>)),
@@ -4102,10 +3763,7 @@ pub mod learning {
                         .or(__rt::reflect::empty),
                     __Field::new("ordering", &__Ty::Option(&__Ty::Named(__leaf::<i64>)))
                         .or(__rt::reflect::empty),
-                    __Field::new(
-                            "context",
-                            &__Ty::Named(__leaf::<__rt::types::JsonValue>),
-                        )
+                    __Field::leaf::<__rt::types::JsonValue>("context")
                         .or(__encode_default_discussion_topic_context_context),
                 ],
             },
@@ -4176,23 +3834,14 @@ pub mod learning {
                     "passed_timestamp",
                 ],
                 fields: &[
-                    __Field::new("user_id", &__Ty::Named(__leaf::<i64>)),
-                    __Field::new(
-                        "course",
-                        &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
-                    ),
-                    __Field::new(
-                        "course_edited_timestamp",
-                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                    ),
-                    __Field::new("course_version", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("grading_policy_hash", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("percent_grade", &__Ty::Named(__leaf::<f64>)),
-                    __Field::new("letter_grade", &__Ty::Named(__leaf::<String>)),
-                    __Field::new(
-                        "passed_timestamp",
-                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                    ),
+                    __Field::leaf::<i64>("user_id"),
+                    __Field::record::<CourseData>("course"),
+                    __Field::leaf::<__rt::types::Timestamp>("course_edited_timestamp"),
+                    __Field::leaf::<String>("course_version"),
+                    __Field::leaf::<String>("grading_policy_hash"),
+                    __Field::leaf::<f64>("percent_grade"),
+                    __Field::leaf::<String>("letter_grade"),
+                    __Field::leaf::<__rt::types::Timestamp>("passed_timestamp"),
                 ],
             },
         );
@@ -4237,7 +3886,7 @@ pub mod learning {
                 name: "XBlockSkillVerificationData",
                 names: &["usage_key", "verified_skills", "ignored_skills"],
                 fields: &[
-                    __Field::new("usage_key", &__Ty::Named(__leaf::<UsageKey>)),
+                    __Field::leaf::<UsageKey>("usage_key"),
                     __Field::new(
                             "verified_skills",
                             &__Ty::List(&__Ty::Named(__leaf::<i64>)),
@@ -4316,14 +3965,11 @@ pub mod learning {
                 ],
                 fields: &[
                     __Field::new("user_ids", &__Ty::List(&__Ty::Named(__leaf::<i64>))),
-                    __Field::new("notification_type", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("content_url", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("app_name", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("course_key", &__Ty::Named(__leaf::<CourseKey>)),
-                    __Field::new(
-                            "context",
-                            &__Ty::Named(__leaf::<__rt::types::JsonValue>),
-                        )
+                    __Field::leaf::<String>("notification_type"),
+                    __Field::leaf::<String>("content_url"),
+                    __Field::leaf::<String>("app_name"),
+                    __Field::leaf::<CourseKey>("course_key"),
+                    __Field::leaf::<__rt::types::JsonValue>("context")
                         .or(__encode_default_user_notification_data_context),
                 ],
             },
@@ -4379,13 +4025,10 @@ pub mod learning {
                     "requesting_user",
                 ],
                 fields: &[
-                    __Field::new(
-                        "student_user",
-                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                    ),
-                    __Field::new("course_key", &__Ty::Named(__leaf::<CourseKey>)),
-                    __Field::new("usage_key", &__Ty::Named(__leaf::<UsageKey>)),
-                    __Field::new("exam_type", &__Ty::Named(__leaf::<String>)),
+                    __Field::record::<UserData>("student_user"),
+                    __Field::leaf::<CourseKey>("course_key"),
+                    __Field::leaf::<UsageKey>("usage_key"),
+                    __Field::leaf::<String>("exam_type"),
                     __Field::new(
                             "requesting_user",
                             &__Ty::Option(
@@ -4437,13 +4080,10 @@ pub mod learning {
                 name: "CourseAccessRoleData",
                 names: &["user", "org_key", "course_key", "role"],
                 fields: &[
-                    __Field::new(
-                        "user",
-                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                    ),
-                    __Field::new("org_key", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("course_key", &__Ty::Named(__leaf::<CourseKey>)),
-                    __Field::new("role", &__Ty::Named(__leaf::<String>)),
+                    __Field::record::<UserData>("user"),
+                    __Field::leaf::<String>("org_key"),
+                    __Field::leaf::<CourseKey>("course_key"),
+                    __Field::leaf::<String>("role"),
                 ],
             },
         );
@@ -4595,29 +4235,23 @@ pub mod learning {
                     "options",
                 ],
                 fields: &[
-                    __Field::new("anonymous", &__Ty::Named(__leaf::<bool>)),
-                    __Field::new("anonymous_to_peers", &__Ty::Named(__leaf::<bool>)),
-                    __Field::new("body", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("category_id", &__Ty::Named(__leaf::<i64>)),
-                    __Field::new("category_name", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("commentable_id", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("group_id", &__Ty::Named(__leaf::<i64>)),
-                    __Field::new("id", &__Ty::Named(__leaf::<i64>)),
-                    __Field::new("team_id", &__Ty::Named(__leaf::<i64>)),
-                    __Field::new("thread_type", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("title", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("title_truncated", &__Ty::Named(__leaf::<bool>)),
-                    __Field::new("truncated", &__Ty::Named(__leaf::<bool>)),
-                    __Field::new("url", &__Ty::Named(__leaf::<String>)),
-                    __Field::new(
-                        "user",
-                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                    ),
-                    __Field::new("course_id", &__Ty::Named(__leaf::<CourseKey>)),
-                    __Field::new(
-                            "discussion",
-                            &__Ty::Named(__leaf::<__rt::types::JsonValue>),
-                        )
+                    __Field::leaf::<bool>("anonymous"),
+                    __Field::leaf::<bool>("anonymous_to_peers"),
+                    __Field::leaf::<String>("body"),
+                    __Field::leaf::<i64>("category_id"),
+                    __Field::leaf::<String>("category_name"),
+                    __Field::leaf::<String>("commentable_id"),
+                    __Field::leaf::<i64>("group_id"),
+                    __Field::leaf::<i64>("id"),
+                    __Field::leaf::<i64>("team_id"),
+                    __Field::leaf::<String>("thread_type"),
+                    __Field::leaf::<String>("title"),
+                    __Field::leaf::<bool>("title_truncated"),
+                    __Field::leaf::<bool>("truncated"),
+                    __Field::leaf::<String>("url"),
+                    __Field::record::<UserData>("user"),
+                    __Field::leaf::<CourseKey>("course_id"),
+                    __Field::leaf::<__rt::types::JsonValue>("discussion")
                         .or(__encode_default_discussion_thread_data_discussion),
                     __Field::new(
                             "user_course_roles",
@@ -4629,10 +4263,7 @@ pub mod learning {
                             &__Ty::List(&__Ty::Named(__leaf::<String>)),
                         )
                         .or(__rt::reflect::empty),
-                    __Field::new(
-                            "options",
-                            &__Ty::Named(__leaf::<__rt::types::JsonValue>),
-                        )
+                    __Field::leaf::<__rt::types::JsonValue>("options")
                         .or(__encode_default_discussion_thread_data_options),
                 ],
             },
@@ -4713,19 +4344,13 @@ pub mod learning {
                     "audience_filters",
                 ],
                 fields: &[
-                    __Field::new("course_key", &__Ty::Named(__leaf::<CourseKey>)),
-                    __Field::new("app_name", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("notification_type", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("content_url", &__Ty::Named(__leaf::<String>)),
-                    __Field::new(
-                            "content_context",
-                            &__Ty::Named(__leaf::<__rt::types::JsonValue>),
-                        )
+                    __Field::leaf::<CourseKey>("course_key"),
+                    __Field::leaf::<String>("app_name"),
+                    __Field::leaf::<String>("notification_type"),
+                    __Field::leaf::<String>("content_url"),
+                    __Field::leaf::<__rt::types::JsonValue>("content_context")
                         .or(__encode_default_course_notification_data_content_context),
-                    __Field::new(
-                            "audience_filters",
-                            &__Ty::Named(__leaf::<__rt::types::JsonValue>),
-                        )
+                    __Field::leaf::<__rt::types::JsonValue>("audience_filters")
                         .or(__encode_default_course_notification_data_audience_filters),
                 ],
             },
@@ -4791,22 +4416,13 @@ pub mod learning {
                     "answer",
                 ],
                 fields: &[
-                    __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("anonymous_user_id", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("location", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("attempt_number", &__Ty::Named(__leaf::<i64>)),
-                    __Field::new(
-                        "created_at",
-                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                    ),
-                    __Field::new(
-                        "submitted_at",
-                        &__Ty::Named(__leaf::<__rt::types::Timestamp>),
-                    ),
-                    __Field::new(
-                        "answer",
-                        &__Ty::Named(<ORASubmissionAnswer as __rt::reflect::Reflect>::ty),
-                    ),
+                    __Field::leaf::<String>("uuid"),
+                    __Field::leaf::<String>("anonymous_user_id"),
+                    __Field::leaf::<String>("location"),
+                    __Field::leaf::<i64>("attempt_number"),
+                    __Field::leaf::<__rt::types::Timestamp>("created_at"),
+                    __Field::leaf::<__rt::types::Timestamp>("submitted_at"),
+                    __Field::record::<ORASubmissionAnswer>("answer"),
                 ],
             },
         );
@@ -4945,15 +4561,9 @@ pub mod learning {
                 name: "CoursePassingStatusData",
                 names: &["is_passing", "course", "user"],
                 fields: &[
-                    __Field::new("is_passing", &__Ty::Named(__leaf::<bool>)),
-                    __Field::new(
-                        "course",
-                        &__Ty::Named(<CourseData as __rt::reflect::Reflect>::ty),
-                    ),
-                    __Field::new(
-                        "user",
-                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                    ),
+                    __Field::leaf::<bool>("is_passing"),
+                    __Field::record::<CourseData>("course"),
+                    __Field::record::<UserData>("user"),
                 ],
             },
         );
@@ -4994,15 +4604,9 @@ pub mod learning {
                 name: "CcxCoursePassingStatusData",
                 names: &["is_passing", "user", "course"],
                 fields: &[
-                    __Field::new("is_passing", &__Ty::Named(__leaf::<bool>)),
-                    __Field::new(
-                        "user",
-                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                    ),
-                    __Field::new(
-                        "course",
-                        &__Ty::Named(<CcxCourseData as __rt::reflect::Reflect>::ty),
-                    ),
+                    __Field::leaf::<bool>("is_passing"),
+                    __Field::record::<UserData>("user"),
+                    __Field::record::<CcxCourseData>("course"),
                 ],
             },
         );
@@ -5071,12 +4675,10 @@ pub mod learning {
                     "max_students_allowed",
                 ],
                 fields: &[
-                    __Field::new("ccx_course_key", &__Ty::Named(__leaf::<CCXLocator>)),
-                    __Field::new("master_course_key", &__Ty::Named(__leaf::<CourseKey>)),
-                    __Field::new("display_name", &__Ty::Named(__leaf::<String>))
-                        .or(__rt::reflect::empty),
-                    __Field::new("coach_email", &__Ty::Named(__leaf::<String>))
-                        .or(__rt::reflect::empty),
+                    __Field::leaf::<CCXLocator>("ccx_course_key"),
+                    __Field::leaf::<CourseKey>("master_course_key"),
+                    __Field::leaf::<String>("display_name").or(__rt::reflect::empty),
+                    __Field::leaf::<String>("coach_email").or(__rt::reflect::empty),
                     __Field::new("start", &__Ty::Option(&__Ty::Named(__leaf::<String>)))
                         .or(__rt::reflect::empty),
                     __Field::new("end", &__Ty::Option(&__Ty::Named(__leaf::<String>)))
@@ -5126,15 +4728,9 @@ pub mod learning {
                 name: "BadgeData",
                 names: &["uuid", "user", "template"],
                 fields: &[
-                    __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
-                    __Field::new(
-                        "user",
-                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                    ),
-                    __Field::new(
-                        "template",
-                        &__Ty::Named(<BadgeTemplateData as __rt::reflect::Reflect>::ty),
-                    ),
+                    __Field::leaf::<String>("uuid"),
+                    __Field::record::<UserData>("user"),
+                    __Field::record::<BadgeTemplateData>("template"),
                 ],
             },
         );
@@ -5183,8 +4779,8 @@ pub mod learning {
                 name: "BadgeTemplateData",
                 names: &["uuid", "origin", "name", "description", "image_url"],
                 fields: &[
-                    __Field::new("uuid", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("origin", &__Ty::Named(__leaf::<String>)),
+                    __Field::leaf::<String>("uuid"),
+                    __Field::leaf::<String>("origin"),
                     __Field::new("name", &__Ty::Option(&__Ty::Named(__leaf::<String>)))
                         .or(__rt::reflect::empty),
                     __Field::new(
@@ -5245,12 +4841,9 @@ pub mod learning {
                 name: "VerificationAttemptData",
                 names: &["attempt_id", "user", "status", "name", "expiration_date"],
                 fields: &[
-                    __Field::new("attempt_id", &__Ty::Named(__leaf::<i64>)),
-                    __Field::new(
-                        "user",
-                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                    ),
-                    __Field::new("status", &__Ty::Named(__leaf::<String>)),
+                    __Field::leaf::<i64>("attempt_id"),
+                    __Field::record::<UserData>("user"),
+                    __Field::leaf::<String>("status"),
                     __Field::new("name", &__Ty::Option(&__Ty::Named(__leaf::<String>)))
                         .or(__rt::reflect::empty),
                     __Field::new(
@@ -5332,15 +4925,15 @@ pub mod learning {
                     "queue_name",
                 ],
                 fields: &[
-                    __Field::new("points_possible", &__Ty::Named(__leaf::<i64>)),
-                    __Field::new("points_earned", &__Ty::Named(__leaf::<i64>)),
-                    __Field::new("course_id", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("score_msg", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("submission_id", &__Ty::Named(__leaf::<i64>)),
-                    __Field::new("user_id", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("module_id", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("queue_key", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("queue_name", &__Ty::Named(__leaf::<String>)),
+                    __Field::leaf::<i64>("points_possible"),
+                    __Field::leaf::<i64>("points_earned"),
+                    __Field::leaf::<String>("course_id"),
+                    __Field::leaf::<String>("score_msg"),
+                    __Field::leaf::<i64>("submission_id"),
+                    __Field::leaf::<String>("user_id"),
+                    __Field::leaf::<String>("module_id"),
+                    __Field::leaf::<String>("queue_key"),
+                    __Field::leaf::<String>("queue_name"),
                 ],
             },
         );
@@ -5385,18 +4978,10 @@ pub mod learning {
                 name: "LtiProviderLaunchData",
                 names: &["user", "course_key", "usage_key", "launch_params"],
                 fields: &[
-                    __Field::new(
-                        "user",
-                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                    ),
-                    __Field::new("course_key", &__Ty::Named(__leaf::<CourseKey>)),
-                    __Field::new("usage_key", &__Ty::Named(__leaf::<UsageKey>)),
-                    __Field::new(
-                        "launch_params",
-                        &__Ty::Named(
-                            <LtiProviderLaunchParamsData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
+                    __Field::record::<UserData>("user"),
+                    __Field::leaf::<CourseKey>("course_key"),
+                    __Field::leaf::<UsageKey>("usage_key"),
+                    __Field::record::<LtiProviderLaunchParamsData>("launch_params"),
                 ],
             },
         );
@@ -5443,9 +5028,9 @@ pub mod learning {
                 name: "LtiProviderLaunchParamsData",
                 names: &["roles", "context_id", "user_id", "extra_params"],
                 fields: &[
-                    __Field::new("roles", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("context_id", &__Ty::Named(__leaf::<String>)),
-                    __Field::new("user_id", &__Ty::Named(__leaf::<String>)),
+                    __Field::leaf::<String>("roles"),
+                    __Field::leaf::<String>("context_id"),
+                    __Field::leaf::<String>("user_id"),
                     __Field::new(
                             "extra_params",
                             &__Ty::Map(&__Ty::Named(__leaf::<String>)),
@@ -5480,12 +5065,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "StudentRegistrationCompleted",
                 names: &["user"],
-                fields: &[
-                    __Field::new(
-                        "user",
-                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<UserData>("user")],
             },
         );
     }
@@ -5530,12 +5110,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "SessionLoginCompleted",
                 names: &["user"],
-                fields: &[
-                    __Field::new(
-                        "user",
-                        &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<UserData>("user")],
             },
         );
     }
@@ -5580,14 +5155,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "CourseEnrollmentCreated",
                 names: &["enrollment"],
-                fields: &[
-                    __Field::new(
-                        "enrollment",
-                        &__Ty::Named(
-                            <CourseEnrollmentData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<CourseEnrollmentData>("enrollment")],
             },
         );
     }
@@ -5632,14 +5200,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "CourseEnrollmentChanged",
                 names: &["enrollment"],
-                fields: &[
-                    __Field::new(
-                        "enrollment",
-                        &__Ty::Named(
-                            <CourseEnrollmentData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<CourseEnrollmentData>("enrollment")],
             },
         );
     }
@@ -5684,14 +5245,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "CourseUnenrollmentCompleted",
                 names: &["enrollment"],
-                fields: &[
-                    __Field::new(
-                        "enrollment",
-                        &__Ty::Named(
-                            <CourseEnrollmentData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<CourseEnrollmentData>("enrollment")],
             },
         );
     }
@@ -5738,12 +5292,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "CertificateCreated",
                 names: &["certificate"],
-                fields: &[
-                    __Field::new(
-                        "certificate",
-                        &__Ty::Named(<CertificateData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<CertificateData>("certificate")],
             },
         );
     }
@@ -5789,12 +5338,7 @@ pub mod learning {
                 name: "ProgramCertificateAwarded",
                 names: &["program_certificate"],
                 fields: &[
-                    __Field::new(
-                        "program_certificate",
-                        &__Ty::Named(
-                            <ProgramCertificateData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
+                    __Field::record::<ProgramCertificateData>("program_certificate"),
                 ],
             },
         );
@@ -5838,12 +5382,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "CertificateChanged",
                 names: &["certificate"],
-                fields: &[
-                    __Field::new(
-                        "certificate",
-                        &__Ty::Named(<CertificateData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<CertificateData>("certificate")],
             },
         );
     }
@@ -5887,12 +5426,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "CertificateRevoked",
                 names: &["certificate"],
-                fields: &[
-                    __Field::new(
-                        "certificate",
-                        &__Ty::Named(<CertificateData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<CertificateData>("certificate")],
             },
         );
     }
@@ -5938,12 +5472,7 @@ pub mod learning {
                 name: "ProgramCertificateRevoked",
                 names: &["program_certificate"],
                 fields: &[
-                    __Field::new(
-                        "program_certificate",
-                        &__Ty::Named(
-                            <ProgramCertificateData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
+                    __Field::record::<ProgramCertificateData>("program_certificate"),
                 ],
             },
         );
@@ -5985,12 +5514,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "CohortMembershipChanged",
                 names: &["cohort"],
-                fields: &[
-                    __Field::new(
-                        "cohort",
-                        &__Ty::Named(<CohortData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<CohortData>("cohort")],
             },
         );
     }
@@ -6035,12 +5559,7 @@ pub mod learning {
                 name: "CourseDiscussionsChanged",
                 names: &["configuration"],
                 fields: &[
-                    __Field::new(
-                        "configuration",
-                        &__Ty::Named(
-                            <CourseDiscussionConfigurationData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
+                    __Field::record::<CourseDiscussionConfigurationData>("configuration"),
                 ],
             },
         );
@@ -6081,14 +5600,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "PersistentGradeSummaryChanged",
                 names: &["grade"],
-                fields: &[
-                    __Field::new(
-                        "grade",
-                        &__Ty::Named(
-                            <PersistentCourseGradeData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<PersistentCourseGradeData>("grade")],
             },
         );
     }
@@ -6132,14 +5644,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "XblockSkillVerified",
                 names: &["xblock_info"],
-                fields: &[
-                    __Field::new(
-                        "xblock_info",
-                        &__Ty::Named(
-                            <XBlockSkillVerificationData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<XBlockSkillVerificationData>("xblock_info")],
             },
         );
     }
@@ -6182,14 +5687,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "UserNotificationRequested",
                 names: &["notification_data"],
-                fields: &[
-                    __Field::new(
-                        "notification_data",
-                        &__Ty::Named(
-                            <UserNotificationData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<UserNotificationData>("notification_data")],
             },
         );
     }
@@ -6231,12 +5729,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "ExamAttemptSubmitted",
                 names: &["exam_attempt"],
-                fields: &[
-                    __Field::new(
-                        "exam_attempt",
-                        &__Ty::Named(<ExamAttemptData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
             },
         );
     }
@@ -6278,12 +5771,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "ExamAttemptRejected",
                 names: &["exam_attempt"],
-                fields: &[
-                    __Field::new(
-                        "exam_attempt",
-                        &__Ty::Named(<ExamAttemptData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
             },
         );
     }
@@ -6325,12 +5813,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "ExamAttemptVerified",
                 names: &["exam_attempt"],
-                fields: &[
-                    __Field::new(
-                        "exam_attempt",
-                        &__Ty::Named(<ExamAttemptData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
             },
         );
     }
@@ -6372,12 +5855,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "ExamAttemptErrored",
                 names: &["exam_attempt"],
-                fields: &[
-                    __Field::new(
-                        "exam_attempt",
-                        &__Ty::Named(<ExamAttemptData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
             },
         );
     }
@@ -6419,12 +5897,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "ExamAttemptReset",
                 names: &["exam_attempt"],
-                fields: &[
-                    __Field::new(
-                        "exam_attempt",
-                        &__Ty::Named(<ExamAttemptData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
             },
         );
     }
@@ -6467,12 +5940,7 @@ pub mod learning {
                 name: "CourseAccessRoleAdded",
                 names: &["course_access_role_data"],
                 fields: &[
-                    __Field::new(
-                        "course_access_role_data",
-                        &__Ty::Named(
-                            <CourseAccessRoleData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
+                    __Field::record::<CourseAccessRoleData>("course_access_role_data"),
                 ],
             },
         );
@@ -6517,12 +5985,7 @@ pub mod learning {
                 name: "CourseAccessRoleRemoved",
                 names: &["course_access_role_data"],
                 fields: &[
-                    __Field::new(
-                        "course_access_role_data",
-                        &__Ty::Named(
-                            <CourseAccessRoleData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
+                    __Field::record::<CourseAccessRoleData>("course_access_role_data"),
                 ],
             },
         );
@@ -6564,14 +6027,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "ForumThreadCreated",
                 names: &["thread"],
-                fields: &[
-                    __Field::new(
-                        "thread",
-                        &__Ty::Named(
-                            <DiscussionThreadData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<DiscussionThreadData>("thread")],
             },
         );
     }
@@ -6611,14 +6067,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "ForumThreadResponseCreated",
                 names: &["thread"],
-                fields: &[
-                    __Field::new(
-                        "thread",
-                        &__Ty::Named(
-                            <DiscussionThreadData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<DiscussionThreadData>("thread")],
             },
         );
     }
@@ -6658,14 +6107,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "ForumResponseCommentCreated",
                 names: &["thread"],
-                fields: &[
-                    __Field::new(
-                        "thread",
-                        &__Ty::Named(
-                            <DiscussionThreadData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<DiscussionThreadData>("thread")],
             },
         );
     }
@@ -6710,12 +6152,7 @@ pub mod learning {
                 name: "CourseNotificationRequested",
                 names: &["course_notification_data"],
                 fields: &[
-                    __Field::new(
-                        "course_notification_data",
-                        &__Ty::Named(
-                            <CourseNotificationData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
+                    __Field::record::<CourseNotificationData>("course_notification_data"),
                 ],
             },
         );
@@ -6760,12 +6197,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "OraSubmissionCreated",
                 names: &["submission"],
-                fields: &[
-                    __Field::new(
-                        "submission",
-                        &__Ty::Named(<ORASubmissionData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<ORASubmissionData>("submission")],
             },
         );
     }
@@ -6808,12 +6240,7 @@ pub mod learning {
                 name: "CoursePassingStatusUpdated",
                 names: &["course_passing_status"],
                 fields: &[
-                    __Field::new(
-                        "course_passing_status",
-                        &__Ty::Named(
-                            <CoursePassingStatusData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
+                    __Field::record::<CoursePassingStatusData>("course_passing_status"),
                 ],
             },
         );
@@ -6857,12 +6284,9 @@ pub mod learning {
                 name: "CcxCoursePassingStatusUpdated",
                 names: &["course_passing_status"],
                 fields: &[
-                    __Field::new(
-                        "course_passing_status",
-                        &__Ty::Named(
-                            <CcxCoursePassingStatusData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
+                    __Field::record::<
+                        CcxCoursePassingStatusData,
+                    >("course_passing_status"),
                 ],
             },
         );
@@ -6905,12 +6329,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "BadgeAwarded",
                 names: &["badge"],
-                fields: &[
-                    __Field::new(
-                        "badge",
-                        &__Ty::Named(<BadgeData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<BadgeData>("badge")],
             },
         );
     }
@@ -6950,12 +6369,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "BadgeRevoked",
                 names: &["badge"],
-                fields: &[
-                    __Field::new(
-                        "badge",
-                        &__Ty::Named(<BadgeData as __rt::reflect::Reflect>::ty),
-                    ),
-                ],
+                fields: &[__Field::record::<BadgeData>("badge")],
             },
         );
     }
@@ -6997,14 +6411,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "IdvAttemptCreated",
                 names: &["idv_attempt"],
-                fields: &[
-                    __Field::new(
-                        "idv_attempt",
-                        &__Ty::Named(
-                            <VerificationAttemptData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
             },
         );
     }
@@ -7046,14 +6453,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "IdvAttemptPending",
                 names: &["idv_attempt"],
-                fields: &[
-                    __Field::new(
-                        "idv_attempt",
-                        &__Ty::Named(
-                            <VerificationAttemptData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
             },
         );
     }
@@ -7095,14 +6495,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "IdvAttemptApproved",
                 names: &["idv_attempt"],
-                fields: &[
-                    __Field::new(
-                        "idv_attempt",
-                        &__Ty::Named(
-                            <VerificationAttemptData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
             },
         );
     }
@@ -7144,14 +6537,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "IdvAttemptDenied",
                 names: &["idv_attempt"],
-                fields: &[
-                    __Field::new(
-                        "idv_attempt",
-                        &__Ty::Named(
-                            <VerificationAttemptData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
             },
         );
     }
@@ -7191,14 +6577,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "ExternalGraderScoreSubmitted",
                 names: &["score"],
-                fields: &[
-                    __Field::new(
-                        "score",
-                        &__Ty::Named(
-                            <ExternalGraderScoreData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<ExternalGraderScoreData>("score")],
             },
         );
     }
@@ -7242,14 +6621,7 @@ pub mod learning {
             &__rt::reflect::Record {
                 name: "LtiProviderLaunchSuccess",
                 names: &["launch_data"],
-                fields: &[
-                    __Field::new(
-                        "launch_data",
-                        &__Ty::Named(
-                            <LtiProviderLaunchData as __rt::reflect::Reflect>::ty,
-                        ),
-                    ),
-                ],
+                fields: &[__Field::record::<LtiProviderLaunchData>("launch_data")],
             },
         );
     }

@@ -111,8 +111,9 @@ fn reflect_impl(cx: &Ctx<'_>, mi: usize, name: &Ident, fields: &[WireField]) -> 
     let descriptors: Vec<TokenStream> = fields
         .iter()
         .map(|f| {
-            let (wire, desc, rust_ty) = (&f.name, descriptor(cx, mi, &f.ty), &f.rust_ty);
-            let field = quote!(__Field::new(#wire, &#desc));
+            let (wire, rust_ty) = (&f.name, &f.rust_ty);
+            let desc = descriptor(cx, mi, &f.ty);
+            let field = field(cx, mi, wire, &f.ty, desc);
             match &f.missing {
                 Missing::Required => field,
                 Missing::Zero if encodes_zero_as_one_byte(cx, &f.ty) => {
@@ -195,6 +196,23 @@ fn min_size(cx: &Ctx<'_>, t: &Type, within: &mut Vec<(usize, usize)>) -> Option<
                 sum
             }
         },
+    }
+}
+
+/// A field's descriptor: `__Field::leaf::<T>` and `__Field::record::<T>`
+/// for the common cases (shorter text to format and to read), else the
+/// whole descriptor.
+fn field(cx: &Ctx<'_>, mi: usize, wire: &str, t: &Type, desc: TokenStream) -> TokenStream {
+    match t {
+        Type::Named(r) if r.kind == DefKind::Record => {
+            let path = ty::rust_type(t, mi, cx);
+            quote!(__Field::record::<#path>(#wire))
+        }
+        Type::Primitive(_) | Type::Named(_) => {
+            let path = ty::rust_type(t, mi, cx);
+            quote!(__Field::leaf::<#path>(#wire))
+        }
+        Type::List(_) | Type::Map(_) | Type::Optional(_) => quote!(__Field::new(#wire, &#desc)),
     }
 }
 

@@ -117,6 +117,20 @@ impl Field {
         }
     }
 
+    /// A field of a type with its own serde and Avro implementations
+    /// (see [`leaf`]): the common case, written shorter.
+    pub const fn leaf<T>(name: &'static str) -> Self
+    where
+        T: Avro + Serialize + DeserializeOwned + 'static,
+    {
+        Field::new(name, const { &Ty::Named(leaf::<T>) })
+    }
+
+    /// A field holding a generated struct.
+    pub const fn record<T: Reflect>(name: &'static str) -> Self {
+        Field::new(name, const { &Ty::Named(T::ty) })
+    }
+
     /// The field, taking what `default` writes when absent.
     pub const fn or(mut self, default: fn(&mut Vec<u8>)) -> Self {
         self.default = Some(default);
