@@ -1,6 +1,8 @@
 //! Avro encode and decode of two Open edX payloads (targets: encode under
 //! 150 ns, decode under 300 ns; the Python reference serializer takes about
-//! 24 µs per registration event). `cargo bench -p openedx-events --bench wire`.
+//! 24 µs per registration event), and the enrollment payload's JSON through
+//! serde (generated structs implement serde through their descriptors, not
+//! serde's derive). `cargo bench -p openedx-events --bench wire`.
 
 use std::hint::black_box;
 
@@ -69,9 +71,25 @@ fn bench<P: avro::Avro + PartialEq + std::fmt::Debug>(c: &mut Criterion, name: &
     });
 }
 
+fn json(c: &mut Criterion) {
+    let payload = enrollment();
+    let text = serde_json::to_string(&payload).expect("serializes");
+    assert_eq!(
+        serde_json::from_str::<CourseEnrollmentCreated>(&text).expect("reads"),
+        payload
+    );
+    c.bench_function("course_enrollment_created/to_json_string", |b| {
+        b.iter(|| serde_json::to_string(black_box(&payload)).expect("serializes"))
+    });
+    c.bench_function("course_enrollment_created/from_json_str", |b| {
+        b.iter(|| serde_json::from_str::<CourseEnrollmentCreated>(black_box(&text)).expect("reads"))
+    });
+}
+
 fn wire(c: &mut Criterion) {
     bench(c, "student_registration_completed", registration());
     bench(c, "course_enrollment_created", enrollment());
+    json(c);
 }
 
 criterion_group!(benches, wire);

@@ -6,32 +6,26 @@ use quote::{format_ident, quote};
 use openedx_hooks_schema::EventDef;
 
 use super::super::{Ctx, doc, ident};
-use super::common::{derives, serde_attr, serde_derived};
-use super::record::{Fields, fields};
-use super::wire;
+use super::record::data_struct;
 
 pub(super) fn event(cx: &Ctx<'_>, mi: usize, e: &EventDef) -> TokenStream {
     let rt = &cx.rt;
     let payload_name = ident::payload_struct(&e.name);
     let payload = format_ident!("{}", payload_name);
     let signal = format_ident!("{}", e.name);
-    let eq_hash = cx.analysis.fields_eq_hash(e.payload.iter().map(|f| &f.ty));
-    let attrs = cx
-        .options
-        .attributes(&cx.catalog.modules()[mi].name, &e.name);
-    let derived = serde_derived(&attrs);
-    let derive = derives(cx, eq_hash, derived);
-    let serde = derived.then(|| serde_attr(cx));
-    let Fields {
-        decls,
-        default_fns,
-        wire,
-    } = fields(cx, mi, None, &payload_name, &e.payload, derived);
-    let impls = wire::impls(cx, mi, &payload, &wire, derived);
     let payload_docs = doc::attrs([format!(
         "The payload of [`{}`] (`{}`).",
         e.name, e.event_type
     )]);
+    let payload_struct = data_struct(
+        cx,
+        mi,
+        None,
+        (&payload_name, &e.name),
+        &payload,
+        payload_docs,
+        &e.payload,
+    );
     let mut lines: Vec<String> = e.description.iter().cloned().collect();
     if !lines.is_empty() {
         lines.push(String::new());
@@ -54,15 +48,7 @@ pub(super) fn event(cx: &Ctx<'_>, mi: usize, e: &EventDef) -> TokenStream {
     let (event_type, name, major, minor) =
         (&e.event_type, &e.name, e.major_version, e.minor_version);
     quote! {
-        #payload_docs
-        #derive
-        #serde
-        #attrs
-        pub struct #payload {
-            #decls
-        }
-        #default_fns
-        #impls
+        #payload_struct
 
         #signal_docs
         pub static #signal: #rt::Signal<#payload> = #rt::Signal::new(#event_type, #name, #major, #minor);

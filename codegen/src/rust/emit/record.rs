@@ -12,7 +12,7 @@ use super::wire::{self, Missing, WireField};
 
 /// A struct's fields: their declarations, the default functions some of
 /// them need, and what the Avro and serde impls need to know of them.
-pub(super) struct Fields {
+struct Fields {
     pub decls: TokenStream,
     pub default_fns: TokenStream,
     pub wire: Vec<WireField>,
@@ -20,7 +20,7 @@ pub(super) struct Fields {
 
 /// Struct fields; `serde_attrs`: with the `#[serde(...)]` attributes
 /// serde's derive reads.
-pub(super) fn fields(
+fn fields(
     cx: &Ctx<'_>,
     mi: usize,
     owner: Option<RecordId>,
@@ -112,10 +112,28 @@ pub(super) fn record(cx: &Ctx<'_>, mi: usize, id: RecordId, t: &RecordDef) -> To
         .description
         .clone()
         .unwrap_or_else(|| format!("The data class `{}`.", t.name))]);
-    let eq_hash = cx.analysis.fields_eq_hash(t.fields.iter().map(|f| &f.ty));
+    data_struct(cx, mi, Some(id), (&t.name, &t.name), &name, docs, &t.fields)
+}
+
+/// A struct with its fields, default functions and impls: a data class or an
+/// event's payload. `names`: the name its default functions are named after
+/// and the one `--type-attribute` selects it by (for a payload, the struct's
+/// and the event's).
+pub(super) fn data_struct(
+    cx: &Ctx<'_>,
+    mi: usize,
+    owner: Option<RecordId>,
+    names: (&str, &str),
+    name: &proc_macro2::Ident,
+    docs: TokenStream,
+    catalog_fields: &[Field],
+) -> TokenStream {
+    let eq_hash = cx
+        .analysis
+        .fields_eq_hash(catalog_fields.iter().map(|f| &f.ty));
     let attrs = cx
         .options
-        .attributes(&cx.catalog.modules()[mi].name, &t.name);
+        .attributes(&cx.catalog.modules()[mi].name, names.1);
     let derived = serde_derived(&attrs);
     let derive = derives(cx, eq_hash, derived);
     let serde = derived.then(|| serde_attr(cx));
@@ -123,8 +141,8 @@ pub(super) fn record(cx: &Ctx<'_>, mi: usize, id: RecordId, t: &RecordDef) -> To
         decls,
         default_fns,
         wire,
-    } = fields(cx, mi, Some(id), &t.name, &t.fields, derived);
-    let impls = wire::impls(cx, mi, &name, &wire, derived);
+    } = fields(cx, mi, owner, names.0, catalog_fields, derived);
+    let impls = wire::impls(cx, mi, name, &wire, derived);
     quote! {
         #docs
         #derive
