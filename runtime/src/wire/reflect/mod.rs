@@ -2,10 +2,10 @@
 //! implementations through them.
 //!
 //! A derived `Deserialize` is a few hundred lines of generic code per
-//! struct, and registering an event instantiates it (and `Serialize`) for
+//! struct, and registering an event instantiated it (and `Serialize`) for
 //! every payload with the JSON deserializer of `AnySignal`: that was most of
 //! the time spent compiling generated code. Generated types instead describe
-//! themselves in a constant ([`Reflect::ty`]) and implement serde with
+//! themselves in a constant ([`Reflect::TY`]) and implement serde with
 //! [`serialize`] and [`deserialize`], which translate between serde and the
 //! type's own Avro encoding by walking the descriptor. The walk is compiled
 //! once, in this crate, behind `erased_serde`: what is generic per type is a
