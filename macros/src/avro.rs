@@ -57,6 +57,9 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
     }
     let name = &input.ident;
     let avro = quote!(#rt::__private_v1::avro);
+    // `skip` where it can avoid building the value; records keep the
+    // trait's default (decode and drop).
+    let mut skip = None;
     let (min_size, encode, decode) = match &input.data {
         Data::Struct(s) => match &s.fields {
             Fields::Named(fields) => {
@@ -87,6 +90,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             }
             Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
                 let ty = &fields.unnamed[0].ty;
+                skip = Some(quote!(<#ty as #avro::Avro>::skip(r)));
                 (
                     quote!(<#ty as #avro::Avro>::MIN_SIZE),
                     quote!(#avro::Avro::encode(&self.0, out);),
@@ -115,6 +119,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             }
             let type_name = name.to_string();
             let unknown = format_ident!("__unknown");
+            skip = Some(quote!(r.read_bytes().map(drop)));
             (
                 quote!(1),
                 quote! {
@@ -138,6 +143,13 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             ));
         }
     };
+    let skip_fn = skip.map(|body| {
+        quote! {
+            fn skip(r: &mut #avro::Reader<'_>) -> ::core::result::Result<(), #avro::AvroError> {
+                #body
+            }
+        }
+    });
     Ok(quote! {
         impl #avro::Avro for #name {
             const MIN_SIZE: usize = #min_size;
@@ -148,6 +160,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             fn decode(r: &mut #avro::Reader<'_>) -> ::core::result::Result<Self, #avro::AvroError> {
                 #decode
             }
+            #skip_fn
         }
     })
 }

@@ -65,6 +65,14 @@ pub trait Avro: Sized {
     /// Reads one value.
     fn decode(r: &mut Reader<'_>) -> Result<Self, AvroError>;
 
+    /// Reads past one value, without building it where the encoding allows
+    /// (strings, numbers, containers of them). Only the framing is checked,
+    /// not the content (a string's UTF-8, a timestamp's format): for bytes
+    /// already known to decode, such as a value's own encoding being walked.
+    fn skip(r: &mut Reader<'_>) -> Result<(), AvroError> {
+        Self::decode(r).map(drop)
+    }
+
     /// Encodes a slice as an Avro `array` (overridden by `u8`: `bytes`).
     #[doc(hidden)]
     fn encode_vec(items: &[Self], out: &mut Vec<u8>) {
@@ -75,6 +83,20 @@ pub trait Avro: Sized {
             }
         }
         write_long(out, 0);
+    }
+
+    /// Reads past an Avro `array` (overridden by `u8`: `bytes`).
+    #[doc(hidden)]
+    fn skip_vec(r: &mut Reader<'_>) -> Result<(), AvroError> {
+        loop {
+            let count = r.block_count(Self::MIN_SIZE)?;
+            if count == 0 {
+                return Ok(());
+            }
+            for _ in 0..count {
+                Self::skip(r)?;
+            }
+        }
     }
 
     /// Decodes an Avro `array` (overridden by `u8`: `bytes`).
@@ -438,6 +460,9 @@ impl Avro for String {
     fn encode(&self, out: &mut Vec<u8>) {
         write_bytes(out, self.as_bytes());
     }
+    fn skip(r: &mut Reader<'_>) -> Result<(), AvroError> {
+        r.read_bytes().map(drop)
+    }
     fn decode(r: &mut Reader<'_>) -> Result<Self, AvroError> {
         r.read_string()
     }
@@ -447,6 +472,9 @@ impl Avro for i64 {
     const MIN_SIZE: usize = 1;
     fn encode(&self, out: &mut Vec<u8>) {
         write_long(out, *self);
+    }
+    fn skip(r: &mut Reader<'_>) -> Result<(), AvroError> {
+        r.read_long().map(drop)
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, AvroError> {
         r.read_long()
@@ -458,6 +486,9 @@ impl Avro for f64 {
     fn encode(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.to_le_bytes());
     }
+    fn skip(r: &mut Reader<'_>) -> Result<(), AvroError> {
+        r.read_double().map(drop)
+    }
     fn decode(r: &mut Reader<'_>) -> Result<Self, AvroError> {
         r.read_double()
     }
@@ -467,6 +498,9 @@ impl Avro for bool {
     const MIN_SIZE: usize = 1;
     fn encode(&self, out: &mut Vec<u8>) {
         out.push(u8::from(*self));
+    }
+    fn skip(r: &mut Reader<'_>) -> Result<(), AvroError> {
+        r.read_bool().map(drop)
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, AvroError> {
         r.read_bool()
@@ -486,6 +520,9 @@ impl Avro for u8 {
     fn encode_vec(items: &[Self], out: &mut Vec<u8>) {
         write_bytes(out, items);
     }
+    fn skip_vec(r: &mut Reader<'_>) -> Result<(), AvroError> {
+        r.read_bytes().map(drop)
+    }
     fn decode_vec(r: &mut Reader<'_>) -> Result<Vec<Self>, AvroError> {
         r.read_bytes().map(<[u8]>::to_vec)
     }
@@ -495,6 +532,9 @@ impl<T: Avro> Avro for Vec<T> {
     const MIN_SIZE: usize = 1;
     fn encode(&self, out: &mut Vec<u8>) {
         T::encode_vec(self, out);
+    }
+    fn skip(r: &mut Reader<'_>) -> Result<(), AvroError> {
+        T::skip_vec(r)
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, AvroError> {
         T::decode_vec(r)
@@ -512,6 +552,18 @@ impl<T: Avro> Avro for BTreeMap<String, T> {
             }
         }
         write_long(out, 0);
+    }
+    fn skip(r: &mut Reader<'_>) -> Result<(), AvroError> {
+        loop {
+            let count = r.block_count(1 + T::MIN_SIZE)?;
+            if count == 0 {
+                return Ok(());
+            }
+            for _ in 0..count {
+                r.read_bytes()?;
+                T::skip(r)?;
+            }
+        }
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, AvroError> {
         let mut map = BTreeMap::new();
@@ -542,6 +594,13 @@ impl<T: Avro> Avro for Option<T> {
             }
         }
     }
+    fn skip(r: &mut Reader<'_>) -> Result<(), AvroError> {
+        match r.read_long()? {
+            0 => Ok(()),
+            1 => T::skip(r),
+            i => Err(AvroError::new(ErrorKind::UnionIndex(i))),
+        }
+    }
     fn decode(r: &mut Reader<'_>) -> Result<Self, AvroError> {
         match r.read_long()? {
             0 => Ok(None),
@@ -556,6 +615,9 @@ impl<T: Avro> Avro for Box<T> {
     fn encode(&self, out: &mut Vec<u8>) {
         (**self).encode(out);
     }
+    fn skip(r: &mut Reader<'_>) -> Result<(), AvroError> {
+        T::skip(r)
+    }
     fn decode(r: &mut Reader<'_>) -> Result<Self, AvroError> {
         T::decode(r).map(Box::new)
     }
@@ -566,6 +628,9 @@ impl Avro for Uuid {
     fn encode(&self, out: &mut Vec<u8>) {
         let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
         write_bytes(out, self.hyphenated().encode_lower(&mut buf).as_bytes());
+    }
+    fn skip(r: &mut Reader<'_>) -> Result<(), AvroError> {
+        r.read_bytes().map(drop)
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, AvroError> {
         let s = r.read_str()?;
@@ -586,6 +651,9 @@ impl Avro for Timestamp {
             }
         }
     }
+    fn skip(r: &mut Reader<'_>) -> Result<(), AvroError> {
+        r.read_bytes().map(drop)
+    }
     fn decode(r: &mut Reader<'_>) -> Result<Self, AvroError> {
         let bytes = r.read_bytes()?;
         // The fast path reads ASCII only: no UTF-8 check needed when it succeeds.
@@ -602,6 +670,9 @@ impl Avro for Date {
     fn encode(&self, out: &mut Vec<u8>) {
         write_bytes(out, self.to_string().as_bytes());
     }
+    fn skip(r: &mut Reader<'_>) -> Result<(), AvroError> {
+        r.read_bytes().map(drop)
+    }
     fn decode(r: &mut Reader<'_>) -> Result<Self, AvroError> {
         let s = r.read_str()?;
         s.parse::<Date>()
@@ -614,6 +685,9 @@ impl Avro for JsonValue {
     const MIN_SIZE: usize = 1;
     fn encode(&self, out: &mut Vec<u8>) {
         write_bytes(out, self.to_string().as_bytes());
+    }
+    fn skip(r: &mut Reader<'_>) -> Result<(), AvroError> {
+        r.read_bytes().map(drop)
     }
     fn decode(r: &mut Reader<'_>) -> Result<Self, AvroError> {
         let s = r.read_str()?;
@@ -650,6 +724,42 @@ pub fn parse_isoformat(s: &str) -> Option<Timestamp> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `skip` reads exactly the bytes `decode` reads, value after value.
+    fn skips_like_decode<T: Avro + PartialEq + std::fmt::Debug>(values: &[T]) {
+        let mut bytes = Vec::new();
+        for v in values {
+            v.encode(&mut bytes);
+        }
+        let (mut skipped, mut decoded) = (Reader::new(&bytes), Reader::new(&bytes));
+        for v in values {
+            T::skip(&mut skipped).expect("skips");
+            assert_eq!(&T::decode(&mut decoded).expect("decodes"), v);
+            assert_eq!(skipped.remaining(), decoded.remaining());
+        }
+        assert_eq!(skipped.remaining(), 0);
+    }
+
+    #[test]
+    fn skip_reads_what_decode_reads() {
+        skips_like_decode(&["".to_owned(), "ü and more".to_owned()]);
+        skips_like_decode(&[0i64, -1, i64::MAX, i64::MIN]);
+        skips_like_decode(&[0.0f64, -2.5, f64::MAX]);
+        skips_like_decode(&[true, false]);
+        skips_like_decode(&[vec![], vec![1u8, 2, 255]]);
+        skips_like_decode(&[vec![], vec!["a".to_owned(), "bc".to_owned()]]);
+        skips_like_decode(&[None, Some("x".to_owned())]);
+        skips_like_decode(&[Box::new(7i64)]);
+        let map: BTreeMap<String, Vec<i64>> =
+            [("a".to_owned(), vec![1, 2]), ("b".to_owned(), vec![])].into();
+        skips_like_decode(&[BTreeMap::new(), map]);
+        skips_like_decode(&[Uuid::from_u128(0x1234_5678_9abc_def0_1234_5678_9abc_def0)]);
+        skips_like_decode(&["2026-11-24T10:30:05.000250Z"
+            .parse::<Timestamp>()
+            .expect("ts")]);
+        skips_like_decode(&["2026-11-24".parse::<Date>().expect("date")]);
+        skips_like_decode(&[serde_json::json!({"a": [1, null]})]);
+    }
 
     #[test]
     fn longs_are_zigzag_varints() {

@@ -152,6 +152,9 @@ type LeafSer =
 pub struct Leaf {
     de: LeafDe,
     ser: LeafSer,
+    /// Reads past a value (`Avro::skip`: strings and numbers without
+    /// building them).
+    skip: fn(&mut Reader<'_>) -> Result<(), AvroError>,
     /// The fewest bytes the Avro takes.
     min_size: usize,
 }
@@ -165,6 +168,7 @@ where
         &Ty::Leaf(&Leaf {
             de: leaf_de::<T>,
             ser: leaf_ser::<T>,
+            skip: T::skip,
             min_size: T::MIN_SIZE,
         })
     }

@@ -27,7 +27,7 @@ fn position(bytes: &[u8], r: &Reader<'_>) -> usize {
 /// Reads past one value of `ty`.
 fn skip(ty: &'static Ty, r: &mut Reader<'_>) -> Result<(), AvroError> {
     match resolve(ty) {
-        Ty::Leaf(leaf) => (leaf.ser)(r, &mut |_| {}),
+        Ty::Leaf(leaf) => (leaf.skip)(r),
         Ty::Record(rec) => rec.fields.iter().try_for_each(|f| skip(f.ty, r)),
         Ty::Option(inner) => match r.read_long()? {
             0 => Ok(()),
