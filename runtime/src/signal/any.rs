@@ -4,19 +4,35 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use super::registered::{Erased, Ops};
 use crate::wire::avro::{self, Avro};
 use crate::wire::reflect;
 use crate::wire::{HeaderError, WireError};
 use crate::{EventMetadata, SendReport, Signal};
 
 pub(crate) mod sealed {
+    use crate::signal::registered::Erased;
+
     /// Only the runtime's [`Signal`](crate::Signal) (and the registration
     /// generated code makes of one) is an `AnySignal`: the trait can gain
-    /// methods without breaking anyone.
-    pub trait Sealed {}
+    /// methods without breaking anyone. Both are a signal's core with the
+    /// few functions of its payload type ([`Erased`]), where every
+    /// `AnySignal` method is written once.
+    pub trait Sealed {
+        fn erased(&self) -> Erased<'_>;
+    }
 }
 
-impl<P> sealed::Sealed for Signal<P> {}
+impl<P> sealed::Sealed for Signal<P>
+where
+    P: DeserializeOwned + Serialize + Avro + Send + Sync + 'static,
+{
+    fn erased(&self) -> Erased<'_> {
+        // Hand-written payloads have no descriptor: JSON goes through their
+        // own serde (`leaf`).
+        Erased::new(&self.core, const { &Ops::of::<P>(reflect::leaf::<P>) })
+    }
+}
 
 /// A signal with its payload type erased: what an event-bus consumer holds
 /// when all it has is an event type string and serialized data.
@@ -26,25 +42,39 @@ impl<P> sealed::Sealed for Signal<P> {}
 /// payload's descriptor).
 pub trait AnySignal: sealed::Sealed + Send + Sync {
     /// The event type string.
-    fn event_type(&self) -> &'static str;
+    fn event_type(&self) -> &'static str {
+        self.erased().event_type()
+    }
     /// The constant name.
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &'static str {
+        self.erased().name()
+    }
     /// The `N` of `.v<N>`.
-    fn major_version(&self) -> u32;
+    fn major_version(&self) -> u32 {
+        self.erased().major_version()
+    }
     /// The payload's minor version.
-    fn minor_version(&self) -> u32;
+    fn minor_version(&self) -> u32 {
+        self.erased().minor_version()
+    }
     /// Whether sends go through.
-    fn is_enabled(&self) -> bool;
+    fn is_enabled(&self) -> bool {
+        self.erased().is_enabled()
+    }
     /// Decodes a JSON payload and sends it to local receivers, with the
     /// given metadata (whose event type must match) or fresh metadata.
     fn send_json(
         &self,
         payload: &str,
         metadata: Option<EventMetadata>,
-    ) -> Result<SendReport, PayloadError>;
+    ) -> Result<SendReport, PayloadError> {
+        self.erased().send_json(payload, metadata)
+    }
     /// Decodes an Avro payload and sends it to local receivers with the
     /// given metadata (whose event type must match).
-    fn send_avro(&self, payload: &[u8], metadata: EventMetadata) -> Result<SendReport, WireError>;
+    fn send_avro(&self, payload: &[u8], metadata: EventMetadata) -> Result<SendReport, WireError> {
+        self.erased().send_avro(payload, metadata)
+    }
     /// What a bus consumer does with a message for this event: reads the
     /// metadata from its headers (their `ce_type` must be this event's),
     /// decodes the Avro payload, and sends it to local receivers.
@@ -58,9 +88,13 @@ pub trait AnySignal: sealed::Sealed + Send + Sync {
         self.send_avro(payload, metadata)
     }
     /// Decodes an Avro payload into its JSON form.
-    fn avro_to_json(&self, payload: &[u8]) -> Result<serde_json::Value, WireError>;
+    fn avro_to_json(&self, payload: &[u8]) -> Result<serde_json::Value, WireError> {
+        self.erased().avro_to_json(payload)
+    }
     /// Encodes a JSON payload as Avro.
-    fn json_to_avro(&self, payload: &str) -> Result<Vec<u8>, PayloadError>;
+    fn json_to_avro(&self, payload: &str) -> Result<Vec<u8>, PayloadError> {
+        self.erased().json_to_avro(payload)
+    }
 }
 
 /// A payload that does not decode as the event's payload type.
@@ -76,81 +110,9 @@ pub struct PayloadError {
     pub message: String,
 }
 
-impl<P> AnySignal for Signal<P>
-where
-    P: DeserializeOwned + Serialize + Avro + Send + Sync + 'static,
-{
-    fn event_type(&self) -> &'static str {
-        Signal::event_type(self)
-    }
+impl<P> AnySignal for Signal<P> where P: DeserializeOwned + Serialize + Avro + Send + Sync + 'static {}
 
-    fn name(&self) -> &'static str {
-        Signal::name(self)
-    }
-
-    fn major_version(&self) -> u32 {
-        Signal::major_version(self)
-    }
-
-    fn minor_version(&self) -> u32 {
-        Signal::minor_version(self)
-    }
-
-    fn is_enabled(&self) -> bool {
-        Signal::is_enabled(self)
-    }
-
-    fn send_json(
-        &self,
-        payload: &str,
-        metadata: Option<EventMetadata>,
-    ) -> Result<SendReport, PayloadError> {
-        let event_type = Signal::event_type(self);
-        if let Some(m) = &metadata {
-            check_metadata(event_type, m)?;
-        }
-        let bytes = json_to_avro(event_type, reflect::leaf::<P>(), payload)?;
-        let decoded: P = avro::from_slice(&bytes).map_err(|e| PayloadError {
-            event_type,
-            path: e.path().to_owned(),
-            message: e.to_string(),
-        })?;
-        Ok(match metadata {
-            Some(m) => self.send_event_with_metadata(decoded, m),
-            None => self.send_event(decoded),
-        })
-    }
-
-    fn send_avro(&self, payload: &[u8], metadata: EventMetadata) -> Result<SendReport, WireError> {
-        let event_type = Signal::event_type(self);
-        if metadata.event_type != event_type {
-            return Err(WireError::EventType {
-                expected: event_type,
-                found: metadata.event_type.to_string(),
-            });
-        }
-        let decoded: P = avro::from_slice(payload)
-            .map_err(|source| WireError::Payload { event_type, source })?;
-        Ok(self.send_event_with_metadata(decoded, metadata))
-    }
-
-    fn avro_to_json(&self, payload: &[u8]) -> Result<serde_json::Value, WireError> {
-        let event_type = Signal::event_type(self);
-        // Decoding checks the bytes (and names the field that is wrong);
-        // the JSON is then written from them by the descriptor walk,
-        // compiled once for every event.
-        avro::from_slice::<P>(payload)
-            .map_err(|source| WireError::Payload { event_type, source })?;
-        avro_json(event_type, reflect::leaf::<P>(), payload)
-    }
-
-    fn json_to_avro(&self, payload: &str) -> Result<Vec<u8>, PayloadError> {
-        json_to_avro(Signal::event_type(self), reflect::leaf::<P>(), payload)
-    }
-}
-
-// What follows is not generic: registering an event compiles only the thin
-// methods above for its payload (`leaf::<P>` is two small functions).
+// What follows is not generic: the JSON of any signal, by its descriptor.
 
 pub(super) fn check_metadata(
     event_type: &'static str,

@@ -1,5 +1,7 @@
 //! What generated code links into the registry for each event: the
-//! signal's non-generic core and three functions of its payload type.
+//! signal's non-generic core and three functions of its payload type; and
+//! `Erased`, the same pair borrowed from any signal, where the `AnySignal`
+//! methods are written once.
 //!
 //! `&SIGNAL as &dyn AnySignal` would instantiate every `AnySignal` method
 //! for every payload (and serde for it, for the JSON ones) in the crate
@@ -22,11 +24,10 @@ pub struct Registered {
 }
 
 /// Decodes an Avro payload and sends it.
-type SendFn =
-    fn(&'static Core, &[u8], Option<EventMetadata>) -> Result<SendReport, avro::AvroError>;
+type SendFn = fn(&Core, &[u8], Option<EventMetadata>) -> Result<SendReport, avro::AvroError>;
 
 /// What needs the payload type.
-struct Ops {
+pub(crate) struct Ops {
     send: SendFn,
     /// Checks that bytes decode as the payload.
     check: fn(&[u8]) -> Result<(), avro::AvroError>,
@@ -34,24 +35,29 @@ struct Ops {
     ty: fn() -> &'static Ty,
 }
 
+impl Ops {
+    /// The functions of payload `P`, with `ty` its descriptor.
+    pub(crate) const fn of<P: Avro + 'static>(ty: fn() -> &'static Ty) -> Self {
+        Ops {
+            send: send::<P>,
+            check: check::<P>,
+            ty,
+        }
+    }
+}
+
 impl Registered {
     /// The registration of `signal`.
     pub const fn new<P: Reflect + Avro + 'static>(signal: &'static Signal<P>) -> Self {
         Registered {
             core: &signal.core,
-            ops: const {
-                &Ops {
-                    send: send::<P>,
-                    check: check::<P>,
-                    ty: P::ty,
-                }
-            },
+            ops: const { &Ops::of::<P>(P::ty) },
         }
     }
 }
 
 fn send<P: Avro + 'static>(
-    core: &'static Core,
+    core: &Core,
     payload: &[u8],
     metadata: Option<EventMetadata>,
 ) -> Result<SendReport, avro::AvroError> {
@@ -63,30 +69,47 @@ fn check<P: Avro>(payload: &[u8]) -> Result<(), avro::AvroError> {
     avro::from_slice::<P>(payload).map(drop)
 }
 
-impl sealed::Sealed for Registered {}
+impl sealed::Sealed for Registered {
+    fn erased(&self) -> Erased<'_> {
+        Erased::new(self.core, self.ops)
+    }
+}
 
-impl AnySignal for Registered {
-    fn event_type(&self) -> &'static str {
+impl AnySignal for Registered {}
+
+/// A signal seen through its core and payload functions: what every
+/// `AnySignal` method does, for a registration and a `Signal` alike.
+pub struct Erased<'a> {
+    core: &'a Core,
+    ops: &'static Ops,
+}
+
+impl<'a> Erased<'a> {
+    pub(crate) fn new(core: &'a Core, ops: &'static Ops) -> Self {
+        Erased { core, ops }
+    }
+
+    pub(crate) fn event_type(&self) -> &'static str {
         self.core.event_type
     }
 
-    fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         self.core.name
     }
 
-    fn major_version(&self) -> u32 {
+    pub(crate) fn major_version(&self) -> u32 {
         self.core.major_version
     }
 
-    fn minor_version(&self) -> u32 {
+    pub(crate) fn minor_version(&self) -> u32 {
         self.core.minor_version
     }
 
-    fn is_enabled(&self) -> bool {
+    pub(crate) fn is_enabled(&self) -> bool {
         self.core.is_enabled()
     }
 
-    fn send_json(
+    pub(crate) fn send_json(
         &self,
         payload: &str,
         metadata: Option<EventMetadata>,
@@ -103,7 +126,11 @@ impl AnySignal for Registered {
         })
     }
 
-    fn send_avro(&self, payload: &[u8], metadata: EventMetadata) -> Result<SendReport, WireError> {
+    pub(crate) fn send_avro(
+        &self,
+        payload: &[u8],
+        metadata: EventMetadata,
+    ) -> Result<SendReport, WireError> {
         let event_type = self.core.event_type;
         if metadata.event_type != event_type {
             return Err(WireError::EventType {
@@ -115,13 +142,15 @@ impl AnySignal for Registered {
             .map_err(|source| WireError::Payload { event_type, source })
     }
 
-    fn avro_to_json(&self, payload: &[u8]) -> Result<serde_json::Value, WireError> {
+    pub(crate) fn avro_to_json(&self, payload: &[u8]) -> Result<serde_json::Value, WireError> {
         let event_type = self.core.event_type;
+        // Decoding checks the bytes (and names the field that is wrong);
+        // the JSON is then written from them by the descriptor walk.
         (self.ops.check)(payload).map_err(|source| WireError::Payload { event_type, source })?;
         avro_json(event_type, (self.ops.ty)(), payload)
     }
 
-    fn json_to_avro(&self, payload: &str) -> Result<Vec<u8>, PayloadError> {
+    pub(crate) fn json_to_avro(&self, payload: &str) -> Result<Vec<u8>, PayloadError> {
         json_to_avro(self.core.event_type, (self.ops.ty)(), payload)
     }
 }
