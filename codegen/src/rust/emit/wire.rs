@@ -112,8 +112,7 @@ fn reflect_impl(cx: &Ctx<'_>, mi: usize, name: &Ident, fields: &[WireField]) -> 
         .iter()
         .map(|f| {
             let (wire, rust_ty) = (&f.name, &f.rust_ty);
-            let desc = descriptor(cx, mi, &f.ty);
-            let field = field(cx, mi, wire, &f.ty, desc);
+            let field = field(cx, mi, wire, &f.ty);
             match &f.missing {
                 Missing::Required => field,
                 Missing::Zero if encodes_zero_as_one_byte(cx, &f.ty) => {
@@ -202,7 +201,7 @@ fn min_size(cx: &Ctx<'_>, t: &Type, within: &mut Vec<(usize, usize)>) -> Option<
 /// A field's descriptor: `__Field::leaf::<T>` and `__Field::record::<T>`
 /// for the common cases (shorter text to format and to read), else the
 /// whole descriptor.
-fn field(cx: &Ctx<'_>, mi: usize, wire: &str, t: &Type, desc: TokenStream) -> TokenStream {
+fn field(cx: &Ctx<'_>, mi: usize, wire: &str, t: &Type) -> TokenStream {
     match t {
         Type::Named(r) if r.kind == DefKind::Record => {
             let path = ty::rust_type(t, mi, cx);
@@ -212,7 +211,10 @@ fn field(cx: &Ctx<'_>, mi: usize, wire: &str, t: &Type, desc: TokenStream) -> To
             let path = ty::rust_type(t, mi, cx);
             quote!(__Field::leaf::<#path>(#wire))
         }
-        Type::List(_) | Type::Map(_) | Type::Optional(_) => quote!(__Field::new(#wire, &#desc)),
+        Type::List(_) | Type::Map(_) | Type::Optional(_) => {
+            let desc = descriptor(cx, mi, t);
+            quote!(__Field::new(#wire, &#desc))
+        }
     }
 }
 
