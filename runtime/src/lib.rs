@@ -59,6 +59,7 @@ pub use metadata::EventMetadata;
 pub use openedx_hooks_macros::include_catalog;
 pub use openedx_hooks_macros::{Avro, pipeline_step, receiver};
 pub use signal::any::receive_message;
+pub use signal::outbound;
 pub use signal::registry::{all_events, signal_by_type};
 pub use signal::{
     AnySignal, Connection, PayloadError, ReceiverOutcome, ScopedConnection, SendReport, Signal,

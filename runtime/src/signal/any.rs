@@ -73,7 +73,18 @@ pub trait AnySignal: sealed::Sealed + Send + Sync {
     /// Decodes an Avro payload and sends it to local receivers with the
     /// given metadata (whose event type must match).
     fn send_avro(&self, payload: &[u8], metadata: EventMetadata) -> Result<SendReport, WireError> {
-        self.erased().send_avro(payload, metadata)
+        self.erased().send_avro(payload, metadata, false)
+    }
+    /// What a bus consumer does with an event it read: like
+    /// [`send_avro`](AnySignal::send_avro), but the event is marked as
+    /// coming from the bus, so an installed [outbound](crate::outbound)
+    /// never sends it back.
+    fn receive_from_bus(
+        &self,
+        payload: &[u8],
+        metadata: EventMetadata,
+    ) -> Result<SendReport, WireError> {
+        self.erased().send_avro(payload, metadata, true)
     }
     /// What a bus consumer does with a message for this event: reads the
     /// metadata from its headers (their `ce_type` must be this event's),
@@ -85,7 +96,7 @@ pub trait AnySignal: sealed::Sealed + Send + Sync {
     ) -> Result<SendReport, WireError> {
         crate::wire::check_content_type(headers)?;
         let metadata = EventMetadata::from_headers(headers.iter().copied())?;
-        self.send_avro(payload, metadata)
+        self.receive_from_bus(payload, metadata)
     }
     /// Decodes an Avro payload into its JSON form.
     fn avro_to_json(&self, payload: &[u8]) -> Result<serde_json::Value, WireError> {
@@ -94,6 +105,12 @@ pub trait AnySignal: sealed::Sealed + Send + Sync {
     /// Encodes a JSON payload as Avro.
     fn json_to_avro(&self, payload: &str) -> Result<Vec<u8>, PayloadError> {
         self.erased().json_to_avro(payload)
+    }
+    /// Whether the payload has a field at this dotted path (`user.id`),
+    /// through records and optional records: what an event key field
+    /// (`event_key_field`) must name.
+    fn has_field(&self, path: &str) -> bool {
+        self.erased().has_field(path)
     }
 }
 

@@ -9,6 +9,7 @@
 
 pub(crate) mod any;
 pub(crate) mod local;
+pub mod outbound;
 pub(crate) mod registered;
 pub(crate) mod registry;
 pub(crate) mod report;
@@ -87,12 +88,18 @@ impl Core {
     }
 
     /// Sends `payload` (the signal's payload type) to every receiver,
-    /// unless the signal is disabled.
-    pub(crate) fn send(&self, payload: &dyn Any, metadata: Option<EventMetadata>) -> SendReport {
+    /// unless the signal is disabled. `from_bus`: the event came from the
+    /// event bus, so it is not handed back to it.
+    pub(crate) fn send(
+        &self,
+        payload: &dyn Any,
+        metadata: Option<EventMetadata>,
+        from_bus: bool,
+    ) -> SendReport {
         if !self.is_enabled() {
             return SendReport::disabled(self.event_type);
         }
-        dispatch(self, payload, metadata)
+        dispatch(self, payload, metadata, from_bus)
     }
 }
 
@@ -221,13 +228,13 @@ impl<P: 'static> Signal<P> {
 
     /// Sends an event with fresh metadata to every receiver.
     pub fn send_event(&self, payload: P) -> SendReport {
-        self.core.send(&payload, None)
+        self.core.send(&payload, None, false)
     }
 
     /// Sends an event with the given metadata (a bus consumer re-sending an
     /// event received from another service keeps its id and time).
     pub fn send_event_with_metadata(&self, payload: P, metadata: EventMetadata) -> SendReport {
-        self.core.send(&payload, Some(metadata))
+        self.core.send(&payload, Some(metadata), false)
     }
 }
 
@@ -238,7 +245,12 @@ impl<P: 'static> Signal<P> {
 /// `run` (instantiated where a receiver connects) downcasts once. A crate
 /// that generates events then compiles no dispatch code per event; a send
 /// pays one indirect call and one downcast.
-fn dispatch(core: &Core, payload: &dyn Any, metadata: Option<EventMetadata>) -> SendReport {
+fn dispatch(
+    core: &Core,
+    payload: &dyn Any,
+    metadata: Option<EventMetadata>,
+    from_bus: bool,
+) -> SendReport {
     // The core is the signal's first field: its address is the signal's.
     let addr = addr_of(core);
     ensure_installed(&core.registered, addr);
@@ -249,7 +261,14 @@ fn dispatch(core: &Core, payload: &dyn Any, metadata: Option<EventMetadata>) -> 
     } else {
         guard.as_deref()
     };
-    if global.is_none() && !local.active {
+    // The bus is process-wide, like global receivers: isolated tests
+    // see neither.
+    let outbound = if from_bus || local.isolated {
+        None
+    } else {
+        outbound::wanted(core.event_type)
+    };
+    if global.is_none() && !local.active && outbound.is_none() {
         return SendReport::new(core.event_type, 0);
     }
     let metadata =
@@ -261,6 +280,10 @@ fn dispatch(core: &Core, payload: &dyn Any, metadata: Option<EventMetadata>) -> 
     drop(guard);
     if local.active {
         local::dispatch(addr, payload, metadata, &mut report);
+    }
+    if let Some(out) = outbound {
+        let outcome = outbound::forward(&**out, core.event_type, payload, metadata);
+        report.push(outbound::RECEIVER, outcome);
     }
     report.finish(local.strict)
 }

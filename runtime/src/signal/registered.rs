@@ -8,6 +8,8 @@
 //! that generates the events. A registration's methods are compiled once,
 //! here; per event, only decoding and the descriptor are.
 
+use std::any::Any;
+
 use super::any::{AnySignal, PayloadError, avro_json, check_metadata, json_to_avro, sealed};
 use super::{Core, Signal};
 use crate::wire::WireError;
@@ -24,13 +26,15 @@ pub struct Registered {
 }
 
 /// Decodes an Avro payload and sends it.
-type SendFn = fn(&Core, &[u8], Option<EventMetadata>) -> Result<SendReport, avro::AvroError>;
+type SendFn = fn(&Core, &[u8], Option<EventMetadata>, bool) -> Result<SendReport, avro::AvroError>;
 
 /// What needs the payload type.
 pub(crate) struct Ops {
     send: SendFn,
     /// Checks that bytes decode as the payload.
     check: fn(&[u8]) -> Result<(), avro::AvroError>,
+    /// Encodes a payload given as `&dyn Any` (`None`: not this type).
+    encode: fn(&dyn Any) -> Option<Vec<u8>>,
     /// The payload's descriptor.
     ty: fn() -> &'static Ty,
 }
@@ -41,6 +45,7 @@ impl Ops {
         Ops {
             send: send::<P>,
             check: check::<P>,
+            encode: encode::<P>,
             ty,
         }
     }
@@ -60,9 +65,14 @@ fn send<P: Avro + 'static>(
     core: &Core,
     payload: &[u8],
     metadata: Option<EventMetadata>,
+    from_bus: bool,
 ) -> Result<SendReport, avro::AvroError> {
     let decoded: P = avro::from_slice(payload)?;
-    Ok(core.send(&decoded, metadata))
+    Ok(core.send(&decoded, metadata, from_bus))
+}
+
+fn encode<P: Avro + 'static>(payload: &dyn Any) -> Option<Vec<u8>> {
+    payload.downcast_ref::<P>().map(avro::to_vec)
 }
 
 fn check<P: Avro>(payload: &[u8]) -> Result<(), avro::AvroError> {
@@ -119,7 +129,7 @@ impl<'a> Erased<'a> {
             check_metadata(event_type, m)?;
         }
         let bytes = json_to_avro(event_type, (self.ops.ty)(), payload)?;
-        (self.ops.send)(self.core, &bytes, metadata).map_err(|e| PayloadError {
+        (self.ops.send)(self.core, &bytes, metadata, false).map_err(|e| PayloadError {
             event_type,
             path: e.path().to_owned(),
             message: e.to_string(),
@@ -130,6 +140,7 @@ impl<'a> Erased<'a> {
         &self,
         payload: &[u8],
         metadata: EventMetadata,
+        from_bus: bool,
     ) -> Result<SendReport, WireError> {
         let event_type = self.core.event_type;
         if metadata.event_type != event_type {
@@ -138,7 +149,7 @@ impl<'a> Erased<'a> {
                 found: metadata.event_type.to_string(),
             });
         }
-        (self.ops.send)(self.core, payload, Some(metadata))
+        (self.ops.send)(self.core, payload, Some(metadata), from_bus)
             .map_err(|source| WireError::Payload { event_type, source })
     }
 
@@ -148,6 +159,29 @@ impl<'a> Erased<'a> {
         // the JSON is then written from them by the descriptor walk.
         (self.ops.check)(payload).map_err(|source| WireError::Payload { event_type, source })?;
         avro_json(event_type, (self.ops.ty)(), payload)
+    }
+
+    pub(crate) fn has_field(&self, path: &str) -> bool {
+        let mut ty = (self.ops.ty)();
+        for name in path.split('.') {
+            let record = loop {
+                match ty {
+                    Ty::Named(f) => ty = f(),
+                    Ty::Option(inner) => ty = inner,
+                    Ty::Record(r) => break *r,
+                    _ => return false,
+                }
+            };
+            match record.fields.iter().find(|f| f.name == name) {
+                Some(field) => ty = field.ty,
+                None => return false,
+            }
+        }
+        !path.is_empty()
+    }
+
+    pub(crate) fn encode(&self, payload: &dyn Any) -> Option<Vec<u8>> {
+        (self.ops.encode)(payload)
     }
 
     pub(crate) fn json_to_avro(&self, payload: &str) -> Result<Vec<u8>, PayloadError> {

@@ -1,0 +1,112 @@
+//! The outbound hook an event-bus producer installs: events sent locally
+//! leave the process as Avro with their metadata; events received from the
+//! bus, disabled events and unwanted types do not. One test: the outbound
+//! is process-wide.
+
+use std::sync::{Arc, Mutex};
+
+use openedx_events::learning::{
+    STUDENT_REGISTRATION_COMPLETED, StudentRegistrationCompleted, UserData, UserPersonalData,
+};
+use openedx_hooks::outbound::{self, Outbound};
+use openedx_hooks::wire::avro;
+use openedx_hooks::{AnySignal, BoxError, EventMetadata, signal_by_type};
+
+#[derive(Default)]
+struct Captured {
+    events: Mutex<Vec<(EventMetadata, Vec<u8>)>>,
+    fail: std::sync::atomic::AtomicBool,
+}
+
+impl Outbound for Captured {
+    fn forwards(&self, event_type: &str) -> bool {
+        event_type == STUDENT_REGISTRATION_COMPLETED.event_type()
+    }
+    fn forward(&self, metadata: &EventMetadata, avro: &[u8]) -> Result<(), BoxError> {
+        if self.fail.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err("queue full".into());
+        }
+        self.events
+            .lock()
+            .unwrap()
+            .push((metadata.clone(), avro.to_vec()));
+        Ok(())
+    }
+}
+
+fn registration(id: i64) -> StudentRegistrationCompleted {
+    StudentRegistrationCompleted {
+        user: UserData {
+            pii: UserPersonalData {
+                username: format!("u{id}"),
+                email: String::new(),
+                name: String::new(),
+            },
+            id,
+            is_active: false,
+        },
+    }
+}
+
+#[test]
+fn local_sends_leave_bus_events_do_not() {
+    let captured = Arc::new(Captured::default());
+    assert!(outbound::install(captured.clone()).is_none());
+
+    // A local send, with no receiver connected, still leaves.
+    let report = STUDENT_REGISTRATION_COMPLETED.send_event(registration(7));
+    assert!(report.is_ok(), "{report}");
+    assert_eq!(report.outcomes()[0].receiver, outbound::RECEIVER);
+    {
+        let events = captured.events.lock().unwrap();
+        assert_eq!(events.len(), 1);
+        let (meta, bytes) = &events[0];
+        assert_eq!(meta.event_type, STUDENT_REGISTRATION_COMPLETED.event_type());
+        let back: StudentRegistrationCompleted = avro::from_slice(bytes).unwrap();
+        assert_eq!(back, registration(7));
+    }
+
+    // Received from the bus: local receivers only.
+    let signal = signal_by_type(STUDENT_REGISTRATION_COMPLETED.event_type()).unwrap();
+    let meta = EventMetadata::new(STUDENT_REGISTRATION_COMPLETED.event_type(), 0);
+    let report = signal
+        .receive_from_bus(&avro::to_vec(&registration(8)), meta.clone())
+        .unwrap();
+    assert!(report.outcomes().is_empty());
+    // The same through `send_avro`, a local send, leaves.
+    let report = signal
+        .send_avro(&avro::to_vec(&registration(9)), meta)
+        .unwrap();
+    assert!(report.is_ok());
+    assert_eq!(captured.events.lock().unwrap().len(), 2);
+
+    // Other event types are not asked for.
+    let _ = openedx_events::learning::SESSION_LOGIN_COMPLETED.send_event(
+        openedx_events::learning::SessionLoginCompleted {
+            user: registration(1).user,
+        },
+    );
+    assert_eq!(captured.events.lock().unwrap().len(), 2);
+
+    // A disabled signal sends nothing anywhere.
+    STUDENT_REGISTRATION_COMPLETED.disable();
+    let _ = STUDENT_REGISTRATION_COMPLETED.send_event(registration(10));
+    STUDENT_REGISTRATION_COMPLETED.enable();
+    assert_eq!(captured.events.lock().unwrap().len(), 2);
+
+    // The outbound's failure is the report's, never silent.
+    captured
+        .fail
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let report = STUDENT_REGISTRATION_COMPLETED.send_event(registration(11));
+    assert!(!report.is_ok());
+    assert!(report.to_string().contains("queue full"), "{report}");
+
+    assert!(outbound::uninstall().is_some());
+    let report = STUDENT_REGISTRATION_COMPLETED.send_event(registration(12));
+    assert!(report.outcomes().is_empty());
+    assert!(signal.has_field("user.id"));
+    assert!(signal.has_field("user.pii.username"));
+    assert!(!signal.has_field("user.pii.nmae"));
+    assert!(!signal.has_field(""));
+}
