@@ -1,0 +1,165 @@
+//! Connections, errors and replies.
+
+use std::time::Duration;
+
+use redis::{Connection, RedisError, Value};
+
+use crate::error::BusError;
+use crate::event::RawEntry;
+use crate::url::BusUrl;
+
+/// Opens a connection with timeouts on connect, reads and writes.
+pub(crate) fn connect(url: &BusUrl, timeout: Duration) -> Result<Connection, BusError> {
+    let fail = |e: RedisError| connection_error(url, &e);
+    let client = redis::Client::open(url.secret()).map_err(fail)?;
+    let conn = client.get_connection_with_timeout(timeout).map_err(fail)?;
+    conn.set_read_timeout(Some(timeout)).map_err(fail)?;
+    conn.set_write_timeout(Some(timeout)).map_err(fail)?;
+    Ok(conn)
+}
+
+pub(crate) fn connection_error(url: &BusUrl, e: &RedisError) -> BusError {
+    BusError::Connection {
+        url: url.to_string(),
+        message: scrub(url, &e.to_string()),
+    }
+}
+
+/// The message with the URL's password and user name replaced: client
+/// libraries may echo what they were given.
+pub(crate) fn scrub(url: &BusUrl, message: &str) -> String {
+    let Ok(parsed) = ::url::Url::parse(url.secret()) else {
+        return message.to_owned();
+    };
+    let mut out = message.replace(url.secret(), &url.to_string());
+    if let Some(p) = parsed.password().filter(|p| p.len() >= 3) {
+        out = out.replace(p, "***");
+    }
+    out
+}
+
+/// Whether a failed command may succeed on another connection or later:
+/// the connection broke, or the server is starting (`LOADING`) or busy.
+pub(crate) fn retryable(e: &RedisError) -> bool {
+    e.is_io_error()
+        || e.is_connection_dropped()
+        || e.is_connection_refusal()
+        || e.is_timeout()
+        || e.code()
+            .is_some_and(|c| matches!(c, "LOADING" | "BUSY" | "TRYAGAIN" | "MASTERDOWN"))
+}
+
+/// Text of a reply value.
+pub(crate) fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::BulkString(b) => String::from_utf8(b.clone()).ok(),
+        Value::SimpleString(s) => Some(s.clone()),
+        Value::VerbatimString { text, .. } => Some(text.clone()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Okay => Some("OK".into()),
+        _ => None,
+    }
+}
+
+/// An integer reply value (Redis sends some as text).
+pub(crate) fn int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Int(i) => Some(*i),
+        other => text(other)?.parse().ok(),
+    }
+}
+
+/// The pairs of a flat `[k1, v1, k2, v2…]` array or a RESP3 map.
+pub(crate) fn pairs(v: &Value) -> Vec<(String, &Value)> {
+    match v {
+        Value::Array(items) => items
+            .chunks_exact(2)
+            .filter_map(|kv| Some((text(&kv[0])?, &kv[1])))
+            .collect(),
+        Value::Map(items) => items
+            .iter()
+            .filter_map(|(k, v)| Some((text(k)?, v)))
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// One entry `[id, [f1, v1, …]]`; `fields: None` when the entry was
+/// deleted or trimmed while pending (Redis returns nil fields).
+pub(crate) fn entry(v: &Value) -> Option<(String, Option<RawEntry>)> {
+    let Value::Array(parts) = v else { return None };
+    let id = text(parts.first()?)?;
+    let fields = match parts.get(1) {
+        Some(Value::Array(items)) => items
+            .chunks_exact(2)
+            .map(|kv| {
+                let name = text(&kv[0])?;
+                let value = match &kv[1] {
+                    Value::BulkString(b) => b.clone(),
+                    other => text(other)?.into_bytes(),
+                };
+                Some((name, value))
+            })
+            .collect::<Option<Vec<_>>>(),
+        _ => None,
+    };
+    let raw = fields.map(|fields| RawEntry {
+        stream_id: id.clone(),
+        fields,
+    });
+    Some((id, raw))
+}
+
+/// The entries of an `XREAD`/`XREADGROUP` reply for one stream (nil: none).
+pub(crate) fn read_reply(v: &Value) -> Vec<(String, Option<RawEntry>)> {
+    let streams: Vec<&Value> = match v {
+        Value::Array(items) => items.iter().collect(),
+        Value::Map(items) => return items.iter().flat_map(|(_, e)| entries(e)).collect(),
+        _ => return Vec::new(),
+    };
+    streams
+        .into_iter()
+        .flat_map(|s| match s {
+            Value::Array(kv) if kv.len() == 2 => entries(&kv[1]),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// A list of entries (`XRANGE`, `XCLAIM`, an `XAUTOCLAIM` page).
+pub(crate) fn entries(v: &Value) -> Vec<(String, Option<RawEntry>)> {
+    match v {
+        Value::Array(items) => items.iter().filter_map(entry).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The delay before attempt `n` (1-based): `initial`, doubled each time,
+/// at most `max`.
+pub(crate) fn backoff(initial: Duration, max: Duration, attempt: u32) -> Duration {
+    let factor = 1u32 << attempt.saturating_sub(1).min(16);
+    initial.saturating_mul(factor).min(max)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_up_to_its_cap() {
+        let ms = Duration::from_millis;
+        let got: Vec<_> = (1..=6).map(|n| backoff(ms(100), ms(1000), n)).collect();
+        assert_eq!(
+            got,
+            [ms(100), ms(200), ms(400), ms(800), ms(1000), ms(1000)]
+        );
+        assert_eq!(backoff(ms(100), ms(1000), 60), ms(1000));
+    }
+
+    #[test]
+    fn scrub_removes_the_password() {
+        let url: BusUrl = "redis://app:hunter22@h:1".parse().unwrap();
+        let msg = scrub(&url, "auth failed for redis://app:hunter22@h:1 (hunter22)");
+        assert!(!msg.contains("hunter22"), "{msg}");
+    }
+}

@@ -1,0 +1,119 @@
+//! Bus URLs, printed without their credentials.
+
+use std::fmt;
+
+use crate::error::ConfigError;
+
+/// The backend a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Backend {
+    /// `redis://` or `rediss://`.
+    Redis,
+}
+
+/// A bus URL (`redis://user:password@host:6379/0`, `rediss://…`).
+///
+/// `Display` and `Debug` print it redacted: a password (and an ACL user
+/// name) never reaches a log line, an error or a panic message.
+///
+/// ```
+/// let url: openedx_hooks_bus::BusUrl = "redis://app:s3cret@127.0.0.1:6379/0".parse()?;
+/// assert_eq!(url.to_string(), "redis://***:***@127.0.0.1:6379/0");
+/// assert!(!format!("{url:?}").contains("s3cret"));
+/// # Ok::<(), openedx_hooks_bus::ConfigError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct BusUrl {
+    url: ::url::Url,
+    backend: Backend,
+}
+
+impl BusUrl {
+    /// The backend the scheme names.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The URL with its credentials, for the client library only.
+    pub(crate) fn secret(&self) -> &str {
+        self.url.as_str()
+    }
+
+    /// Whether the connection is TLS (`rediss://`).
+    pub fn is_tls(&self) -> bool {
+        self.url.scheme() == "rediss"
+    }
+}
+
+impl std::str::FromStr for BusUrl {
+    type Err = ConfigError;
+
+    fn from_str(s: &str) -> Result<Self, ConfigError> {
+        // The parser's own messages never include the input.
+        let url = ::url::Url::parse(s).map_err(|e| ConfigError::Url(e.to_string()))?;
+        let backend = match url.scheme() {
+            "redis" | "rediss" => Backend::Redis,
+            other => {
+                return Err(ConfigError::Url(format!(
+                    "unsupported scheme `{other}` (expected redis:// or rediss://)"
+                )));
+            }
+        };
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(ConfigError::Url("the URL has no host".into()));
+        }
+        Ok(BusUrl { url, backend })
+    }
+}
+
+impl fmt::Display for BusUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut shown = self.url.clone();
+        if !shown.username().is_empty() {
+            let _ = shown.set_username("***");
+        }
+        if shown.password().is_some() {
+            let _ = shown.set_password(Some("***"));
+        }
+        f.write_str(shown.as_str())
+    }
+}
+
+impl fmt::Debug for BusUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "BusUrl({self})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_user_and_password() {
+        let url: BusUrl = "rediss://default:hunter2@cache.example:6380"
+            .parse()
+            .unwrap();
+        assert!(url.is_tls());
+        let shown = format!("{url} {url:?}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("default"),
+            "{shown}"
+        );
+        assert!(shown.contains("cache.example:6380"));
+        let plain: BusUrl = "redis://127.0.0.1:6379".parse().unwrap();
+        assert_eq!(plain.to_string(), "redis://127.0.0.1:6379");
+    }
+
+    #[test]
+    fn rejects_other_schemes_without_echoing_the_input() {
+        let err = "http://u:hunter2@x"
+            .parse::<BusUrl>()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unsupported scheme `http`"), "{err}");
+        assert!(!err.contains("hunter2"));
+        assert!("redis://u:hunter2@".parse::<BusUrl>().is_err());
+    }
+}
