@@ -96,8 +96,10 @@ impl Consumer {
 
     /// Reads, handles and acknowledges until stopped; returns the counters.
     /// Errors only when the group cannot be set up (a bad setting, a refused
-    /// command); a lost connection is retried.
+    /// command); a lost connection is retried. A stopped consumer can run
+    /// again: a stop asked for before `run` starts is forgotten.
     pub fn run(&self, handler: &dyn Handler) -> Result<ConsumerStats, BusError> {
+        self.stop.0.store(false, Ordering::SeqCst);
         match self.settings.url.backend() {
             #[cfg(feature = "redis")]
             Backend::Redis => {

@@ -10,7 +10,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use openedx_hooks_schema::{Catalog, DefKind, Loader, Primitive, Type};
+use openedx_hooks_schema::Loader;
+use openedx_hooks_tests::samples::sample;
 use openedx_hooks_tests::vectors::{avro_files as vector_files, canonical, unhex};
 use serde_json::{Value, json};
 
@@ -116,52 +117,6 @@ fn encode_and_decode_match_the_reference_bytes() {
                 "{event_type}"
             );
         }
-    }
-}
-
-/// A payload for any type: `typical` values, or `falsy` ones (0, "", [], absent optionals).
-fn sample(catalog: &Catalog, ty: &Type, falsy: bool, depth: usize) -> Value {
-    match ty {
-        Type::Optional(_) if falsy || depth > 3 => Value::Null,
-        Type::Optional(t) => sample(catalog, t, falsy, depth),
-        Type::Primitive(p) => match (p, falsy) {
-            (Primitive::String, true) => json!(""),
-            (Primitive::String, false) => json!("ünïcode ✓"),
-            (Primitive::Int, f) => json!(if f { 0 } else { -1234567 }),
-            (Primitive::Float, f) => json!(if f { 0.0 } else { 2.5 }),
-            (Primitive::Bool, f) => json!(!f),
-            (Primitive::Datetime, _) => json!("2026-11-24T10:30:05.25Z"),
-            (Primitive::Date, _) => json!("2026-11-24"),
-            (Primitive::Uuid, _) => json!("6f1c2f6e-2d4a-4f39-9a55-0d8b7a1e2c3d"),
-            (Primitive::Bytes, f) => json!(if f { vec![] } else { vec![0u8, 255, 7] }),
-            (Primitive::Json, f) => {
-                if f {
-                    json!({})
-                } else {
-                    json!({"nested": [1, "two", null]})
-                }
-            }
-        },
-        Type::List(t) if falsy => json!([]),
-        Type::List(t) => json!([sample(catalog, t, falsy, depth + 1)]),
-        Type::Map(_) if falsy => json!({}),
-        Type::Map(t) => {
-            json!({"z": sample(catalog, t, falsy, depth + 1), "a": sample(catalog, t, falsy, depth + 1)})
-        }
-        Type::Named(r) => match r.kind {
-            DefKind::Scalar => json!("course-v1:edX+DemoX+Demo_Course"),
-            DefKind::Enum => json!(catalog.enumeration(r).values[0].name),
-            DefKind::Host => unreachable!("payloads have no host type"),
-            DefKind::Record => {
-                let fields = &catalog.record(r).fields;
-                Value::Object(
-                    fields
-                        .iter()
-                        .map(|f| (f.name.clone(), sample(catalog, &f.ty, falsy, depth + 1)))
-                        .collect(),
-                )
-            }
-        },
     }
 }
 

@@ -1,5 +1,8 @@
 //! Helpers shared by the integration tests and benchmarks.
 
+pub mod python;
+pub mod redis;
+pub mod samples;
 pub mod synthetic;
 pub mod upstream;
 pub mod vectors;

@@ -1,0 +1,106 @@
+"""The Python reference as the other party of the Redis Streams interop tests.
+
+Runs openedx-events 10.5.0 and edx-event-bus-redis 0.6.1 (Django configured
+in-process) against a real Redis:
+
+    python redis_reference.py produce URL PREFIX TOPIC < cases.jsonl
+        Each input line is {"event_type": ..., "avro_hex": ...}: the payload
+        is decoded by the reference's deserializer and sent with its
+        RedisEventProducer. Prints one JSON line per event with the metadata
+        it sent.
+    python redis_reference.py consume URL PREFIX TOPIC GROUP COUNT
+        Runs the reference's RedisEventConsumer (check_backlog=True) with a
+        receiver on every signal until COUNT events arrived; prints one JSON
+        line per event (metadata, payload re-serialized by the reference,
+        and whether it was marked as coming from the bus). Exits 3 when
+        COUNT events did not arrive within 60 seconds.
+"""
+import importlib
+import json
+import os
+import signal as os_signal
+import sys
+
+import django
+from django.conf import settings
+
+MODE, URL, PREFIX, TOPIC = sys.argv[1:5]
+settings.configure(
+    INSTALLED_APPS=[],
+    USE_TZ=True,
+    EVENTS_SERVICE_NAME="python-reference",
+    EVENT_BUS_REDIS_CONNECTION_URL=URL,
+    EVENT_BUS_TOPIC_PREFIX=PREFIX,
+    EVENT_BUS_REDIS_CONSUMER_POLL_TIMEOUT=1,
+)
+django.setup()
+
+from edx_event_bus_redis.internal.consumer import RedisEventConsumer  # noqa: E402
+from edx_event_bus_redis.internal.producer import create_producer  # noqa: E402
+from openedx_events.data import EventsMetadata  # noqa: E402
+from openedx_events.event_bus.avro.deserializer import deserialize_bytes_to_event_data  # noqa: E402
+from openedx_events.event_bus.avro.serializer import serialize_event_data_to_bytes  # noqa: E402
+from openedx_events.tooling import OpenEdxPublicSignal  # noqa: E402
+
+for module in ["analytics", "content_authoring", "enterprise", "learning"]:
+    importlib.import_module(f"openedx_events.{module}.signals")
+
+
+def describe(meta):
+    return {
+        "event_type": meta.event_type,
+        "id": str(meta.id),
+        "time": meta.time.isoformat(),
+        "minorversion": meta.minorversion,
+        "source": meta.source,
+        "sourcehost": meta.sourcehost,
+        "sourcelib": ".".join(str(p) for p in meta.sourcelib),
+    }
+
+
+def produce():
+    producer = create_producer()
+    for line in sys.stdin:
+        case = json.loads(line)
+        signal = OpenEdxPublicSignal.get_signal_by_type(case["event_type"])
+        data = deserialize_bytes_to_event_data(bytes.fromhex(case["avro_hex"]), signal)
+        meta = EventsMetadata(event_type=signal.event_type, minorversion=0)
+        producer.send(signal=signal, topic=TOPIC, event_key_field="unused", event_data=data, event_metadata=meta)
+        print(json.dumps(describe(meta)), flush=True)
+
+
+def consume(group, count):
+    received = []
+
+    def on_event(sender, signal, **kwargs):  # noqa: ARG001
+        data = {key: kwargs[key] for key in signal.init_data}
+        event = describe(kwargs["metadata"])
+        event["avro_hex"] = serialize_event_data_to_bytes(data, signal).hex()
+        event["from_event_bus"] = kwargs.get("from_event_bus")
+        received.append(event)
+        if len(received) >= count:
+            for e in received:
+                print(json.dumps(e))
+            sys.stdout.flush()
+            os._exit(0)
+
+    for s in OpenEdxPublicSignal.all_events():
+        s.connect(on_event, weak=False)
+
+    def timeout(*_):
+        for e in received:
+            print(json.dumps(e))
+        sys.stdout.flush()
+        os._exit(3)
+
+    os_signal.signal(os_signal.SIGALRM, timeout)
+    os_signal.alarm(60)
+    RedisEventConsumer(TOPIC, group, "python-reference", check_backlog=True).consume_indefinitely()
+
+
+if MODE == "produce":
+    produce()
+elif MODE == "consume":
+    consume(sys.argv[5], int(sys.argv[6]))
+else:
+    sys.exit(f"unknown mode {MODE}")
