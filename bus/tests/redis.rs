@@ -315,8 +315,9 @@ fn poison_entries_are_dead_lettered_at_once_and_do_not_block_the_stream() {
     let (meta, good) = login(1);
     let mut c = raw(&redis);
     let id = meta.id.to_string();
-    let fields = |over: &[(&str, &[u8])], drop: &str| -> Vec<(String, Vec<u8>)> {
-        let mut base: Vec<(String, Vec<u8>)> = vec![
+    type Fields = Vec<(String, Vec<u8>)>;
+    let fields = |over: &[(&str, &[u8])], drop: &str| -> Fields {
+        let mut base: Fields = vec![
             ("type".into(), meta.event_type.as_bytes().to_vec()),
             ("id".into(), id.as_bytes().to_vec()),
             ("source".into(), b"openedx/lms/web".to_vec()),
@@ -336,7 +337,7 @@ fn poison_entries_are_dead_lettered_at_once_and_do_not_block_the_stream() {
         base
     };
     let truncated = &good[..good.len() - 2];
-    let poison: Vec<(&str, Vec<(String, Vec<u8>)>)> = vec![
+    let poison: Vec<(&str, Fields)> = vec![
         ("missing event_data", fields(&[], "event_data")),
         ("bad id", fields(&[("id", b"not-a-uuid")], "")),
         (
