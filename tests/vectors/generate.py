@@ -73,9 +73,13 @@ def sample(tp, mode, name):
         return datetime(2026, 11, 24, 10, 30, 5, 250, tzinfo=timezone.utc)
     if tp is uuid.UUID:
         return uuid.UUID("00000000-0000-0000-0000-000000000000" if falsy else "6f1c2f6e-2d4a-4f39-9a55-0d8b7a1e2c3d")
-    for key_type, text in KEYS.items():
-        if isinstance(tp, type) and issubclass(tp, key_type):
-            return key_type.from_string(text) if key_type is not CCXLocator else CCXLocator.from_string(text)
+    # The most derived key class that matches (LibraryUsageLocatorV2 before
+    # UsageKey, CCXLocator before CourseKey): a value the field's own class
+    # parses, so the reference's deserializer reads the bytes back.
+    matches = [k for k in KEYS if isinstance(tp, type) and issubclass(tp, k)]
+    if matches:
+        key_type = max(matches, key=lambda k: len(k.__mro__))
+        return key_type.from_string(KEYS[key_type])
     origin = typing.get_origin(tp)
     if origin is list:
         (item,) = typing.get_args(tp)
