@@ -10,12 +10,19 @@ pub struct BusEvent {
     pub metadata: EventMetadata,
     /// The payload's Avro (no framing).
     pub payload: Vec<u8>,
+    /// Where it was read from (the Redis entry id); `None` for an event
+    /// about to be sent.
+    pub stream_id: Option<String>,
 }
 
 impl BusEvent {
     /// An event.
     pub fn new(metadata: EventMetadata, payload: Vec<u8>) -> Self {
-        BusEvent { metadata, payload }
+        BusEvent {
+            metadata,
+            payload,
+            stream_id: None,
+        }
     }
 }
 

@@ -17,6 +17,7 @@
 //!   [`Handler`] (by default [`Dispatch`]: the linked signals' local
 //!   receivers), acknowledges only after it succeeded, retries with backoff
 //!   and dead-letters what keeps failing or cannot be read.
+//! - [`StreamReader`]: a topic's entries from a position, outside any group.
 //! - [`admin`]: a topic's status, and replaying dead-lettered entries.
 //!
 //! Module map: `url` (redacted URLs), `config` (settings and the producer
@@ -30,6 +31,7 @@ mod error;
 mod event;
 mod handler;
 mod producer;
+mod reader;
 mod stats;
 mod url;
 
@@ -45,5 +47,6 @@ pub use error::{BusError, ConfigError};
 pub use event::{BusEvent, Malformed, RawEntry};
 pub use handler::{Dispatch, HandleError, Handler};
 pub use producer::{Delivery, Producer};
+pub use reader::StreamReader;
 pub use stats::{ConsumerStats, ProducerStats};
-pub use url::BusUrl;
+pub use url::{Backend, BusUrl};

@@ -29,6 +29,7 @@ macro_rules! outln {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod bus;
 mod compat;
 mod docs;
 mod emit;
@@ -237,6 +238,13 @@ enum Command {
         #[command(flatten)]
         color: ColorArg,
     },
+    /// Send, tail and inspect events on the event bus (Redis Streams)
+    Bus {
+        #[command(subcommand)]
+        command: bus::BusCommand,
+        #[command(flatten)]
+        color: ColorArg,
+    },
     /// Write every output (Rust, Avro, JSON Schema, docs) from one read of the catalog
     Build {
         #[command(flatten)]
@@ -417,6 +425,7 @@ fn main() -> ExitCode {
             event.options(),
             color.choice(),
         ),
+        Command::Bus { command, color } => bus::run(command, color.choice()),
         Command::Decode {
             catalog: CatalogArgs { paths },
             externs,

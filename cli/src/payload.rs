@@ -20,7 +20,7 @@ pub enum WireFormat {
 }
 
 /// The event named by a type string or a constant name.
-fn find<'c>(catalog: &'c Catalog, event: &str) -> Result<&'c EventDef, ExitCode> {
+pub fn find<'c>(catalog: &'c Catalog, event: &str) -> Result<&'c EventDef, ExitCode> {
     if let Some((_, e)) = catalog.event_by_type(event) {
         return Ok(e);
     }

@@ -10,7 +10,7 @@ use openedx_events::learning::{
 };
 use openedx_hooks::outbound::{self, Outbound};
 use openedx_hooks::wire::avro;
-use openedx_hooks::{AnySignal, BoxError, EventMetadata, signal_by_type};
+use openedx_hooks::{BoxError, EventMetadata, signal_by_type};
 
 #[derive(Default)]
 struct Captured {

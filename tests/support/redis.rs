@@ -126,7 +126,8 @@ impl Drop for Redis {
     }
 }
 
-/// Whether a server answers PING (and has loaded its data).
+/// Whether a server answers PING (and has loaded its data: `-LOADING` is
+/// not ready).
 fn ping(port: u16) -> bool {
     let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
         return false;
@@ -136,7 +137,8 @@ fn ping(port: u16) -> bool {
         return false;
     }
     let mut buf = [0u8; 64];
-    matches!(s.read(&mut buf), Ok(n) if buf[..n].starts_with(b"+PONG"))
+    // A server with a password answers NOAUTH: up, and loaded.
+    matches!(s.read(&mut buf), Ok(n) if buf[..n].starts_with(b"+PONG") || buf[..n].starts_with(b"-NOAUTH"))
 }
 
 /// A port free on 127.0.0.1 now.

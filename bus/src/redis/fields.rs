@@ -109,7 +109,9 @@ pub(crate) fn decode(entry: &RawEntry) -> Result<BusEvent, Malformed> {
             None => tracing::warn!(field = name, "missing entry field; using this process's"),
         }
     }
-    Ok(BusEvent::new(metadata, payload.to_vec()))
+    let mut event = BusEvent::new(metadata, payload.to_vec());
+    event.stream_id = Some(entry.stream_id.clone());
+    Ok(event)
 }
 
 #[cfg(test)]

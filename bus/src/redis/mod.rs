@@ -11,3 +11,4 @@ pub(crate) mod conn;
 pub(crate) mod consumer;
 pub(crate) mod fields;
 pub(crate) mod producer;
+pub(crate) mod reader;

@@ -1,0 +1,51 @@
+//! Reading a topic outside any consumer group: what a tail or an audit
+//! does, acknowledging nothing.
+
+use std::time::Duration;
+
+use crate::error::BusError;
+use crate::event::RawEntry;
+use crate::url::{Backend, BusUrl};
+
+/// Reads a topic's entries in order from a position, outside any group.
+pub struct StreamReader {
+    backend: BackendReader,
+}
+
+enum BackendReader {
+    #[cfg(feature = "redis")]
+    Redis(crate::redis::reader::RedisReader),
+}
+
+impl StreamReader {
+    /// A reader of `prefix-topic` after entry `from` (`0`: from the start;
+    /// `$`: only entries added from now on).
+    pub fn new(
+        url: &BusUrl,
+        prefix: Option<&str>,
+        topic: &str,
+        from: &str,
+    ) -> Result<Self, BusError> {
+        let stream = crate::config::stream_name(prefix, topic);
+        let backend = match url.backend() {
+            #[cfg(feature = "redis")]
+            Backend::Redis => {
+                BackendReader::Redis(crate::redis::reader::RedisReader::new(url, stream, from)?)
+            }
+            #[cfg(not(feature = "redis"))]
+            Backend::Redis => {
+                let _ = (stream, from);
+                return Err(BusError::Unsupported("redis"));
+            }
+        };
+        Ok(StreamReader { backend })
+    }
+
+    /// The next entries (at most `max`), waiting up to `block` for one.
+    pub fn next_batch(&mut self, max: usize, block: Duration) -> Result<Vec<RawEntry>, BusError> {
+        match &mut self.backend {
+            #[cfg(feature = "redis")]
+            BackendReader::Redis(r) => r.next_batch(max, block),
+        }
+    }
+}
