@@ -31,6 +31,8 @@ use crate::url::Backend;
 /// ```
 pub struct Producer {
     prefix: Option<String>,
+    /// Stream names by topic, made once.
+    streams: std::sync::RwLock<std::collections::HashMap<String, Arc<str>>>,
     backend: BackendProducer,
 }
 
@@ -53,7 +55,11 @@ impl Producer {
             #[cfg(not(feature = "redis"))]
             Backend::Redis => return Err(BusError::Unsupported("redis")),
         };
-        Ok(Producer { prefix, backend })
+        Ok(Producer {
+            prefix,
+            streams: Default::default(),
+            backend,
+        })
     }
 
     /// Sends a typed event with fresh metadata to a topic.
@@ -96,6 +102,13 @@ impl Producer {
         Ok(Delivery { rx })
     }
 
+    /// Sends an event without a [`Delivery`]: a failure after it was
+    /// queued is logged and counted ([`ProducerStats::failed`]) only. For
+    /// senders of many events that do not wait for each.
+    pub fn publish(&self, topic: &str, event: &BusEvent) -> Result<(), BusError> {
+        self.enqueue(topic, &event.metadata, &event.payload, None)
+    }
+
     fn enqueue(
         &self,
         topic: &str,
@@ -103,11 +116,25 @@ impl Producer {
         payload: &[u8],
         done: Option<DeliverySender>,
     ) -> Result<(), BusError> {
-        let stream = stream_name(self.prefix.as_deref(), topic);
+        let stream = self.stream(topic);
         match &self.backend {
             #[cfg(feature = "redis")]
             BackendProducer::Redis(p) => p.enqueue(stream, metadata, payload, done),
         }
+    }
+
+    fn stream(&self, topic: &str) -> Arc<str> {
+        let known = self.streams.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(s) = known.get(topic) {
+            return Arc::clone(s);
+        }
+        drop(known);
+        let mut known = self.streams.write().unwrap_or_else(|e| e.into_inner());
+        Arc::clone(
+            known
+                .entry(topic.to_owned())
+                .or_insert_with(|| stream_name(self.prefix.as_deref(), topic).into()),
+        )
     }
 
     /// Waits until every event queued before the call was stored or given

@@ -8,6 +8,13 @@ in-process) against a real Redis:
         is decoded by the reference's deserializer and sent with its
         RedisEventProducer. Prints one JSON line per event with the metadata
         it sent.
+    python redis_reference.py bench-produce URL PREFIX TOPIC COUNT [RATE]
+        Sends COUNT session-login events with the reference producer (at
+        most RATE a second, if given); prints {"events": COUNT, "seconds": …}.
+    python redis_reference.py bench-consume URL PREFIX TOPIC GROUP COUNT
+        Consumes COUNT events with the reference consumer and one receiver;
+        prints {"events", "seconds", "p50_ms", "p99_ms"} (latency: receipt
+        time minus the event's time).
     python redis_reference.py consume URL PREFIX TOPIC GROUP COUNT
         Runs the reference's RedisEventConsumer (check_backlog=True) with a
         receiver on every signal until COUNT events arrived; prints one JSON
@@ -20,6 +27,8 @@ import json
 import os
 import sys
 import threading
+import time
+from datetime import datetime, timezone
 
 import django
 from django.conf import settings
@@ -100,8 +109,64 @@ def consume(group, count):
     RedisEventConsumer(TOPIC, group, "python-reference", check_backlog=True).consume_indefinitely()
 
 
+def login_data():
+    from openedx_events.learning.data import UserData, UserPersonalData
+
+    return {"user": UserData(id=1, is_active=True, pii=UserPersonalData(username="ada", email="", name=""))}
+
+
+def bench_produce(count, rate):
+    from openedx_events.learning.signals import SESSION_LOGIN_COMPLETED
+
+    producer = create_producer()
+    data = login_data()
+    start = time.perf_counter()
+    for i in range(count):
+        if rate:
+            pause = start + i / rate - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+        meta = EventsMetadata(event_type=SESSION_LOGIN_COMPLETED.event_type, minorversion=0)
+        producer.send(
+            signal=SESSION_LOGIN_COMPLETED, topic=TOPIC, event_key_field="user.id", event_data=data, event_metadata=meta
+        )
+    print(json.dumps({"events": count, "seconds": time.perf_counter() - start}), flush=True)
+
+
+def bench_consume(group, count):
+    from openedx_events.learning.signals import SESSION_LOGIN_COMPLETED
+
+    latencies = []
+    start = time.perf_counter()
+
+    def on_event(sender, signal, **kwargs):  # noqa: ARG001
+        now = datetime.now(timezone.utc)
+        latencies.append((now - kwargs["metadata"].time).total_seconds() * 1000)
+        if len(latencies) >= count:
+            latencies.sort()
+            print(
+                json.dumps(
+                    {
+                        "events": count,
+                        "seconds": time.perf_counter() - start,
+                        "p50_ms": latencies[len(latencies) // 2],
+                        "p99_ms": latencies[min(len(latencies) - 1, len(latencies) * 99 // 100)],
+                    }
+                ),
+                flush=True,
+            )
+            os._exit(0)
+
+    SESSION_LOGIN_COMPLETED.connect(on_event, weak=False)
+    RedisEventConsumer(TOPIC, group, "python-bench", check_backlog=True).consume_indefinitely()
+
+
 if MODE == "produce":
     produce()
+elif MODE == "bench-produce":
+    bench_produce(int(sys.argv[5]), float(sys.argv[6]) if len(sys.argv) > 6 else 0)
+elif MODE == "bench-consume":
+    bench_consume(sys.argv[5], int(sys.argv[6]))
 elif MODE == "consume":
     consume(sys.argv[5], int(sys.argv[6]))
 else:

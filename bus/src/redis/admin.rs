@@ -161,7 +161,7 @@ pub(crate) fn trimmed_unread(
             .arg(format!("({}", g.last_delivered_id))
             .arg("+")
             .query(c)?;
-        conn::entries(&reply).len() as u64
+        conn::entries(reply).len() as u64
     };
     Ok(Some(unread.saturating_sub(present)))
 }
@@ -190,7 +190,7 @@ pub(crate) fn replay(url: &BusUrl, stream: &str, dead_letter: &str) -> Result<u6
             .arg(100)
             .query(&mut c)
             .map_err(|e| server(url, "XRANGE", &e))?;
-        let batch = conn::entries(&reply);
+        let batch = conn::entries(reply);
         if batch.is_empty() {
             return Ok(moved);
         }

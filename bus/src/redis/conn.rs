@@ -84,23 +84,35 @@ pub(crate) fn pairs(v: &Value) -> Vec<(String, &Value)> {
     }
 }
 
-/// One entry `[id, [f1, v1, …]]`; `fields: None` when the entry was
-/// deleted or trimmed while pending (Redis returns nil fields).
-pub(crate) fn entry(v: &Value) -> Option<(String, Option<RawEntry>)> {
+/// Text of an owned reply value, without copying its bytes.
+fn into_text(v: Value) -> Option<String> {
+    match v {
+        Value::BulkString(b) => String::from_utf8(b).ok(),
+        other => text(&other),
+    }
+}
+
+/// One entry `[id, [f1, v1, …]]`, its bytes moved out of the reply;
+/// `fields: None` when the entry was deleted or trimmed while pending
+/// (Redis returns nil fields).
+pub(crate) fn entry(v: Value) -> Option<(String, Option<RawEntry>)> {
     let Value::Array(parts) = v else { return None };
-    let id = text(parts.first()?)?;
-    let fields = match parts.get(1) {
-        Some(Value::Array(items)) => items
-            .chunks_exact(2)
-            .map(|kv| {
-                let name = text(&kv[0])?;
-                let value = match &kv[1] {
-                    Value::BulkString(b) => b.clone(),
-                    other => text(other)?.into_bytes(),
+    let mut parts = parts.into_iter();
+    let id = into_text(parts.next()?)?;
+    let fields = match parts.next() {
+        Some(Value::Array(items)) => {
+            let mut fields = Vec::with_capacity(items.len() / 2);
+            let mut items = items.into_iter();
+            while let (Some(k), Some(v)) = (items.next(), items.next()) {
+                let name = into_text(k)?;
+                let value = match v {
+                    Value::BulkString(b) => b,
+                    other => text(&other)?.into_bytes(),
                 };
-                Some((name, value))
-            })
-            .collect::<Option<Vec<_>>>(),
+                fields.push((name, value));
+            }
+            Some(fields)
+        }
         _ => None,
     };
     let raw = fields.map(|fields| RawEntry {
@@ -111,25 +123,26 @@ pub(crate) fn entry(v: &Value) -> Option<(String, Option<RawEntry>)> {
 }
 
 /// The entries of an `XREAD`/`XREADGROUP` reply for one stream (nil: none).
-pub(crate) fn read_reply(v: &Value) -> Vec<(String, Option<RawEntry>)> {
-    let streams: Vec<&Value> = match v {
-        Value::Array(items) => items.iter().collect(),
-        Value::Map(items) => return items.iter().flat_map(|(_, e)| entries(e)).collect(),
-        _ => return Vec::new(),
-    };
-    streams
-        .into_iter()
-        .flat_map(|s| match s {
-            Value::Array(kv) if kv.len() == 2 => entries(&kv[1]),
-            _ => Vec::new(),
-        })
-        .collect()
+pub(crate) fn read_reply(v: Value) -> Vec<(String, Option<RawEntry>)> {
+    match v {
+        Value::Array(streams) => streams
+            .into_iter()
+            .flat_map(|s| match s {
+                Value::Array(kv) if kv.len() == 2 => {
+                    kv.into_iter().nth(1).map(entries).unwrap_or_default()
+                }
+                _ => Vec::new(),
+            })
+            .collect(),
+        Value::Map(items) => items.into_iter().flat_map(|(_, e)| entries(e)).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// A list of entries (`XRANGE`, `XCLAIM`, an `XAUTOCLAIM` page).
-pub(crate) fn entries(v: &Value) -> Vec<(String, Option<RawEntry>)> {
+pub(crate) fn entries(v: Value) -> Vec<(String, Option<RawEntry>)> {
     match v {
-        Value::Array(items) => items.iter().filter_map(entry).collect(),
+        Value::Array(items) => items.into_iter().filter_map(entry).collect(),
         _ => Vec::new(),
     }
 }

@@ -195,7 +195,7 @@ impl Member<'_> {
         }
         cmd.arg("STREAMS").arg(&self.stream).arg(from);
         let reply: Value = cmd.query(c).map_err(|e| self.error("XREADGROUP", &e))?;
-        Ok(conn::read_reply(&reply))
+        Ok(conn::read_reply(reply))
     }
 
     /// How long the next read may block: the poll, or less when a retry is
@@ -235,7 +235,7 @@ impl Member<'_> {
             .arg(&due)
             .query(c)
             .map_err(|e| self.error("XCLAIM", &e))?;
-        self.handle_batch(c, conn::entries(&reply), None)
+        self.handle_batch(c, conn::entries(reply), None)
     }
 
     /// Claims entries other consumers left pending longer than
@@ -264,6 +264,7 @@ impl Member<'_> {
             let next = parts.first().and_then(conn::text).unwrap_or_default();
             let claimed: Vec<_> = parts
                 .get(1)
+                .cloned()
                 .map(conn::entries)
                 .unwrap_or_default()
                 .into_iter()

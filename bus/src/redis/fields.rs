@@ -22,23 +22,72 @@ pub(crate) const FIELDS: [&str; 8] = [
     "event_data",
 ];
 
-/// The entry's fields for an event.
-pub(crate) fn encode(metadata: &EventMetadata, payload: &[u8]) -> [(&'static str, Vec<u8>); 8] {
+/// The entry's fields for an event, borrowing what the metadata holds.
+pub(crate) fn encode<'a>(
+    metadata: &'a EventMetadata,
+    payload: &'a [u8],
+) -> [(&'static str, Cow<'a, [u8]>); 8] {
     let mut time = String::with_capacity(32);
     avro::write_isoformat(&mut time, metadata.time);
+    let mut id = [0u8; 36];
+    let id = metadata
+        .id
+        .hyphenated()
+        .encode_lower(&mut id)
+        .as_bytes()
+        .to_vec();
     [
-        ("type", metadata.event_type.as_bytes().to_vec()),
-        ("id", metadata.id.hyphenated().to_string().into_bytes()),
-        ("source", metadata.source.as_bytes().to_vec()),
-        ("time", time.into_bytes()),
+        ("type", Cow::Borrowed(metadata.event_type.as_bytes())),
+        ("id", Cow::Owned(id)),
+        ("source", Cow::Borrowed(metadata.source.as_bytes())),
+        ("time", Cow::Owned(time.into_bytes())),
         (
             "minorversion",
-            metadata.minor_version.to_string().into_bytes(),
+            Cow::Owned(metadata.minor_version.to_string().into_bytes()),
         ),
-        ("sourcehost", metadata.source_host.as_bytes().to_vec()),
-        ("sourcelib", metadata.source_lib.as_bytes().to_vec()),
-        ("event_data", payload.to_vec()),
+        ("sourcehost", Cow::Borrowed(metadata.source_host.as_bytes())),
+        ("sourcelib", Cow::Borrowed(metadata.source_lib.as_bytes())),
+        ("event_data", Cow::Borrowed(payload)),
     ]
+}
+
+/// The `XADD <stream> MAXLEN ~ <max_len> * <fields…>` of an event, in the
+/// protocol's own encoding (RESP): built once by the sending thread, so
+/// that the worker only concatenates a batch.
+pub(crate) fn xadd(
+    stream: &str,
+    max_len: u64,
+    metadata: &EventMetadata,
+    payload: &[u8],
+) -> Vec<u8> {
+    let fields = encode(metadata, payload);
+    let size: usize = fields.iter().map(|(k, v)| k.len() + v.len() + 32).sum();
+    let mut out = Vec::with_capacity(size + stream.len() + 96);
+    let max_len = max_len.to_string();
+    out.extend_from_slice(format!("*{}\r\n", 6 + 2 * fields.len()).as_bytes());
+    for arg in [
+        b"XADD".as_slice(),
+        stream.as_bytes(),
+        b"MAXLEN",
+        b"~",
+        max_len.as_bytes(),
+        b"*",
+    ] {
+        bulk(&mut out, arg);
+    }
+    for (name, value) in &fields {
+        bulk(&mut out, name.as_bytes());
+        bulk(&mut out, value);
+    }
+    out
+}
+
+/// A RESP bulk string: `$<len>\r\n<bytes>\r\n`.
+fn bulk(out: &mut Vec<u8>, bytes: &[u8]) {
+    use std::io::Write;
+    let _ = write!(out, "${}\r\n", bytes.len());
+    out.extend_from_slice(bytes);
+    out.extend_from_slice(b"\r\n");
 }
 
 /// Reads an entry's event. Required: `type`, `id` (a UUID), `time` (ISO
@@ -62,56 +111,67 @@ pub(crate) fn decode(entry: &RawEntry) -> Result<BusEvent, Malformed> {
         }
     }
     let [ty, id, source, time, minor, host, lib, data] = found;
-    let text = |name: &str, v: Option<&[u8]>| -> Result<Option<String>, Malformed> {
-        v.map(|b| {
-            String::from_utf8(b.to_vec())
-                .map_err(|_| Malformed::new(format!("field `{name}` is not UTF-8")))
-        })
-        .transpose()
-    };
-    let required = |name: &str, v: Option<String>| {
-        v.ok_or_else(|| Malformed::new(format!("missing field `{name}`")))
-    };
-    let event_type = required("type", text("type", ty)?)?;
-    let id = required("id", text("id", id)?)?;
-    let time = required("time", text("time", time)?)?;
-    let minor = required("minorversion", text("minorversion", minor)?)?;
+    let event_type = required(0, ty)?;
+    let id = required(1, id)?;
+    let time = required(3, time)?;
+    let minor = required(4, minor)?;
     let payload = data.ok_or_else(|| Malformed::new("missing field `event_data`"))?;
-    let mut metadata = EventMetadata::new(event_type, 0);
-    metadata.id = id
+    let id = id
         .parse()
         .map_err(|_| Malformed::new(format!("field `id`: `{id}` is not a UUID")))?;
-    metadata.time = avro::parse_isoformat(&time).ok_or_else(|| {
+    let time = avro::parse_isoformat(time).ok_or_else(|| {
         Malformed::new(format!(
             "field `time`: `{time}` is not an ISO 8601 datetime"
         ))
     })?;
-    metadata.minor_version = minor.parse().map_err(|_| {
+    let minor_version = minor.parse().map_err(|_| {
         Malformed::new(format!(
             "field `minorversion`: `{minor}` is not a non-negative integer"
         ))
     })?;
-    for (name, value, slot) in [
-        ("source", text("source", source)?, &mut metadata.source),
-        (
-            "sourcehost",
-            text("sourcehost", host)?,
-            &mut metadata.source_host,
-        ),
-        (
-            "sourcelib",
-            text("sourcelib", lib)?,
-            &mut metadata.source_lib,
-        ),
-    ] {
-        match value {
-            Some(v) => *slot = Cow::Owned(v),
-            None => tracing::warn!(field = name, "missing entry field; using this process's"),
+    let (source, host, lib) = (text(2, source)?, text(5, host)?, text(6, lib)?);
+    // This process's identity, only when the entry lacks one of its fields.
+    let identity =
+        (source.is_none() || host.is_none() || lib.is_none()).then(|| EventMetadata::new("", 0));
+    let or_own = |i: usize, v: Option<&str>, own: fn(&EventMetadata) -> &Cow<'static, str>| match (
+        v, &identity,
+    ) {
+        (Some(s), _) => Cow::Owned(s.to_owned()),
+        (None, Some(me)) => {
+            tracing::warn!(
+                field = FIELDS[i],
+                "missing entry field; using this process's"
+            );
+            own(me).clone()
         }
-    }
+        (None, None) => Cow::Borrowed(""),
+    };
+    let metadata = EventMetadata {
+        id,
+        event_type: Cow::Owned(event_type.to_owned()),
+        minor_version,
+        source: or_own(2, source, |m| &m.source),
+        source_host: or_own(5, host, |m| &m.source_host),
+        source_lib: or_own(6, lib, |m| &m.source_lib),
+        time,
+    };
     let mut event = BusEvent::new(metadata, payload.to_vec());
     event.stream_id = Some(entry.stream_id.clone());
     Ok(event)
+}
+
+/// A field's text, if present.
+fn text(i: usize, v: Option<&[u8]>) -> Result<Option<&str>, Malformed> {
+    v.map(|b| {
+        std::str::from_utf8(b)
+            .map_err(|_| Malformed::new(format!("field `{}` is not UTF-8", FIELDS[i])))
+    })
+    .transpose()
+}
+
+/// A required field's text.
+fn required(i: usize, v: Option<&[u8]>) -> Result<&str, Malformed> {
+    text(i, v)?.ok_or_else(|| Malformed::new(format!("missing field `{}`", FIELDS[i])))
 }
 
 #[cfg(test)]
@@ -139,7 +199,7 @@ mod tests {
             stream_id: "1-0".into(),
             fields: fields
                 .iter()
-                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .map(|(k, v)| ((*k).to_owned(), v.to_vec()))
                 .collect(),
         };
         let back = decode(&raw).unwrap();
@@ -189,5 +249,28 @@ mod tests {
         let mut twice = good.clone();
         twice.push(("type", b"u.v1"));
         assert!(decode(&entry(&twice)).unwrap_err().reason.contains("twice"));
+    }
+}
+
+#[cfg(test)]
+mod resp_tests {
+    use super::*;
+
+    /// The packed command is what redis-rs packs for the same arguments.
+    #[test]
+    fn xadd_packs_as_the_client_library_does() {
+        let meta = EventMetadata::new("org.openedx.learning.course.enrollment.created.v1", 0);
+        let payload = b"\x00\r\n$bytes";
+        let ours = xadd("dev-t", 10_000, &meta, payload);
+        let mut cmd = redis::cmd("XADD");
+        cmd.arg("dev-t")
+            .arg("MAXLEN")
+            .arg("~")
+            .arg(10_000u64)
+            .arg("*");
+        for (k, v) in encode(&meta, payload) {
+            cmd.arg(k).arg(&*v);
+        }
+        assert_eq!(ours, cmd.get_packed_command());
     }
 }

@@ -2,13 +2,14 @@
 //! `XADD <stream> MAXLEN ~ <n> * <fields…>` in pipelined batches, in queue
 //! order (so per stream), reconnecting with backoff while Redis is away.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, SendTimeoutError, Sender, TrySendError};
 use openedx_hooks::EventMetadata;
-use redis::{Connection, Value};
+use redis::{Connection, ConnectionLike, Value};
 
 use super::conn::{backoff, connect, retryable, scrub};
 use super::fields;
@@ -23,12 +24,13 @@ enum Job {
 }
 
 struct Add {
-    stream: String,
-    fields: [(&'static str, Vec<u8>); 8],
+    stream: Arc<str>,
+    /// The `XADD`, packed.
+    command: Vec<u8>,
     /// `None` for events the outbound forwards: failures are logged and
     /// counted only.
     done: Option<DeliverySender>,
-    event_type: String,
+    event_type: Cow<'static, str>,
 }
 
 pub(crate) struct RedisProducer {
@@ -37,6 +39,7 @@ pub(crate) struct RedisProducer {
     counters: Arc<ProducerCounters>,
     capacity: usize,
     enqueue_timeout: Duration,
+    max_len: u64,
 }
 
 impl RedisProducer {
@@ -45,6 +48,7 @@ impl RedisProducer {
         let counters = Arc::new(ProducerCounters::default());
         let capacity = settings.queue_capacity;
         let enqueue_timeout = settings.enqueue_timeout;
+        let max_len = settings.max_len;
         let worker = {
             let counters = Arc::clone(&counters);
             std::thread::Builder::new()
@@ -58,22 +62,23 @@ impl RedisProducer {
             counters,
             capacity,
             enqueue_timeout,
+            max_len,
         })
     }
 
     pub(crate) fn enqueue(
         &self,
-        stream: String,
+        stream: Arc<str>,
         metadata: &EventMetadata,
         payload: &[u8],
         done: Option<DeliverySender>,
     ) -> Result<(), BusError> {
         let tx = self.tx.as_ref().ok_or(BusError::Closed)?;
         let job = Job::Send(Box::new(Add {
+            command: fields::xadd(&stream, self.max_len, metadata, payload),
             stream,
-            fields: fields::encode(metadata, payload),
             done,
-            event_type: metadata.event_type.to_string(),
+            event_type: metadata.event_type.clone(),
         }));
         let full = || {
             count(&self.counters.rejected, 1);
@@ -133,6 +138,8 @@ struct Worker {
     settings: ProducerSettings,
     counters: Arc<ProducerCounters>,
     conn: Option<Connection>,
+    /// A batch's commands, reused.
+    buffer: Vec<u8>,
 }
 
 impl Worker {
@@ -141,6 +148,7 @@ impl Worker {
             settings,
             counters,
             conn: None,
+            buffer: Vec::new(),
         }
     }
 
@@ -273,24 +281,18 @@ impl Worker {
         let Some(conn) = self.conn.as_mut() else {
             return Ok(Vec::new());
         };
-        let mut pipe = redis::pipe();
-        pipe.ignore_errors();
+        // The commands were packed by the senders: one write of the batch,
+        // one reply each (what `Pipeline::query` does after packing).
+        self.buffer.clear();
         for a in adds {
-            let cmd = pipe
-                .cmd("XADD")
-                .arg(&a.stream)
-                .arg("MAXLEN")
-                .arg("~")
-                .arg(self.settings.max_len)
-                .arg("*");
-            for (name, value) in &a.fields {
-                cmd.arg(*name).arg(value.as_slice());
-            }
+            self.buffer.extend_from_slice(&a.command);
         }
-        let replies: Vec<Value> = pipe.query(conn).map_err(|e| Failure {
-            retry: retryable(&e),
-            message: scrub(&self.settings.url, &e.to_string()),
-        })?;
+        let replies = conn
+            .req_packed_commands(&self.buffer, 0, adds.len())
+            .map_err(|e| Failure {
+                retry: retryable(&e),
+                message: scrub(&self.settings.url, &e.to_string()),
+            })?;
         Ok(replies
             .into_iter()
             .map(|v| match v {

@@ -33,7 +33,7 @@ impl RedisReader {
                     command: "XREVRANGE",
                     message: scrub(url, &e.to_string()),
                 })?;
-            conn::entries(&last)
+            conn::entries(last)
                 .into_iter()
                 .next()
                 .map_or_else(|| "0-0".to_owned(), |(id, _)| id)
@@ -69,7 +69,7 @@ impl RedisReader {
                 command: "XREAD",
                 message: scrub(&self.url, &e.to_string()),
             })?;
-        let entries = conn::read_reply(&reply);
+        let entries = conn::read_reply(reply);
         if let Some((last, _)) = entries.last() {
             self.cursor = last.clone();
         }
