@@ -27,6 +27,8 @@ pub enum Backend {
 pub struct BusUrl {
     url: ::url::Url,
     backend: Backend,
+    /// PEM root certificates to trust instead of the system's (`rediss://`).
+    ca: Option<std::sync::Arc<Vec<u8>>>,
 }
 
 impl BusUrl {
@@ -43,6 +45,27 @@ impl BusUrl {
     /// Whether the connection is TLS (`rediss://`).
     pub fn is_tls(&self) -> bool {
         self.url.scheme() == "rediss"
+    }
+
+    /// Trusts these PEM root certificates (a private CA) instead of the
+    /// public roots for `rediss://`.
+    pub fn with_ca_pem(mut self, pem: Vec<u8>) -> Self {
+        self.ca = Some(std::sync::Arc::new(pem));
+        self
+    }
+
+    /// Trusts the PEM root certificates of a file.
+    pub fn with_ca_file(self, path: &std::path::Path) -> Result<Self, ConfigError> {
+        let pem = std::fs::read(path).map_err(|e| ConfigError::Read {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        Ok(self.with_ca_pem(pem))
+    }
+
+    /// The private CA to trust, if any.
+    pub(crate) fn ca(&self) -> Option<&[u8]> {
+        self.ca.as_deref().map(Vec::as_slice)
     }
 }
 
@@ -63,7 +86,11 @@ impl std::str::FromStr for BusUrl {
         if url.host_str().is_none_or(str::is_empty) {
             return Err(ConfigError::Url("the URL has no host".into()));
         }
-        Ok(BusUrl { url, backend })
+        Ok(BusUrl {
+            url,
+            backend,
+            ca: None,
+        })
     }
 }
 

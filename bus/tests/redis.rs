@@ -693,3 +693,61 @@ fn the_producer_configuration_is_checked_against_linked_events() {
         .to_string();
     assert!(err.contains("unknown field `enabeld`"), "{err}");
 }
+
+#[test]
+fn tls_with_a_private_ca() {
+    let (redis, ca) = Redis::start_tls();
+    let url: openedx_hooks_bus::BusUrl = redis.tls_url().parse().unwrap();
+    let url = url.with_ca_pem(ca);
+    let p = Producer::new(ProducerSettings::new(url.clone()).prefix("tls")).unwrap();
+    let sent = send_logins(&p, "t", 3);
+    let consumer = Consumer::new(
+        ConsumerSettings::new(url.clone(), "t", "g")
+            .prefix("tls")
+            .reads(10, Duration::from_millis(50)),
+    )
+    .unwrap();
+    let got = Collect::new(3).run(&consumer);
+    assert_eq!(
+        got.iter().map(|e| e.metadata.id).collect::<Vec<_>>(),
+        sent.iter().map(|m| m.id).collect::<Vec<_>>()
+    );
+    // Without the CA the server's certificate is not trusted.
+    let untrusted: openedx_hooks_bus::BusUrl = redis.tls_url().parse().unwrap();
+    let err = admin::status(&untrusted, Some("tls"), "t").unwrap_err();
+    assert!(
+        err.to_string().contains("connection to rediss://127.0.0.1"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_panicking_handler_is_a_failed_delivery_not_a_dead_consumer() {
+    let redis = Redis::shared();
+    let prefix = unique("panic");
+    let p = producer(&redis, &prefix);
+    send_logins(&p, "t", 2);
+    let consumer = Consumer::new(settings(&redis, &prefix, "t", "g").retries(
+        2,
+        Duration::from_millis(10),
+        Duration::from_millis(10),
+    ))
+    .unwrap();
+    let handler = |e: &BusEvent| -> Result<(), HandleError> {
+        if e.metadata.minor_version == 0 {
+            panic!("receiver bug");
+        }
+        Ok(())
+    };
+    run_for(&consumer, &handler, Duration::from_millis(300));
+    let stats = consumer.stats();
+    assert_eq!((stats.retried, stats.dead_lettered), (2, 2), "{stats:?}");
+    let mut c = raw(&redis);
+    let dead: Value = redis::cmd("XRANGE")
+        .arg(format!("{prefix}-t-dead-letter"))
+        .arg("-")
+        .arg("+")
+        .query(&mut c)
+        .unwrap();
+    assert!(format!("{dead:?}").contains("panic: receiver bug"));
+}

@@ -33,14 +33,21 @@ pub struct TopicArgs {
     /// The topic prefix (`EVENT_BUS_TOPIC_PREFIX`)
     #[arg(long)]
     prefix: Option<String>,
+    /// PEM root certificates to trust for `rediss://` (a private CA)
+    #[arg(long, value_name = "FILE")]
+    tls_ca: Option<PathBuf>,
 }
 
 impl TopicArgs {
     fn url(&self) -> Result<BusUrl, ExitCode> {
-        self.url.parse().map_err(|e| {
+        let url: BusUrl = self.url.parse().map_err(|e| {
             eprintln!("error: {e}");
             ExitCode::from(2)
-        })
+        })?;
+        match &self.tls_ca {
+            Some(ca) => url.with_ca_file(ca).map_err(fail),
+            None => Ok(url),
+        }
     }
 }
 

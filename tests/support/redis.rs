@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 /// A Redis server the test uses.
 pub struct Redis {
     port: u16,
+    tls_port: Option<u16>,
     child: Option<Child>,
     dir: Option<tempfile::TempDir>,
     extra: Vec<String>,
@@ -33,6 +34,7 @@ impl Redis {
                     .unwrap_or_else(|| panic!("OPENEDX_HOOKS_TEST_REDIS_URL={url}: no port"));
                 let r = Redis {
                     port,
+                    tls_port: None,
                     child: None,
                     dir: None,
                     extra: Vec::new(),
@@ -49,12 +51,107 @@ impl Redis {
     pub fn start(extra: &[&str]) -> Redis {
         let mut r = Redis {
             port: free_port(),
+            tls_port: None,
             child: None,
             dir: Some(tempfile::tempdir().expect("a temporary directory")),
             extra: extra.iter().map(|s| (*s).to_owned()).collect(),
         };
         r.spawn();
         r
+    }
+
+    /// Starts a server that also listens with TLS, its certificate signed
+    /// by a CA made for the test (`openssl`); returns it and the CA's PEM.
+    pub fn start_tls() -> (Redis, Vec<u8>) {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let d = dir.path();
+        let openssl = |args: &[&str]| {
+            let status = Command::new("openssl")
+                .args(args)
+                .current_dir(d)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .expect("openssl runs");
+            assert!(status.success(), "openssl {args:?}");
+        };
+        openssl(&[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=openedx-hooks test CA",
+        ]);
+        openssl(&[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ]);
+        std::fs::write(d.join("ext.cnf"), "subjectAltName=IP:127.0.0.1\n").expect("write");
+        openssl(&[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "server.crt",
+            "-days",
+            "1",
+            "-extfile",
+            "ext.cnf",
+        ]);
+        let tls_port = free_port();
+        let path = |f: &str| d.join(f).to_string_lossy().into_owned();
+        let extra = [
+            "--tls-port".to_owned(),
+            tls_port.to_string(),
+            "--tls-cert-file".to_owned(),
+            path("server.crt"),
+            "--tls-key-file".to_owned(),
+            path("server.key"),
+            "--tls-ca-cert-file".to_owned(),
+            path("ca.crt"),
+            "--tls-auth-clients".to_owned(),
+            "no".to_owned(),
+        ];
+        let ca = std::fs::read(d.join("ca.crt")).expect("the CA");
+        let mut r = Redis {
+            port: free_port(),
+            tls_port: Some(tls_port),
+            child: None,
+            dir: Some(dir),
+            extra: extra.to_vec(),
+        };
+        r.spawn();
+        (r, ca)
+    }
+
+    /// `rediss://127.0.0.1:<tls port>` of a server from `start_tls`.
+    pub fn tls_url(&self) -> String {
+        format!(
+            "rediss://127.0.0.1:{}",
+            self.tls_port.expect("a TLS server")
+        )
     }
 
     fn spawn(&mut self) {

@@ -11,7 +11,17 @@ use crate::url::BusUrl;
 /// Opens a connection with timeouts on connect, reads and writes.
 pub(crate) fn connect(url: &BusUrl, timeout: Duration) -> Result<Connection, BusError> {
     let fail = |e: RedisError| connection_error(url, &e);
-    let client = redis::Client::open(url.secret()).map_err(fail)?;
+    let client = match url.ca() {
+        Some(ca) if url.is_tls() => redis::Client::build_with_tls(
+            url.secret(),
+            redis::TlsCertificates {
+                client_tls: None,
+                root_cert: Some(ca.to_vec()),
+            },
+        ),
+        _ => redis::Client::open(url.secret()),
+    }
+    .map_err(fail)?;
     let conn = client.get_connection_with_timeout(timeout).map_err(fail)?;
     conn.set_read_timeout(Some(timeout)).map_err(fail)?;
     conn.set_write_timeout(Some(timeout)).map_err(fail)?;

@@ -34,7 +34,16 @@ pub(crate) fn run(
     let mut failures = 0u32;
     let mut set_up = false;
     while !stop.is_stopped() {
-        match member.session(stop, &mut set_up) {
+        let session = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            member.session(stop, &mut set_up)
+        }))
+        .unwrap_or_else(|panic| {
+            Err(Fatal(BusError::Event(format!(
+                "the consumer panicked: {}",
+                super::producer::panic_text(&*panic)
+            ))))
+        });
+        match session {
             Ok(()) => return Ok(()),
             Err(Lost(message)) => {
                 failures += 1;
@@ -412,7 +421,15 @@ impl Member<'_> {
         };
         span.record("event_type", &*event.metadata.event_type);
         span.record("id", tracing::field::display(event.metadata.id));
-        match self.handler.handle(&event) {
+        let handled =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.handler.handle(&event)))
+                .unwrap_or_else(|panic| {
+                    Err(HandleError::Failed {
+                        receiver: "handler".to_owned(),
+                        message: format!("panic: {}", super::producer::panic_text(&*panic)),
+                    })
+                });
+        match handled {
             Ok(()) => Verdict::Ack,
             Err(HandleError::Malformed(m)) => {
                 tracing::error!(reason = %m, "malformed entry: dead-lettered");

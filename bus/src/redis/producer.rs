@@ -185,7 +185,17 @@ impl Worker {
         let mut pending: Vec<Add> = std::mem::take(batch);
         loop {
             attempt += 1;
-            let last_error = match self.pipeline(&pending) {
+            // A panic in the client library must not kill the worker (and
+            // with it every later send): it fails this round trip.
+            let round_trip =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.pipeline(&pending)))
+                    .unwrap_or_else(|panic| {
+                        Err(Failure {
+                            retry: false,
+                            message: format!("the Redis client panicked: {}", panic_text(&*panic)),
+                        })
+                    });
+            let last_error = match round_trip {
                 Ok(replies) => {
                     let mut retry = Vec::new();
                     let mut last = None;
@@ -320,4 +330,13 @@ impl Worker {
 struct Failure {
     retry: bool,
     message: String,
+}
+
+/// A panic's message.
+pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_owned())
 }
