@@ -32,6 +32,9 @@ pub struct ConsumerStats {
     pub dead_lettered: u64,
     /// Entries that were not events, dead-lettered at once.
     pub malformed: u64,
+    /// Entries trimmed from the stream (`MAXLEN ~`) before the group read
+    /// them, found when the consumer (re)connected: lost, and logged.
+    pub trimmed: u64,
 }
 
 #[derive(Debug, Default)]
@@ -63,6 +66,7 @@ pub(crate) struct ConsumerCounters {
     pub(crate) retried: AtomicU64,
     pub(crate) dead_lettered: AtomicU64,
     pub(crate) malformed: AtomicU64,
+    pub(crate) trimmed: AtomicU64,
 }
 
 impl ConsumerCounters {
@@ -74,6 +78,7 @@ impl ConsumerCounters {
             retried: get(&self.retried),
             dead_lettered: get(&self.dead_lettered),
             malformed: get(&self.malformed),
+            trimmed: get(&self.trimmed),
         }
     }
 }

@@ -751,3 +751,30 @@ fn a_panicking_handler_is_a_failed_delivery_not_a_dead_consumer() {
         .unwrap();
     assert!(format!("{dead:?}").contains("panic: receiver bug"));
 }
+
+#[test]
+fn entries_trimmed_before_the_group_read_them_are_counted() {
+    let redis = Redis::shared();
+    let prefix = unique("trim");
+    let consumer = Consumer::new(settings(&redis, &prefix, "t", "g")).unwrap();
+    // The group exists, at the start of an empty stream.
+    run_for(&consumer, &Dispatch, Duration::from_millis(100));
+    let mut c = raw(&redis);
+    let (_, avro) = login(1);
+    for _ in 0..1000 {
+        let _: String = redis::cmd("XADD")
+            .arg(format!("{prefix}-t"))
+            .arg("MAXLEN")
+            .arg(10)
+            .arg("*")
+            .arg("event_data")
+            .arg(avro.as_slice())
+            .query(&mut c)
+            .unwrap();
+    }
+    run_for(&consumer, &Dispatch, Duration::from_millis(200));
+    let stats = consumer.stats();
+    assert_eq!(stats.trimmed, 990, "{stats:?}");
+    // The 10 left are not events (no metadata): dead-lettered.
+    assert_eq!(stats.malformed, 10);
+}

@@ -310,3 +310,54 @@ fn a_consumer_killed_mid_stream_and_restarted_loses_nothing() {
     let status: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(status["groups"][0]["pending"], 0, "{status}");
 }
+
+#[test]
+fn sigterm_stops_a_group_tail_after_the_entries_in_hand() {
+    let redis = Redis::shared();
+    let url = redis.url();
+    let prefix = unique("term");
+    let input: String = (0..5).map(|i| login(i) + "\n").collect();
+    assert!(send(&url, &prefix, &input).status.success());
+    let mut child = cli()
+        .args([
+            "bus",
+            "tail",
+            "generated/events",
+            "--url",
+            &url,
+            "--topic",
+            "t",
+            "--prefix",
+            &prefix,
+            "--group",
+            "g",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stdout.take().unwrap());
+    let mut printed = 0;
+    let mut line = String::new();
+    while printed < 5 && reader.read_line(&mut line).unwrap() > 0 {
+        printed += 1;
+        line.clear();
+    }
+    assert_eq!(printed, 5);
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert_eq!(exit.code(), Some(0), "a graceful stop");
+    let o = run(
+        &[
+            "bus", "status", "--json", "--url", &url, "--topic", "t", "--prefix", &prefix,
+        ],
+        "",
+    );
+    let status: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(status["groups"][0]["pending"], 0, "{status}");
+    assert_eq!(status["groups"][0]["lag"], 0, "{status}");
+}

@@ -143,7 +143,11 @@ pub(crate) fn trimmed_unread(
     let Some(g) = groups(c, stream)?.into_iter().find(|g| g.name == group) else {
         return Ok(None);
     };
-    let (Some(added), Some(read)) = (info.entries_added, g.entries_read) else {
+    // A group that never read has read nothing (Redis reports no count).
+    let read = g
+        .entries_read
+        .or_else(|| (g.last_delivered_id == "0-0").then_some(0));
+    let (Some(added), Some(read)) = (info.entries_added, read) else {
         return Ok(None);
     };
     let unread = added.saturating_sub(read);

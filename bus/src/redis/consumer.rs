@@ -171,6 +171,7 @@ impl Member<'_> {
         match crate::redis::admin::trimmed_unread(c, &self.stream, &self.settings.group) {
             Ok(Some(0)) | Ok(None) | Err(_) => {}
             Ok(Some(n)) => {
+                add(&self.counters.trimmed, n);
                 tracing::warn!(stream = %self.stream, group = %self.settings.group, count = n, "entries were trimmed from the stream before this group read them: they are lost");
             }
         }

@@ -208,6 +208,25 @@ mod tests {
     }
 
     #[test]
+    fn missing_source_fields_are_this_process_s() {
+        let entry = entry(&[
+            ("type", b"t.v1"),
+            ("id", b"6b0a4c1e-7d7a-11ee-b962-0242ac120002"),
+            ("time", b"2025-03-14T15:09:26.000137+00:00"),
+            ("minorversion", b"2"),
+            ("sourcehost", b"lms-1"),
+            ("event_data", b"\x02"),
+        ]);
+        let event = decode(&entry).unwrap();
+        let me = EventMetadata::new("t.v1", 0);
+        assert_eq!(event.metadata.source, me.source);
+        assert_eq!(event.metadata.source_lib, me.source_lib);
+        assert_eq!(event.metadata.source_host, "lms-1");
+        assert_eq!(event.metadata.minor_version, 2);
+        assert_eq!(event.stream_id.as_deref(), Some("1-0"));
+    }
+
+    #[test]
     fn malformed_entries_say_why() {
         let id = b"6b0a4c1e-7d7a-11ee-b962-0242ac120002";
         let good: Vec<(&str, &[u8])> = vec![
