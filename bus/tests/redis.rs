@@ -46,6 +46,17 @@ fn raw(redis: &Redis) -> redis::Connection {
         .unwrap()
 }
 
+/// A stream's entries, as text (for `contains` checks).
+fn stream_text(c: &mut redis::Connection, stream: &str) -> String {
+    let entries: Value = redis::cmd("XRANGE")
+        .arg(stream)
+        .arg("-")
+        .arg("+")
+        .query(c)
+        .unwrap();
+    format!("{entries:?}")
+}
+
 /// Records every event; stops the consumer after `want` of them.
 struct Collect {
     events: Mutex<Vec<BusEvent>>,
@@ -280,13 +291,7 @@ fn a_failing_receiver_is_retried_then_dead_lettered_then_replayed() {
     assert_eq!(status.dead_letters, 1);
     // The dead letter keeps the entry's fields and says what failed.
     let mut c = raw(&redis);
-    let dead: Value = redis::cmd("XRANGE")
-        .arg(format!("{prefix}-logins-dead-letter"))
-        .arg("-")
-        .arg("+")
-        .query(&mut c)
-        .unwrap();
-    let text = format!("{dead:?}");
+    let text = stream_text(&mut c, &format!("{prefix}-logins-dead-letter"));
     for needle in [
         "event_data",
         "dead_letter_error",
@@ -367,13 +372,7 @@ fn poison_entries_are_dead_lettered_at_once_and_do_not_block_the_stream() {
     assert_eq!(stats.retried, 0);
     let status = admin::status(&redis.url().parse().unwrap(), Some(&prefix), "t").unwrap();
     assert_eq!((status.dead_letters, status.groups[0].pending), (7, 0));
-    let dead: Value = redis::cmd("XRANGE")
-        .arg(format!("{stream}-dead-letter"))
-        .arg("-")
-        .arg("+")
-        .query(&mut c)
-        .unwrap();
-    let text = format!("{dead:?}");
+    let text = stream_text(&mut c, &format!("{stream}-dead-letter"));
     for reason in [
         "missing field `event_data`",
         "is not a UUID",
@@ -743,13 +742,9 @@ fn a_panicking_handler_is_a_failed_delivery_not_a_dead_consumer() {
     let stats = consumer.stats();
     assert_eq!((stats.retried, stats.dead_lettered), (2, 2), "{stats:?}");
     let mut c = raw(&redis);
-    let dead: Value = redis::cmd("XRANGE")
-        .arg(format!("{prefix}-t-dead-letter"))
-        .arg("-")
-        .arg("+")
-        .query(&mut c)
-        .unwrap();
-    assert!(format!("{dead:?}").contains("panic: receiver bug"));
+    assert!(
+        stream_text(&mut c, &format!("{prefix}-t-dead-letter")).contains("panic: receiver bug")
+    );
 }
 
 #[test]

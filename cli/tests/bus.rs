@@ -83,6 +83,27 @@ fn tail(url: &str, prefix: &str, extra: &[&str]) -> Output {
     run(&args, "")
 }
 
+/// `bus tail` on topic `t` as a child process, its stdout piped.
+fn spawn_tail(url: &str, prefix: &str, extra: &[&str]) -> std::process::Child {
+    cli()
+        .args([
+            "bus",
+            "tail",
+            "generated/events",
+            "--url",
+            url,
+            "--topic",
+            "t",
+            "--prefix",
+            prefix,
+        ])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 fn lines(o: &Output) -> Vec<Value> {
     String::from_utf8_lossy(&o.stdout)
         .lines()
@@ -242,23 +263,7 @@ fn a_consumer_killed_mid_stream_and_restarted_loses_nothing() {
 
     let group_args = ["--group", "g", "--consumer", "worker-1"];
     // First run: killed with SIGKILL after it printed some entries.
-    let mut child = cli()
-        .args([
-            "bus",
-            "tail",
-            "generated/events",
-            "--url",
-            &url,
-            "--topic",
-            "t",
-            "--prefix",
-            &prefix,
-        ])
-        .args(group_args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_tail(&url, &prefix, &group_args);
     let mut first = Vec::new();
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
@@ -318,24 +323,7 @@ fn sigterm_stops_a_group_tail_after_the_entries_in_hand() {
     let prefix = unique("term");
     let input: String = (0..5).map(|i| login(i) + "\n").collect();
     assert!(send(&url, &prefix, &input).status.success());
-    let mut child = cli()
-        .args([
-            "bus",
-            "tail",
-            "generated/events",
-            "--url",
-            &url,
-            "--topic",
-            "t",
-            "--prefix",
-            &prefix,
-            "--group",
-            "g",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_tail(&url, &prefix, &["--group", "g"]);
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     let mut printed = 0;
     let mut line = String::new();
