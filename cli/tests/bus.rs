@@ -237,6 +237,27 @@ fn credentials_never_reach_the_output() {
     assert!(all.contains("redis://:***@127.0.0.1"), "{all}");
     let o = run(&["bus", "status", "--url", &good, "--topic", "t"], "");
     assert_eq!(o.status.code(), Some(0));
+    // An ACL user, as a managed Redis gives one.
+    let mut admin = redis::Client::open(good.as_str())
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    let _: () = redis::cmd("ACL")
+        .arg(&["SETUSER", "app", "on", ">app-s3cret", "~*", "+@all"])
+        .query(&mut admin)
+        .unwrap();
+    let acl = redis.url().replace("redis://", "redis://app:app-s3cret@");
+    let o = run(&["bus", "status", "--url", &acl, "--topic", "t"], "");
+    assert_eq!(o.status.code(), Some(0));
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        !all.contains("app-s3cret") && all.contains("redis://***:***@"),
+        "{all}"
+    );
     let all = format!(
         "{}{}",
         String::from_utf8_lossy(&o.stdout),
