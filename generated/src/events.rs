@@ -110,7 +110,10 @@ pub mod analytics {
         1u32,
         0u32,
     );
-    __rt::register_event!(TRACKING_EVENT_EMITTED);
+    __rt::register_event!(
+        TRACKING_EVENT_EMITTED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"tracking_log\",\"type\":{\"name\":\"TrackingLogData\",\"type\":\"record\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"timestamp\",\"type\":\"string\"},{\"name\":\"data\",\"type\":\"string\"},{\"name\":\"context\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.analytics.tracking.event.emitted.v1\"}"
+    );
 }
 /// Module `content_authoring` of the catalog, from `generated/events/content_authoring.yaml`.
 #[allow(
@@ -960,7 +963,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(COURSE_CATALOG_INFO_CHANGED);
+    __rt::register_event!(
+        COURSE_CATALOG_INFO_CHANGED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"catalog_info\",\"type\":{\"name\":\"CourseCatalogData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"schedule_data\",\"type\":{\"name\":\"CourseScheduleData\",\"type\":\"record\",\"fields\":[{\"name\":\"start\",\"type\":\"string\"},{\"name\":\"pacing\",\"type\":\"string\"},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"enrollment_start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"enrollment_end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"hidden\",\"type\":\"boolean\"},{\"name\":\"invitation_only\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.course.catalog_info.changed.v1\"}"
+    );
     /// The payload of [`XBLOCK_CREATED`] (`org.openedx.content_authoring.xblock.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XblockCreated {
@@ -1003,7 +1009,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(XBLOCK_CREATED);
+    __rt::register_event!(
+        XBLOCK_CREATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"xblock_info\",\"type\":{\"name\":\"XBlockData\",\"type\":\"record\",\"fields\":[{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"block_type\",\"type\":\"string\"},{\"name\":\"version\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.content_authoring.xblock.created.v1\"}"
+    );
     /// The payload of [`XBLOCK_UPDATED`] (`org.openedx.content_authoring.xblock.updated.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XblockUpdated {
@@ -1046,7 +1055,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(XBLOCK_UPDATED);
+    __rt::register_event!(
+        XBLOCK_UPDATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"xblock_info\",\"type\":{\"name\":\"XBlockData\",\"type\":\"record\",\"fields\":[{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"block_type\",\"type\":\"string\"},{\"name\":\"version\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.content_authoring.xblock.updated.v1\"}"
+    );
     /// The payload of [`XBLOCK_PUBLISHED`] (`org.openedx.content_authoring.xblock.published.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XblockPublished {
@@ -1089,7 +1101,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(XBLOCK_PUBLISHED);
+    __rt::register_event!(
+        XBLOCK_PUBLISHED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"xblock_info\",\"type\":{\"name\":\"XBlockData\",\"type\":\"record\",\"fields\":[{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"block_type\",\"type\":\"string\"},{\"name\":\"version\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.content_authoring.xblock.published.v1\"}"
+    );
     /// The payload of [`XBLOCK_DELETED`] (`org.openedx.content_authoring.xblock.deleted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XblockDeleted {
@@ -1132,7 +1147,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(XBLOCK_DELETED);
+    __rt::register_event!(
+        XBLOCK_DELETED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"xblock_info\",\"type\":{\"name\":\"XBlockData\",\"type\":\"record\",\"fields\":[{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"block_type\",\"type\":\"string\"},{\"name\":\"version\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.content_authoring.xblock.deleted.v1\"}"
+    );
     /// The payload of [`XBLOCK_DUPLICATED`] (`org.openedx.content_authoring.xblock.duplicated.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XblockDuplicated {
@@ -1175,7 +1193,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(XBLOCK_DUPLICATED);
+    __rt::register_event!(
+        XBLOCK_DUPLICATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"xblock_info\",\"type\":{\"name\":\"DuplicatedXBlockData\",\"type\":\"record\",\"fields\":[{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"block_type\",\"type\":\"string\"},{\"name\":\"version\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"source_usage_key\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.content_authoring.xblock.duplicated.v1\"}"
+    );
     /// The payload of [`COURSE_CERTIFICATE_CONFIG_CHANGED`] (`org.openedx.content_authoring.course.certificate_config.changed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseCertificateConfigChanged {
@@ -1219,7 +1240,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(COURSE_CERTIFICATE_CONFIG_CHANGED);
+    __rt::register_event!(
+        COURSE_CERTIFICATE_CONFIG_CHANGED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"certificate_config\",\"type\":{\"name\":\"CertificateConfigData\",\"type\":\"record\",\"fields\":[{\"name\":\"certificate_type\",\"type\":\"string\"},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"title\",\"type\":\"string\"},{\"name\":\"signatories\",\"type\":{\"type\":\"array\",\"items\":{\"name\":\"CertificateSignatoryData\",\"type\":\"record\",\"fields\":[{\"name\":\"image\",\"type\":\"bytes\"},{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"organization\",\"type\":\"string\"},{\"name\":\"title\",\"type\":\"string\"}]}}},{\"name\":\"is_active\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.course.certificate_config.changed.v1\"}"
+    );
     /// The payload of [`COURSE_CERTIFICATE_CONFIG_DELETED`] (`org.openedx.content_authoring.course.certificate_config.deleted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseCertificateConfigDeleted {
@@ -1263,7 +1287,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(COURSE_CERTIFICATE_CONFIG_DELETED);
+    __rt::register_event!(
+        COURSE_CERTIFICATE_CONFIG_DELETED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"certificate_config\",\"type\":{\"name\":\"CertificateConfigData\",\"type\":\"record\",\"fields\":[{\"name\":\"certificate_type\",\"type\":\"string\"},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"title\",\"type\":\"string\"},{\"name\":\"signatories\",\"type\":{\"type\":\"array\",\"items\":{\"name\":\"CertificateSignatoryData\",\"type\":\"record\",\"fields\":[{\"name\":\"image\",\"type\":\"bytes\"},{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"organization\",\"type\":\"string\"},{\"name\":\"title\",\"type\":\"string\"}]}}},{\"name\":\"is_active\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.course.certificate_config.deleted.v1\"}"
+    );
     /// The payload of [`COURSE_CREATED`] (`org.openedx.content_authoring.course.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseCreated {
@@ -1303,7 +1330,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(COURSE_CREATED);
+    __rt::register_event!(
+        COURSE_CREATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.content_authoring.course.created.v1\"}"
+    );
     /// The payload of [`CONTENT_LIBRARY_CREATED`] (`org.openedx.content_authoring.content_library.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ContentLibraryCreated {
@@ -1345,7 +1375,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(CONTENT_LIBRARY_CREATED);
+    __rt::register_event!(
+        CONTENT_LIBRARY_CREATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"content_library\",\"type\":{\"name\":\"ContentLibraryData\",\"type\":\"record\",\"fields\":[{\"name\":\"library_key\",\"type\":\"string\"},{\"name\":\"update_blocks\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.created.v1\"}"
+    );
     /// The payload of [`CONTENT_LIBRARY_UPDATED`] (`org.openedx.content_authoring.content_library.updated.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ContentLibraryUpdated {
@@ -1387,7 +1420,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(CONTENT_LIBRARY_UPDATED);
+    __rt::register_event!(
+        CONTENT_LIBRARY_UPDATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"content_library\",\"type\":{\"name\":\"ContentLibraryData\",\"type\":\"record\",\"fields\":[{\"name\":\"library_key\",\"type\":\"string\"},{\"name\":\"update_blocks\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.updated.v1\"}"
+    );
     /// The payload of [`CONTENT_LIBRARY_DELETED`] (`org.openedx.content_authoring.content_library.deleted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ContentLibraryDeleted {
@@ -1429,7 +1465,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(CONTENT_LIBRARY_DELETED);
+    __rt::register_event!(
+        CONTENT_LIBRARY_DELETED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"content_library\",\"type\":{\"name\":\"ContentLibraryData\",\"type\":\"record\",\"fields\":[{\"name\":\"library_key\",\"type\":\"string\"},{\"name\":\"update_blocks\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.deleted.v1\"}"
+    );
     /// The payload of [`LIBRARY_BLOCK_CREATED`] (`org.openedx.content_authoring.library_block.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryBlockCreated {
@@ -1471,7 +1510,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(LIBRARY_BLOCK_CREATED);
+    __rt::register_event!(
+        LIBRARY_BLOCK_CREATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_block\",\"type\":{\"name\":\"LibraryBlockData\",\"type\":\"record\",\"fields\":[{\"name\":\"library_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.content_authoring.library_block.created.v1\"}"
+    );
     /// The payload of [`LIBRARY_BLOCK_UPDATED`] (`org.openedx.content_authoring.library_block.updated.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryBlockUpdated {
@@ -1513,7 +1555,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(LIBRARY_BLOCK_UPDATED);
+    __rt::register_event!(
+        LIBRARY_BLOCK_UPDATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_block\",\"type\":{\"name\":\"LibraryBlockData\",\"type\":\"record\",\"fields\":[{\"name\":\"library_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.content_authoring.library_block.updated.v1\"}"
+    );
     /// The payload of [`LIBRARY_BLOCK_DELETED`] (`org.openedx.content_authoring.library_block.deleted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryBlockDeleted {
@@ -1555,7 +1600,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(LIBRARY_BLOCK_DELETED);
+    __rt::register_event!(
+        LIBRARY_BLOCK_DELETED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_block\",\"type\":{\"name\":\"LibraryBlockData\",\"type\":\"record\",\"fields\":[{\"name\":\"library_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.content_authoring.library_block.deleted.v1\"}"
+    );
     /// The payload of [`LIBRARY_BLOCK_PUBLISHED`] (`org.openedx.content_authoring.library_block.published.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryBlockPublished {
@@ -1597,7 +1645,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(LIBRARY_BLOCK_PUBLISHED);
+    __rt::register_event!(
+        LIBRARY_BLOCK_PUBLISHED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_block\",\"type\":{\"name\":\"LibraryBlockData\",\"type\":\"record\",\"fields\":[{\"name\":\"library_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.content_authoring.library_block.published.v1\"}"
+    );
     /// The payload of [`CONTENT_OBJECT_ASSOCIATIONS_CHANGED`] (`org.openedx.content_authoring.content.object.associations.changed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ContentObjectAssociationsChanged {
@@ -1641,7 +1692,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(CONTENT_OBJECT_ASSOCIATIONS_CHANGED);
+    __rt::register_event!(
+        CONTENT_OBJECT_ASSOCIATIONS_CHANGED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"content_object\",\"type\":{\"name\":\"ContentObjectChangedData\",\"type\":\"record\",\"fields\":[{\"name\":\"object_id\",\"type\":\"string\"},{\"name\":\"changes\",\"type\":{\"type\":\"array\",\"items\":\"string\"}}]}}],\"namespace\":\"org.openedx.content_authoring.content.object.associations.changed.v1\"}"
+    );
     /// The payload of [`CONTENT_OBJECT_TAGS_CHANGED`] (`org.openedx.content_authoring.content.object.tags.changed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ContentObjectTagsChanged {
@@ -1683,7 +1737,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(CONTENT_OBJECT_TAGS_CHANGED);
+    __rt::register_event!(
+        CONTENT_OBJECT_TAGS_CHANGED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"content_object\",\"type\":{\"name\":\"ContentObjectData\",\"type\":\"record\",\"fields\":[{\"name\":\"object_id\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.content_authoring.content.object.tags.changed.v1\"}"
+    );
     /// The payload of [`LIBRARY_COLLECTION_CREATED`] (`org.openedx.content_authoring.content_library.collection.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryCollectionCreated {
@@ -1725,7 +1782,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(LIBRARY_COLLECTION_CREATED);
+    __rt::register_event!(
+        LIBRARY_COLLECTION_CREATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_collection\",\"type\":{\"name\":\"LibraryCollectionData\",\"type\":\"record\",\"fields\":[{\"name\":\"collection_key\",\"type\":\"string\"},{\"name\":\"background\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.collection.created.v1\"}"
+    );
     /// The payload of [`LIBRARY_COLLECTION_UPDATED`] (`org.openedx.content_authoring.content_library.collection.updated.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryCollectionUpdated {
@@ -1767,7 +1827,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(LIBRARY_COLLECTION_UPDATED);
+    __rt::register_event!(
+        LIBRARY_COLLECTION_UPDATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_collection\",\"type\":{\"name\":\"LibraryCollectionData\",\"type\":\"record\",\"fields\":[{\"name\":\"collection_key\",\"type\":\"string\"},{\"name\":\"background\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.collection.updated.v1\"}"
+    );
     /// The payload of [`LIBRARY_COLLECTION_DELETED`] (`org.openedx.content_authoring.content_library.collection.deleted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryCollectionDeleted {
@@ -1809,7 +1872,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(LIBRARY_COLLECTION_DELETED);
+    __rt::register_event!(
+        LIBRARY_COLLECTION_DELETED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_collection\",\"type\":{\"name\":\"LibraryCollectionData\",\"type\":\"record\",\"fields\":[{\"name\":\"collection_key\",\"type\":\"string\"},{\"name\":\"background\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.collection.deleted.v1\"}"
+    );
     /// The payload of [`LIBRARY_CONTAINER_CREATED`] (`org.openedx.content_authoring.content_library.container.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryContainerCreated {
@@ -1851,7 +1917,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(LIBRARY_CONTAINER_CREATED);
+    __rt::register_event!(
+        LIBRARY_CONTAINER_CREATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_container\",\"type\":{\"name\":\"LibraryContainerData\",\"type\":\"record\",\"fields\":[{\"name\":\"container_key\",\"type\":\"string\"},{\"name\":\"background\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.container.created.v1\"}"
+    );
     /// The payload of [`LIBRARY_CONTAINER_UPDATED`] (`org.openedx.content_authoring.content_library.container.updated.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryContainerUpdated {
@@ -1893,7 +1962,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(LIBRARY_CONTAINER_UPDATED);
+    __rt::register_event!(
+        LIBRARY_CONTAINER_UPDATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_container\",\"type\":{\"name\":\"LibraryContainerData\",\"type\":\"record\",\"fields\":[{\"name\":\"container_key\",\"type\":\"string\"},{\"name\":\"background\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.container.updated.v1\"}"
+    );
     /// The payload of [`LIBRARY_CONTAINER_DELETED`] (`org.openedx.content_authoring.content_library.container.deleted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryContainerDeleted {
@@ -1935,7 +2007,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(LIBRARY_CONTAINER_DELETED);
+    __rt::register_event!(
+        LIBRARY_CONTAINER_DELETED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_container\",\"type\":{\"name\":\"LibraryContainerData\",\"type\":\"record\",\"fields\":[{\"name\":\"container_key\",\"type\":\"string\"},{\"name\":\"background\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.container.deleted.v1\"}"
+    );
     /// The payload of [`LIBRARY_CONTAINER_PUBLISHED`] (`org.openedx.content_authoring.content_library.container.published.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryContainerPublished {
@@ -1977,7 +2052,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(LIBRARY_CONTAINER_PUBLISHED);
+    __rt::register_event!(
+        LIBRARY_CONTAINER_PUBLISHED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_container\",\"type\":{\"name\":\"LibraryContainerData\",\"type\":\"record\",\"fields\":[{\"name\":\"container_key\",\"type\":\"string\"},{\"name\":\"background\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.container.published.v1\"}"
+    );
     /// The payload of [`COURSE_IMPORT_COMPLETED`] (`org.openedx.content_authoring.course.import.completed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseImportCompleted {
@@ -2018,7 +2096,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(COURSE_IMPORT_COMPLETED);
+    __rt::register_event!(
+        COURSE_IMPORT_COMPLETED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.content_authoring.course.import.completed.v1\"}"
+    );
     /// The payload of [`COURSE_RERUN_COMPLETED`] (`org.openedx.content_authoring.course.rerun.completed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseRerunCompleted {
@@ -2059,7 +2140,10 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(COURSE_RERUN_COMPLETED);
+    __rt::register_event!(
+        COURSE_RERUN_COMPLETED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.content_authoring.course.rerun.completed.v1\"}"
+    );
 }
 /// Module `enterprise` of the catalog, from `generated/events/enterprise.yaml`.
 #[allow(
@@ -2662,7 +2746,10 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    __rt::register_event!(SUBSIDY_REDEEMED);
+    __rt::register_event!(
+        SUBSIDY_REDEEMED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"redemption\",\"type\":{\"name\":\"SubsidyRedemption\",\"type\":\"record\",\"fields\":[{\"name\":\"subsidy_identifier\",\"type\":\"string\"},{\"name\":\"content_key\",\"type\":\"string\"},{\"name\":\"lms_user_id\",\"type\":\"long\"}]}}],\"namespace\":\"org.openedx.enterprise.subsidy.redeemed.v1\"}"
+    );
     /// The payload of [`SUBSIDY_REDEMPTION_REVERSED`] (`org.openedx.enterprise.subsidy.redemption-reversed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct SubsidyRedemptionReversed {
@@ -2704,7 +2791,10 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    __rt::register_event!(SUBSIDY_REDEMPTION_REVERSED);
+    __rt::register_event!(
+        SUBSIDY_REDEMPTION_REVERSED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"redemption\",\"type\":{\"name\":\"SubsidyRedemption\",\"type\":\"record\",\"fields\":[{\"name\":\"subsidy_identifier\",\"type\":\"string\"},{\"name\":\"content_key\",\"type\":\"string\"},{\"name\":\"lms_user_id\",\"type\":\"long\"}]}}],\"namespace\":\"org.openedx.enterprise.subsidy.redemption-reversed.v1\"}"
+    );
     /// The payload of [`LEDGER_TRANSACTION_CREATED`] (`org.openedx.enterprise.subsidy_ledger_transaction.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LedgerTransactionCreated {
@@ -2746,7 +2836,10 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    __rt::register_event!(LEDGER_TRANSACTION_CREATED);
+    __rt::register_event!(
+        LEDGER_TRANSACTION_CREATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"ledger_transaction\",\"type\":{\"name\":\"LedgerTransaction\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"idempotency_key\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"long\"},{\"name\":\"state\",\"type\":\"string\"},{\"name\":\"ledger_uuid\",\"type\":\"string\"},{\"name\":\"subsidy_access_policy_uuid\",\"type\":\"string\"},{\"name\":\"lms_user_id\",\"type\":\"long\"},{\"name\":\"content_key\",\"type\":\"string\"},{\"name\":\"parent_content_key\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"fulfillment_identifier\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"reversal\",\"type\":[\"null\",{\"name\":\"LedgerTransactionReversal\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"idempotency_key\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"long\"},{\"name\":\"state\",\"type\":\"string\"}]}],\"default\":null}]}}],\"namespace\":\"org.openedx.enterprise.subsidy_ledger_transaction.created.v1\"}"
+    );
     /// The payload of [`LEDGER_TRANSACTION_COMMITTED`] (`org.openedx.enterprise.subsidy_ledger_transaction.committed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LedgerTransactionCommitted {
@@ -2788,7 +2881,10 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    __rt::register_event!(LEDGER_TRANSACTION_COMMITTED);
+    __rt::register_event!(
+        LEDGER_TRANSACTION_COMMITTED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"ledger_transaction\",\"type\":{\"name\":\"LedgerTransaction\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"idempotency_key\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"long\"},{\"name\":\"state\",\"type\":\"string\"},{\"name\":\"ledger_uuid\",\"type\":\"string\"},{\"name\":\"subsidy_access_policy_uuid\",\"type\":\"string\"},{\"name\":\"lms_user_id\",\"type\":\"long\"},{\"name\":\"content_key\",\"type\":\"string\"},{\"name\":\"parent_content_key\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"fulfillment_identifier\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"reversal\",\"type\":[\"null\",{\"name\":\"LedgerTransactionReversal\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"idempotency_key\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"long\"},{\"name\":\"state\",\"type\":\"string\"}]}],\"default\":null}]}}],\"namespace\":\"org.openedx.enterprise.subsidy_ledger_transaction.committed.v1\"}"
+    );
     /// The payload of [`LEDGER_TRANSACTION_FAILED`] (`org.openedx.enterprise.subsidy_ledger_transaction.failed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LedgerTransactionFailed {
@@ -2830,7 +2926,10 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    __rt::register_event!(LEDGER_TRANSACTION_FAILED);
+    __rt::register_event!(
+        LEDGER_TRANSACTION_FAILED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"ledger_transaction\",\"type\":{\"name\":\"LedgerTransaction\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"idempotency_key\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"long\"},{\"name\":\"state\",\"type\":\"string\"},{\"name\":\"ledger_uuid\",\"type\":\"string\"},{\"name\":\"subsidy_access_policy_uuid\",\"type\":\"string\"},{\"name\":\"lms_user_id\",\"type\":\"long\"},{\"name\":\"content_key\",\"type\":\"string\"},{\"name\":\"parent_content_key\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"fulfillment_identifier\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"reversal\",\"type\":[\"null\",{\"name\":\"LedgerTransactionReversal\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"idempotency_key\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"long\"},{\"name\":\"state\",\"type\":\"string\"}]}],\"default\":null}]}}],\"namespace\":\"org.openedx.enterprise.subsidy_ledger_transaction.failed.v1\"}"
+    );
     /// The payload of [`LEDGER_TRANSACTION_REVERSED`] (`org.openedx.enterprise.subsidy_ledger_transaction.reversed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LedgerTransactionReversed {
@@ -2872,7 +2971,10 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    __rt::register_event!(LEDGER_TRANSACTION_REVERSED);
+    __rt::register_event!(
+        LEDGER_TRANSACTION_REVERSED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"ledger_transaction\",\"type\":{\"name\":\"LedgerTransaction\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"idempotency_key\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"long\"},{\"name\":\"state\",\"type\":\"string\"},{\"name\":\"ledger_uuid\",\"type\":\"string\"},{\"name\":\"subsidy_access_policy_uuid\",\"type\":\"string\"},{\"name\":\"lms_user_id\",\"type\":\"long\"},{\"name\":\"content_key\",\"type\":\"string\"},{\"name\":\"parent_content_key\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"fulfillment_identifier\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"reversal\",\"type\":[\"null\",{\"name\":\"LedgerTransactionReversal\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"idempotency_key\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"long\"},{\"name\":\"state\",\"type\":\"string\"}]}],\"default\":null}]}}],\"namespace\":\"org.openedx.enterprise.subsidy_ledger_transaction.reversed.v1\"}"
+    );
     /// The payload of [`LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED`] (`org.openedx.enterprise.learner_credit_course_enrollment.revoked.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LearnerCreditCourseEnrollmentRevoked {
@@ -2921,7 +3023,10 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    __rt::register_event!(LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED);
+    __rt::register_event!(
+        LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"learner_credit_course_enrollment\",\"type\":{\"name\":\"LearnerCreditEnterpriseCourseEnrollment\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"fulfillment_type\",\"type\":\"string\"},{\"name\":\"is_revoked\",\"type\":\"boolean\"},{\"name\":\"enterprise_course_entitlement_uuid\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"enterprise_course_enrollment\",\"type\":[\"null\",{\"name\":\"EnterpriseCourseEnrollment\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"enterprise_customer_user\",\"type\":{\"name\":\"EnterpriseCustomerUser\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"enterprise_customer_uuid\",\"type\":\"string\"},{\"name\":\"user_id\",\"type\":\"long\"},{\"name\":\"active\",\"type\":\"boolean\"},{\"name\":\"linked\",\"type\":\"boolean\"},{\"name\":\"is_relinkable\",\"type\":\"boolean\"},{\"name\":\"should_inactivate_other_customers\",\"type\":\"boolean\"},{\"name\":\"invite_key\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"course_id\",\"type\":\"string\"},{\"name\":\"saved_for_later\",\"type\":\"boolean\"},{\"name\":\"source_slug\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"unenrolled\",\"type\":[\"null\",\"boolean\"],\"default\":null},{\"name\":\"unenrolled_at\",\"type\":[\"null\",\"string\"],\"default\":null}]}],\"default\":null},{\"name\":\"transaction_id\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.enterprise.learner_credit_course_enrollment.revoked.v1\"}"
+    );
     /// The payload of [`ENTERPRISE_GROUP_DELETED`] (`org.openedx.enterprise.enterprise_group.deleted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct EnterpriseGroupDeleted {
@@ -2963,7 +3068,10 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    __rt::register_event!(ENTERPRISE_GROUP_DELETED);
+    __rt::register_event!(
+        ENTERPRISE_GROUP_DELETED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"enterprise_group\",\"type\":{\"name\":\"EnterpriseGroup\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.enterprise.enterprise_group.deleted.v1\"}"
+    );
 }
 /// Module `learning` of the catalog, from `generated/events/learning.yaml`.
 #[allow(
@@ -5084,7 +5192,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(STUDENT_REGISTRATION_COMPLETED);
+    __rt::register_event!(
+        STUDENT_REGISTRATION_COMPLETED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}}],\"namespace\":\"org.openedx.learning.student.registration.completed.v1\"}"
+    );
     /// The payload of [`SESSION_LOGIN_COMPLETED`] (`org.openedx.learning.auth.session.login.completed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct SessionLoginCompleted {
@@ -5127,7 +5238,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(SESSION_LOGIN_COMPLETED);
+    __rt::register_event!(
+        SESSION_LOGIN_COMPLETED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}}],\"namespace\":\"org.openedx.learning.auth.session.login.completed.v1\"}"
+    );
     /// The payload of [`COURSE_ENROLLMENT_CREATED`] (`org.openedx.learning.course.enrollment.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseEnrollmentCreated {
@@ -5172,7 +5286,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(COURSE_ENROLLMENT_CREATED);
+    __rt::register_event!(
+        COURSE_ENROLLMENT_CREATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"enrollment\",\"type\":{\"name\":\"CourseEnrollmentData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"mode\",\"type\":\"string\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"creation_date\",\"type\":\"string\"},{\"name\":\"created_by\",\"type\":[\"null\",\"UserData\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.course.enrollment.created.v1\"}"
+    );
     /// The payload of [`COURSE_ENROLLMENT_CHANGED`] (`org.openedx.learning.course.enrollment.changed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseEnrollmentChanged {
@@ -5217,7 +5334,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(COURSE_ENROLLMENT_CHANGED);
+    __rt::register_event!(
+        COURSE_ENROLLMENT_CHANGED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"enrollment\",\"type\":{\"name\":\"CourseEnrollmentData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"mode\",\"type\":\"string\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"creation_date\",\"type\":\"string\"},{\"name\":\"created_by\",\"type\":[\"null\",\"UserData\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.course.enrollment.changed.v1\"}"
+    );
     /// The payload of [`COURSE_UNENROLLMENT_COMPLETED`] (`org.openedx.learning.course.unenrollment.completed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseUnenrollmentCompleted {
@@ -5264,7 +5384,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(COURSE_UNENROLLMENT_COMPLETED);
+    __rt::register_event!(
+        COURSE_UNENROLLMENT_COMPLETED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"enrollment\",\"type\":{\"name\":\"CourseEnrollmentData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"mode\",\"type\":\"string\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"creation_date\",\"type\":\"string\"},{\"name\":\"created_by\",\"type\":[\"null\",\"UserData\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.course.unenrollment.completed.v1\"}"
+    );
     /// The payload of [`CERTIFICATE_CREATED`] (`org.openedx.learning.certificate.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CertificateCreated {
@@ -5309,7 +5432,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(CERTIFICATE_CREATED);
+    __rt::register_event!(
+        CERTIFICATE_CREATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"certificate\",\"type\":{\"name\":\"CertificateData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"mode\",\"type\":\"string\"},{\"name\":\"grade\",\"type\":\"string\"},{\"name\":\"download_url\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"current_status\",\"type\":\"string\"},{\"name\":\"previous_status\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.certificate.created.v1\"}"
+    );
     /// The payload of [`PROGRAM_CERTIFICATE_AWARDED`] (`org.openedx.learning.program.certificate.awarded.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ProgramCertificateAwarded {
@@ -5354,7 +5480,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(PROGRAM_CERTIFICATE_AWARDED);
+    __rt::register_event!(
+        PROGRAM_CERTIFICATE_AWARDED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"program_certificate\",\"type\":{\"name\":\"ProgramCertificateData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"program\",\"type\":{\"name\":\"ProgramData\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"title\",\"type\":\"string\"},{\"name\":\"program_type\",\"type\":\"string\"}]}},{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"status\",\"type\":\"string\"},{\"name\":\"url\",\"type\":\"string\"},{\"name\":\"certificate_available_date\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.program.certificate.awarded.v1\"}"
+    );
     /// The payload of [`CERTIFICATE_CHANGED`] (`org.openedx.learning.certificate.changed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CertificateChanged {
@@ -5398,7 +5527,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(CERTIFICATE_CHANGED);
+    __rt::register_event!(
+        CERTIFICATE_CHANGED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"certificate\",\"type\":{\"name\":\"CertificateData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"mode\",\"type\":\"string\"},{\"name\":\"grade\",\"type\":\"string\"},{\"name\":\"download_url\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"current_status\",\"type\":\"string\"},{\"name\":\"previous_status\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.certificate.changed.v1\"}"
+    );
     /// The payload of [`CERTIFICATE_REVOKED`] (`org.openedx.learning.certificate.revoked.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CertificateRevoked {
@@ -5443,7 +5575,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(CERTIFICATE_REVOKED);
+    __rt::register_event!(
+        CERTIFICATE_REVOKED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"certificate\",\"type\":{\"name\":\"CertificateData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"mode\",\"type\":\"string\"},{\"name\":\"grade\",\"type\":\"string\"},{\"name\":\"download_url\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"current_status\",\"type\":\"string\"},{\"name\":\"previous_status\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.certificate.revoked.v1\"}"
+    );
     /// The payload of [`PROGRAM_CERTIFICATE_REVOKED`] (`org.openedx.learning.program.certificate.revoked.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ProgramCertificateRevoked {
@@ -5488,7 +5623,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(PROGRAM_CERTIFICATE_REVOKED);
+    __rt::register_event!(
+        PROGRAM_CERTIFICATE_REVOKED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"program_certificate\",\"type\":{\"name\":\"ProgramCertificateData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"program\",\"type\":{\"name\":\"ProgramData\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"title\",\"type\":\"string\"},{\"name\":\"program_type\",\"type\":\"string\"}]}},{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"status\",\"type\":\"string\"},{\"name\":\"url\",\"type\":\"string\"},{\"name\":\"certificate_available_date\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.program.certificate.revoked.v1\"}"
+    );
     /// The payload of [`COHORT_MEMBERSHIP_CHANGED`] (`org.openedx.learning.cohort_membership.changed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CohortMembershipChanged {
@@ -5530,7 +5668,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(COHORT_MEMBERSHIP_CHANGED);
+    __rt::register_event!(
+        COHORT_MEMBERSHIP_CHANGED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"cohort\",\"type\":{\"name\":\"CohortData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"name\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.cohort_membership.changed.v1\"}"
+    );
     /// The payload of [`COURSE_DISCUSSIONS_CHANGED`] (`org.openedx.learning.discussions.configuration.changed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseDiscussionsChanged {
@@ -5574,7 +5715,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(COURSE_DISCUSSIONS_CHANGED);
+    __rt::register_event!(
+        COURSE_DISCUSSIONS_CHANGED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"configuration\",\"type\":{\"name\":\"CourseDiscussionConfigurationData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"provider_type\",\"type\":\"string\"},{\"name\":\"enable_in_context\",\"type\":\"boolean\"},{\"name\":\"enable_graded_units\",\"type\":\"boolean\"},{\"name\":\"unit_level_visibility\",\"type\":\"boolean\"},{\"name\":\"plugin_configuration\",\"type\":\"string\"},{\"name\":\"contexts\",\"type\":{\"type\":\"array\",\"items\":{\"name\":\"DiscussionTopicContext\",\"type\":\"record\",\"fields\":[{\"name\":\"title\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"group_id\",\"type\":[\"null\",\"long\"],\"default\":null},{\"name\":\"external_id\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"ordering\",\"type\":[\"null\",\"long\"],\"default\":null},{\"name\":\"context\",\"type\":\"string\"}]}}}]}}],\"namespace\":\"org.openedx.learning.discussions.configuration.changed.v1\"}"
+    );
     /// The payload of [`PERSISTENT_GRADE_SUMMARY_CHANGED`] (`org.openedx.learning.course.persistent_grade_summary.changed.v1`).
     #[derive(Debug, Clone, PartialEq)]
     pub struct PersistentGradeSummaryChanged {
@@ -5616,7 +5760,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(PERSISTENT_GRADE_SUMMARY_CHANGED);
+    __rt::register_event!(
+        PERSISTENT_GRADE_SUMMARY_CHANGED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"grade\",\"type\":{\"name\":\"PersistentCourseGradeData\",\"type\":\"record\",\"fields\":[{\"name\":\"user_id\",\"type\":\"long\"},{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"course_edited_timestamp\",\"type\":\"string\"},{\"name\":\"course_version\",\"type\":\"string\"},{\"name\":\"grading_policy_hash\",\"type\":\"string\"},{\"name\":\"percent_grade\",\"type\":\"double\"},{\"name\":\"letter_grade\",\"type\":\"string\"},{\"name\":\"passed_timestamp\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.course.persistent_grade_summary.changed.v1\"}"
+    );
     /// The payload of [`XBLOCK_SKILL_VERIFIED`] (`org.openedx.learning.xblock.skill.verified.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XblockSkillVerified {
@@ -5659,7 +5806,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(XBLOCK_SKILL_VERIFIED);
+    __rt::register_event!(
+        XBLOCK_SKILL_VERIFIED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"xblock_info\",\"type\":{\"name\":\"XBlockSkillVerificationData\",\"type\":\"record\",\"fields\":[{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"verified_skills\",\"type\":{\"type\":\"array\",\"items\":\"long\"}},{\"name\":\"ignored_skills\",\"type\":{\"type\":\"array\",\"items\":\"long\"}}]}}],\"namespace\":\"org.openedx.learning.xblock.skill.verified.v1\"}"
+    );
     /// The payload of [`USER_NOTIFICATION_REQUESTED`] (`org.openedx.learning.user.notification.requested.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct UserNotificationRequested {
@@ -5701,7 +5851,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(USER_NOTIFICATION_REQUESTED);
+    __rt::register_event!(
+        USER_NOTIFICATION_REQUESTED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"notification_data\",\"type\":{\"name\":\"UserNotificationData\",\"type\":\"record\",\"fields\":[{\"name\":\"user_ids\",\"type\":{\"type\":\"array\",\"items\":\"long\"}},{\"name\":\"notification_type\",\"type\":\"string\"},{\"name\":\"content_url\",\"type\":\"string\"},{\"name\":\"app_name\",\"type\":\"string\"},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"context\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.user.notification.requested.v1\"}"
+    );
     /// The payload of [`EXAM_ATTEMPT_SUBMITTED`] (`org.openedx.learning.exam.attempt.submitted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExamAttemptSubmitted {
@@ -5743,7 +5896,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(EXAM_ATTEMPT_SUBMITTED);
+    __rt::register_event!(
+        EXAM_ATTEMPT_SUBMITTED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"exam_attempt\",\"type\":{\"name\":\"ExamAttemptData\",\"type\":\"record\",\"fields\":[{\"name\":\"student_user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"exam_type\",\"type\":\"string\"},{\"name\":\"requesting_user\",\"type\":[\"null\",\"UserData\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.exam.attempt.submitted.v1\"}"
+    );
     /// The payload of [`EXAM_ATTEMPT_REJECTED`] (`org.openedx.learning.exam.attempt.rejected.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExamAttemptRejected {
@@ -5785,7 +5941,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(EXAM_ATTEMPT_REJECTED);
+    __rt::register_event!(
+        EXAM_ATTEMPT_REJECTED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"exam_attempt\",\"type\":{\"name\":\"ExamAttemptData\",\"type\":\"record\",\"fields\":[{\"name\":\"student_user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"exam_type\",\"type\":\"string\"},{\"name\":\"requesting_user\",\"type\":[\"null\",\"UserData\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.exam.attempt.rejected.v1\"}"
+    );
     /// The payload of [`EXAM_ATTEMPT_VERIFIED`] (`org.openedx.learning.exam.attempt.verified.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExamAttemptVerified {
@@ -5827,7 +5986,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(EXAM_ATTEMPT_VERIFIED);
+    __rt::register_event!(
+        EXAM_ATTEMPT_VERIFIED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"exam_attempt\",\"type\":{\"name\":\"ExamAttemptData\",\"type\":\"record\",\"fields\":[{\"name\":\"student_user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"exam_type\",\"type\":\"string\"},{\"name\":\"requesting_user\",\"type\":[\"null\",\"UserData\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.exam.attempt.verified.v1\"}"
+    );
     /// The payload of [`EXAM_ATTEMPT_ERRORED`] (`org.openedx.learning.exam.attempt.errored.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExamAttemptErrored {
@@ -5869,7 +6031,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(EXAM_ATTEMPT_ERRORED);
+    __rt::register_event!(
+        EXAM_ATTEMPT_ERRORED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"exam_attempt\",\"type\":{\"name\":\"ExamAttemptData\",\"type\":\"record\",\"fields\":[{\"name\":\"student_user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"exam_type\",\"type\":\"string\"},{\"name\":\"requesting_user\",\"type\":[\"null\",\"UserData\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.exam.attempt.errored.v1\"}"
+    );
     /// The payload of [`EXAM_ATTEMPT_RESET`] (`org.openedx.learning.exam.attempt.reset.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExamAttemptReset {
@@ -5911,7 +6076,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(EXAM_ATTEMPT_RESET);
+    __rt::register_event!(
+        EXAM_ATTEMPT_RESET,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"exam_attempt\",\"type\":{\"name\":\"ExamAttemptData\",\"type\":\"record\",\"fields\":[{\"name\":\"student_user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"exam_type\",\"type\":\"string\"},{\"name\":\"requesting_user\",\"type\":[\"null\",\"UserData\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.exam.attempt.reset.v1\"}"
+    );
     /// The payload of [`COURSE_ACCESS_ROLE_ADDED`] (`org.openedx.learning.user.course_access_role.added.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseAccessRoleAdded {
@@ -5956,7 +6124,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(COURSE_ACCESS_ROLE_ADDED);
+    __rt::register_event!(
+        COURSE_ACCESS_ROLE_ADDED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"course_access_role_data\",\"type\":{\"name\":\"CourseAccessRoleData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"org_key\",\"type\":\"string\"},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"role\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.user.course_access_role.added.v1\"}"
+    );
     /// The payload of [`COURSE_ACCESS_ROLE_REMOVED`] (`org.openedx.learning.user.course_access_role.removed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseAccessRoleRemoved {
@@ -6001,7 +6172,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(COURSE_ACCESS_ROLE_REMOVED);
+    __rt::register_event!(
+        COURSE_ACCESS_ROLE_REMOVED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"course_access_role_data\",\"type\":{\"name\":\"CourseAccessRoleData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"org_key\",\"type\":\"string\"},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"role\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.user.course_access_role.removed.v1\"}"
+    );
     /// The payload of [`FORUM_THREAD_CREATED`] (`org.openedx.learning.forum.thread.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ForumThreadCreated {
@@ -6041,7 +6215,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(FORUM_THREAD_CREATED);
+    __rt::register_event!(
+        FORUM_THREAD_CREATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"thread\",\"type\":{\"name\":\"DiscussionThreadData\",\"type\":\"record\",\"fields\":[{\"name\":\"anonymous\",\"type\":\"boolean\"},{\"name\":\"anonymous_to_peers\",\"type\":\"boolean\"},{\"name\":\"body\",\"type\":\"string\"},{\"name\":\"category_id\",\"type\":\"long\"},{\"name\":\"category_name\",\"type\":\"string\"},{\"name\":\"commentable_id\",\"type\":\"string\"},{\"name\":\"group_id\",\"type\":\"long\"},{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"team_id\",\"type\":\"long\"},{\"name\":\"thread_type\",\"type\":\"string\"},{\"name\":\"title\",\"type\":\"string\"},{\"name\":\"title_truncated\",\"type\":\"boolean\"},{\"name\":\"truncated\",\"type\":\"boolean\"},{\"name\":\"url\",\"type\":\"string\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course_id\",\"type\":\"string\"},{\"name\":\"discussion\",\"type\":\"string\"},{\"name\":\"user_course_roles\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"user_forums_roles\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"options\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.forum.thread.created.v1\"}"
+    );
     /// The payload of [`FORUM_THREAD_RESPONSE_CREATED`] (`org.openedx.learning.forum.thread.response.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ForumThreadResponseCreated {
@@ -6081,7 +6258,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(FORUM_THREAD_RESPONSE_CREATED);
+    __rt::register_event!(
+        FORUM_THREAD_RESPONSE_CREATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"thread\",\"type\":{\"name\":\"DiscussionThreadData\",\"type\":\"record\",\"fields\":[{\"name\":\"anonymous\",\"type\":\"boolean\"},{\"name\":\"anonymous_to_peers\",\"type\":\"boolean\"},{\"name\":\"body\",\"type\":\"string\"},{\"name\":\"category_id\",\"type\":\"long\"},{\"name\":\"category_name\",\"type\":\"string\"},{\"name\":\"commentable_id\",\"type\":\"string\"},{\"name\":\"group_id\",\"type\":\"long\"},{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"team_id\",\"type\":\"long\"},{\"name\":\"thread_type\",\"type\":\"string\"},{\"name\":\"title\",\"type\":\"string\"},{\"name\":\"title_truncated\",\"type\":\"boolean\"},{\"name\":\"truncated\",\"type\":\"boolean\"},{\"name\":\"url\",\"type\":\"string\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course_id\",\"type\":\"string\"},{\"name\":\"discussion\",\"type\":\"string\"},{\"name\":\"user_course_roles\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"user_forums_roles\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"options\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.forum.thread.response.created.v1\"}"
+    );
     /// The payload of [`FORUM_RESPONSE_COMMENT_CREATED`] (`org.openedx.learning.forum.thread.response.comment.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ForumResponseCommentCreated {
@@ -6123,7 +6303,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(FORUM_RESPONSE_COMMENT_CREATED);
+    __rt::register_event!(
+        FORUM_RESPONSE_COMMENT_CREATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"thread\",\"type\":{\"name\":\"DiscussionThreadData\",\"type\":\"record\",\"fields\":[{\"name\":\"anonymous\",\"type\":\"boolean\"},{\"name\":\"anonymous_to_peers\",\"type\":\"boolean\"},{\"name\":\"body\",\"type\":\"string\"},{\"name\":\"category_id\",\"type\":\"long\"},{\"name\":\"category_name\",\"type\":\"string\"},{\"name\":\"commentable_id\",\"type\":\"string\"},{\"name\":\"group_id\",\"type\":\"long\"},{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"team_id\",\"type\":\"long\"},{\"name\":\"thread_type\",\"type\":\"string\"},{\"name\":\"title\",\"type\":\"string\"},{\"name\":\"title_truncated\",\"type\":\"boolean\"},{\"name\":\"truncated\",\"type\":\"boolean\"},{\"name\":\"url\",\"type\":\"string\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course_id\",\"type\":\"string\"},{\"name\":\"discussion\",\"type\":\"string\"},{\"name\":\"user_course_roles\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"user_forums_roles\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"options\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.forum.thread.response.comment.created.v1\"}"
+    );
     /// The payload of [`COURSE_NOTIFICATION_REQUESTED`] (`org.openedx.learning.course.notification.requested.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseNotificationRequested {
@@ -6169,7 +6352,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(COURSE_NOTIFICATION_REQUESTED);
+    __rt::register_event!(
+        COURSE_NOTIFICATION_REQUESTED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"course_notification_data\",\"type\":{\"name\":\"CourseNotificationData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"app_name\",\"type\":\"string\"},{\"name\":\"notification_type\",\"type\":\"string\"},{\"name\":\"content_url\",\"type\":\"string\"},{\"name\":\"content_context\",\"type\":\"string\"},{\"name\":\"audience_filters\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.course.notification.requested.v1\"}"
+    );
     /// The payload of [`ORA_SUBMISSION_CREATED`] (`org.openedx.learning.ora.submission.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct OraSubmissionCreated {
@@ -6211,7 +6397,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(ORA_SUBMISSION_CREATED);
+    __rt::register_event!(
+        ORA_SUBMISSION_CREATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"submission\",\"type\":{\"name\":\"ORASubmissionData\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"anonymous_user_id\",\"type\":\"string\"},{\"name\":\"location\",\"type\":\"string\"},{\"name\":\"attempt_number\",\"type\":\"long\"},{\"name\":\"created_at\",\"type\":\"string\"},{\"name\":\"submitted_at\",\"type\":\"string\"},{\"name\":\"answer\",\"type\":{\"name\":\"ORASubmissionAnswer\",\"type\":\"record\",\"fields\":[{\"name\":\"parts\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"file_keys\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"file_descriptions\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"file_names\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"file_sizes\",\"type\":{\"type\":\"array\",\"items\":\"long\"}},{\"name\":\"file_urls\",\"type\":{\"type\":\"array\",\"items\":\"string\"}}]}}]}}],\"namespace\":\"org.openedx.learning.ora.submission.created.v1\"}"
+    );
     /// The payload of [`COURSE_PASSING_STATUS_UPDATED`] (`org.openedx.learning.course.passing.status.updated.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CoursePassingStatusUpdated {
@@ -6255,7 +6444,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(COURSE_PASSING_STATUS_UPDATED);
+    __rt::register_event!(
+        COURSE_PASSING_STATUS_UPDATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"course_passing_status\",\"type\":{\"name\":\"CoursePassingStatusData\",\"type\":\"record\",\"fields\":[{\"name\":\"is_passing\",\"type\":\"boolean\"},{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}}]}}],\"namespace\":\"org.openedx.learning.course.passing.status.updated.v1\"}"
+    );
     /// The payload of [`CCX_COURSE_PASSING_STATUS_UPDATED`] (`org.openedx.learning.ccx.course.passing.status.updated.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CcxCoursePassingStatusUpdated {
@@ -6303,7 +6495,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(CCX_COURSE_PASSING_STATUS_UPDATED);
+    __rt::register_event!(
+        CCX_COURSE_PASSING_STATUS_UPDATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"course_passing_status\",\"type\":{\"name\":\"CcxCoursePassingStatusData\",\"type\":\"record\",\"fields\":[{\"name\":\"is_passing\",\"type\":\"boolean\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course\",\"type\":{\"name\":\"CcxCourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"ccx_course_key\",\"type\":\"string\"},{\"name\":\"master_course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"coach_email\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"max_students_allowed\",\"type\":[\"null\",\"long\"],\"default\":null}]}}]}}],\"namespace\":\"org.openedx.learning.ccx.course.passing.status.updated.v1\"}"
+    );
     /// The payload of [`BADGE_AWARDED`] (`org.openedx.learning.badge.awarded.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct BadgeAwarded {
@@ -6343,7 +6538,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(BADGE_AWARDED);
+    __rt::register_event!(
+        BADGE_AWARDED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"badge\",\"type\":{\"name\":\"BadgeData\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"template\",\"type\":{\"name\":\"BadgeTemplateData\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"origin\",\"type\":\"string\"},{\"name\":\"name\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"description\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"image_url\",\"type\":[\"null\",\"string\"],\"default\":null}]}}]}}],\"namespace\":\"org.openedx.learning.badge.awarded.v1\"}"
+    );
     /// The payload of [`BADGE_REVOKED`] (`org.openedx.learning.badge.revoked.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct BadgeRevoked {
@@ -6383,7 +6581,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(BADGE_REVOKED);
+    __rt::register_event!(
+        BADGE_REVOKED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"badge\",\"type\":{\"name\":\"BadgeData\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"template\",\"type\":{\"name\":\"BadgeTemplateData\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"origin\",\"type\":\"string\"},{\"name\":\"name\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"description\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"image_url\",\"type\":[\"null\",\"string\"],\"default\":null}]}}]}}],\"namespace\":\"org.openedx.learning.badge.revoked.v1\"}"
+    );
     /// The payload of [`IDV_ATTEMPT_CREATED`] (`org.openedx.learning.idv_attempt.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct IdvAttemptCreated {
@@ -6425,7 +6626,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(IDV_ATTEMPT_CREATED);
+    __rt::register_event!(
+        IDV_ATTEMPT_CREATED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"idv_attempt\",\"type\":{\"name\":\"VerificationAttemptData\",\"type\":\"record\",\"fields\":[{\"name\":\"attempt_id\",\"type\":\"long\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"status\",\"type\":\"string\"},{\"name\":\"name\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"expiration_date\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.idv_attempt.created.v1\"}"
+    );
     /// The payload of [`IDV_ATTEMPT_PENDING`] (`org.openedx.learning.idv_attempt.pending.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct IdvAttemptPending {
@@ -6467,7 +6671,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(IDV_ATTEMPT_PENDING);
+    __rt::register_event!(
+        IDV_ATTEMPT_PENDING,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"idv_attempt\",\"type\":{\"name\":\"VerificationAttemptData\",\"type\":\"record\",\"fields\":[{\"name\":\"attempt_id\",\"type\":\"long\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"status\",\"type\":\"string\"},{\"name\":\"name\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"expiration_date\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.idv_attempt.pending.v1\"}"
+    );
     /// The payload of [`IDV_ATTEMPT_APPROVED`] (`org.openedx.learning.idv_attempt.approved.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct IdvAttemptApproved {
@@ -6509,7 +6716,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(IDV_ATTEMPT_APPROVED);
+    __rt::register_event!(
+        IDV_ATTEMPT_APPROVED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"idv_attempt\",\"type\":{\"name\":\"VerificationAttemptData\",\"type\":\"record\",\"fields\":[{\"name\":\"attempt_id\",\"type\":\"long\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"status\",\"type\":\"string\"},{\"name\":\"name\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"expiration_date\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.idv_attempt.approved.v1\"}"
+    );
     /// The payload of [`IDV_ATTEMPT_DENIED`] (`org.openedx.learning.idv_attempt.denied.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct IdvAttemptDenied {
@@ -6551,7 +6761,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(IDV_ATTEMPT_DENIED);
+    __rt::register_event!(
+        IDV_ATTEMPT_DENIED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"idv_attempt\",\"type\":{\"name\":\"VerificationAttemptData\",\"type\":\"record\",\"fields\":[{\"name\":\"attempt_id\",\"type\":\"long\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"status\",\"type\":\"string\"},{\"name\":\"name\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"expiration_date\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.idv_attempt.denied.v1\"}"
+    );
     /// The payload of [`EXTERNAL_GRADER_SCORE_SUBMITTED`] (`org.openedx.learning.external_grader.score.submitted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExternalGraderScoreSubmitted {
@@ -6593,7 +6806,10 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(EXTERNAL_GRADER_SCORE_SUBMITTED);
+    __rt::register_event!(
+        EXTERNAL_GRADER_SCORE_SUBMITTED,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"score\",\"type\":{\"name\":\"ExternalGraderScoreData\",\"type\":\"record\",\"fields\":[{\"name\":\"points_possible\",\"type\":\"long\"},{\"name\":\"points_earned\",\"type\":\"long\"},{\"name\":\"course_id\",\"type\":\"string\"},{\"name\":\"score_msg\",\"type\":\"string\"},{\"name\":\"submission_id\",\"type\":\"long\"},{\"name\":\"user_id\",\"type\":\"string\"},{\"name\":\"module_id\",\"type\":\"string\"},{\"name\":\"queue_key\",\"type\":\"string\"},{\"name\":\"queue_name\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.external_grader.score.submitted.v1\"}"
+    );
     /// The payload of [`LTI_PROVIDER_LAUNCH_SUCCESS`] (`org.openedx.learning.lti_provider.launch.success.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LtiProviderLaunchSuccess {
@@ -6635,5 +6851,8 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(LTI_PROVIDER_LAUNCH_SUCCESS);
+    __rt::register_event!(
+        LTI_PROVIDER_LAUNCH_SUCCESS,
+        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"launch_data\",\"type\":{\"name\":\"LtiProviderLaunchData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"launch_params\",\"type\":{\"name\":\"LtiProviderLaunchParamsData\",\"type\":\"record\",\"fields\":[{\"name\":\"roles\",\"type\":\"string\"},{\"name\":\"context_id\",\"type\":\"string\"},{\"name\":\"user_id\",\"type\":\"string\"},{\"name\":\"extra_params\",\"type\":{\"type\":\"map\",\"values\":\"string\"}}]}}]}}],\"namespace\":\"org.openedx.learning.lti_provider.launch.success.v1\"}"
+    );
 }

@@ -82,6 +82,15 @@ macro_rules! __register_event {
                 &$crate::__private_v1::Registered::new(&$signal);
         };
     };
+    // With the event's Avro schema (JSON), which schema registries need.
+    ($signal:ident, $schema:expr) => {
+        const _: () = {
+            #[$crate::__private_v1::linkme::distributed_slice($crate::__private_v1::EVENTS)]
+            #[linkme(crate = $crate::__private_v1::linkme)]
+            static REGISTRATION: &dyn $crate::AnySignal =
+                &$crate::__private_v1::Registered::new(&$signal).with_schema($schema);
+        };
+    };
 }
 
 /// The contract between generated code (and this crate's macros) and the

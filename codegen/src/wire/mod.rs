@@ -1,7 +1,7 @@
 //! Wire schemas: Avro (`avro.rs`) and JSON Schema (`json_schema.rs`), one
 //! document per event, as strings.
 
-mod avro;
+pub(crate) mod avro;
 mod json_schema;
 
 pub use avro::{avro_schema, generate_avro};

@@ -30,7 +30,11 @@ where
     fn erased(&self) -> Erased<'_> {
         // Hand-written payloads have no descriptor: JSON goes through their
         // own serde (`leaf`).
-        Erased::new(&self.core, const { &Ops::of::<P>(reflect::leaf::<P>) })
+        Erased::new(
+            &self.core,
+            const { &Ops::of::<P>(reflect::leaf::<P>) },
+            None,
+        )
     }
 }
 
@@ -111,6 +115,13 @@ pub trait AnySignal: sealed::Sealed + Send + Sync {
     /// (`event_key_field`) must name.
     fn has_field(&self, path: &str) -> bool {
         self.erased().has_field(path)
+    }
+    /// The payload's Avro schema as JSON (the schema openedx-events'
+    /// `schema_from_signal` builds, key order included), when generated
+    /// code registered it; `None` for a hand-written [`Signal`]. What a
+    /// schema registry is given.
+    fn avro_schema(&self) -> Option<&'static str> {
+        self.erased().avro_schema()
     }
 }
 

@@ -23,6 +23,8 @@ use crate::{EventMetadata, SendReport};
 pub struct Registered {
     core: &'static Core,
     ops: &'static Ops,
+    /// The payload's Avro schema (JSON), when the generator wrote it.
+    schema: Option<&'static str>,
 }
 
 /// Decodes an Avro payload and sends it.
@@ -57,7 +59,14 @@ impl Registered {
         Registered {
             core: &signal.core,
             ops: const { &Ops::of::<P>(P::ty) },
+            schema: None,
         }
+    }
+
+    /// The registration with the event's Avro schema (JSON).
+    pub const fn with_schema(mut self, schema: &'static str) -> Self {
+        self.schema = Some(schema);
+        self
     }
 }
 
@@ -81,7 +90,7 @@ fn check<P: Avro>(payload: &[u8]) -> Result<(), avro::AvroError> {
 
 impl sealed::Sealed for Registered {
     fn erased(&self) -> Erased<'_> {
-        Erased::new(self.core, self.ops)
+        Erased::new(self.core, self.ops, self.schema)
     }
 }
 
@@ -92,11 +101,16 @@ impl AnySignal for Registered {}
 pub struct Erased<'a> {
     core: &'a Core,
     ops: &'static Ops,
+    schema: Option<&'static str>,
 }
 
 impl<'a> Erased<'a> {
-    pub(crate) fn new(core: &'a Core, ops: &'static Ops) -> Self {
-        Erased { core, ops }
+    pub(crate) fn new(core: &'a Core, ops: &'static Ops, schema: Option<&'static str>) -> Self {
+        Erased { core, ops, schema }
+    }
+
+    pub(crate) fn avro_schema(&self) -> Option<&'static str> {
+        self.schema
     }
 
     pub(crate) fn event_type(&self) -> &'static str {
