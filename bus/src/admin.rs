@@ -69,6 +69,10 @@ pub fn status(url: &BusUrl, prefix: Option<&str>, topic: &str) -> Result<TopicSt
             let _ = stream;
             Err(BusError::Unsupported("redis"))
         }
+        #[cfg(feature = "kafka")]
+        Backend::Kafka => crate::kafka::admin::status(url, &stream),
+        #[cfg(not(feature = "kafka"))]
+        Backend::Kafka => Err(BusError::Unsupported("kafka")),
     }
 }
 
@@ -86,6 +90,24 @@ pub fn replay(url: &BusUrl, prefix: Option<&str>, topic: &str) -> Result<u64, Bu
         Backend::Redis => {
             let _ = stream;
             Err(BusError::Unsupported("redis"))
+        }
+        #[cfg(feature = "kafka")]
+        Backend::Kafka => crate::kafka::admin::replay(url, &stream),
+        #[cfg(not(feature = "kafka"))]
+        Backend::Kafka => Err(BusError::Unsupported("kafka")),
+    }
+}
+
+/// Creates topics that do not exist yet, with this many partitions each
+/// (Kafka; Redis streams need no creating). Brokers such as tansu do not
+/// create a topic on first use.
+pub fn create_topics(url: &BusUrl, topics: &[&str], partitions: i32) -> Result<(), BusError> {
+    match url.backend() {
+        #[cfg(feature = "kafka")]
+        Backend::Kafka => crate::kafka::admin::ensure_topics_with(url, topics, partitions),
+        _ => {
+            let _ = (topics, partitions);
+            Ok(())
         }
     }
 }

@@ -124,8 +124,12 @@ pub enum StartFrom {
     /// Only entries added from now on (`$`): moves an existing group, and
     /// skips its backlog. Explicit only.
     Latest,
-    /// After this entry id (`0` for everything): moves an existing group.
+    /// After this entry id (`0` for everything; on Kafka, this offset of
+    /// every partition): moves an existing group.
     Id(String),
+    /// Kafka: from the first message at or after this time (milliseconds
+    /// since the epoch), in every partition: a replay.
+    Timestamp(i64),
 }
 
 /// How a consumer reads, retries and dead-letters.

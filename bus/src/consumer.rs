@@ -107,6 +107,12 @@ impl Consumer {
             }
             #[cfg(not(feature = "redis"))]
             Backend::Redis => return Err(BusError::Unsupported("redis")),
+            #[cfg(feature = "kafka")]
+            Backend::Kafka => {
+                crate::kafka::consumer::run(&self.settings, handler, &self.stop, &self.counters)?
+            }
+            #[cfg(not(feature = "kafka"))]
+            Backend::Kafka => return Err(BusError::Unsupported("kafka")),
         }
         Ok(self.stats())
     }

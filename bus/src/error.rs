@@ -93,6 +93,12 @@ pub enum BusError {
     /// payload does not encode.
     #[error("{0}")]
     Event(String),
+    /// The schema registry refused or could not be reached.
+    #[error("schema registry: {0}")]
+    Registry(String),
+    /// The Kafka client failed.
+    #[error("kafka: {0}")]
+    Kafka(String),
     /// The backend this URL needs was not compiled in.
     #[error("the `{0}` feature of openedx-hooks-bus is not enabled")]
     Unsupported(&'static str),

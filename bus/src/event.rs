@@ -76,3 +76,7 @@ impl Malformed {
         }
     }
 }
+
+/// What a reader gives for one entry: its event, or its id and why it is
+/// not one.
+pub type ReadEvent = Result<BusEvent, (String, Malformed)>;

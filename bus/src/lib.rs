@@ -8,6 +8,7 @@
 //! | feature | URL | wire-compatible with |
 //! |---|---|---|
 //! | `redis` (default) | `redis://`, `rediss://` (TLS) | edx-event-bus-redis 0.6.1 |
+//! | `kafka` | `kafka://host:port` with a schema registry | edx-event-bus-kafka 6.1.0 |
 //!
 //! - [`Producer`]: sends events to topics from a bounded queue and a
 //!   background worker; [`Producer::install`] makes `send_event` reach the
@@ -32,10 +33,13 @@ mod event;
 mod handler;
 mod producer;
 mod reader;
+mod retry;
 mod stats;
 mod url;
 
 pub mod admin;
+#[cfg(feature = "kafka")]
+mod kafka;
 #[cfg(feature = "redis")]
 mod redis;
 
@@ -44,7 +48,7 @@ pub use config::{
 };
 pub use consumer::{Consumer, StopHandle};
 pub use error::{BusError, ConfigError};
-pub use event::{BusEvent, Malformed, RawEntry};
+pub use event::{BusEvent, Malformed, RawEntry, ReadEvent};
 pub use handler::{Dispatch, HandleError, Handler};
 pub use producer::{Delivery, Producer};
 pub use reader::StreamReader;

@@ -39,6 +39,8 @@ pub struct Producer {
 enum BackendProducer {
     #[cfg(feature = "redis")]
     Redis(crate::redis::producer::RedisProducer),
+    #[cfg(feature = "kafka")]
+    Kafka(Box<crate::kafka::producer::KafkaProducer>),
 }
 
 impl Producer {
@@ -54,6 +56,12 @@ impl Producer {
             }
             #[cfg(not(feature = "redis"))]
             Backend::Redis => return Err(BusError::Unsupported("redis")),
+            #[cfg(feature = "kafka")]
+            Backend::Kafka => BackendProducer::Kafka(Box::new(
+                crate::kafka::producer::KafkaProducer::start(settings)?,
+            )),
+            #[cfg(not(feature = "kafka"))]
+            Backend::Kafka => return Err(BusError::Unsupported("kafka")),
         };
         Ok(Producer {
             prefix,
@@ -97,8 +105,20 @@ impl Producer {
     /// Sends an event as it is (metadata and Avro payload): the type-erased
     /// send every other one ends in.
     pub fn send_event(&self, topic: &str, event: &BusEvent) -> Result<Delivery, BusError> {
+        self.send_keyed(topic, event, None)
+    }
+
+    /// Sends an event keyed by a payload field (`user.id`): on Kafka the
+    /// message key, framed with its own schema as the reference writes it;
+    /// Redis entries have no key.
+    pub fn send_keyed(
+        &self,
+        topic: &str,
+        event: &BusEvent,
+        key_field: Option<&str>,
+    ) -> Result<Delivery, BusError> {
         let (tx, rx) = crossbeam_channel::bounded(1);
-        self.enqueue(topic, &event.metadata, &event.payload, Some(tx))?;
+        self.enqueue(topic, &event.metadata, &event.payload, key_field, Some(tx))?;
         Ok(Delivery { rx })
     }
 
@@ -106,7 +126,7 @@ impl Producer {
     /// queued is logged and counted ([`ProducerStats::failed`]) only. For
     /// senders of many events that do not wait for each.
     pub fn publish(&self, topic: &str, event: &BusEvent) -> Result<(), BusError> {
-        self.enqueue(topic, &event.metadata, &event.payload, None)
+        self.enqueue(topic, &event.metadata, &event.payload, None, None)
     }
 
     fn enqueue(
@@ -114,12 +134,18 @@ impl Producer {
         topic: &str,
         metadata: &EventMetadata,
         payload: &[u8],
+        key_field: Option<&str>,
         done: Option<DeliverySender>,
     ) -> Result<(), BusError> {
         let stream = self.stream(topic);
         match &self.backend {
             #[cfg(feature = "redis")]
-            BackendProducer::Redis(p) => p.enqueue(stream, metadata, payload, done),
+            BackendProducer::Redis(p) => {
+                let _ = key_field;
+                p.enqueue(stream, metadata, payload, done)
+            }
+            #[cfg(feature = "kafka")]
+            BackendProducer::Kafka(p) => p.enqueue(&stream, metadata, payload, key_field, done),
         }
     }
 
@@ -143,6 +169,8 @@ impl Producer {
         match &self.backend {
             #[cfg(feature = "redis")]
             BackendProducer::Redis(p) => p.flush(timeout),
+            #[cfg(feature = "kafka")]
+            BackendProducer::Kafka(p) => p.flush(timeout),
         }
     }
 
@@ -151,6 +179,8 @@ impl Producer {
         match &self.backend {
             #[cfg(feature = "redis")]
             BackendProducer::Redis(p) => p.stats(),
+            #[cfg(feature = "kafka")]
+            BackendProducer::Kafka(p) => p.stats(),
         }
     }
 
@@ -162,6 +192,15 @@ impl Producer {
     /// [`openedx_hooks::outbound::uninstall`] undoes it.
     pub fn install(self: &Arc<Self>, config: ProducerConfig) -> Result<(), BusError> {
         config.validate()?;
+        // Kafka: schemas are registered now, not on the first send.
+        #[cfg(feature = "kafka")]
+        if let BackendProducer::Kafka(p) = &self.backend {
+            for event_type in config.event_types() {
+                for (topic, settings) in config.topics_of(event_type) {
+                    p.prepare(&self.stream(topic), event_type, &settings.event_key_field)?;
+                }
+            }
+        }
         outbound::install(Arc::new(Forwarder {
             producer: Arc::clone(self),
             config,
@@ -217,8 +256,9 @@ impl Outbound for Forwarder {
     }
 
     fn forward(&self, metadata: &EventMetadata, avro: &[u8]) -> Result<(), BoxError> {
-        for (topic, _) in self.config.topics_of(&metadata.event_type) {
-            self.producer.enqueue(topic, metadata, avro, None)?;
+        for (topic, settings) in self.config.topics_of(&metadata.event_type) {
+            self.producer
+                .enqueue(topic, metadata, avro, Some(&settings.event_key_field), None)?;
         }
         Ok(())
     }

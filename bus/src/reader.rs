@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::error::BusError;
-use crate::event::RawEntry;
+use crate::event::{RawEntry, ReadEvent};
 use crate::url::{Backend, BusUrl};
 
 /// Reads a topic's entries in order from a position, outside any group.
@@ -15,6 +15,8 @@ pub struct StreamReader {
 enum BackendReader {
     #[cfg(feature = "redis")]
     Redis(crate::redis::reader::RedisReader),
+    #[cfg(feature = "kafka")]
+    Kafka(crate::kafka::consumer::KafkaReader),
 }
 
 impl StreamReader {
@@ -37,15 +39,39 @@ impl StreamReader {
                 let _ = (stream, from);
                 return Err(BusError::Unsupported("redis"));
             }
+            #[cfg(feature = "kafka")]
+            Backend::Kafka => BackendReader::Kafka(crate::kafka::consumer::KafkaReader::new(
+                url, &stream, from,
+            )?),
+            #[cfg(not(feature = "kafka"))]
+            Backend::Kafka => return Err(BusError::Unsupported("kafka")),
         };
         Ok(StreamReader { backend })
     }
 
-    /// The next entries (at most `max`), waiting up to `block` for one.
+    /// The next Redis entries (at most `max`), waiting up to `block` for
+    /// one, undecoded (Kafka messages have no entry form: an error).
     pub fn next_batch(&mut self, max: usize, block: Duration) -> Result<Vec<RawEntry>, BusError> {
         match &mut self.backend {
             #[cfg(feature = "redis")]
             BackendReader::Redis(r) => r.next_batch(max, block),
+            #[cfg(feature = "kafka")]
+            BackendReader::Kafka(_) => Err(BusError::Unsupported("raw entries on kafka")),
+        }
+    }
+
+    /// The next events (at most `max`), waiting up to `block` for one; an
+    /// entry that is not an event is its id and why.
+    pub fn next_events(&mut self, max: usize, block: Duration) -> Result<Vec<ReadEvent>, BusError> {
+        match &mut self.backend {
+            #[cfg(feature = "redis")]
+            BackendReader::Redis(r) => Ok(r
+                .next_batch(max, block)?
+                .into_iter()
+                .map(|e| e.decode().map_err(|m| (e.stream_id.clone(), m)))
+                .collect()),
+            #[cfg(feature = "kafka")]
+            BackendReader::Kafka(r) => r.next_events(max, block),
         }
     }
 }

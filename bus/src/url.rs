@@ -10,6 +10,9 @@ use crate::error::ConfigError;
 pub enum Backend {
     /// `redis://` or `rediss://`.
     Redis,
+    /// `kafka://host:port` (bootstrap servers; query parameters are
+    /// librdkafka settings, such as `security.protocol`).
+    Kafka,
 }
 
 /// A bus URL (`redis://user:password@host:6379/0`, `rediss://…`).
@@ -29,6 +32,8 @@ pub struct BusUrl {
     backend: Backend,
     /// PEM root certificates to trust instead of the system's (`rediss://`).
     ca: Option<std::sync::Arc<Vec<u8>>>,
+    /// The schema registry (Kafka).
+    registry: Option<String>,
 }
 
 impl BusUrl {
@@ -63,6 +68,37 @@ impl BusUrl {
         Ok(self.with_ca_pem(pem))
     }
 
+    /// Uses this schema registry (`http://host:8081`; Kafka).
+    pub fn with_schema_registry(mut self, url: impl Into<String>) -> Self {
+        self.registry = Some(url.into());
+        self
+    }
+
+    /// The schema registry, if set.
+    pub fn schema_registry(&self) -> Option<&str> {
+        self.registry.as_deref()
+    }
+
+    /// librdkafka settings of a `kafka://` URL: `bootstrap.servers` from
+    /// its host and port, SASL credentials from its user and password, and
+    /// its query parameters as given.
+    pub(crate) fn kafka_settings(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        let host = self.url.host_str().unwrap_or_default();
+        let port = self.url.port().unwrap_or(9092);
+        out.push(("bootstrap.servers".to_owned(), format!("{host}:{port}")));
+        if !self.url.username().is_empty() {
+            out.push(("sasl.username".to_owned(), self.url.username().to_owned()));
+        }
+        if let Some(p) = self.url.password() {
+            out.push(("sasl.password".to_owned(), p.to_owned()));
+        }
+        for (k, v) in self.url.query_pairs() {
+            out.push((k.into_owned(), v.into_owned()));
+        }
+        out
+    }
+
     /// The private CA to trust, if any.
     pub(crate) fn ca(&self) -> Option<&[u8]> {
         self.ca.as_deref().map(Vec::as_slice)
@@ -77,9 +113,10 @@ impl std::str::FromStr for BusUrl {
         let url = ::url::Url::parse(s).map_err(|e| ConfigError::Url(e.to_string()))?;
         let backend = match url.scheme() {
             "redis" | "rediss" => Backend::Redis,
+            "kafka" => Backend::Kafka,
             other => {
                 return Err(ConfigError::Url(format!(
-                    "unsupported scheme `{other}` (expected redis:// or rediss://)"
+                    "unsupported scheme `{other}` (expected redis://, rediss:// or kafka://)"
                 )));
             }
         };
@@ -90,6 +127,7 @@ impl std::str::FromStr for BusUrl {
             url,
             backend,
             ca: None,
+            registry: None,
         })
     }
 }

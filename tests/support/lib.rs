@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests and benchmarks.
 
+pub mod kafka;
 pub mod python;
 pub mod redis;
 pub mod samples;

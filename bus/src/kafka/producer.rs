@@ -1,0 +1,261 @@
+//! The Kafka producer: librdkafka's own queue and background thread
+//! (bounded, ordered per partition, idempotent, with delivery reports),
+//! messages framed and keyed as edx-event-bus-kafka writes them.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use openedx_hooks::EventMetadata;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{Header, OwnedHeaders};
+use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
+use rdkafka::{ClientContext, Message};
+use serde_json::Value;
+
+use super::framing::{self, python_json};
+use super::registry::Registry;
+use crate::config::ProducerSettings;
+use crate::error::BusError;
+use crate::producer::DeliverySender;
+use crate::stats::{ProducerCounters, ProducerStats, add};
+
+struct Reports {
+    counters: Arc<ProducerCounters>,
+}
+
+impl ClientContext for Reports {}
+
+/// What a delivery report answers.
+pub(crate) struct Pending {
+    done: Option<DeliverySender>,
+    event_type: String,
+}
+
+impl ProducerContext for Reports {
+    type DeliveryOpaque = Box<Pending>;
+
+    fn delivery(&self, result: &DeliveryResult<'_>, pending: Box<Pending>) {
+        let outcome = match result {
+            Ok(m) => {
+                add(&self.counters.sent, 1);
+                Ok(format!("{}:{}@{}", m.topic(), m.partition(), m.offset()))
+            }
+            Err((e, m)) => {
+                add(&self.counters.failed, 1);
+                tracing::error!(topic = m.topic(), event_type = %pending.event_type, error = %e, "event not stored on the bus");
+                Err(BusError::Kafka(e.to_string()))
+            }
+        };
+        if let Some(done) = pending.done {
+            let _ = done.send(outcome);
+        }
+    }
+}
+
+/// The schema ids of one event type on one topic.
+#[derive(Clone, Copy)]
+struct Ids {
+    value: u32,
+    key: Option<u32>,
+}
+
+/// (topic, event type, key field).
+type IdsKey = (String, String, String);
+/// The ids and the key's schema.
+type Registered = (Ids, Option<Value>);
+
+pub(crate) struct KafkaProducer {
+    producer: ThreadedProducer<Reports>,
+    registry: Registry,
+    counters: Arc<ProducerCounters>,
+    settings: ProducerSettings,
+    /// (topic, event type, key field) → schema ids and the key schema.
+    ids: Mutex<HashMap<IdsKey, Registered>>,
+}
+
+impl KafkaProducer {
+    pub(crate) fn start(settings: ProducerSettings) -> Result<Self, BusError> {
+        let counters = Arc::new(ProducerCounters::default());
+        let capacity = settings.queue_capacity.to_string();
+        let timeout = settings.give_up_after.as_millis().to_string();
+        let backoff = settings.backoff_initial.as_millis().to_string();
+        let backoff_max = settings.backoff_max.as_millis().to_string();
+        let config = super::client_config(
+            &settings.url,
+            &[
+                ("enable.idempotence", "true"),
+                ("acks", "all"),
+                ("queue.buffering.max.messages", &capacity),
+                ("message.timeout.ms", &timeout),
+                ("retry.backoff.ms", &backoff),
+                ("retry.backoff.max.ms", &backoff_max),
+                ("linger.ms", "5"),
+            ],
+        );
+        let producer = config
+            .create_with_context(Reports {
+                counters: Arc::clone(&counters),
+            })
+            .map_err(|e| super::error(&settings.url, e))?;
+        Ok(KafkaProducer {
+            producer,
+            registry: super::registry(&settings.url)?,
+            counters,
+            settings,
+            ids: Mutex::default(),
+        })
+    }
+
+    /// The schema ids for an event type on a topic, registered once.
+    fn ids(
+        &self,
+        topic: &str,
+        event_type: &str,
+        key_field: Option<&str>,
+    ) -> Result<Registered, BusError> {
+        let cache_key = (
+            topic.to_owned(),
+            event_type.to_owned(),
+            key_field.unwrap_or("").to_owned(),
+        );
+        if let Some(found) = self
+            .ids
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&cache_key)
+        {
+            return Ok(found.clone());
+        }
+        let signal = openedx_hooks::signal_by_type(event_type).ok_or_else(|| {
+            BusError::Event(format!(
+                "no event of type `{event_type}` is linked into the program"
+            ))
+        })?;
+        let schema_text = signal.avro_schema().ok_or_else(|| {
+            BusError::Event(format!(
+                "`{event_type}` has no registered Avro schema (a hand-written signal?)"
+            ))
+        })?;
+        let schema: Value = serde_json::from_str(schema_text)
+            .map_err(|e| BusError::Event(format!("the schema of `{event_type}`: {e}")))?;
+        // TopicRecordNameStrategy, as the reference configures it.
+        let value = self.registry.register(
+            &format!("{topic}-{event_type}.CloudEvent"),
+            &python_json(&schema),
+        )?;
+        let (key, key_schema) = match key_field {
+            Some(path) => {
+                let ks = framing::key_schema(&schema, path)
+                    .map_err(|e| BusError::Event(format!("{event_type}: {e}")))?;
+                let subject = format!("{topic}-{}", framing::key_schema_name(&ks));
+                (
+                    Some(self.registry.register(&subject, &python_json(&ks))?),
+                    Some(ks),
+                )
+            }
+            None => (None, None),
+        };
+        let found = (Ids { value, key }, key_schema);
+        self.ids
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(cache_key, found.clone());
+        Ok(found)
+    }
+
+    /// Registers an event type's schemas ahead of sends.
+    pub(crate) fn prepare(
+        &self,
+        topic: &str,
+        event_type: &str,
+        key_field: &str,
+    ) -> Result<(), BusError> {
+        self.ids(topic, event_type, Some(key_field)).map(drop)
+    }
+
+    pub(crate) fn enqueue(
+        &self,
+        topic: &str,
+        metadata: &EventMetadata,
+        payload: &[u8],
+        key_field: Option<&str>,
+        done: Option<DeliverySender>,
+    ) -> Result<(), BusError> {
+        let event_type = &*metadata.event_type;
+        let (ids, key_schema) = self.ids(topic, event_type, key_field)?;
+        let value = framing::frame(ids.value, payload);
+        let key = match (ids.key, &key_schema, key_field) {
+            (Some(id), Some(ks), Some(path)) => {
+                let signal = openedx_hooks::signal_by_type(event_type)
+                    .ok_or_else(|| BusError::Event(format!("`{event_type}` is not linked in")))?;
+                let json = signal
+                    .avro_to_json(payload)
+                    .map_err(|e| BusError::Event(e.to_string()))?;
+                let v = framing::at_path(&json, path).ok_or_else(|| {
+                    BusError::Event(format!("{event_type}: the payload has no `{path}`"))
+                })?;
+                let avro = framing::encode_key(ks, v)
+                    .map_err(|e| BusError::Event(format!("{event_type}: {e}")))?;
+                Some(framing::frame(id, &avro))
+            }
+            _ => None,
+        };
+        let mut headers = OwnedHeaders::new();
+        for (name, value) in metadata.to_headers() {
+            headers = headers.insert(Header {
+                key: name,
+                value: Some(value.as_bytes()),
+            });
+        }
+        let mut pending = Box::new(Pending {
+            done,
+            event_type: event_type.to_owned(),
+        });
+        let started = Instant::now();
+        loop {
+            let mut record = BaseRecord::with_opaque_to(topic, pending)
+                .payload(&value)
+                .headers(headers.clone());
+            if let Some(k) = &key {
+                record = record.key(k);
+            }
+            match self.producer.send(record) {
+                Ok(()) => {
+                    add(&self.counters.queued, 1);
+                    return Ok(());
+                }
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), record)) => {
+                    pending = record.delivery_opaque;
+                    if started.elapsed() >= self.settings.enqueue_timeout {
+                        add(&self.counters.rejected, 1);
+                        let err = BusError::QueueFull {
+                            event_type: event_type.to_owned(),
+                            capacity: self.settings.queue_capacity,
+                        };
+                        tracing::error!(error = %err, "event not sent");
+                        return Err(err);
+                    }
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+                Err((e, _)) => return Err(super::error(&self.settings.url, e)),
+            }
+        }
+    }
+
+    pub(crate) fn flush(&self, timeout: Duration) -> Result<(), BusError> {
+        self.producer
+            .flush(timeout)
+            .map_err(|_| BusError::FlushTimeout)
+    }
+
+    pub(crate) fn stats(&self) -> ProducerStats {
+        self.counters.snapshot()
+    }
+}
+
+impl Drop for KafkaProducer {
+    fn drop(&mut self) {
+        let _ = self.producer.flush(self.settings.give_up_after);
+    }
+}

@@ -1,0 +1,126 @@
+//! A Confluent schema-registry client: registers schemas under subjects
+//! and fetches them by id, caching both. Its HTTP protocol is small
+//! (`POST /subjects/{subject}/versions`, `GET /schemas/ids/{id}`): a
+//! maintained HTTP client (ureq) is all it needs.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::error::BusError;
+
+pub(crate) struct Registry {
+    base: String,
+    agent: ureq::Agent,
+    ids: Mutex<HashMap<(String, String), u32>>,
+    schemas: Mutex<HashMap<u32, String>>,
+}
+
+const CONTENT_TYPE: &str = "application/vnd.schemaregistry.v1+json";
+
+impl Registry {
+    pub(crate) fn new(base: &str, timeout: Duration) -> Self {
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(timeout))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        Registry {
+            base: base.trim_end_matches('/').to_owned(),
+            agent,
+            ids: Mutex::default(),
+            schemas: Mutex::default(),
+        }
+    }
+
+    fn error(&self, what: String) -> BusError {
+        BusError::Registry(what)
+    }
+
+    /// The id of `schema` under `subject`, registering it if needed.
+    pub(crate) fn register(&self, subject: &str, schema: &str) -> Result<u32, BusError> {
+        let key = (subject.to_owned(), schema.to_owned());
+        if let Some(id) = self.ids.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(*id);
+        }
+        let url = format!("{}/subjects/{}/versions", self.base, encode(subject));
+        let body = serde_json::json!({ "schema": schema }).to_string();
+        let mut response = self
+            .agent
+            .post(&url)
+            .header("Content-Type", CONTENT_TYPE)
+            .send(body.as_bytes())
+            .map_err(|e| self.error(format!("cannot register `{subject}`: {e}")))?;
+        let status = response.status();
+        let text = response
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| self.error(format!("cannot read the registry's answer: {e}")))?;
+        if !status.is_success() {
+            return Err(self.error(format!(
+                "registering `{subject}` failed with {status}: {text}"
+            )));
+        }
+        let id = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("id")?.as_u64())
+            .and_then(|id| u32::try_from(id).ok())
+            .ok_or_else(|| self.error(format!("the registry's answer has no id: {text}")))?;
+        self.ids
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, id);
+        self.schemas
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, schema.to_owned());
+        Ok(id)
+    }
+
+    /// The schema text of an id (fetched once).
+    pub(crate) fn schema(&self, id: u32) -> Result<String, BusError> {
+        if let Some(s) = self
+            .schemas
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+        {
+            return Ok(s.clone());
+        }
+        let url = format!("{}/schemas/ids/{id}", self.base);
+        let mut response = self
+            .agent
+            .get(&url)
+            .call()
+            .map_err(|e| self.error(format!("cannot fetch schema {id}: {e}")))?;
+        let status = response.status();
+        let text = response
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| self.error(format!("cannot read the registry's answer: {e}")))?;
+        if !status.is_success() {
+            return Err(self.error(format!("schema {id}: {status}: {text}")));
+        }
+        let schema = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("schema")?.as_str().map(str::to_owned))
+            .ok_or_else(|| self.error(format!("the registry's answer has no schema: {text}")))?;
+        self.schemas
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, schema.clone());
+        Ok(schema)
+    }
+}
+
+/// Percent-encodes a subject for a URL path.
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

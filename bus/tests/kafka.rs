@@ -1,0 +1,324 @@
+//! The Kafka backend against a real Kafka-protocol broker (tansu) and a
+//! schema registry: every event both ways with the reference's framing,
+//! keys and subjects; retries, dead letters and replay; poison messages;
+//! two consumers in one group across partitions.
+
+// Linked for its events' registrations.
+extern crate openedx_events;
+
+use std::collections::BTreeSet;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::time::Duration;
+
+use openedx_hooks::wire::avro;
+use openedx_hooks::{EventMetadata, signal_by_type};
+use openedx_hooks_bus::{
+    BusEvent, BusUrl, Consumer, ConsumerSettings, HandleError, Handler, Producer, ProducerSettings,
+    admin,
+};
+use openedx_hooks_tests::kafka::{Registry, Tansu};
+use openedx_hooks_tests::redis::unique;
+
+fn catalog() -> openedx_hooks_schema::Catalog {
+    let root = openedx_hooks_tests::workspace_root();
+    openedx_hooks_schema::Loader::new()
+        .load(&[root.join("generated/events")])
+        .expect("reads")
+        .catalog
+        .expect("valid")
+}
+
+fn url(broker: &Tansu, registry: &Registry) -> BusUrl {
+    let url: BusUrl = broker.url().parse().unwrap();
+    url.with_schema_registry(registry.url())
+}
+
+fn settings(url: &BusUrl, prefix: &str, topic: &str, group: &str) -> ConsumerSettings {
+    ConsumerSettings::new(url.clone(), topic, group)
+        .prefix(prefix)
+        .reads(100, Duration::from_millis(100))
+}
+
+/// Runs `consumer` until `want` events were handled by `inner` (or 60 s).
+fn run_until(consumer: &Consumer, want: usize, inner: &dyn Handler) -> Vec<BusEvent> {
+    let got = Mutex::new(Vec::new());
+    let stop = consumer.stop_handle();
+    let handler = |e: &BusEvent| -> Result<(), HandleError> {
+        inner.handle(e)?;
+        let mut g = got.lock().unwrap();
+        g.push(e.clone());
+        if g.len() >= want {
+            stop.stop();
+        }
+        Ok(())
+    };
+    let watch = consumer.stop_handle();
+    let done = AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            for _ in 0..600 {
+                if done.load(Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            watch.stop();
+        });
+        consumer.run(&handler).unwrap();
+        done.store(true, Ordering::SeqCst);
+    });
+    got.into_inner().unwrap()
+}
+
+fn ok(_: &BusEvent) -> Result<(), HandleError> {
+    Ok(())
+}
+
+#[test]
+fn every_event_crosses_kafka_framed_and_keyed_as_the_reference() {
+    let broker = Tansu::shared();
+    let registry = Registry::start();
+    let url = url(&broker, &registry);
+    let prefix = unique("all");
+    let topic = format!("{prefix}-events");
+    admin::create_topics(&url, &[&topic], 1).unwrap();
+    let catalog = catalog();
+    let producer = Producer::new(ProducerSettings::new(url.clone()).prefix(&prefix)).unwrap();
+    let mut sent = Vec::new();
+    for falsy in [false, true] {
+        for (event_type, payload) in openedx_hooks_tests::samples::event_payloads(&catalog, falsy) {
+            let def = catalog.event_by_type(&event_type).unwrap().1;
+            let key = def.key_field.as_ref().map(|k| k.dotted());
+            let signal = signal_by_type(&event_type).unwrap();
+            let avro = signal.json_to_avro(&payload.to_string()).unwrap();
+            let meta = EventMetadata::new(signal.event_type(), signal.minor_version());
+            let delivery = producer
+                .send_keyed(
+                    "events",
+                    &BusEvent::new(meta.clone(), avro.clone()),
+                    key.as_deref(),
+                )
+                .unwrap();
+            sent.push((meta, avro, delivery));
+        }
+    }
+    let sent: Vec<(EventMetadata, Vec<u8>)> = sent
+        .into_iter()
+        .map(|(m, a, d)| {
+            d.wait_timeout(Duration::from_secs(30))
+                .unwrap_or_else(|e| panic!("{}: {e}", m.event_type));
+            (m, a)
+        })
+        .collect();
+    assert_eq!(sent.len(), 146);
+    // The subjects the reference registers: the value's by record name,
+    // the key's by its type.
+    let subjects = registry.subjects();
+    assert!(subjects.contains(&format!(
+        "{topic}-org.openedx.learning.auth.session.login.completed.v1.CloudEvent"
+    )));
+    assert!(
+        subjects.contains(&format!("{topic}-string")),
+        "{subjects:?}"
+    );
+
+    let consumer = Consumer::new(settings(&url, &prefix, "events", "g")).unwrap();
+    let got = run_until(&consumer, sent.len(), &ok);
+    assert_eq!(got.len(), sent.len(), "{:?}", consumer.stats());
+    for ((meta, avro), event) in sent.iter().zip(&got) {
+        assert_eq!(&event.metadata, meta, "{}", meta.event_type);
+        assert_eq!(&event.payload, avro, "{}", meta.event_type);
+    }
+}
+
+fn login(id: i64) -> (EventMetadata, Vec<u8>) {
+    let payload = openedx_events::learning::SessionLoginCompleted {
+        user: openedx_events::learning::UserData {
+            id,
+            is_active: true,
+            pii: openedx_events::learning::UserPersonalData {
+                username: format!("u{id}"),
+                email: String::new(),
+                name: String::new(),
+            },
+        },
+    };
+    let signal = &openedx_events::learning::SESSION_LOGIN_COMPLETED;
+    (
+        EventMetadata::new(signal.event_type(), signal.minor_version()),
+        avro::to_vec(&payload),
+    )
+}
+
+fn send_logins(p: &Producer, topic: &str, n: i64) -> Vec<EventMetadata> {
+    let ds: Vec<_> = (0..n)
+        .map(|i| {
+            let (m, a) = login(i);
+            (
+                m.clone(),
+                p.send_keyed(topic, &BusEvent::new(m, a), Some("user.id"))
+                    .unwrap(),
+            )
+        })
+        .collect();
+    ds.into_iter()
+        .map(|(m, d)| {
+            d.wait_timeout(Duration::from_secs(30)).unwrap();
+            m
+        })
+        .collect()
+}
+
+#[test]
+fn a_failing_receiver_is_retried_dead_lettered_and_replayed() {
+    let broker = Tansu::shared();
+    let registry = Registry::start();
+    let url = url(&broker, &registry);
+    let prefix = unique("retry");
+    admin::create_topics(&url, &[&format!("{prefix}-t")], 1).unwrap();
+    let p = Producer::new(ProducerSettings::new(url.clone()).prefix(&prefix)).unwrap();
+    let sent = send_logins(&p, "t", 3);
+    let bad = sent[1].id;
+    let failing = AtomicBool::new(true);
+    let attempts = AtomicU32::new(0);
+    let flaky = |e: &BusEvent| -> Result<(), HandleError> {
+        if e.metadata.id == bad && failing.load(Ordering::SeqCst) {
+            attempts.fetch_add(1, Ordering::SeqCst);
+            return Err(HandleError::Failed {
+                receiver: "plugin::grade_sync".into(),
+                message: "database is down".into(),
+            });
+        }
+        Ok(())
+    };
+    let consumer = Consumer::new(settings(&url, &prefix, "t", "g").retries(
+        3,
+        Duration::from_millis(10),
+        Duration::from_millis(20),
+    ))
+    .unwrap();
+    // The failing one is not handled: two arrive.
+    let got = run_until(&consumer, 2, &flaky);
+    assert_eq!(got.len(), 2);
+    assert_eq!(attempts.load(Ordering::SeqCst), 3);
+    let stats = consumer.stats();
+    assert_eq!((stats.retried, stats.dead_lettered), (2, 1), "{stats:?}");
+    let status = admin::status(&url, Some(&prefix), "t").unwrap();
+    assert_eq!(status.dead_letters, 1, "{status:?}");
+
+    failing.store(false, Ordering::SeqCst);
+    assert_eq!(admin::replay(&url, Some(&prefix), "t").unwrap(), 1);
+    // The same group resumes after what it handled: only the replayed one.
+    let again = run_until(&consumer, 1, &flaky);
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].metadata.id, bad);
+}
+
+#[test]
+fn poison_messages_are_dead_lettered_at_once() {
+    use rdkafka::message::{Header, OwnedHeaders};
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer as _};
+    let broker = Tansu::shared();
+    let registry = Registry::start();
+    let url = url(&broker, &registry);
+    let prefix = unique("poison");
+    let topic = format!("{prefix}-t");
+    admin::create_topics(&url, &[&topic], 1).unwrap();
+    let p = Producer::new(ProducerSettings::new(url.clone()).prefix(&prefix)).unwrap();
+    // A good event first: its schema id is then known to the registry.
+    send_logins(&p, "t", 1);
+    let raw: BaseProducer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", broker.bootstrap())
+        .create()
+        .unwrap();
+    let (meta, avro) = login(2);
+    let headers = |skip: &str| {
+        let mut h = OwnedHeaders::new();
+        for (k, v) in meta.to_headers() {
+            if k != skip {
+                h = h.insert(Header {
+                    key: k,
+                    value: Some(v.as_bytes()),
+                });
+            }
+        }
+        h
+    };
+    let framed = |id: u32, body: &[u8]| {
+        let mut v = vec![0];
+        v.extend_from_slice(&id.to_be_bytes());
+        v.extend_from_slice(body);
+        v
+    };
+    let cases: Vec<(OwnedHeaders, Vec<u8>)> = vec![
+        (headers("ce_id"), framed(1, &avro)), // missing ce_id
+        (headers(""), avro.clone()),          // no framing
+        (headers(""), framed(999, &avro)),    // unknown schema id
+        (headers(""), framed(1, &avro[..avro.len() - 2])), // truncated Avro
+    ];
+    for (h, v) in &cases {
+        raw.send(
+            BaseRecord::<[u8], [u8]>::to(&topic)
+                .payload(v)
+                .headers(h.clone()),
+        )
+        .map_err(|(e, _)| e)
+        .unwrap();
+    }
+    raw.flush(Duration::from_secs(10)).unwrap();
+    send_logins(&p, "t", 1);
+    let consumer = Consumer::new(settings(&url, &prefix, "t", "g")).unwrap();
+    let got = run_until(&consumer, 2, &openedx_hooks_bus::Dispatch);
+    assert_eq!(got.len(), 2);
+    let stats = consumer.stats();
+    assert_eq!((stats.malformed, stats.retried), (4, 0), "{stats:?}");
+    assert_eq!(
+        admin::status(&url, Some(&prefix), "t")
+            .unwrap()
+            .dead_letters,
+        4
+    );
+}
+
+#[test]
+fn two_consumers_in_one_group_split_the_partitions() {
+    let broker = Tansu::shared();
+    let registry = Registry::start();
+    let url = url(&broker, &registry);
+    let prefix = unique("pair");
+    admin::create_topics(&url, &[&format!("{prefix}-t")], 4).unwrap();
+    let p = Producer::new(ProducerSettings::new(url.clone()).prefix(&prefix)).unwrap();
+    let sent = send_logins(&p, "t", 200);
+    let seen: Mutex<Vec<(uuid::Uuid, String)>> = Mutex::default();
+    let consumers: Vec<Consumer> = ["a", "b"]
+        .iter()
+        .map(|n| Consumer::new(settings(&url, &prefix, "t", "g").consumer(*n)).unwrap())
+        .collect();
+    std::thread::scope(|s| {
+        for c in &consumers {
+            let seen = &seen;
+            let name = c.settings().consumer.clone();
+            s.spawn(move || {
+                let h = move |e: &BusEvent| -> Result<(), HandleError> {
+                    seen.lock().unwrap().push((e.metadata.id, name.clone()));
+                    Ok(())
+                };
+                c.run(&h).unwrap();
+            });
+        }
+        for _ in 0..600 {
+            if seen.lock().unwrap().len() >= 200 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        for c in &consumers {
+            c.stop_handle().stop();
+        }
+    });
+    let seen = seen.into_inner().unwrap();
+    let ids: BTreeSet<_> = seen.iter().map(|(id, _)| *id).collect();
+    assert_eq!(ids, sent.iter().map(|m| m.id).collect());
+    assert_eq!(seen.len(), 200, "no duplicates in normal operation");
+}
