@@ -122,6 +122,48 @@ impl Producer {
         Ok(Delivery { rx })
     }
 
+    /// Sends an event that no linked signal describes (a tool reading a
+    /// catalog): `schema` is its payload's Avro schema (JSON), which a
+    /// schema registry is given on Kafka, and `key` the key field's path
+    /// and value. Redis needs neither.
+    pub fn send_described(
+        &self,
+        topic: &str,
+        event: &BusEvent,
+        schema: &str,
+        key: Option<(&str, &serde_json::Value)>,
+    ) -> Result<Delivery, BusError> {
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        match &self.backend {
+            #[cfg(feature = "redis")]
+            BackendProducer::Redis(p) => {
+                let _ = (schema, key);
+                p.enqueue(
+                    self.stream(topic),
+                    &event.metadata,
+                    &event.payload,
+                    Some(tx),
+                )?;
+            }
+            #[cfg(feature = "kafka")]
+            BackendProducer::Kafka(p) => {
+                let described = crate::kafka::producer::Described {
+                    schema,
+                    key: key.map(|(_, v)| v),
+                };
+                p.enqueue(
+                    &self.stream(topic),
+                    &event.metadata,
+                    &event.payload,
+                    key.map(|(path, _)| path),
+                    Some(&described),
+                    Some(tx),
+                )?;
+            }
+        }
+        Ok(Delivery { rx })
+    }
+
     /// Sends an event without a [`Delivery`]: a failure after it was
     /// queued is logged and counted ([`ProducerStats::failed`]) only. For
     /// senders of many events that do not wait for each.
@@ -145,7 +187,9 @@ impl Producer {
                 p.enqueue(stream, metadata, payload, done)
             }
             #[cfg(feature = "kafka")]
-            BackendProducer::Kafka(p) => p.enqueue(&stream, metadata, payload, key_field, done),
+            BackendProducer::Kafka(p) => {
+                p.enqueue(&stream, metadata, payload, key_field, None, done)
+            }
         }
     }
 

@@ -24,7 +24,8 @@ use crate::{CatalogArgs, ExternArgs};
 /// Where the bus is and which topic.
 #[derive(clap::Args)]
 pub struct TopicArgs {
-    /// The bus (`redis://[user:password@]host:port[/db]`, `rediss://` for TLS)
+    /// The bus (`redis://[user:password@]host:port[/db]`, `rediss://` for TLS,
+    /// `kafka://[user:password@]host:port[?librdkafka.setting=value…]`)
     #[arg(long)]
     url: String,
     /// The topic (its stream is `<prefix>-<topic>`)
@@ -36,6 +37,9 @@ pub struct TopicArgs {
     /// PEM root certificates to trust for `rediss://` (a private CA)
     #[arg(long, value_name = "FILE")]
     tls_ca: Option<PathBuf>,
+    /// The schema registry (`http://host:8081`), for `kafka://` URLs
+    #[arg(long, value_name = "URL")]
+    schema_registry: Option<String>,
 }
 
 impl TopicArgs {
@@ -44,6 +48,10 @@ impl TopicArgs {
             eprintln!("error: {e}");
             ExitCode::from(2)
         })?;
+        let url = match &self.schema_registry {
+            Some(r) => url.with_schema_registry(r.clone()),
+            None => url,
+        };
         match &self.tls_ca {
             Some(ca) => url.with_ca_file(ca).map_err(fail),
             None => Ok(url),
@@ -159,6 +167,7 @@ fn send(
 ) -> Result<ExitCode, ExitCode> {
     let catalog = crate::load_valid(paths, externs, color)?;
     let def = crate::payload::find(&catalog, event)?;
+    let schema = openedx_hooks_codegen::avro_schema(&catalog, def).to_string();
     let url = topic.url()?;
     let mut settings = ProducerSettings::new(url);
     settings.prefix = topic.prefix.clone();
@@ -183,8 +192,16 @@ fn send(
         match codec::encode(&catalog, def, &payload) {
             Ok(avro) => {
                 let meta = EventMetadata::new(def.event_type.clone(), def.minor_version);
+                // Kafka keys the message by the catalog's key field; the
+                // normalized payload has it even when defaulted.
+                let key_path = def.key_field.as_ref().map(|k| k.dotted());
+                let normal = codec::decode(&catalog, def, &avro).unwrap_or_default();
+                let key_value = key_path
+                    .as_deref()
+                    .and_then(|p| p.split('.').try_fold(&normal, |v, n| v.get(n)));
+                let key = key_path.as_deref().zip(key_value);
                 let delivery = producer
-                    .send_event(&topic.topic, &BusEvent::new(meta, avro))
+                    .send_described(&topic.topic, &BusEvent::new(meta, avro), &schema, key)
                     .map_err(fail)?;
                 pending.push((n + 1, delivery));
             }
@@ -329,12 +346,12 @@ impl Tail {
             let left = printer.want.map_or(100, |w| {
                 (w - printer.printed.load(Ordering::SeqCst)).min(100)
             });
-            for entry in reader.next_batch(left as usize, block).map_err(fail)? {
-                match entry.decode() {
+            for entry in reader.next_events(left as usize, block).map_err(fail)? {
+                match entry {
                     Ok(event) => {
                         let _ = printer.print(&event);
                     }
-                    Err(m) => printer.malformed(Some(&entry.stream_id), &m),
+                    Err((id, m)) => printer.malformed(Some(&id), &m),
                 }
             }
         }

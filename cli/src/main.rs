@@ -238,7 +238,7 @@ enum Command {
         #[command(flatten)]
         color: ColorArg,
     },
-    /// Send, tail and inspect events on the event bus (Redis Streams)
+    /// Send, tail and inspect events on the event bus (Redis Streams, Kafka)
     Bus {
         #[command(subcommand)]
         command: bus::BusCommand,

@@ -60,6 +60,13 @@ struct Ids {
     key: Option<u32>,
 }
 
+/// An event described by its caller instead of by a linked signal (tools
+/// that read a catalog): its Avro schema (JSON) and its key's value.
+pub(crate) struct Described<'a> {
+    pub(crate) schema: &'a str,
+    pub(crate) key: Option<&'a Value>,
+}
+
 /// (topic, event type, key field).
 type IdsKey = (String, String, String);
 /// The ids and the key's schema.
@@ -113,6 +120,7 @@ impl KafkaProducer {
         topic: &str,
         event_type: &str,
         key_field: Option<&str>,
+        schema: Option<&str>,
     ) -> Result<Registered, BusError> {
         let cache_key = (
             topic.to_owned(),
@@ -127,16 +135,21 @@ impl KafkaProducer {
         {
             return Ok(found.clone());
         }
-        let signal = openedx_hooks::signal_by_type(event_type).ok_or_else(|| {
-            BusError::Event(format!(
-                "no event of type `{event_type}` is linked into the program"
-            ))
-        })?;
-        let schema_text = signal.avro_schema().ok_or_else(|| {
-            BusError::Event(format!(
-                "`{event_type}` has no registered Avro schema (a hand-written signal?)"
-            ))
-        })?;
+        let schema_text = match schema {
+            Some(s) => s,
+            None => {
+                let signal = openedx_hooks::signal_by_type(event_type).ok_or_else(|| {
+                    BusError::Event(format!(
+                        "no event of type `{event_type}` is linked into the program"
+                    ))
+                })?;
+                signal.avro_schema().ok_or_else(|| {
+                    BusError::Event(format!(
+                        "`{event_type}` has no registered Avro schema (a hand-written signal?)"
+                    ))
+                })?
+            }
+        };
         let schema: Value = serde_json::from_str(schema_text)
             .map_err(|e| BusError::Event(format!("the schema of `{event_type}`: {e}")))?;
         // TopicRecordNameStrategy, as the reference configures it.
@@ -171,30 +184,41 @@ impl KafkaProducer {
         event_type: &str,
         key_field: &str,
     ) -> Result<(), BusError> {
-        self.ids(topic, event_type, Some(key_field)).map(drop)
+        self.ids(topic, event_type, Some(key_field), None).map(drop)
     }
 
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn enqueue(
         &self,
         topic: &str,
         metadata: &EventMetadata,
         payload: &[u8],
         key_field: Option<&str>,
+        described: Option<&Described<'_>>,
         done: Option<DeliverySender>,
     ) -> Result<(), BusError> {
         let event_type = &*metadata.event_type;
-        let (ids, key_schema) = self.ids(topic, event_type, key_field)?;
+        let (ids, key_schema) =
+            self.ids(topic, event_type, key_field, described.map(|d| d.schema))?;
         let value = framing::frame(ids.value, payload);
         let key = match (ids.key, &key_schema, key_field) {
             (Some(id), Some(ks), Some(path)) => {
-                let signal = openedx_hooks::signal_by_type(event_type)
-                    .ok_or_else(|| BusError::Event(format!("`{event_type}` is not linked in")))?;
-                let json = signal
-                    .avro_to_json(payload)
-                    .map_err(|e| BusError::Event(e.to_string()))?;
-                let v = framing::at_path(&json, path).ok_or_else(|| {
-                    BusError::Event(format!("{event_type}: the payload has no `{path}`"))
-                })?;
+                let from_payload;
+                let v = match described.and_then(|d| d.key) {
+                    Some(v) => v,
+                    None => {
+                        let signal =
+                            openedx_hooks::signal_by_type(event_type).ok_or_else(|| {
+                                BusError::Event(format!("`{event_type}` is not linked in"))
+                            })?;
+                        from_payload = signal
+                            .avro_to_json(payload)
+                            .map_err(|e| BusError::Event(e.to_string()))?;
+                        framing::at_path(&from_payload, path).ok_or_else(|| {
+                            BusError::Event(format!("{event_type}: the payload has no `{path}`"))
+                        })?
+                    }
+                };
                 let avro = framing::encode_key(ks, v)
                     .map_err(|e| BusError::Event(format!("{event_type}: {e}")))?;
                 Some(framing::frame(id, &avro))
