@@ -110,3 +110,40 @@ fn local_sends_leave_bus_events_do_not() {
     assert!(!signal.has_field("user.pii.nmae"));
     assert!(!signal.has_field(""));
 }
+
+/// A field read from a payload's Avro (skipping the others) equals the same
+/// field of its JSON: every top-level field of every event, and every
+/// catalog key field, typical and falsy payloads.
+#[test]
+fn fields_read_from_avro_equal_the_json() {
+    let catalog = openedx_hooks_schema::Loader::new()
+        .load(&[openedx_hooks_tests::workspace_root().join("generated/events")])
+        .expect("reads")
+        .catalog
+        .expect("valid");
+    let mut checked = 0;
+    for falsy in [false, true] {
+        for (event_type, payload) in openedx_hooks_tests::samples::event_payloads(&catalog, falsy) {
+            let signal = signal_by_type(&event_type).unwrap();
+            let bytes = signal.json_to_avro(&payload.to_string()).unwrap();
+            let json = signal.avro_to_json(&bytes).unwrap();
+            let def = catalog.event_by_type(&event_type).unwrap().1;
+            let mut paths: Vec<String> = def.payload.iter().map(|f| f.name.clone()).collect();
+            paths.extend(def.key_field.as_ref().map(|k| k.dotted()));
+            for path in paths {
+                let want = path.split('.').try_fold(&json, |v, n| v.get(n)).cloned();
+                assert_eq!(
+                    signal.field_json(&bytes, &path).unwrap(),
+                    want,
+                    "{event_type} {path}"
+                );
+                checked += 1;
+            }
+            assert_eq!(signal.field_json(&bytes, "no_such_field").unwrap(), None);
+        }
+    }
+    assert!(checked > 146, "{checked}");
+    let signal = signal_by_type(STUDENT_REGISTRATION_COMPLETED.event_type()).unwrap();
+    let bytes = avro::to_vec(&registration(3));
+    assert!(signal.field_json(&bytes[..3], "user.pii.email").is_err());
+}

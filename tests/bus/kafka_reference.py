@@ -7,6 +7,13 @@ in-process) against a Kafka-protocol broker and a schema registry:
         Each input line is {"event_type", "avro_hex", "key_field"}: the
         payload is decoded by the reference's deserializer and sent with its
         KafkaEventProducer. Prints one JSON line per event with its metadata.
+    python kafka_reference.py bench-produce BOOTSTRAP REGISTRY PREFIX TOPIC COUNT [RATE]
+        Sends COUNT session-login events (at most RATE a second); prints
+        {"events", "seconds"}.
+    python kafka_reference.py bench-consume BOOTSTRAP REGISTRY PREFIX TOPIC GROUP COUNT
+        Prints "ready" once assigned, consumes COUNT events with one
+        receiver; prints {"events", "seconds", "p50_ms", "p99_ms"} (latency:
+        receipt time minus the event's time; seconds from the first event).
     python kafka_reference.py consume BOOTSTRAP REGISTRY PREFIX TOPIC GROUP COUNT
         Runs the reference's KafkaEventConsumer with a receiver on every
         signal; prints "ready" once it has its partitions, then one JSON
@@ -22,6 +29,8 @@ import json
 import os
 import sys
 import threading
+import time
+from datetime import datetime, timezone
 
 import django
 from django.conf import settings
@@ -74,6 +83,29 @@ def produce():
     producer.prepare_for_shutdown()
 
 
+def patch_consumer():
+    """Says when the consumer has partitions; a 6 s session (see above)."""
+    class AnnouncingConsumer(consumer_module.Consumer):
+        """The reference's consumer class, saying when it has partitions."""
+
+        def subscribe(self, topics, **kw):
+            def announce(consumer, partitions):  # noqa: ARG001
+                if partitions:
+                    print("ready", flush=True)
+
+            return super().subscribe(topics, on_assign=announce, **kw)
+
+    consumer_module.Consumer = AnnouncingConsumer
+    common = consumer_module.load_common_settings
+
+    def settings_with_session():
+        conf = common()
+        conf["session.timeout.ms"] = 6000
+        return conf
+
+    consumer_module.load_common_settings = settings_with_session
+
+
 def consume(group, count):
     received = []
 
@@ -99,30 +131,70 @@ def consume(group, count):
     timer.daemon = True
     timer.start()
 
-    class AnnouncingConsumer(consumer_module.Consumer):
-        """The reference's consumer class, saying when it has partitions."""
+    patch_consumer()
+    consumer_module.KafkaEventConsumer(TOPIC, group).consume_indefinitely()
 
-        def subscribe(self, topics, **kw):
-            def announce(consumer, partitions):  # noqa: ARG001
-                if partitions:
-                    print("ready", flush=True)
 
-            return super().subscribe(topics, on_assign=announce, **kw)
+def bench_produce(count, rate):
+    from openedx_events.learning.data import UserData, UserPersonalData
+    from openedx_events.learning.signals import SESSION_LOGIN_COMPLETED
 
-    consumer_module.Consumer = AnnouncingConsumer
-    common = consumer_module.load_common_settings
+    producer = create_producer()
+    data = {"user": UserData(id=1, is_active=True, pii=UserPersonalData(username="ada", email="", name=""))}
+    start = time.perf_counter()
+    for i in range(count):
+        if rate:
+            pause = start + i / rate - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+        meta = EventsMetadata(event_type=SESSION_LOGIN_COMPLETED.event_type, minorversion=0)
+        producer.send(
+            signal=SESSION_LOGIN_COMPLETED,
+            topic=TOPIC,
+            event_key_field="user.pii.username",
+            event_data=data,
+            event_metadata=meta,
+        )
+    producer.prepare_for_shutdown()
+    print(json.dumps({"events": count, "seconds": time.perf_counter() - start}), flush=True)
 
-    def settings_with_session():
-        conf = common()
-        conf["session.timeout.ms"] = 6000
-        return conf
 
-    consumer_module.load_common_settings = settings_with_session
+def bench_consume(group, count):
+    from openedx_events.learning.signals import SESSION_LOGIN_COMPLETED
+
+    latencies = []
+    first = []
+
+    def on_event(sender, signal, **kwargs):  # noqa: ARG001
+        if not first:
+            first.append(time.perf_counter())
+        latencies.append((datetime.now(timezone.utc) - kwargs["metadata"].time).total_seconds() * 1000)
+        if len(latencies) >= count:
+            latencies.sort()
+            print(
+                json.dumps(
+                    {
+                        "events": count,
+                        "seconds": time.perf_counter() - first[0],
+                        "p50_ms": latencies[len(latencies) // 2],
+                        "p99_ms": latencies[min(len(latencies) - 1, len(latencies) * 99 // 100)],
+                    }
+                ),
+                flush=True,
+            )
+            os._exit(0)
+
+    SESSION_LOGIN_COMPLETED.connect(on_event, weak=False)
+    patch_consumer()
     consumer_module.KafkaEventConsumer(TOPIC, group).consume_indefinitely()
 
 
 if MODE == "produce":
     produce()
+elif MODE == "bench-produce":
+    bench_produce(int(sys.argv[6]), float(sys.argv[7]) if len(sys.argv) > 7 else 0)
+elif MODE == "bench-consume":
+    bench_consume(sys.argv[6], int(sys.argv[7]))
 elif MODE == "consume":
     consume(sys.argv[6], int(sys.argv[7]))
 else:

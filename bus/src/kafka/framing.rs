@@ -166,11 +166,6 @@ fn zigzag(out: &mut Vec<u8>, n: i64) {
     out.push(z as u8);
 }
 
-/// The value at a dotted path of a JSON payload.
-pub(crate) fn at_path<'v>(payload: &'v Value, path: &str) -> Option<&'v Value> {
-    path.split('.').try_fold(payload, |v, name| v.get(name))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -67,10 +67,11 @@ pub(crate) struct Described<'a> {
     pub(crate) key: Option<&'a Value>,
 }
 
-/// (topic, event type, key field).
-type IdsKey = (String, String, String);
 /// The ids and the key's schema.
-type Registered = (Ids, Option<Value>);
+type Registered = Arc<(Ids, Option<Value>)>;
+/// topic → event type → key field (`""`: none) → what was registered;
+/// looked up by `&str` at each level, so a send allocates nothing here.
+type IdsCache = HashMap<String, HashMap<String, HashMap<String, Registered>>>;
 
 pub(crate) struct KafkaProducer {
     producer: ThreadedProducer<Reports>,
@@ -78,7 +79,7 @@ pub(crate) struct KafkaProducer {
     counters: Arc<ProducerCounters>,
     settings: ProducerSettings,
     /// (topic, event type, key field) → schema ids and the key schema.
-    ids: Mutex<HashMap<IdsKey, Registered>>,
+    ids: Mutex<IdsCache>,
 }
 
 impl KafkaProducer {
@@ -122,18 +123,16 @@ impl KafkaProducer {
         key_field: Option<&str>,
         schema: Option<&str>,
     ) -> Result<Registered, BusError> {
-        let cache_key = (
-            topic.to_owned(),
-            event_type.to_owned(),
-            key_field.unwrap_or("").to_owned(),
-        );
+        let key_name = key_field.unwrap_or("");
         if let Some(found) = self
             .ids
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .get(&cache_key)
+            .get(topic)
+            .and_then(|m| m.get(event_type))
+            .and_then(|m| m.get(key_name))
         {
-            return Ok(found.clone());
+            return Ok(Arc::clone(found));
         }
         let schema_text = match schema {
             Some(s) => s,
@@ -169,11 +168,15 @@ impl KafkaProducer {
             }
             None => (None, None),
         };
-        let found = (Ids { value, key }, key_schema);
+        let found = Arc::new((Ids { value, key }, key_schema));
         self.ids
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(cache_key, found.clone());
+            .entry(topic.to_owned())
+            .or_default()
+            .entry(event_type.to_owned())
+            .or_default()
+            .insert(key_name.to_owned(), Arc::clone(&found));
         Ok(found)
     }
 
@@ -198,10 +201,10 @@ impl KafkaProducer {
         done: Option<DeliverySender>,
     ) -> Result<(), BusError> {
         let event_type = &*metadata.event_type;
-        let (ids, key_schema) =
-            self.ids(topic, event_type, key_field, described.map(|d| d.schema))?;
+        let registered = self.ids(topic, event_type, key_field, described.map(|d| d.schema))?;
+        let (ids, key_schema) = (&registered.0, &registered.1);
         let value = framing::frame(ids.value, payload);
-        let key = match (ids.key, &key_schema, key_field) {
+        let key = match (ids.key, key_schema, key_field) {
             (Some(id), Some(ks), Some(path)) => {
                 let from_payload;
                 let v = match described.and_then(|d| d.key) {
@@ -212,11 +215,14 @@ impl KafkaProducer {
                                 BusError::Event(format!("`{event_type}` is not linked in"))
                             })?;
                         from_payload = signal
-                            .avro_to_json(payload)
-                            .map_err(|e| BusError::Event(e.to_string()))?;
-                        framing::at_path(&from_payload, path).ok_or_else(|| {
-                            BusError::Event(format!("{event_type}: the payload has no `{path}`"))
-                        })?
+                            .field_json(payload, path)
+                            .map_err(|e| BusError::Event(e.to_string()))?
+                            .ok_or_else(|| {
+                                BusError::Event(format!(
+                                    "{event_type}: the payload has no `{path}`"
+                                ))
+                            })?;
+                        &from_payload
                     }
                 };
                 let avro = framing::encode_key(ks, v)

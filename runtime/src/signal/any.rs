@@ -116,6 +116,16 @@ pub trait AnySignal: sealed::Sealed + Send + Sync {
     fn has_field(&self, path: &str) -> bool {
         self.erased().has_field(path)
     }
+    /// The JSON of the payload field at a dotted path (`user.pii.username`),
+    /// read from the payload's Avro without decoding the rest: an event-bus
+    /// key. `Ok(None)` when the payload has no such field.
+    fn field_json(
+        &self,
+        payload: &[u8],
+        path: &str,
+    ) -> Result<Option<serde_json::Value>, WireError> {
+        self.erased().field_json(payload, path)
+    }
     /// The payload's Avro schema as JSON (the schema openedx-events'
     /// `schema_from_signal` builds, key order included), when generated
     /// code registered it; `None` for a hand-written [`Signal`]. What a

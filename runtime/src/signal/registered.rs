@@ -113,6 +113,16 @@ impl<'a> Erased<'a> {
         self.schema
     }
 
+    pub(crate) fn field_json(
+        &self,
+        payload: &[u8],
+        path: &str,
+    ) -> Result<Option<serde_json::Value>, WireError> {
+        let event_type = self.core.event_type;
+        crate::wire::reflect::field_json((self.ops.ty)(), payload, path)
+            .map_err(|source| WireError::Payload { event_type, source })
+    }
+
     pub(crate) fn event_type(&self) -> &'static str {
         self.core.event_type
     }
