@@ -53,6 +53,9 @@ fn payload() -> SessionLoginCompleted {
 
 struct Figures {
     events: u64,
+    /// Until every send returned (queued in the client).
+    queued: Option<Duration>,
+    /// Until the broker acknowledged every event.
     produce: Duration,
     consume: Duration,
     p50_ms: f64,
@@ -132,6 +135,7 @@ fn ours(url: &BusUrl, n: u64) -> Figures {
         assert!(report.is_ok(), "{report}");
     }
     openedx_hooks::outbound::uninstall();
+    let queued = start.elapsed();
     p.flush(Duration::from_secs(300)).unwrap();
     let produce = start.elapsed();
     assert_eq!(p.stats().sent, n, "{:?}", p.stats());
@@ -161,6 +165,7 @@ fn ours(url: &BusUrl, n: u64) -> Figures {
     lat.sort_by(f64::total_cmp);
     Figures {
         events: n,
+        queued: Some(queued),
         produce,
         consume: consumed,
         p50_ms: percentile(&lat, 50),
@@ -213,6 +218,7 @@ fn python(broker: &Tansu, registry: &Registry, url: &BusUrl, n: u64) -> Figures 
     let secs = |v: &serde_json::Value| Duration::from_secs_f64(v["seconds"].as_f64().unwrap());
     Figures {
         events: n,
+        queued: None,
         produce: secs(&produced),
         consume: secs(&consumed),
         p50_ms: latency["p50_ms"].as_f64().unwrap(),
