@@ -252,8 +252,16 @@ fn main() {
     let row = |name: &str, a: f64, b: f64| {
         println!("{name:<28} {a:>18.0} {b:>20.0} {:>7.1}x", a / b);
     };
+    if let Some(q) = rs.queued {
+        println!(
+            "{:<28} {:>18.0} {:>20}",
+            "producer, queued/s",
+            rate(&rs, q),
+            "-"
+        );
+    }
     row(
-        "producer, events/s",
+        "producer, stored/s",
         rate(&rs, rs.produce),
         rate(&py, py.produce),
     );
