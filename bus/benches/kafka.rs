@@ -15,52 +15,26 @@
 // Linked for its events' registrations.
 extern crate openedx_events;
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use openedx_events::learning::{
-    SESSION_LOGIN_COMPLETED, SessionLoginCompleted, UserData, UserPersonalData,
+use common::{
+    Figures, LATENCY_EVENTS, LATENCY_RATE, consume, pace, payload, percentile, print_table,
 };
+use openedx_events::learning::SESSION_LOGIN_COMPLETED;
 use openedx_hooks::EventMetadata;
 use openedx_hooks::wire::avro;
 use openedx_hooks_bus::{
-    BusEvent, BusUrl, Consumer, ConsumerSettings, Dispatch, Producer, ProducerConfig,
-    ProducerSettings, admin,
+    BusEvent, BusUrl, Consumer, ConsumerSettings, Producer, ProducerConfig, ProducerSettings, admin,
 };
 use openedx_hooks_tests::kafka::{Registry, Tansu};
 use openedx_hooks_tests::redis::unique;
 
-const LATENCY_RATE: f64 = 1_000.0;
-const LATENCY_EVENTS: u64 = 3_000;
 const KEY: &str = "user.pii.username";
-
-fn payload() -> SessionLoginCompleted {
-    SessionLoginCompleted {
-        user: UserData {
-            id: 1,
-            is_active: true,
-            pii: UserPersonalData {
-                username: "ada".into(),
-                email: String::new(),
-                name: String::new(),
-            },
-        },
-    }
-}
-
-struct Figures {
-    events: u64,
-    /// Until every send returned (queued in the client).
-    queued: Option<Duration>,
-    /// Until the broker acknowledged every event.
-    produce: Duration,
-    consume: Duration,
-    p50_ms: f64,
-    p99_ms: f64,
-}
 
 fn producer(url: &BusUrl, prefix: &str) -> Arc<Producer> {
     let settings = ProducerSettings::new(url.clone())
@@ -76,49 +50,6 @@ fn consumer(url: &BusUrl, prefix: &str, group: &str) -> Consumer {
             .reads(500, Duration::from_millis(100)),
     )
     .unwrap()
-}
-
-/// Consumes with `Dispatch` and one receiver until `n`; the time from the
-/// first event and the latencies (ms).
-fn consume(c: &Consumer, n: u64) -> (Duration, Vec<f64>) {
-    let handled = Arc::new(AtomicU64::new(0));
-    let first = Arc::new(std::sync::Mutex::new(None::<Instant>));
-    let latencies = Arc::new(std::sync::Mutex::new(Vec::with_capacity(n as usize)));
-    let stop = c.stop_handle();
-    let conn = {
-        let (handled, latencies, first) = (
-            Arc::clone(&handled),
-            Arc::clone(&latencies),
-            Arc::clone(&first),
-        );
-        SESSION_LOGIN_COMPLETED.connect(move |_: &SessionLoginCompleted, meta: &EventMetadata| {
-            first.lock().unwrap().get_or_insert_with(Instant::now);
-            let ms = jiff::Timestamp::now()
-                .duration_since(meta.time)
-                .as_secs_f64()
-                * 1000.0;
-            latencies.lock().unwrap().push(ms);
-            if handled.fetch_add(1, Ordering::Relaxed) + 1 >= n {
-                stop.stop();
-            }
-            Ok(())
-        })
-    };
-    c.run(&Dispatch).unwrap();
-    let took = first
-        .lock()
-        .unwrap()
-        .map_or(Duration::ZERO, |t| t.elapsed());
-    conn.disconnect();
-    let l = std::mem::take(&mut *latencies.lock().unwrap());
-    (took, l)
-}
-
-fn percentile(sorted: &[f64], p: usize) -> f64 {
-    sorted
-        .get((sorted.len() * p / 100).min(sorted.len().saturating_sub(1)))
-        .copied()
-        .unwrap_or(f64::NAN)
 }
 
 fn ours(url: &BusUrl, n: u64) -> Figures {
@@ -151,10 +82,7 @@ fn ours(url: &BusUrl, n: u64) -> Figures {
         std::thread::sleep(Duration::from_secs(6));
         let start = Instant::now();
         for i in 0..LATENCY_EVENTS {
-            let due = start + Duration::from_secs_f64(i as f64 / LATENCY_RATE);
-            if let Some(pause) = due.checked_duration_since(Instant::now()) {
-                std::thread::sleep(pause);
-            }
+            pace(start, i);
             let meta = EventMetadata::new(SESSION_LOGIN_COMPLETED.event_type(), 0);
             let event = BusEvent::new(meta, avro::to_vec(&payload()));
             let _ = p.send_keyed("bench", &event, Some(KEY)).unwrap();
@@ -226,10 +154,6 @@ fn python(broker: &Tansu, registry: &Registry, url: &BusUrl, n: u64) -> Figures 
     }
 }
 
-fn rate(f: &Figures, d: Duration) -> f64 {
-    f.events as f64 / d.as_secs_f64()
-}
-
 fn main() {
     let args: Vec<u64> = std::env::args()
         .skip(1)
@@ -243,40 +167,10 @@ fn main() {
     let url = url.with_schema_registry(registry.url());
     let rs = ours(&url, n);
     let py = python(&broker, &registry, &url, n_py);
-    println!("Kafka bus, one local tansu broker ({})", broker.url());
-    println!(
-        "{:<28} {:>18} {:>20} {:>8}",
-        "", "openedx-hooks-bus", "edx-event-bus-kafka", "ratio"
-    );
-    println!("{:<28} {:>18} {:>20}", "events", rs.events, py.events);
-    let row = |name: &str, a: f64, b: f64| {
-        println!("{name:<28} {a:>18.0} {b:>20.0} {:>7.1}x", a / b);
-    };
-    if let Some(q) = rs.queued {
-        println!(
-            "{:<28} {:>18.0} {:>20}",
-            "producer, queued/s",
-            rate(&rs, q),
-            "-"
-        );
-    }
-    row(
-        "producer, stored/s",
-        rate(&rs, rs.produce),
-        rate(&py, py.produce),
-    );
-    row(
-        "consumer (1 receiver), /s",
-        rate(&rs, rs.consume),
-        rate(&py, py.consume),
-    );
-    println!("end-to-end latency, {LATENCY_EVENTS} events at {LATENCY_RATE} a second:");
-    println!(
-        "{:<28} {:>18.2} {:>20.2}",
-        "  p50, ms", rs.p50_ms, py.p50_ms
-    );
-    println!(
-        "{:<28} {:>18.2} {:>20.2}",
-        "  p99, ms", rs.p99_ms, py.p99_ms
+    print_table(
+        &format!("Kafka bus, one local tansu broker ({})", broker.url()),
+        "edx-event-bus-kafka",
+        &rs,
+        &py,
     );
 }

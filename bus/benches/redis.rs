@@ -13,42 +13,22 @@
 // Linked for its events' registrations.
 extern crate openedx_events;
 
+mod common;
+
 use std::process::Command;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use openedx_events::learning::{
-    SESSION_LOGIN_COMPLETED, SessionLoginCompleted, UserData, UserPersonalData,
+use common::{
+    Figures, LATENCY_EVENTS, LATENCY_RATE, consume, pace, payload, percentile, print_table,
 };
+use openedx_events::learning::{SESSION_LOGIN_COMPLETED, SessionLoginCompleted};
 use openedx_hooks::wire::avro;
 use openedx_hooks::{EventMetadata, Signal};
 use openedx_hooks_bus::{
-    BusEvent, Consumer, ConsumerSettings, Dispatch, Producer, ProducerConfig, ProducerSettings,
+    BusEvent, Consumer, ConsumerSettings, Producer, ProducerConfig, ProducerSettings,
 };
 use openedx_hooks_tests::redis::{Redis, unique};
-
-fn payload() -> SessionLoginCompleted {
-    SessionLoginCompleted {
-        user: UserData {
-            id: 1,
-            is_active: true,
-            pii: UserPersonalData {
-                username: "ada".into(),
-                email: String::new(),
-                name: String::new(),
-            },
-        },
-    }
-}
-
-struct Figures {
-    events: u64,
-    produce: Duration,
-    consume: Duration,
-    p50_ms: f64,
-    p99_ms: f64,
-}
 
 fn producer(redis: &Redis, prefix: &str) -> Arc<Producer> {
     let settings = ProducerSettings::new(redis.url().parse().unwrap())
@@ -73,15 +53,12 @@ fn send_all(p: &Arc<Producer>, n: u64) {
     p.flush(Duration::from_secs(120)).unwrap();
 }
 
-/// Sends without local dispatch (the latency run has a local receiver), at
-/// most `rate` a second.
-fn publish_all(p: &Producer, signal: &Signal<SessionLoginCompleted>, n: u64, rate: f64) {
+/// Sends without local dispatch (the latency run has a local receiver),
+/// paced at `LATENCY_RATE`.
+fn publish_all(p: &Producer, signal: &Signal<SessionLoginCompleted>, n: u64) {
     let start = Instant::now();
     for i in 0..n {
-        let due = start + Duration::from_secs_f64(i as f64 / rate);
-        if let Some(pause) = due.checked_duration_since(Instant::now()) {
-            std::thread::sleep(pause);
-        }
+        pace(start, i);
         let meta = EventMetadata::new(signal.event_type(), signal.minor_version());
         p.publish("bench", &BusEvent::new(meta, avro::to_vec(&payload())))
             .unwrap();
@@ -98,44 +75,6 @@ fn consumer(redis: &Redis, prefix: &str, group: &str) -> Consumer {
     .unwrap()
 }
 
-/// Runs a consumer with `Dispatch` (one receiver connected) until `n` were
-/// handled; returns the time and the receiver's latencies (ms).
-fn consume(c: &Consumer, n: u64) -> (Duration, Vec<f64>) {
-    let handled = Arc::new(AtomicU64::new(0));
-    let latencies = Arc::new(std::sync::Mutex::new(Vec::with_capacity(n as usize)));
-    let stop = c.stop_handle();
-    let conn = {
-        let handled = Arc::clone(&handled);
-        let latencies = Arc::clone(&latencies);
-        SESSION_LOGIN_COMPLETED.connect(move |_: &SessionLoginCompleted, meta: &EventMetadata| {
-            let now = jiff::Timestamp::now();
-            let ms = now.duration_since(meta.time).as_secs_f64() * 1000.0;
-            latencies.lock().unwrap().push(ms);
-            if handled.fetch_add(1, Ordering::Relaxed) + 1 >= n {
-                stop.stop();
-            }
-            Ok(())
-        })
-    };
-    let start = Instant::now();
-    c.run(&Dispatch).unwrap();
-    let took = start.elapsed();
-    conn.disconnect();
-    let l = std::mem::take(&mut *latencies.lock().unwrap());
-    (took, l)
-}
-
-fn percentile(sorted: &[f64], p: usize) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    sorted[(sorted.len() * p / 100).min(sorted.len() - 1)]
-}
-
-/// Latency is measured at one rate both sides sustain, over this many events.
-const LATENCY_RATE: f64 = 1_000.0;
-const LATENCY_EVENTS: u64 = 3_000;
-
 fn ours(redis: &Redis, n: u64) -> Figures {
     // Throughput, each side alone.
     let prefix = unique("bench-rs");
@@ -151,12 +90,13 @@ fn ours(redis: &Redis, n: u64) -> Figures {
     let mut lat = std::thread::scope(|s| {
         let h = s.spawn(|| consume(&c, LATENCY_EVENTS).1);
         std::thread::sleep(Duration::from_millis(200));
-        publish_all(&p, &SESSION_LOGIN_COMPLETED, LATENCY_EVENTS, LATENCY_RATE);
+        publish_all(&p, &SESSION_LOGIN_COMPLETED, LATENCY_EVENTS);
         h.join().unwrap()
     });
     lat.sort_by(f64::total_cmp);
     Figures {
         events: n,
+        queued: None,
         produce,
         consume: consumed,
         p50_ms: percentile(&lat, 50),
@@ -226,15 +166,12 @@ fn python(redis: &Redis, n: u64) -> Figures {
     let secs = |v: &serde_json::Value| Duration::from_secs_f64(v["seconds"].as_f64().unwrap());
     Figures {
         events: n,
+        queued: None,
         produce: secs(&produced),
         consume: secs(&consumed),
         p50_ms: e2e["p50_ms"].as_f64().unwrap(),
         p99_ms: e2e["p99_ms"].as_f64().unwrap(),
     }
-}
-
-fn rate(f: &Figures, d: Duration) -> f64 {
-    f.events as f64 / d.as_secs_f64()
 }
 
 fn main() {
@@ -247,37 +184,13 @@ fn main() {
     let redis = Redis::start(&[]);
     let rs = ours(&redis, n);
     let py = python(&redis, n_py);
-    println!(
-        "Redis Streams bus, one local redis-server ({})",
-        redis.url()
-    );
-    println!(
-        "{:<26} {:>16} {:>16} {:>8}",
-        "", "openedx-hooks-bus", "edx-event-bus-redis", "ratio"
-    );
-    println!("{:<26} {:>16} {:>16}", "events", rs.events, py.events);
-    let row = |name: &str, a: f64, b: f64| {
-        println!("{name:<26} {a:>16.0} {b:>16.0} {:>7.1}x", a / b);
-    };
-    row(
-        "producer, events/s",
-        rate(&rs, rs.produce),
-        rate(&py, py.produce),
-    );
-    row(
-        "consumer (1 receiver), /s",
-        rate(&rs, rs.consume),
-        rate(&py, py.consume),
-    );
-    println!(
-        "end-to-end latency, {LATENCY_EVENTS} events at {LATENCY_RATE} a second (send to receiver):"
-    );
-    println!(
-        "{:<26} {:>16.2} {:>16.2}",
-        "  p50, ms", rs.p50_ms, py.p50_ms
-    );
-    println!(
-        "{:<26} {:>16.2} {:>16.2}",
-        "  p99, ms", rs.p99_ms, py.p99_ms
+    print_table(
+        &format!(
+            "Redis Streams bus, one local redis-server ({})",
+            redis.url()
+        ),
+        "edx-event-bus-redis",
+        &rs,
+        &py,
     );
 }

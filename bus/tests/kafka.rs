@@ -6,12 +6,14 @@
 // Linked for its events' registrations.
 extern crate openedx_events;
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 
-use openedx_hooks::wire::avro;
+use common::{catalog, login, send_logins};
 use openedx_hooks::{EventMetadata, signal_by_type};
 use openedx_hooks_bus::{
     BusEvent, BusUrl, Consumer, ConsumerSettings, HandleError, Handler, Producer, ProducerSettings,
@@ -19,15 +21,6 @@ use openedx_hooks_bus::{
 };
 use openedx_hooks_tests::kafka::{Registry, Tansu};
 use openedx_hooks_tests::redis::unique;
-
-fn catalog() -> openedx_hooks_schema::Catalog {
-    let root = openedx_hooks_tests::workspace_root();
-    openedx_hooks_schema::Loader::new()
-        .load(&[root.join("generated/events")])
-        .expect("reads")
-        .catalog
-        .expect("valid")
-}
 
 fn url(broker: &Tansu, registry: &Registry) -> BusUrl {
     let url: BusUrl = broker.url().parse().unwrap();
@@ -123,51 +116,14 @@ fn every_event_crosses_kafka_framed_and_keyed_as_the_reference() {
         "{subjects:?}"
     );
 
-    let consumer = Consumer::new(settings(&url, &prefix, "events", "g")).unwrap();
+    let consumer =
+        Consumer::new(settings(&url, &prefix, "events", &format!("{prefix}-g"))).unwrap();
     let got = run_until(&consumer, sent.len(), &ok);
     assert_eq!(got.len(), sent.len(), "{:?}", consumer.stats());
     for ((meta, avro), event) in sent.iter().zip(&got) {
         assert_eq!(&event.metadata, meta, "{}", meta.event_type);
         assert_eq!(&event.payload, avro, "{}", meta.event_type);
     }
-}
-
-fn login(id: i64) -> (EventMetadata, Vec<u8>) {
-    let payload = openedx_events::learning::SessionLoginCompleted {
-        user: openedx_events::learning::UserData {
-            id,
-            is_active: true,
-            pii: openedx_events::learning::UserPersonalData {
-                username: format!("u{id}"),
-                email: String::new(),
-                name: String::new(),
-            },
-        },
-    };
-    let signal = &openedx_events::learning::SESSION_LOGIN_COMPLETED;
-    (
-        EventMetadata::new(signal.event_type(), signal.minor_version()),
-        avro::to_vec(&payload),
-    )
-}
-
-fn send_logins(p: &Producer, topic: &str, n: i64) -> Vec<EventMetadata> {
-    let ds: Vec<_> = (0..n)
-        .map(|i| {
-            let (m, a) = login(i);
-            (
-                m.clone(),
-                p.send_keyed(topic, &BusEvent::new(m, a), Some("user.id"))
-                    .unwrap(),
-            )
-        })
-        .collect();
-    ds.into_iter()
-        .map(|(m, d)| {
-            d.wait_timeout(Duration::from_secs(30)).unwrap();
-            m
-        })
-        .collect()
 }
 
 #[test]
@@ -178,7 +134,7 @@ fn a_failing_receiver_is_retried_dead_lettered_and_replayed() {
     let prefix = unique("retry");
     admin::create_topics(&url, &[&format!("{prefix}-t")], 1).unwrap();
     let p = Producer::new(ProducerSettings::new(url.clone()).prefix(&prefix)).unwrap();
-    let sent = send_logins(&p, "t", 3);
+    let sent = send_logins(&p, "t", 3, Some("user.id"));
     let bad = sent[1].id;
     let failing = AtomicBool::new(true);
     let attempts = AtomicU32::new(0);
@@ -192,11 +148,13 @@ fn a_failing_receiver_is_retried_dead_lettered_and_replayed() {
         }
         Ok(())
     };
-    let consumer = Consumer::new(settings(&url, &prefix, "t", "g").retries(
-        3,
-        Duration::from_millis(10),
-        Duration::from_millis(20),
-    ))
+    let consumer = Consumer::new(
+        settings(&url, &prefix, "t", &format!("{prefix}-g")).retries(
+            3,
+            Duration::from_millis(10),
+            Duration::from_millis(20),
+        ),
+    )
     .unwrap();
     // The failing one is not handled: two arrive.
     let got = run_until(&consumer, 2, &flaky);
@@ -227,7 +185,7 @@ fn poison_messages_are_dead_lettered_at_once() {
     admin::create_topics(&url, &[&topic], 1).unwrap();
     let p = Producer::new(ProducerSettings::new(url.clone()).prefix(&prefix)).unwrap();
     // A good event first: its schema id is then known to the registry.
-    send_logins(&p, "t", 1);
+    send_logins(&p, "t", 1, Some("user.id"));
     let raw: BaseProducer = rdkafka::ClientConfig::new()
         .set("bootstrap.servers", broker.bootstrap())
         .create()
@@ -267,8 +225,8 @@ fn poison_messages_are_dead_lettered_at_once() {
         .unwrap();
     }
     raw.flush(Duration::from_secs(10)).unwrap();
-    send_logins(&p, "t", 1);
-    let consumer = Consumer::new(settings(&url, &prefix, "t", "g")).unwrap();
+    send_logins(&p, "t", 1, Some("user.id"));
+    let consumer = Consumer::new(settings(&url, &prefix, "t", &format!("{prefix}-g"))).unwrap();
     let got = run_until(&consumer, 2, &openedx_hooks_bus::Dispatch);
     assert_eq!(got.len(), 2);
     let stats = consumer.stats();
@@ -289,11 +247,14 @@ fn two_consumers_in_one_group_split_the_partitions() {
     let prefix = unique("pair");
     admin::create_topics(&url, &[&format!("{prefix}-t")], 4).unwrap();
     let p = Producer::new(ProducerSettings::new(url.clone()).prefix(&prefix)).unwrap();
-    let sent = send_logins(&p, "t", 200);
+    let sent = send_logins(&p, "t", 200, Some("user.id"));
     let seen: Mutex<Vec<(uuid::Uuid, String)>> = Mutex::default();
     let consumers: Vec<Consumer> = ["a", "b"]
         .iter()
-        .map(|n| Consumer::new(settings(&url, &prefix, "t", "g").consumer(*n)).unwrap())
+        .map(|n| {
+            Consumer::new(settings(&url, &prefix, "t", &format!("{prefix}-g")).consumer(*n))
+                .unwrap()
+        })
         .collect();
     std::thread::scope(|s| {
         for c in &consumers {

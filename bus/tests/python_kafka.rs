@@ -114,7 +114,7 @@ fn the_python_producer_writes_what_our_consumer_reads() {
     );
 
     let consumer = Consumer::new(
-        ConsumerSettings::new(url.clone(), "events", "rust")
+        ConsumerSettings::new(url.clone(), "events", format!("{prefix}-rust"))
             .prefix(&prefix)
             .reads(100, Duration::from_millis(100)),
     )
@@ -173,7 +173,7 @@ fn our_producer_writes_what_the_python_consumer_reads() {
             &registry.url(),
             &prefix,
             "events",
-            "python",
+            &format!("{prefix}-python"),
         ])
         .arg(vectors.len().to_string())
         .stdout(Stdio::piped())

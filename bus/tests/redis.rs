@@ -6,12 +6,14 @@
 // Linked for its events' registrations.
 extern crate openedx_events;
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use openedx_hooks::wire::avro;
+use common::{catalog, login, send_logins};
 use openedx_hooks::{EventMetadata, signal_by_type};
 use openedx_hooks_bus::{
     BusEvent, Consumer, ConsumerSettings, Dispatch, HandleError, Handler, Producer,
@@ -19,15 +21,6 @@ use openedx_hooks_bus::{
 };
 use openedx_hooks_tests::redis::{Redis, unique};
 use redis::Value;
-
-fn catalog() -> openedx_hooks_schema::Catalog {
-    let root = openedx_hooks_tests::workspace_root();
-    openedx_hooks_schema::Loader::new()
-        .load(&[root.join("generated/events")])
-        .expect("reads")
-        .catalog
-        .expect("valid")
-}
 
 fn producer(redis: &Redis, prefix: &str) -> Producer {
     Producer::new(ProducerSettings::new(redis.url().parse().unwrap()).prefix(prefix)).unwrap()
@@ -206,44 +199,6 @@ impl Handler for Flaky {
     }
 }
 
-fn login(id: i64) -> (EventMetadata, Vec<u8>) {
-    let payload = openedx_events::learning::SessionLoginCompleted {
-        user: openedx_events::learning::UserData {
-            id,
-            is_active: true,
-            pii: openedx_events::learning::UserPersonalData {
-                username: format!("u{id}"),
-                email: String::new(),
-                name: String::new(),
-            },
-        },
-    };
-    let signal = &openedx_events::learning::SESSION_LOGIN_COMPLETED;
-    (
-        EventMetadata::new(signal.event_type(), signal.minor_version()),
-        avro::to_vec(&payload),
-    )
-}
-
-fn send_logins(p: &Producer, topic: &str, n: i64) -> Vec<EventMetadata> {
-    let deliveries: Vec<_> = (0..n)
-        .map(|i| {
-            let (meta, avro) = login(i);
-            (
-                meta.clone(),
-                p.send_event(topic, &BusEvent::new(meta, avro)).unwrap(),
-            )
-        })
-        .collect();
-    deliveries
-        .into_iter()
-        .map(|(m, d)| {
-            d.wait().unwrap();
-            m
-        })
-        .collect()
-}
-
 fn run_for(consumer: &Consumer, handler: &dyn Handler, time: Duration) {
     let stop = consumer.stop_handle();
     std::thread::scope(|s| {
@@ -261,7 +216,7 @@ fn a_failing_receiver_is_retried_then_dead_lettered_then_replayed() {
     let prefix = unique("retry");
     let url = redis.url().parse().unwrap();
     let p = producer(&redis, &prefix);
-    let sent = send_logins(&p, "logins", 3);
+    let sent = send_logins(&p, "logins", 3, None);
     let flaky = Flaky {
         bad: sent[1].id,
         failing: true.into(),
@@ -391,23 +346,23 @@ fn a_new_group_reads_the_backlog_and_a_restarted_one_resumes() {
     let redis = Redis::shared();
     let prefix = unique("start");
     let p = producer(&redis, &prefix);
-    let before = send_logins(&p, "t", 5);
+    let before = send_logins(&p, "t", 5, None);
     let got = Collect::new(5).run(&Consumer::new(settings(&redis, &prefix, "t", "g")).unwrap());
     let ids = |v: &[BusEvent]| v.iter().map(|e| e.metadata.id).collect::<Vec<_>>();
     assert_eq!(ids(&got), before.iter().map(|m| m.id).collect::<Vec<_>>());
     // Written while no consumer runs: the next one reads them.
-    let during = send_logins(&p, "t", 3);
+    let during = send_logins(&p, "t", 3, None);
     let got = Collect::new(3).run(&Consumer::new(settings(&redis, &prefix, "t", "g")).unwrap());
     assert_eq!(ids(&got), during.iter().map(|m| m.id).collect::<Vec<_>>());
     // `$` is explicit, and skips the backlog.
-    let _skipped = send_logins(&p, "t", 2);
+    let _skipped = send_logins(&p, "t", 2, None);
     let latest =
         Consumer::new(settings(&redis, &prefix, "t", "g").start(StartFrom::Latest)).unwrap();
     let collect = Collect::new(1);
     let after = std::thread::scope(|s| {
         let h = s.spawn(|| collect.run(&latest));
         std::thread::sleep(Duration::from_millis(300));
-        let after = send_logins(&p, "t", 1);
+        let after = send_logins(&p, "t", 1, None);
         h.join().unwrap();
         after
     });
@@ -420,7 +375,7 @@ fn entries_left_pending_by_a_dead_consumer_are_claimed() {
     let prefix = unique("claim");
     let stream = format!("{prefix}-t");
     let p = producer(&redis, &prefix);
-    let sent = send_logins(&p, "t", 4);
+    let sent = send_logins(&p, "t", 4, None);
     let mut c = raw(&redis);
     let _: Value = redis::cmd("XGROUP")
         .arg("CREATE")
@@ -491,7 +446,7 @@ fn two_consumers_in_one_group_share_a_stream_without_duplicates() {
             });
         }
         std::thread::sleep(Duration::from_millis(100));
-        let sent = send_logins(&p, "t", 400);
+        let sent = send_logins(&p, "t", 400, None);
         for _ in 0..500 {
             if seen.lock().unwrap().len() >= 400 {
                 break;
@@ -699,7 +654,7 @@ fn tls_with_a_private_ca() {
     let url: openedx_hooks_bus::BusUrl = redis.tls_url().parse().unwrap();
     let url = url.with_ca_pem(ca);
     let p = Producer::new(ProducerSettings::new(url.clone()).prefix("tls")).unwrap();
-    let sent = send_logins(&p, "t", 3);
+    let sent = send_logins(&p, "t", 3, None);
     let consumer = Consumer::new(
         ConsumerSettings::new(url.clone(), "t", "g")
             .prefix("tls")
@@ -725,7 +680,7 @@ fn a_panicking_handler_is_a_failed_delivery_not_a_dead_consumer() {
     let redis = Redis::shared();
     let prefix = unique("panic");
     let p = producer(&redis, &prefix);
-    send_logins(&p, "t", 2);
+    send_logins(&p, "t", 2, None);
     let consumer = Consumer::new(settings(&redis, &prefix, "t", "g").retries(
         2,
         Duration::from_millis(10),

@@ -2,51 +2,17 @@
 //! catalog, exit codes, malformed entries, status and replay, and a group
 //! consumer killed with SIGKILL mid-stream and restarted (nothing lost).
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 
+use common::{cli, login, run};
 use openedx_hooks_tests::redis::{Redis, unique};
 use serde_json::Value;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace")
-        .to_path_buf()
-}
-
-fn cli() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_openedx-hooks"));
-    c.current_dir(root()).env("NO_COLOR", "1");
-    c
-}
-
-fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = cli()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
 const EVENT: &str = "org.openedx.learning.auth.session.login.completed.v1";
-
-fn login(id: u64) -> String {
-    format!(
-        r#"{{"user": {{"id": {id}, "is_active": true, "pii": {{"username": "u{id}", "email": "", "name": ""}}}}}}"#
-    )
-}
 
 fn send(url: &str, prefix: &str, lines: &str) -> Output {
     run(

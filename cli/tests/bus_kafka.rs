@@ -2,51 +2,18 @@
 //! registry): send keyed by the catalog, tail, and a group consumer killed
 //! with SIGKILL mid-topic and restarted (nothing lost).
 
-use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+
+use std::process::{Command, Stdio};
+
+use common::{cli, login, run};
 use openedx_hooks_bus::{BusUrl, admin};
 use openedx_hooks_tests::kafka::{Registry, Tansu};
 use openedx_hooks_tests::redis::unique;
 use serde_json::Value;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace")
-        .to_path_buf()
-}
-
-fn cli() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_openedx-hooks"));
-    c.current_dir(root()).env("NO_COLOR", "1");
-    c
-}
-
-fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = cli()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn login(id: u64) -> String {
-    format!(
-        r#"{{"user": {{"id": {id}, "is_active": true, "pii": {{"username": "u{id}", "email": "", "name": ""}}}}}}"#
-    )
-}
 
 #[test]
 fn send_tail_and_a_killed_group_consumer_loses_nothing() {
@@ -106,7 +73,9 @@ fn send_tail_and_a_killed_group_consumer_loses_nothing() {
         "org.openedx.learning.auth.session.login.completed.v1"
     );
 
-    let group = ["--group", "g", "--consumer", "worker-1"];
+    // A group of this test's own: groups are broker-wide.
+    let group_name = unique("g");
+    let group = ["--group", group_name.as_str(), "--consumer", "worker-1"];
     let mut child = cli()
         .args(&tail_args)
         .args(group)
@@ -114,6 +83,20 @@ fn send_tail_and_a_killed_group_consumer_loses_nothing() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    // Never wait forever on a consumer that gets no partition.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watchdog = {
+        let (done, pid) = (std::sync::Arc::clone(&done), child.id());
+        std::thread::spawn(move || {
+            for _ in 0..900 {
+                if done.load(std::sync::atomic::Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        })
+    };
     let mut reader = BufReader::new(child.stdout.take().unwrap());
     let mut printed = Vec::new();
     let mut line = String::new();
@@ -125,7 +108,9 @@ fn send_tail_and_a_killed_group_consumer_loses_nothing() {
         let v: Value = serde_json::from_str(&line).unwrap();
         printed.push(v["stream_id"].as_str().unwrap().to_owned());
     }
-    child.kill().unwrap(); // SIGKILL
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    watchdog.join().unwrap();
+    let _ = child.kill(); // SIGKILL
     child.wait().unwrap();
     let mut rest = String::new();
     let _ = std::io::Read::read_to_string(&mut reader, &mut rest);

@@ -6,40 +6,13 @@
 // Linked for its events' registrations (`signal_by_type`).
 extern crate openedx_events;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod common;
 
+use common::{root, run};
 use openedx_hooks_schema::Loader;
 use openedx_hooks_tests::samples::sample;
 use openedx_hooks_tests::vectors::{avro_files as vector_files, canonical, unhex};
 use serde_json::{Value, json};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("workspace")
-        .to_path_buf()
-}
-
-fn run(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_openedx-hooks"))
-        .args(args)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("runs");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin)
-        .expect("write stdin");
-    child.wait_with_output().expect("waits")
-}
 
 #[test]
 fn avro_schemas_are_the_reference_schemas_key_for_key() {
@@ -206,7 +179,7 @@ fn an_invalid_payload_names_its_field() {
             "--event",
             "STUDENT_REGISTRATION_COMPLETED",
         ],
-        &[0x02, 0x01],
+        [0x02, 0x01],
     );
     assert_eq!(o.status.code(), Some(1));
     assert!(

@@ -24,7 +24,6 @@ The consumer's session timeout is lowered to 6 s: tansu hands partitions
 to a new member only after about half of it (the default is 45 s). Nothing
 the reference reads or writes changes.
 """
-import importlib
 import json
 import os
 import sys
@@ -53,20 +52,10 @@ from openedx_events.event_bus.avro.deserializer import deserialize_bytes_to_even
 from openedx_events.event_bus.avro.serializer import serialize_event_data_to_bytes  # noqa: E402
 from openedx_events.tooling import OpenEdxPublicSignal  # noqa: E402
 
-for module in ["analytics", "content_authoring", "enterprise", "learning"]:
-    importlib.import_module(f"openedx_events.{module}.signals")
+from reference import describe, load_signals  # noqa: E402
 
+load_signals()
 
-def describe(meta):
-    return {
-        "event_type": meta.event_type,
-        "id": str(meta.id),
-        "time": meta.time.isoformat(),
-        "minorversion": meta.minorversion,
-        "source": meta.source,
-        "sourcehost": meta.sourcehost,
-        "sourcelib": ".".join(str(p) for p in meta.sourcelib),
-    }
 
 
 def produce():

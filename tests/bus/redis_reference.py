@@ -22,7 +22,6 @@ in-process) against a real Redis:
         and whether it was marked as coming from the bus). Exits 3 when
         COUNT events did not arrive within 60 seconds.
 """
-import importlib
 import json
 import os
 import sys
@@ -51,20 +50,10 @@ from openedx_events.event_bus.avro.deserializer import deserialize_bytes_to_even
 from openedx_events.event_bus.avro.serializer import serialize_event_data_to_bytes  # noqa: E402
 from openedx_events.tooling import OpenEdxPublicSignal  # noqa: E402
 
-for module in ["analytics", "content_authoring", "enterprise", "learning"]:
-    importlib.import_module(f"openedx_events.{module}.signals")
+from reference import describe, load_signals  # noqa: E402
 
+load_signals()
 
-def describe(meta):
-    return {
-        "event_type": meta.event_type,
-        "id": str(meta.id),
-        "time": meta.time.isoformat(),
-        "minorversion": meta.minorversion,
-        "source": meta.source,
-        "sourcehost": meta.sourcehost,
-        "sourcelib": ".".join(str(p) for p in meta.sourcelib),
-    }
 
 
 def produce():

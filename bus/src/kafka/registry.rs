@@ -45,27 +45,17 @@ impl Registry {
         }
         let url = format!("{}/subjects/{}/versions", self.base, encode(subject));
         let body = serde_json::json!({ "schema": schema }).to_string();
-        let mut response = self
+        let response = self
             .agent
             .post(&url)
             .header("Content-Type", CONTENT_TYPE)
-            .send(body.as_bytes())
-            .map_err(|e| self.error(format!("cannot register `{subject}`: {e}")))?;
-        let status = response.status();
-        let text = response
-            .body_mut()
-            .read_to_string()
-            .map_err(|e| self.error(format!("cannot read the registry's answer: {e}")))?;
-        if !status.is_success() {
-            return Err(self.error(format!(
-                "registering `{subject}` failed with {status}: {text}"
-            )));
-        }
-        let id = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| v.get("id")?.as_u64())
+            .send(body.as_bytes());
+        let answer = self.answer(&format!("registering `{subject}`"), response)?;
+        let id = answer
+            .get("id")
+            .and_then(serde_json::Value::as_u64)
             .and_then(|id| u32::try_from(id).ok())
-            .ok_or_else(|| self.error(format!("the registry's answer has no id: {text}")))?;
+            .ok_or_else(|| self.error(format!("the registry's answer has no id: {answer}")))?;
         self.ids
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -88,28 +78,39 @@ impl Registry {
             return Ok(s.clone());
         }
         let url = format!("{}/schemas/ids/{id}", self.base);
-        let mut response = self
-            .agent
-            .get(&url)
-            .call()
-            .map_err(|e| self.error(format!("cannot fetch schema {id}: {e}")))?;
-        let status = response.status();
-        let text = response
-            .body_mut()
-            .read_to_string()
-            .map_err(|e| self.error(format!("cannot read the registry's answer: {e}")))?;
-        if !status.is_success() {
-            return Err(self.error(format!("schema {id}: {status}: {text}")));
-        }
-        let schema = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|v| v.get("schema")?.as_str().map(str::to_owned))
-            .ok_or_else(|| self.error(format!("the registry's answer has no schema: {text}")))?;
+        let response = self.agent.get(&url).call();
+        let answer = self.answer(&format!("fetching schema {id}"), response)?;
+        let schema = answer
+            .get("schema")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| self.error(format!("the registry's answer has no schema: {answer}")))?;
         self.schemas
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(id, schema.clone());
         Ok(schema)
+    }
+}
+
+impl Registry {
+    /// The JSON of a successful answer, or why there is none.
+    fn answer(
+        &self,
+        what: &str,
+        response: Result<ureq::http::Response<ureq::Body>, ureq::Error>,
+    ) -> Result<serde_json::Value, BusError> {
+        let mut response = response.map_err(|e| self.error(format!("{what}: {e}")))?;
+        let status = response.status();
+        let text = response
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| self.error(format!("{what}: cannot read the answer: {e}")))?;
+        if !status.is_success() {
+            return Err(self.error(format!("{what} failed with {status}: {text}")));
+        }
+        serde_json::from_str(&text)
+            .map_err(|e| self.error(format!("{what}: the answer is not JSON ({e}): {text}")))
     }
 }
 
