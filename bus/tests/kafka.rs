@@ -283,3 +283,26 @@ fn two_consumers_in_one_group_split_the_partitions() {
     assert_eq!(ids, sent.iter().map(|m| m.id).collect());
     assert_eq!(seen.len(), 200, "no duplicates in normal operation");
 }
+
+#[test]
+fn a_group_replays_from_a_time() {
+    let broker = Tansu::shared();
+    let registry = Registry::start();
+    let url = url(&broker, &registry);
+    let prefix = unique("time");
+    admin::create_topics(&url, &[&format!("{prefix}-t")], 1).unwrap();
+    let p = Producer::new(ProducerSettings::new(url.clone()).prefix(&prefix)).unwrap();
+    send_logins(&p, "t", 3, Some("user.id"));
+    std::thread::sleep(Duration::from_millis(50));
+    let since = jiff::Timestamp::now().as_millisecond();
+    std::thread::sleep(Duration::from_millis(50));
+    let after = send_logins(&p, "t", 2, Some("user.id"));
+    let consumer = Consumer::new(
+        settings(&url, &prefix, "t", &format!("{prefix}-g"))
+            .start(openedx_hooks_bus::StartFrom::Timestamp(since)),
+    )
+    .unwrap();
+    let got = run_until(&consumer, 2, &ok);
+    let ids: Vec<_> = got.iter().map(|e| e.metadata.id).collect();
+    assert_eq!(ids, after.iter().map(|m| m.id).collect::<Vec<_>>());
+}

@@ -92,6 +92,10 @@ pub enum BusCommand {
         /// without a group the default is `0`, with one where the group left off
         #[arg(long)]
         from: Option<String>,
+        /// With `--group`: move the group to the first entry at or after this
+        /// time (ISO 8601, `2026-11-30T10:00:00Z`): a replay
+        #[arg(long, value_name = "TIME", requires = "group", conflicts_with = "from")]
+        from_time: Option<String>,
         /// Exit 0 once this many events were printed
         #[arg(long)]
         count: Option<u64>,
@@ -130,12 +134,19 @@ pub fn run(command: BusCommand, color: ColorChoice) -> ExitCode {
             group,
             consumer,
             from,
+            from_time,
             count,
             timeout,
         } => {
+            let start = match from_time.as_deref().map(str::parse::<jiff::Timestamp>) {
+                Some(Ok(t)) => Some(StartFrom::Timestamp(t.as_millisecond())),
+                Some(Err(e)) => return fail(format!("--from-time: {e}")),
+                None => None,
+            };
             let tail = Tail {
                 count,
                 timeout: timeout.map(Duration::from_secs_f64),
+                start,
             };
             tail.run(
                 &paths,
@@ -234,6 +245,8 @@ fn send(
 struct Tail {
     count: Option<u64>,
     timeout: Option<Duration>,
+    /// `--from-time`, for a group.
+    start: Option<StartFrom>,
 }
 
 /// Prints events as JSON lines; shared by the group and the plain tail.
@@ -374,10 +387,11 @@ impl Tail {
         if let Some(c) = consumer {
             settings = settings.consumer(c);
         }
-        settings.start = match from.as_deref() {
-            None => StartFrom::Resume,
-            Some("$") => StartFrom::Latest,
-            Some(id) => StartFrom::Id(id.to_owned()),
+        settings.start = match (&self.start, from.as_deref()) {
+            (Some(start), _) => start.clone(),
+            (None, None) => StartFrom::Resume,
+            (None, Some("$")) => StartFrom::Latest,
+            (None, Some(id)) => StartFrom::Id(id.to_owned()),
         };
         // Read as much as may be printed, so that no more is held pending.
         let batch = printer.want.map_or(100, |w| w.clamp(1, 100) as usize);

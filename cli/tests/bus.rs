@@ -336,3 +336,39 @@ fn sigterm_stops_a_group_tail_after_the_entries_in_hand() {
     assert_eq!(status["groups"][0]["pending"], 0, "{status}");
     assert_eq!(status["groups"][0]["lag"], 0, "{status}");
 }
+
+#[test]
+fn a_group_replays_from_a_time() {
+    let redis = Redis::shared();
+    let url = redis.url();
+    let prefix = unique("time");
+    let before: String = (0..4).map(|i| login(i) + "\n").collect();
+    assert!(send(&url, &prefix, &before).status.success());
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let since = jiff::Timestamp::now().to_string();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let after: String = (10..13).map(|i| login(i) + "\n").collect();
+    let sent = send(&url, &prefix, &after);
+    let ids: Vec<String> = String::from_utf8_lossy(&sent.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let o = tail(
+        &url,
+        &prefix,
+        &["--group", "g", "--from-time", &since, "--timeout", "2"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let got: Vec<String> = lines(&o)
+        .iter()
+        .map(|v| v["stream_id"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(got, ids, "only what was sent after the time");
+    let bad = tail(&url, &prefix, &["--group", "g", "--from-time", "yesterday"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
