@@ -105,6 +105,9 @@ pub(crate) fn run(
             Ok(m) => m,
             Err(e) => {
                 tracing::warn!(error = %super::error(url, e), "kafka consumer error");
+                // An error can come back at once (a broker down, refused
+                // credentials): never spin on it.
+                std::thread::sleep(Duration::from_millis(100));
                 continue;
             }
         };
