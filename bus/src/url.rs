@@ -82,6 +82,7 @@ impl BusUrl {
     /// librdkafka settings of a `kafka://` URL: `bootstrap.servers` from
     /// its host and port, SASL credentials from its user and password, and
     /// its query parameters as given.
+    #[cfg(feature = "kafka")]
     pub(crate) fn kafka_settings(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
         let host = self.url.host_str().unwrap_or_default();

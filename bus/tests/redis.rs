@@ -728,3 +728,31 @@ fn entries_trimmed_before_the_group_read_them_are_counted() {
     // The 10 left are not events (no metadata): dead-lettered.
     assert_eq!(stats.malformed, 10);
 }
+
+#[test]
+fn after_a_give_up_later_batches_fail_fast_and_shutdown_is_bounded() {
+    // Nothing listens here: every batch gives up.
+    let port = openedx_hooks_tests::redis::free_port();
+    let settings = ProducerSettings::new(format!("redis://127.0.0.1:{port}").parse().unwrap())
+        .queue(10_000, Duration::from_secs(1))
+        .retry(
+            Duration::from_millis(300),
+            Duration::from_millis(50),
+            Duration::from_millis(50),
+        );
+    let mut settings = settings;
+    settings.batch_size = 10;
+    let p = Producer::new(settings).unwrap();
+    for i in 0..200 {
+        let (meta, avro) = login(i);
+        p.publish("t", &BusEvent::new(meta, avro)).unwrap();
+    }
+    let started = std::time::Instant::now();
+    drop(p);
+    // 20 batches: the first waits the bound, the others fail at once.
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+}

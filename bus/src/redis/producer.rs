@@ -141,6 +141,11 @@ struct Worker {
     conn: Option<Connection>,
     /// A batch's commands, reused.
     buffer: Vec<u8>,
+    /// Set when a batch was given up on, until a write succeeds: later
+    /// batches then fail after one attempt instead of each waiting the whole
+    /// bound (a queue of batches would otherwise hold a shutdown for
+    /// minutes).
+    gave_up: bool,
 }
 
 impl Worker {
@@ -150,6 +155,7 @@ impl Worker {
             counters,
             conn: None,
             buffer: Vec::new(),
+            gave_up: false,
         }
     }
 
@@ -225,6 +231,7 @@ impl Worker {
                         }
                     }
                     pending = retry;
+                    self.gave_up = false;
                     match last {
                         None => return,
                         Some(e) => e,
@@ -252,7 +259,8 @@ impl Worker {
                 self.settings.backoff_max,
                 attempt,
             );
-            if started.elapsed() + delay > self.settings.give_up_after {
+            if self.gave_up || started.elapsed() + delay > self.settings.give_up_after {
+                self.gave_up = true;
                 for job in &pending {
                     self.fail(
                         job,
