@@ -201,6 +201,10 @@ pub struct ScalarDef {
     pub description: Option<String>,
     /// A realistic value.
     pub example: Option<String>,
+    /// The Python class it stands for (`opaque_keys.edx.keys.CourseKey`);
+    /// `None`: Python sees a `str`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub python: Option<String>,
     /// The name in the YAML.
     pub span: Span,
 }
@@ -247,6 +251,10 @@ pub struct Field {
     /// A realistic value; checked against the type (omitted from JSON when not given).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<Value>,
+    /// The Python annotation, when it is not the one the type maps to
+    /// (`typing.Optional[int]`, dotted names imported).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub python: Option<String>,
     /// The name in the YAML.
     pub span: Span,
     /// The type expression in the YAML.

@@ -154,6 +154,7 @@ impl Resolver<'_> {
                 base,
                 description: s.description,
                 example: s.example,
+                python: s.python.map(|p| p.value),
                 span: s.name.span,
             });
         }

@@ -103,6 +103,7 @@ impl Resolver<'_> {
                 ty: ty.unwrap_or(Type::Primitive(Primitive::Json)),
                 default: f.default.as_ref().map(|n| n.to_value()),
                 example: f.example.as_ref().map(|n| n.to_value()),
+                python: f.python.map(|p| p.value),
                 name: f.name.value,
                 description: f.description,
                 span: f.name.span,

@@ -34,6 +34,7 @@ pub(crate) struct ScalarSyntax {
     pub base: Option<Text>,
     pub description: Option<String>,
     pub example: Option<String>,
+    pub python: Option<Text>,
 }
 
 #[derive(Debug)]
@@ -56,6 +57,7 @@ pub(crate) struct FieldSyntax {
     pub default: Option<Node>,
     pub description: Option<String>,
     pub example: Option<Node>,
+    pub python: Option<Text>,
 }
 
 #[derive(Debug)]
@@ -145,10 +147,10 @@ const FILTER_KEYS: &[&str] = &[
     "exceptions",
 ];
 const SETTINGS_KEYS: &[&str] = &["type_prefix", "definition_base_url", "trigger_base_url"];
-const SCALAR_KEYS: &[&str] = &["base", "description", "example"];
+const SCALAR_KEYS: &[&str] = &["base", "description", "example", "python"];
 const ENUM_KEYS: &[&str] = &["values", "description"];
 const TYPE_KEYS: &[&str] = &["description", "fields"];
-const FIELD_KEYS: &[&str] = &["type", "description", "default", "example"];
+const FIELD_KEYS: &[&str] = &["type", "description", "default", "example", "python"];
 const EVENT_KEYS: &[&str] = &[
     "type",
     "minor_version",
@@ -288,6 +290,7 @@ impl Reader<'_> {
             base: take(&mut entries, "base").and_then(|e| self.text(e.value, &"`base`")),
             description: self.opt_string(&mut entries, "description"),
             example: self.opt_string(&mut entries, "example"),
+            python: take(&mut entries, "python").and_then(|e| self.text(e.value, &"`python`")),
             name,
         })
     }
@@ -552,6 +555,7 @@ impl Reader<'_> {
             default: take(&mut entries, "default").map(|e| e.value),
             example: take(&mut entries, "example").map(|e| e.value),
             description: self.opt_string(&mut entries, "description"),
+            python: take(&mut entries, "python").and_then(|e| self.text(e.value, &"`python`")),
             name,
         })
     }
