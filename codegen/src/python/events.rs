@@ -1,0 +1,283 @@
+//! A module's `data.py` (attrs classes) and `signals.py`
+//! (`OpenEdxPublicSignal`s), as openedx-events writes them by hand.
+
+use openedx_hooks_schema::{Catalog, Field, Module, Type};
+use serde_json::Value;
+
+use super::annotate::{Imports, annotation, class, declared};
+use super::{PythonError, doc_text, docstring};
+
+/// `data.py`: one frozen attrs class per data class, fields in order.
+pub(super) fn data_py(
+    catalog: &Catalog,
+    package: &str,
+    m: &Module,
+    sources: &[String],
+) -> Result<String, PythonError> {
+    let mut imports = Imports::default();
+    imports.plain("attr");
+    let mut body = String::new();
+    for &ri in &definition_order(m) {
+        let record = &m.types[ri];
+        body.push_str("\n\n@attr.s(frozen=True)\n");
+        body.push_str(&format!("class {}:\n", record.name));
+        body.push_str(&format!(
+            "    \"\"\"\n    {}\n",
+            indent(
+                &doc_text(record.description.as_deref().unwrap_or(&record.name)),
+                4
+            )
+        ));
+        let described: Vec<_> = record
+            .fields
+            .iter()
+            .filter_map(|f| Some((&f.name, f.description.as_deref()?)))
+            .collect();
+        if !described.is_empty() {
+            body.push_str("\n    Attributes:\n");
+            for (name, desc) in described {
+                body.push_str(&format!(
+                    "        {name}: {}\n",
+                    indent(&doc_text(desc), 12)
+                ));
+            }
+        }
+        body.push_str("    \"\"\"\n\n");
+        let lines: Vec<(String, Vec<String>, bool)> = record
+            .fields
+            .iter()
+            .map(|f| field(catalog, package, m, &record.name, f, &mut imports))
+            .collect::<Result<_, _>>()?;
+        for (i, (name, args, has_default)) in lines.iter().enumerate() {
+            // attrs wants positional fields with defaults after those
+            // without: a default before a field without one is keyword-only
+            // (as openedx-events declares `XBlockData.version`).
+            let before_required = lines[i + 1..].iter().any(|(_, _, d)| !d);
+            let mut args = args.clone();
+            if *has_default && before_required {
+                args.push("kw_only=True".to_owned());
+            }
+            body.push_str(&wrap_call(&format!("{name} = attr.ib"), &args));
+        }
+    }
+    let mut out = docstring(
+        sources,
+        &format!("Data classes of the ``{}`` module's events.", m.name),
+    );
+    out.push('\n');
+    out.push_str(&imports.render());
+    out.push('\n');
+    out.push_str(&body);
+    Ok(out)
+}
+
+/// The module's data classes in catalog order, except that a class comes
+/// after the classes of this module its fields use: attrs evaluates
+/// `type=` when the class is defined. (A cycle keeps catalog order.)
+fn definition_order(m: &Module) -> Vec<usize> {
+    fn uses(ty: &Type, m: &Module, out: &mut Vec<usize>) {
+        match ty {
+            Type::List(t) | Type::Map(t) | Type::Optional(t) => uses(t, m, out),
+            Type::Named(r)
+                if r.kind == openedx_hooks_schema::DefKind::Record && r.module == m.name =>
+            {
+                if let Some(i) = m.types.iter().position(|t| t.name == r.name) {
+                    out.push(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn visit(i: usize, m: &Module, state: &mut [u8], order: &mut Vec<usize>) {
+        // 0 unseen, 1 in progress (a cycle), 2 done.
+        if state[i] != 0 {
+            return;
+        }
+        state[i] = 1;
+        let mut deps = Vec::new();
+        for f in &m.types[i].fields {
+            uses(&f.ty, m, &mut deps);
+        }
+        for d in deps {
+            visit(d, m, state, order);
+        }
+        state[i] = 2;
+        order.push(i);
+    }
+    let mut state = vec![0u8; m.types.len()];
+    let mut order = Vec::with_capacity(m.types.len());
+    for i in 0..m.types.len() {
+        visit(i, m, &mut state, &mut order);
+    }
+    order
+}
+
+/// A field's name, its `attr.ib` arguments (`type=T[, default=…|factory=…]`)
+/// and whether it has a default.
+fn field(
+    catalog: &Catalog,
+    package: &str,
+    m: &Module,
+    class_name: &str,
+    f: &Field,
+    imports: &mut Imports,
+) -> Result<(String, Vec<String>, bool), PythonError> {
+    let ty = match &f.python {
+        Some(text) => declared(
+            text,
+            &format!("{}.{}.{}", m.name, class_name, f.name),
+            imports,
+        )?,
+        None => annotation(catalog, package, &m.name, &f.ty, imports),
+    };
+    let default = match (&f.default, &f.ty) {
+        (Some(v), _) => Some(literal(&v.to_json())),
+        (None, Type::Optional(_)) => Some("default=None".to_owned()),
+        (None, _) => None,
+    };
+    let mut args = vec![format!("type={ty}")];
+    let has_default = default.is_some();
+    args.extend(default);
+    Ok((f.name.clone(), args, has_default))
+}
+
+/// A default as openedx-events writes it: empty containers and strings
+/// through factories (never one shared mutable value), others literally.
+fn literal(v: &Value) -> String {
+    match v {
+        Value::String(s) if s.is_empty() => "factory=str".to_owned(),
+        Value::Array(a) if a.is_empty() => "factory=list".to_owned(),
+        Value::Object(o) if o.is_empty() => "factory=dict".to_owned(),
+        other => format!("default={}", python_value(other)),
+    }
+}
+
+/// A JSON value as a Python literal.
+fn python_value(v: &Value) -> String {
+    match v {
+        Value::Null => "None".to_owned(),
+        Value::Bool(b) => if *b { "True" } else { "False" }.to_owned(),
+        Value::Number(n) => n.to_string(),
+        // JSON string escapes are Python's too.
+        Value::String(s) => Value::String(s.clone()).to_string(),
+        Value::Array(items) => format!(
+            "[{}]",
+            items
+                .iter()
+                .map(python_value)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        Value::Object(map) => format!(
+            "{{{}}}",
+            map.iter()
+                .map(|(k, v)| format!("{}: {}", Value::String(k.clone()), python_value(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// `signals.py`: one `OpenEdxPublicSignal` per event, named as the catalog
+/// names it, with openedx-events' annotation comments.
+pub(super) fn signals_py(
+    catalog: &Catalog,
+    package: &str,
+    m: &Module,
+    sources: &[String],
+) -> Result<String, PythonError> {
+    let mut imports = Imports::default();
+    imports.from("openedx_events.tooling", "OpenEdxPublicSignal");
+    let mut body = String::new();
+    for e in &m.events {
+        body.push_str("\n\n");
+        body.push_str(&format!("# .. event_type: {}\n", e.event_type));
+        body.push_str(&format!("# .. event_name: {}\n", e.name));
+        if let Some(k) = &e.key_field {
+            body.push_str(&format!("# .. event_key_field: {}\n", k.dotted()));
+        }
+        let description = e.description.as_deref().unwrap_or("");
+        for (i, line) in doc_text(description).lines().enumerate() {
+            let lead = if i == 0 {
+                "# .. event_description: "
+            } else {
+                "#    "
+            };
+            body.push_str(&format!("{lead}{line}\n"));
+        }
+        let classes: Vec<String> = e
+            .payload
+            .iter()
+            .map(|f| class(catalog, package, &m.name, &f.ty, &mut imports))
+            .collect();
+        body.push_str(&format!("# .. event_data: {}\n", classes.join(", ")));
+        if let Some(t) = &e.trigger {
+            body.push_str(&format!("# .. event_trigger_repository: {t}\n"));
+        }
+        if let Some(a) = &e.added {
+            body.push_str(&format!("# .. event_added: {a}\n"));
+        }
+        body.push_str(&format!("{} = OpenEdxPublicSignal(\n", e.name));
+        body.push_str(&format!(
+            "    event_type={},\n",
+            Value::String(e.event_type.clone())
+        ));
+        body.push_str("    data={\n");
+        for (f, c) in e.payload.iter().zip(&classes) {
+            body.push_str(&format!(
+                "        {}: {c},\n",
+                Value::String(f.name.clone())
+            ));
+        }
+        body.push_str("    },\n");
+        if e.minor_version != 0 {
+            body.push_str(&format!("    minor_version={},\n", e.minor_version));
+        }
+        body.push_str(")\n");
+    }
+    let mut out = docstring(
+        sources,
+        &format!("Signals of the ``{}`` module's events.", m.name),
+    );
+    out.push('\n');
+    out.push_str(&imports.render());
+    out.push('\n');
+    out.push_str(&body);
+    Ok(out)
+}
+
+/// `    name = attr.ib(args)` as ruff formats it: on one line when it fits
+/// in 88 columns, else the arguments on a line of their own, else one per
+/// line with a trailing comma.
+fn wrap_call(head: &str, args: &[String]) -> String {
+    let joined = args.join(", ");
+    let one = format!("    {head}({joined})\n");
+    if one.len() <= 89 {
+        return one;
+    }
+    if 8 + joined.len() <= 88 {
+        return format!("    {head}(\n        {joined}\n    )\n");
+    }
+    let mut out = format!("    {head}(\n");
+    for a in args {
+        out.push_str(&format!("        {a},\n"));
+    }
+    out.push_str("    )\n");
+    out
+}
+
+/// Continuation lines indented by `n` spaces.
+fn indent(text: &str, n: usize) -> String {
+    let pad = " ".repeat(n);
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 || l.is_empty() {
+                l.to_owned()
+            } else {
+                format!("{pad}{l}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
