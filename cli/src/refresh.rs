@@ -31,6 +31,11 @@ struct Outputs {
     docs: Option<PathBuf>,
     /// The Markdown documentation directory.
     docs_markdown: Option<PathBuf>,
+    /// The directory the Python package is written under.
+    python: Option<PathBuf>,
+    /// The Python package's name (default `openedx_events`).
+    #[serde(default)]
+    python_package: Option<String>,
     /// The Rust crate path used in the documentation's examples.
     #[serde(default)]
     rust_crate: Option<String>,
@@ -112,6 +117,15 @@ fn refresh(base: &Path, o: &Outputs, check: bool, color: ColorChoice) -> Result<
             ExitCode::from(2)
         })?;
         files.extend(pages.into_iter().map(|p| (dir.join(p.path), p.text)));
+    }
+    if let Some(dir) = &o.python {
+        let package = o.python_package.as_deref().unwrap_or("openedx_events");
+        let python =
+            openedx_hooks_codegen::generate_python(&generated.catalog, package).map_err(|e| {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            })?;
+        files.extend(python.into_iter().map(|f| (dir.join(f.path), f.text)));
     }
     let mut stale = 0;
     for (path, text) in files {
