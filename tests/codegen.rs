@@ -134,3 +134,23 @@ fn generated_code_for_hostile_but_valid_catalogs_compiles() {
     let t = trybuild::TestCases::new();
     t.pass(tests_dir().join("compile/*.rs"));
 }
+
+/// Python generation: reviewed snapshots of the same small catalogs (every
+/// file of the package, in order).
+#[test]
+fn snapshots_of_generated_python() {
+    insta::glob!("fixtures/valid/*.yaml", |path| {
+        let rel = path.strip_prefix(tests_dir()).expect("under tests/");
+        let outcome = load_fixture(rel);
+        let catalog = outcome.catalog.expect("valid");
+        // A catalog Python cannot declare (keywords.yaml) snapshots its error.
+        let text: String = match openedx_hooks_codegen::generate_python(&catalog, "hooks") {
+            Ok(files) => files
+                .iter()
+                .map(|f| format!("# ==== {} ====\n{}", f.path, f.text))
+                .collect(),
+            Err(e) => format!("error: {e}\n"),
+        };
+        insta::assert_snapshot!(text);
+    });
+}

@@ -119,3 +119,76 @@ fn check_mode_reports_stale_files_with_a_diff() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("is not a Python package name"));
 }
+
+/// The language's corner cases (recursive and mutually recursive classes,
+/// defaults of every type) give a package that imports and passes ruff;
+/// fields Python cannot declare (keywords) are errors naming each.
+#[test]
+fn every_valid_fixture_gives_importable_python() {
+    for fixture in ["recursive", "inspect"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().to_str().unwrap();
+        let path = format!("tests/fixtures/valid/{fixture}.yaml");
+        let o = run(&["python", &path, "--out", out, "--package", "hooks"], "");
+        assert!(
+            o.status.success(),
+            "{fixture}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let modules: Vec<String> = std::fs::read_dir(dir.path().join("hooks"))
+            .unwrap()
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        let imports: String = modules
+            .iter()
+            .map(|m| format!("import hooks.{m}.data, hooks.{m}.signals\n"))
+            .collect();
+        let script = format!(
+            "import django\nfrom django.conf import settings\nsettings.configure(INSTALLED_APPS=[], USE_TZ=True)\ndjango.setup()\n{imports}print('ok')\n"
+        );
+        let o = std::process::Command::new(reference_python())
+            .args(["-c", &script])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{fixture}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        for args in [
+            vec!["check", "--no-cache", "hooks"],
+            vec!["format", "--check", "--no-cache", "hooks"],
+        ] {
+            let o = std::process::Command::new(venv_tool("ruff"))
+                .args(&args)
+                .current_dir(dir.path())
+                .output()
+                .unwrap();
+            assert!(
+                o.status.success(),
+                "{fixture} ruff {args:?}: {}",
+                String::from_utf8_lossy(&o.stdout)
+            );
+        }
+    }
+}
+
+#[test]
+fn python_keywords_as_field_names_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let o = run(
+        &["python", "tests/fixtures/valid/keywords.yaml", "--out", out],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("field `async` is a Python keyword"), "{err}");
+    assert!(
+        std::fs::read_dir(dir.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
+}

@@ -1,7 +1,7 @@
 //! A module's `data.py` (attrs classes) and `signals.py`
 //! (`OpenEdxPublicSignal`s), as openedx-events writes them by hand.
 
-use openedx_hooks_schema::{Catalog, Field, Module, Type};
+use openedx_hooks_schema::{Catalog, DefKind, Field, Module, Primitive, Type};
 use serde_json::Value;
 
 use super::annotate::{Imports, annotation, class, declared};
@@ -17,6 +17,7 @@ pub(super) fn data_py(
     let mut imports = Imports::default();
     imports.plain("attr");
     let mut body = String::new();
+    let mut defined = vec![false; m.types.len()];
     for &ri in &definition_order(m) {
         let record = &m.types[ri];
         body.push_str("\n\n@attr.s(frozen=True)\n");
@@ -46,8 +47,20 @@ pub(super) fn data_py(
         let lines: Vec<(String, Vec<String>, bool)> = record
             .fields
             .iter()
-            .map(|f| field(catalog, package, m, &record.name, f, &mut imports))
+            .map(|f| {
+                // A class of a cycle (or itself) is not defined yet: attrs
+                // takes its annotation as a string.
+                let mut used = Vec::new();
+                uses(&f.ty, m, &mut used);
+                let forward: Vec<&str> = used
+                    .iter()
+                    .filter(|&&u| !defined[u])
+                    .map(|&u| m.types[u].name.as_str())
+                    .collect();
+                field(catalog, package, m, &record.name, f, &forward, &mut imports)
+            })
             .collect::<Result<_, _>>()?;
+        defined[ri] = true;
         for (i, (name, args, has_default)) in lines.iter().enumerate() {
             // attrs wants positional fields with defaults after those
             // without: a default before a field without one is keyword-only
@@ -71,23 +84,47 @@ pub(super) fn data_py(
     Ok(out)
 }
 
+/// The annotation with these class names quoted (`List["Node"]`): a
+/// forward reference that typing resolves later, while `List` stays a name
+/// the module uses.
+fn quote_names(annotation: &str, names: &[&str]) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    for c in annotation.chars().chain(std::iter::once('\0')) {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        if names.contains(&word.as_str()) {
+            out.push_str(&format!("\"{word}\""));
+        } else {
+            out.push_str(&word);
+        }
+        word.clear();
+        if c != '\0' {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The classes of module `m` a type uses (indices into `m.types`).
+fn uses(ty: &Type, m: &Module, out: &mut Vec<usize>) {
+    match ty {
+        Type::List(t) | Type::Map(t) | Type::Optional(t) => uses(t, m, out),
+        Type::Named(r) if r.kind == openedx_hooks_schema::DefKind::Record && r.module == m.name => {
+            if let Some(i) = m.types.iter().position(|t| t.name == r.name) {
+                out.push(i);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The module's data classes in catalog order, except that a class comes
 /// after the classes of this module its fields use: attrs evaluates
 /// `type=` when the class is defined. (A cycle keeps catalog order.)
 fn definition_order(m: &Module) -> Vec<usize> {
-    fn uses(ty: &Type, m: &Module, out: &mut Vec<usize>) {
-        match ty {
-            Type::List(t) | Type::Map(t) | Type::Optional(t) => uses(t, m, out),
-            Type::Named(r)
-                if r.kind == openedx_hooks_schema::DefKind::Record && r.module == m.name =>
-            {
-                if let Some(i) = m.types.iter().position(|t| t.name == r.name) {
-                    out.push(i);
-                }
-            }
-            _ => {}
-        }
-    }
     fn visit(i: usize, m: &Module, state: &mut [u8], order: &mut Vec<usize>) {
         // 0 unseen, 1 in progress (a cycle), 2 done.
         if state[i] != 0 {
@@ -120,6 +157,7 @@ fn field(
     m: &Module,
     class_name: &str,
     f: &Field,
+    forward: &[&str],
     imports: &mut Imports,
 ) -> Result<(String, Vec<String>, bool), PythonError> {
     let ty = match &f.python {
@@ -130,8 +168,16 @@ fn field(
         )?,
         None => annotation(catalog, package, &m.name, &f.ty, imports),
     };
+    let ty = quote_names(&ty, forward);
     let default = match (&f.default, &f.ty) {
-        (Some(v), _) => Some(literal(&v.to_json())),
+        (Some(v), _) => Some(typed_default(
+            catalog,
+            m,
+            class_name,
+            f,
+            &v.to_json(),
+            imports,
+        )?),
         (None, Type::Optional(_)) => Some("default=None".to_owned()),
         (None, _) => None,
     };
@@ -142,14 +188,79 @@ fn field(
 }
 
 /// A default as openedx-events writes it: empty containers and strings
-/// through factories (never one shared mutable value), others literally.
-fn literal(v: &Value) -> String {
-    match v {
-        Value::String(s) if s.is_empty() => "factory=str".to_owned(),
-        Value::Array(a) if a.is_empty() => "factory=list".to_owned(),
-        Value::Object(o) if o.is_empty() => "factory=dict".to_owned(),
-        other => format!("default={}", python_value(other)),
+/// through factories, other containers through a factory too (never one
+/// mutable value shared by every instance), values of `datetime`, `date`,
+/// `uuid` and `bytes` fields as those types, others literally.
+fn typed_default(
+    catalog: &Catalog,
+    m: &Module,
+    class_name: &str,
+    f: &Field,
+    v: &Value,
+    imports: &mut Imports,
+) -> Result<String, PythonError> {
+    let mut ty = &f.ty;
+    while let Type::Optional(inner) = ty {
+        ty = inner;
     }
+    let text = |v: &Value| v.as_str().map(|s| Value::String(s.to_owned()).to_string());
+    let typed = match (ty, v) {
+        (_, Value::Null) => return Ok("default=None".to_owned()),
+        (Type::Primitive(Primitive::Datetime), Value::String(_)) => {
+            imports.from("datetime", "datetime");
+            text(v).map(|t| format!("default=datetime.fromisoformat({t})"))
+        }
+        (Type::Primitive(Primitive::Date), Value::String(_)) => {
+            imports.from("datetime", "date");
+            text(v).map(|t| format!("default=date.fromisoformat({t})"))
+        }
+        (Type::Primitive(Primitive::Uuid), Value::String(_)) => {
+            imports.from("uuid", "UUID");
+            text(v).map(|t| format!("default=UUID({t})"))
+        }
+        (Type::Primitive(Primitive::Bytes), Value::String(s)) => {
+            Some(format!("default={}", bytes_literal(s.as_bytes())))
+        }
+        (Type::Named(r), Value::String(_))
+            if r.kind == DefKind::Scalar && catalog.scalar(r).python.is_some() =>
+        {
+            // The class's constructor is not known here: say so rather than
+            // give a `str` where the class is expected.
+            return Err(PythonError::Annotation {
+                what: format!(
+                    "{}.{}.{} (a default of scalar {})",
+                    m.name, class_name, f.name, r.name
+                ),
+                text: v.to_string(),
+            });
+        }
+        _ => None,
+    };
+    Ok(match (typed, v) {
+        (Some(t), _) => t,
+        (None, Value::String(s)) if s.is_empty() => "factory=str".to_owned(),
+        (None, Value::Array(a)) if a.is_empty() => "factory=list".to_owned(),
+        (None, Value::Object(o)) if o.is_empty() => "factory=dict".to_owned(),
+        (None, Value::Array(_) | Value::Object(_)) => {
+            format!("factory=lambda: {}", python_value(v))
+        }
+        (None, other) => format!("default={}", python_value(other)),
+    })
+}
+
+/// A Python bytes literal.
+fn bytes_literal(b: &[u8]) -> String {
+    let mut out = String::from("b\"");
+    for &c in b {
+        match c {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            0x20..=0x7e => out.push(c as char),
+            _ => out.push_str(&format!("\\x{c:02x}")),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// A JSON value as a Python literal.

@@ -31,6 +31,10 @@ pub enum PythonError {
     /// The package name is not a Python identifier path.
     #[error("`{0}` is not a Python package name (dotted identifiers)")]
     Package(String),
+    /// A data-class field is named with a Python keyword: Python cannot
+    /// declare it (every problem found, one per line).
+    #[error("{}", .0.join("\n"))]
+    Keywords(Vec<String>),
     /// A `python:` annotation or class path is not usable.
     #[error("{what}: `{text}` is not a Python annotation this generator reads")]
     Annotation {
@@ -53,6 +57,22 @@ pub fn generate_python(catalog: &Catalog, package: &str) -> Result<Vec<PythonFil
         });
     if !valid {
         return Err(PythonError::Package(package.to_owned()));
+    }
+    let keywords: Vec<String> = catalog
+        .own_modules()
+        .flat_map(|(_, m)| {
+            m.types.iter().flat_map(move |t| {
+                t.fields.iter().filter(|f| KEYWORDS.contains(&f.name.as_str())).map(move |f| {
+                    format!(
+                        "{}.{}: field `{}` is a Python keyword; Python cannot declare it (rename it in the catalog)",
+                        m.name, t.name, f.name
+                    )
+                })
+            })
+        })
+        .collect();
+    if !keywords.is_empty() {
+        return Err(PythonError::Keywords(keywords));
     }
     let dir = package.replace('.', "/");
     let sources: Vec<String> = catalog
@@ -85,6 +105,14 @@ pub fn generate_python(catalog: &Catalog, package: &str) -> Result<Vec<PythonFil
     }
     Ok(files)
 }
+
+/// Python's reserved words (soft keywords such as `match` are names).
+const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
 
 /// A module docstring carrying the `@generated` header.
 pub(crate) fn docstring(sources: &[String], summary: &str) -> String {
