@@ -342,14 +342,15 @@ fn build_writes_every_output_once_and_then_nothing() {
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let text = stdout(&o);
     for step in [
-        "catalog ", "rust ", "avro ", "json ", "docs ", "docs-md ", "built ",
+        "catalog ", "rust ", "avro ", "json ", "python ", "docs ", "docs-md ", "built ",
     ] {
         assert!(
             text.lines().any(|l| l.starts_with(step)),
             "no `{step}` line in:\n{text}"
         );
     }
-    assert!(text.contains("157 file(s) written, 0 unchanged"), "{text}");
+    // 157 before the Python package's 13 files.
+    assert!(text.contains("170 file(s) written, 0 unchanged"), "{text}");
     let rust = std::fs::read_to_string(dir.join("rust/events.rs")).expect("rust");
     let checked_in =
         std::fs::read_to_string(root().join("generated/src/events.rs")).expect("checked in");
@@ -363,9 +364,18 @@ fn build_writes_every_output_once_and_then_nothing() {
             .is_file()
     );
     assert!(dir.join("docs/reference/learning.rst").is_file());
+    let python = std::fs::read_to_string(dir.join("python/openedx_events/learning/signals.py"))
+        .expect("python");
+    let checked_in =
+        std::fs::read_to_string(root().join("generated/python/openedx_events/learning/signals.py"))
+            .expect("checked in");
+    assert!(
+        python == checked_in,
+        "build's Python differs from refresh's"
+    );
     let again = run(&["build", "generated/events", "--out", out]);
     assert!(
-        stdout(&again).contains("0 file(s) written, 157 unchanged"),
+        stdout(&again).contains("0 file(s) written, 170 unchanged"),
         "{}",
         stdout(&again)
     );
