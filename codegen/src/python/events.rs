@@ -73,15 +73,12 @@ pub(super) fn data_py(
             body.push_str(&wrap_call(&format!("{name} = attr.ib"), &args));
         }
     }
-    let mut out = docstring(
+    Ok(file(
         sources,
         &format!("Data classes of the ``{}`` module's events.", m.name),
-    );
-    out.push('\n');
-    out.push_str(&imports.render());
-    out.push('\n');
-    out.push_str(&body);
-    Ok(out)
+        &imports,
+        &body,
+    ))
 }
 
 /// The annotation with these class names quoted (`List["Node"]`): a
@@ -346,15 +343,22 @@ pub(super) fn signals_py(
         }
         body.push_str(")\n");
     }
-    let mut out = docstring(
+    Ok(file(
         sources,
         &format!("Signals of the ``{}`` module's events.", m.name),
-    );
+        &imports,
+        &body,
+    ))
+}
+
+/// A module: its docstring, its imports, its body.
+fn file(sources: &[String], summary: &str, imports: &Imports, body: &str) -> String {
+    let mut out = docstring(sources, summary);
     out.push('\n');
     out.push_str(&imports.render());
     out.push('\n');
-    out.push_str(&body);
-    Ok(out)
+    out.push_str(body);
+    out
 }
 
 /// `    name = attr.ib(args)` as ruff formats it: on one line when it fits
