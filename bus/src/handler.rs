@@ -23,6 +23,17 @@ pub enum HandleError {
     },
 }
 
+/// Runs a handler on one event; a panic is a failed delivery (of the
+/// receiver `handler`), never the consumer's end.
+pub(crate) fn call(handler: &dyn Handler, event: &BusEvent) -> Result<(), HandleError> {
+    openedx_hooks::catch_panic(|| handler.handle(event)).unwrap_or_else(|panic| {
+        Err(HandleError::Failed {
+            receiver: "handler".to_owned(),
+            message: format!("panic: {panic}"),
+        })
+    })
+}
+
 /// Handles the events a consumer reads. `Ok` acknowledges the entry.
 pub trait Handler: Send + Sync {
     /// Handles one event.

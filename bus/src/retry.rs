@@ -1,4 +1,4 @@
-//! What every backend's retries share: the backoff, and panics as text.
+//! What every backend's retries share: the backoff.
 
 use std::time::Duration;
 
@@ -7,15 +7,6 @@ use std::time::Duration;
 pub(crate) fn backoff(initial: Duration, max: Duration, attempt: u32) -> Duration {
     let factor = 1u32 << attempt.saturating_sub(1).min(16);
     initial.saturating_mul(factor).min(max)
-}
-
-/// A panic's message.
-pub(crate) fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "(no message)".to_owned())
 }
 
 #[cfg(test)]

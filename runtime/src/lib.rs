@@ -52,7 +52,7 @@ pub mod testing;
 pub mod types;
 pub mod wire;
 
-pub use hook::call::Outcome;
+pub use hook::call::{Outcome, catching as catch_panic};
 pub use hook::config::{Config, configure};
 pub use metadata::EventMetadata;
 #[cfg(feature = "include-catalog")]

@@ -252,14 +252,7 @@ fn handle(
     let mut attempt = 1;
     loop {
         span.record("attempt", attempt);
-        let handled =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler.handle(&event)))
-                .unwrap_or_else(|panic| {
-                    Err(HandleError::Failed {
-                        receiver: "handler".into(),
-                        message: format!("panic: {}", crate::retry::panic_text(&*panic)),
-                    })
-                });
+        let handled = crate::handler::call(handler, &event);
         match handled {
             Ok(()) => return Done::Handled,
             Err(HandleError::Malformed(m)) => {

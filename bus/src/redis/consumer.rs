@@ -11,7 +11,7 @@ use crate::consumer::StopHandle;
 use crate::error::BusError;
 use crate::event::RawEntry;
 use crate::handler::{HandleError, Handler};
-use crate::retry::{backoff, panic_text};
+use crate::retry::backoff;
 use crate::stats::{ConsumerCounters, add};
 
 /// Fields a dead-lettered entry gets after its own.
@@ -35,15 +35,12 @@ pub(crate) fn run(
     let mut failures = 0u32;
     let mut set_up = false;
     while !stop.is_stopped() {
-        let session = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            member.session(stop, &mut set_up)
-        }))
-        .unwrap_or_else(|panic| {
-            Err(Fatal(BusError::Event(format!(
-                "the consumer panicked: {}",
-                panic_text(&*panic)
-            ))))
-        });
+        let session = openedx_hooks::catch_panic(|| member.session(stop, &mut set_up))
+            .unwrap_or_else(|panic| {
+                Err(Fatal(BusError::Event(format!(
+                    "the consumer panicked: {panic}"
+                ))))
+            });
         match session {
             Ok(()) => return Ok(()),
             Err(Lost(message)) => {
@@ -429,14 +426,7 @@ impl Member<'_> {
         };
         span.record("event_type", &*event.metadata.event_type);
         span.record("id", tracing::field::display(event.metadata.id));
-        let handled =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.handler.handle(&event)))
-                .unwrap_or_else(|panic| {
-                    Err(HandleError::Failed {
-                        receiver: "handler".to_owned(),
-                        message: format!("panic: {}", panic_text(&*panic)),
-                    })
-                });
+        let handled = crate::handler::call(self.handler, &event);
         match handled {
             Ok(()) => Verdict::Ack,
             Err(HandleError::Malformed(m)) => {

@@ -16,7 +16,7 @@ use super::fields;
 use crate::config::ProducerSettings;
 use crate::error::BusError;
 use crate::producer::DeliverySender;
-use crate::retry::{backoff, panic_text};
+use crate::retry::backoff;
 use crate::stats::{ProducerCounters, ProducerStats, add as count};
 
 enum Job {
@@ -195,13 +195,12 @@ impl Worker {
             // A panic in the client library must not kill the worker (and
             // with it every later send): it fails this round trip.
             let round_trip =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.pipeline(&pending)))
-                    .unwrap_or_else(|panic| {
-                        Err(Failure {
-                            retry: false,
-                            message: format!("the Redis client panicked: {}", panic_text(&*panic)),
-                        })
-                    });
+                openedx_hooks::catch_panic(|| self.pipeline(&pending)).unwrap_or_else(|panic| {
+                    Err(Failure {
+                        retry: false,
+                        message: format!("the Redis client panicked: {panic}"),
+                    })
+                });
             let last_error = match round_trip {
                 Ok(replies) => {
                     let mut retry = Vec::new();

@@ -37,8 +37,13 @@ impl fmt::Display for Outcome {
 
 /// Runs `f`, catching a panic: `Err` is the panic's message. For plugin
 /// functions whose result is richer than `Result<T, BoxError>` (a pipeline
-/// step's).
-pub(crate) fn catching<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+/// step's, an event-bus handler's).
+///
+/// ```
+/// let caught = openedx_hooks::catch_panic(|| -> u8 { panic!("receiver bug") });
+/// assert_eq!(caught, Err("receiver bug".to_owned()));
+/// ```
+pub fn catching<T>(f: impl FnOnce() -> T) -> Result<T, String> {
     catch_unwind(AssertUnwindSafe(f)).map_err(|panic| panic_message(&*panic))
 }
 
