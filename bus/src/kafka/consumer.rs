@@ -4,7 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use openedx_hooks::EventMetadata;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::message::{BorrowedMessage, Header, Headers, OwnedHeaders};
 use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
@@ -30,16 +29,7 @@ pub(crate) fn decode(
             headers.push((key, value.unwrap_or_default()));
         }
     }
-    if let Some((_, v)) = headers.iter().find(|(k, _)| *k == "content-type")
-        && *v != openedx_hooks::wire::CONTENT_TYPE.as_bytes()
-    {
-        return Err(Malformed::new(format!(
-            "content-type `{}` is not {}",
-            String::from_utf8_lossy(v),
-            openedx_hooks::wire::CONTENT_TYPE
-        )));
-    }
-    let metadata = EventMetadata::from_headers(headers.iter().map(|(k, v)| (*k, *v)))
+    let metadata = openedx_hooks::wire::message_metadata(&headers)
         .map_err(|e| Malformed::new(e.to_string()))?;
     let value = m
         .payload()

@@ -98,8 +98,7 @@ pub trait AnySignal: sealed::Sealed + Send + Sync {
         headers: &[(&str, &[u8])],
         payload: &[u8],
     ) -> Result<SendReport, WireError> {
-        crate::wire::check_content_type(headers)?;
-        let metadata = EventMetadata::from_headers(headers.iter().copied())?;
+        let metadata = crate::wire::message_metadata(headers)?;
         self.receive_from_bus(payload, metadata)
     }
     /// Decodes an Avro payload into its JSON form.

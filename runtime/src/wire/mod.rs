@@ -36,8 +36,25 @@ use avro::{Avro, AvroError};
 /// The content type of Avro payloads.
 pub const CONTENT_TYPE: &str = "application/avro";
 
+/// The metadata of a bus message: its `content-type`, when present, must be
+/// [`CONTENT_TYPE`], and its `ce_*` headers are read by
+/// [`EventMetadata::from_headers`]. What a consumer reads before decoding.
+///
+/// ```
+/// use openedx_hooks::{EventMetadata, wire};
+/// let meta = EventMetadata::new("org.openedx.learning.auth.session.login.completed.v1", 0);
+/// let headers = meta.to_headers();
+/// let pairs: Vec<(&str, &[u8])> = headers.iter().map(|(k, v)| (*k, v.as_bytes())).collect();
+/// assert_eq!(wire::message_metadata(&pairs)?, meta);
+/// # Ok::<(), wire::WireError>(())
+/// ```
+pub fn message_metadata(headers: &[(&str, &[u8])]) -> Result<EventMetadata, WireError> {
+    check_content_type(headers)?;
+    Ok(EventMetadata::from_headers(headers.iter().copied())?)
+}
+
 /// Fails unless a `content-type` header, if present, is [`CONTENT_TYPE`].
-pub(crate) fn check_content_type(headers: &[(&str, &[u8])]) -> Result<(), WireError> {
+fn check_content_type(headers: &[(&str, &[u8])]) -> Result<(), WireError> {
     match headers.iter().find(|(k, _)| *k == "content-type") {
         Some((_, v)) if *v != CONTENT_TYPE.as_bytes() => Err(WireError::ContentType(
             String::from_utf8_lossy(v).into_owned(),
