@@ -47,6 +47,16 @@ impl BusUrl {
         self.url.as_str()
     }
 
+    /// A client library's message with this URL's credentials replaced:
+    /// libraries may echo what they were given.
+    pub(crate) fn scrub(&self, message: &str) -> String {
+        let mut out = message.replace(self.url.as_str(), &self.to_string());
+        if let Some(p) = self.url.password().filter(|p| p.len() >= 3) {
+            out = out.replace(p, "***");
+        }
+        out
+    }
+
     /// Whether the connection is TLS (`rediss://`).
     pub fn is_tls(&self) -> bool {
         self.url.scheme() == "rediss"

@@ -38,13 +38,7 @@ pub(crate) fn registry(url: &BusUrl) -> Result<registry::Registry, BusError> {
     ))
 }
 
-/// A Kafka error as ours, its text scrubbed of the URL's password.
+/// A Kafka error as ours, its text scrubbed of the URL's credentials.
 pub(crate) fn error(url: &BusUrl, e: impl std::fmt::Display) -> BusError {
-    let mut text = e.to_string();
-    for (k, v) in url.kafka_settings() {
-        if k == "sasl.password" && v.len() >= 3 {
-            text = text.replace(&v, "***");
-        }
-    }
-    BusError::Kafka(text)
+    BusError::Kafka(url.scrub(&e.to_string()))
 }

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use redis::{Connection, Value};
 
-use super::conn::{self, connect, scrub};
+use super::conn::{self, connect};
 use super::consumer::DEAD_LETTER_PREFIX;
 use crate::admin::{ConsumerStatus, GroupStatus, TopicStatus};
 use crate::error::BusError;
@@ -15,7 +15,7 @@ const TIMEOUT: Duration = Duration::from_secs(5);
 fn server(url: &BusUrl, command: &'static str, e: &redis::RedisError) -> BusError {
     BusError::Server {
         command,
-        message: scrub(url, &e.to_string()),
+        message: url.scrub(&e.to_string()),
     }
 }
 

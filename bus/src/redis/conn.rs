@@ -31,21 +31,8 @@ pub(crate) fn connect(url: &BusUrl, timeout: Duration) -> Result<Connection, Bus
 pub(crate) fn connection_error(url: &BusUrl, e: &RedisError) -> BusError {
     BusError::Connection {
         url: url.to_string(),
-        message: scrub(url, &e.to_string()),
+        message: url.scrub(&e.to_string()),
     }
-}
-
-/// The message with the URL's password and user name replaced: client
-/// libraries may echo what they were given.
-pub(crate) fn scrub(url: &BusUrl, message: &str) -> String {
-    let Ok(parsed) = ::url::Url::parse(url.secret()) else {
-        return message.to_owned();
-    };
-    let mut out = message.replace(url.secret(), &url.to_string());
-    if let Some(p) = parsed.password().filter(|p| p.len() >= 3) {
-        out = out.replace(p, "***");
-    }
-    out
 }
 
 /// Whether a failed command may succeed on another connection or later:
@@ -164,7 +151,7 @@ mod tests {
     #[test]
     fn scrub_removes_the_password() {
         let url: BusUrl = "redis://app:hunter22@h:1".parse().unwrap();
-        let msg = scrub(&url, "auth failed for redis://app:hunter22@h:1 (hunter22)");
+        let msg = url.scrub("auth failed for redis://app:hunter22@h:1 (hunter22)");
         assert!(!msg.contains("hunter22"), "{msg}");
     }
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use redis::{Connection, Value};
 
-use super::conn::{self, connect, retryable, scrub};
+use super::conn::{self, connect, retryable};
 use crate::config::{ConsumerSettings, StartFrom};
 use crate::consumer::StopHandle;
 use crate::error::BusError;
@@ -183,11 +183,11 @@ impl Member<'_> {
 
     fn error(&self, command: &'static str, e: &redis::RedisError) -> SessionError {
         if retryable(e) {
-            Lost(scrub(&self.settings.url, &e.to_string()))
+            Lost(self.settings.url.scrub(&e.to_string()))
         } else {
             Fatal(BusError::Server {
                 command,
-                message: scrub(&self.settings.url, &e.to_string()),
+                message: self.settings.url.scrub(&e.to_string()),
             })
         }
     }

@@ -11,7 +11,7 @@ use crossbeam_channel::{Receiver, SendTimeoutError, Sender, TrySendError};
 use openedx_hooks::EventMetadata;
 use redis::{Connection, ConnectionLike, Value};
 
-use super::conn::{connect, retryable, scrub};
+use super::conn::{connect, retryable};
 use super::fields;
 use crate::config::ProducerSettings;
 use crate::error::BusError;
@@ -214,11 +214,11 @@ impl Worker {
                                 }
                             }
                             Err(e) if retryable(&e) => {
-                                last = Some(scrub(&self.settings.url, &e.to_string()));
+                                last = Some(self.settings.url.scrub(&e.to_string()));
                                 retry.push(job);
                             }
                             Err(e) => {
-                                let message = scrub(&self.settings.url, &e.to_string());
+                                let message = self.settings.url.scrub(&e.to_string());
                                 self.fail(
                                     &job,
                                     BusError::Server {
@@ -309,7 +309,7 @@ impl Worker {
             .req_packed_commands(&self.buffer, 0, adds.len())
             .map_err(|e| Failure {
                 retry: retryable(&e),
-                message: scrub(&self.settings.url, &e.to_string()),
+                message: self.settings.url.scrub(&e.to_string()),
             })?;
         Ok(replies
             .into_iter()

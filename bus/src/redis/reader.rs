@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use redis::{Connection, Value};
 
-use super::conn::{self, connect, scrub};
+use super::conn::{self, connect};
 use crate::error::BusError;
 use crate::event::RawEntry;
 use crate::url::BusUrl;
@@ -31,7 +31,7 @@ impl RedisReader {
                 .query(&mut conn)
                 .map_err(|e| BusError::Server {
                     command: "XREVRANGE",
-                    message: scrub(url, &e.to_string()),
+                    message: url.scrub(&e.to_string()),
                 })?;
             conn::entries(last)
                 .into_iter()
@@ -67,7 +67,7 @@ impl RedisReader {
             .query(&mut self.conn)
             .map_err(|e| BusError::Server {
                 command: "XREAD",
-                message: scrub(&self.url, &e.to_string()),
+                message: self.url.scrub(&e.to_string()),
             })?;
         let entries = conn::read_reply(reply);
         if let Some((last, _)) = entries.last() {
