@@ -118,7 +118,13 @@ impl Producer {
         key_field: Option<&str>,
     ) -> Result<Delivery, BusError> {
         let (tx, rx) = crossbeam_channel::bounded(1);
-        self.enqueue(topic, &event.metadata, &event.payload, key_field, Some(tx))?;
+        self.enqueue(
+            topic,
+            &event.metadata,
+            &event.payload,
+            Keying::by(key_field),
+            Some(tx),
+        )?;
         Ok(Delivery { rx })
     }
 
@@ -133,34 +139,13 @@ impl Producer {
         schema: &str,
         key: Option<(&str, &serde_json::Value)>,
     ) -> Result<Delivery, BusError> {
+        let keying = Keying {
+            key_field: key.map(|(path, _)| path),
+            key: key.map(|(_, v)| v),
+            schema: Some(schema),
+        };
         let (tx, rx) = crossbeam_channel::bounded(1);
-        match &self.backend {
-            #[cfg(feature = "redis")]
-            BackendProducer::Redis(p) => {
-                let _ = (schema, key);
-                p.enqueue(
-                    self.stream(topic),
-                    &event.metadata,
-                    &event.payload,
-                    Some(tx),
-                )?;
-            }
-            #[cfg(feature = "kafka")]
-            BackendProducer::Kafka(p) => {
-                let described = crate::kafka::producer::Described {
-                    schema,
-                    key: key.map(|(_, v)| v),
-                };
-                p.enqueue(
-                    &self.stream(topic),
-                    &event.metadata,
-                    &event.payload,
-                    key.map(|(path, _)| path),
-                    Some(&described),
-                    Some(tx),
-                )?;
-            }
-        }
+        self.enqueue(topic, &event.metadata, &event.payload, keying, Some(tx))?;
         Ok(Delivery { rx })
     }
 
@@ -168,7 +153,13 @@ impl Producer {
     /// queued is logged and counted ([`ProducerStats::failed`]) only. For
     /// senders of many events that do not wait for each.
     pub fn publish(&self, topic: &str, event: &BusEvent) -> Result<(), BusError> {
-        self.enqueue(topic, &event.metadata, &event.payload, None, None)
+        self.enqueue(
+            topic,
+            &event.metadata,
+            &event.payload,
+            Keying::default(),
+            None,
+        )
     }
 
     fn enqueue(
@@ -176,20 +167,19 @@ impl Producer {
         topic: &str,
         metadata: &EventMetadata,
         payload: &[u8],
-        key_field: Option<&str>,
+        keying: Keying<'_>,
         done: Option<DeliverySender>,
     ) -> Result<(), BusError> {
         let stream = self.stream(topic);
         match &self.backend {
+            // Redis entries have no key and no registered schema.
             #[cfg(feature = "redis")]
             BackendProducer::Redis(p) => {
-                let _ = key_field;
+                let _ = keying;
                 p.enqueue(stream, metadata, payload, done)
             }
             #[cfg(feature = "kafka")]
-            BackendProducer::Kafka(p) => {
-                p.enqueue(&stream, metadata, payload, key_field, None, done)
-            }
+            BackendProducer::Kafka(p) => p.enqueue(&stream, metadata, payload, keying, done),
         }
     }
 
@@ -262,6 +252,28 @@ impl std::fmt::Debug for Producer {
     }
 }
 
+/// How a message is keyed, and its schema when no linked signal gives it
+/// (Kafka; Redis entries need neither).
+#[derive(Debug, Default, Clone, Copy)]
+#[cfg_attr(not(feature = "kafka"), allow(dead_code))]
+pub(crate) struct Keying<'a> {
+    /// The payload field the key is read from (`user.id`).
+    pub(crate) key_field: Option<&'a str>,
+    /// The key's value, when the caller has it (else read from the payload).
+    pub(crate) key: Option<&'a serde_json::Value>,
+    /// The payload's Avro schema (JSON), when no linked signal has it.
+    pub(crate) schema: Option<&'a str>,
+}
+
+impl<'a> Keying<'a> {
+    fn by(key_field: Option<&'a str>) -> Self {
+        Keying {
+            key_field,
+            ..Keying::default()
+        }
+    }
+}
+
 pub(crate) type DeliverySender = crossbeam_channel::Sender<Result<String, BusError>>;
 
 /// The outcome of one send: the id the server gave the entry, or why it
@@ -301,8 +313,13 @@ impl Outbound for Forwarder {
 
     fn forward(&self, metadata: &EventMetadata, avro: &[u8]) -> Result<(), BoxError> {
         for (topic, settings) in self.config.topics_of(&metadata.event_type) {
-            self.producer
-                .enqueue(topic, metadata, avro, Some(&settings.event_key_field), None)?;
+            self.producer.enqueue(
+                topic,
+                metadata,
+                avro,
+                Keying::by(Some(&settings.event_key_field)),
+                None,
+            )?;
         }
         Ok(())
     }

@@ -17,7 +17,7 @@ use super::framing::{self, python_json};
 use super::registry::Registry;
 use crate::config::ProducerSettings;
 use crate::error::BusError;
-use crate::producer::DeliverySender;
+use crate::producer::{DeliverySender, Keying};
 use crate::stats::{ProducerCounters, ProducerStats, add};
 
 struct Reports {
@@ -58,13 +58,6 @@ impl ProducerContext for Reports {
 struct Ids {
     value: u32,
     key: Option<u32>,
-}
-
-/// An event described by its caller instead of by a linked signal (tools
-/// that read a catalog): its Avro schema (JSON) and its key's value.
-pub(crate) struct Described<'a> {
-    pub(crate) schema: &'a str,
-    pub(crate) key: Option<&'a Value>,
 }
 
 /// The ids and the key's schema.
@@ -190,24 +183,23 @@ impl KafkaProducer {
         self.ids(topic, event_type, Some(key_field), None).map(drop)
     }
 
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn enqueue(
         &self,
         topic: &str,
         metadata: &EventMetadata,
         payload: &[u8],
-        key_field: Option<&str>,
-        described: Option<&Described<'_>>,
+        keying: Keying<'_>,
         done: Option<DeliverySender>,
     ) -> Result<(), BusError> {
         let event_type = &*metadata.event_type;
-        let registered = self.ids(topic, event_type, key_field, described.map(|d| d.schema))?;
+        let key_field = keying.key_field;
+        let registered = self.ids(topic, event_type, key_field, keying.schema)?;
         let (ids, key_schema) = (&registered.0, &registered.1);
         let value = framing::frame(ids.value, payload);
         let key = match (ids.key, key_schema, key_field) {
             (Some(id), Some(ks), Some(path)) => {
                 let from_payload;
-                let v = match described.and_then(|d| d.key) {
+                let v = match keying.key {
                     Some(v) => v,
                     None => {
                         let signal =
