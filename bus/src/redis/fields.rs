@@ -56,14 +56,13 @@ pub(crate) fn encode<'a>(
 /// that the worker only concatenates a batch.
 pub(crate) fn xadd(
     stream: &str,
-    max_len: u64,
+    max_len: &str,
     metadata: &EventMetadata,
     payload: &[u8],
 ) -> Vec<u8> {
     let fields = encode(metadata, payload);
     let size: usize = fields.iter().map(|(k, v)| k.len() + v.len() + 32).sum();
     let mut out = Vec::with_capacity(size + stream.len() + 96);
-    let max_len = max_len.to_string();
     out.extend_from_slice(format!("*{}\r\n", 6 + 2 * fields.len()).as_bytes());
     for arg in [
         b"XADD".as_slice(),
@@ -280,7 +279,7 @@ mod resp_tests {
     fn xadd_packs_as_the_client_library_does() {
         let meta = EventMetadata::new("org.openedx.learning.course.enrollment.created.v1", 0);
         let payload = b"\x00\r\n$bytes";
-        let ours = xadd("dev-t", 10_000, &meta, payload);
+        let ours = xadd("dev-t", "10000", &meta, payload);
         let mut cmd = redis::cmd("XADD");
         cmd.arg("dev-t")
             .arg("MAXLEN")

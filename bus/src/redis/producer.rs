@@ -40,7 +40,8 @@ pub(crate) struct RedisProducer {
     counters: Arc<ProducerCounters>,
     capacity: usize,
     enqueue_timeout: Duration,
-    max_len: u64,
+    /// `MAXLEN ~`'s argument, as text once rather than per event.
+    max_len: String,
 }
 
 impl RedisProducer {
@@ -49,7 +50,7 @@ impl RedisProducer {
         let counters = Arc::new(ProducerCounters::default());
         let capacity = settings.queue_capacity;
         let enqueue_timeout = settings.enqueue_timeout;
-        let max_len = settings.max_len;
+        let max_len = settings.max_len.to_string();
         let worker = {
             let counters = Arc::clone(&counters);
             std::thread::Builder::new()
@@ -76,7 +77,7 @@ impl RedisProducer {
     ) -> Result<(), BusError> {
         let tx = self.tx.as_ref().ok_or(BusError::Closed)?;
         let job = Job::Send(Box::new(Add {
-            command: fields::xadd(&stream, self.max_len, metadata, payload),
+            command: fields::xadd(&stream, &self.max_len, metadata, payload),
             stream,
             done,
             event_type: metadata.event_type.clone(),
