@@ -70,6 +70,17 @@ fn spawn_tail(url: &str, prefix: &str, extra: &[&str]) -> std::process::Child {
         .unwrap()
 }
 
+/// `bus status --json` of topic `t`.
+fn status_json(url: &str, prefix: &str) -> Value {
+    let o = run(
+        &[
+            "bus", "status", "--json", "--url", url, "--topic", "t", "--prefix", prefix,
+        ],
+        "",
+    );
+    serde_json::from_slice(&o.stdout).expect("status JSON")
+}
+
 fn lines(o: &Output) -> Vec<Value> {
     String::from_utf8_lossy(&o.stdout)
         .lines()
@@ -176,13 +187,7 @@ fn send_then_tail_with_the_catalog_alone() {
         "",
     );
     assert!(String::from_utf8_lossy(&o.stdout).starts_with("moved 1 entries"));
-    let o = run(
-        &[
-            "bus", "status", "--json", "--url", &url, "--topic", "t", "--prefix", &prefix,
-        ],
-        "",
-    );
-    let status: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let status = status_json(&url, &prefix);
     assert_eq!(status["length"], 5);
     assert_eq!(status["dead_letters"], 0);
 }
@@ -293,13 +298,7 @@ fn a_consumer_killed_mid_stream_and_restarted_loses_nothing() {
     // Duplicates: at most what the killed consumer held (one read batch).
     let duplicates = first.len() + second.len() - all.len();
     assert!(duplicates <= 100, "{duplicates} duplicates");
-    let o = run(
-        &[
-            "bus", "status", "--json", "--url", &url, "--topic", "t", "--prefix", &prefix,
-        ],
-        "",
-    );
-    let status: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let status = status_json(&url, &prefix);
     assert_eq!(status["groups"][0]["pending"], 0, "{status}");
 }
 
@@ -326,13 +325,7 @@ fn sigterm_stops_a_group_tail_after_the_entries_in_hand() {
     assert!(status.success());
     let exit = child.wait().unwrap();
     assert_eq!(exit.code(), Some(0), "a graceful stop");
-    let o = run(
-        &[
-            "bus", "status", "--json", "--url", &url, "--topic", "t", "--prefix", &prefix,
-        ],
-        "",
-    );
-    let status: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let status = status_json(&url, &prefix);
     assert_eq!(status["groups"][0]["pending"], 0, "{status}");
     assert_eq!(status["groups"][0]["lag"], 0, "{status}");
 }
