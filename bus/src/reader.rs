@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::error::BusError;
-use crate::event::{RawEntry, ReadEvent};
+use crate::event::ReadEvent;
 use crate::url::{Backend, BusUrl};
 
 /// Reads a topic's entries in order from a position, outside any group.
@@ -47,17 +47,6 @@ impl StreamReader {
             Backend::Kafka => return Err(BusError::Unsupported("kafka")),
         };
         Ok(StreamReader { backend })
-    }
-
-    /// The next Redis entries (at most `max`), waiting up to `block` for
-    /// one, undecoded (Kafka messages have no entry form: an error).
-    pub fn next_batch(&mut self, max: usize, block: Duration) -> Result<Vec<RawEntry>, BusError> {
-        match &mut self.backend {
-            #[cfg(feature = "redis")]
-            BackendReader::Redis(r) => r.next_batch(max, block),
-            #[cfg(feature = "kafka")]
-            BackendReader::Kafka(_) => Err(BusError::Unsupported("raw entries on kafka")),
-        }
     }
 
     /// The next events (at most `max`), waiting up to `block` for one; an
