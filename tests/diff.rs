@@ -189,6 +189,16 @@ const CASES: &[Case] = &[
         [S, S, S],
     ),
     (
+        Rule::FilterPythonChanged,
+        &[(
+            "    returns: [user, mode]",
+            "    returns: [user, mode]\n    python: { return_access: index }",
+        )],
+        FILTER,
+        "",
+        [B, B, B],
+    ),
+    (
         Rule::EventRemoved,
         &[(
             "  SESSION_LOGIN_COMPLETED:\n    type: org.openedx.learning.auth.session.login.completed.v1\n    payload:\n      user: UserData\n",

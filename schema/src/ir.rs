@@ -387,8 +387,50 @@ pub struct FilterDef {
     pub returns: Vec<usize>,
     /// How a step may halt the action.
     pub exceptions: Vec<ExceptionDef>,
+    /// How its Python class is written (`python:`).
+    pub python: PythonFilter,
     /// The name in the YAML.
     pub span: Span,
+}
+
+/// How a filter's Python class is written: what openedx-filters' hand-written
+/// classes differ in, beyond the arguments, returns and exceptions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct PythonFilter {
+    /// The class name: `python.class`, else the filter's name in
+    /// UpperCamelCase (`AUTHN_MFE_CONTEXT_GENERATED` → `AuthnMfeContextGenerated`).
+    pub class: String,
+    /// How `run_filter` reads each returned argument from the pipeline's result.
+    pub return_access: ReturnAccess,
+    /// Form keys taken out of the `form_data` argument before the pipeline
+    /// and put back after it, so that no step sees or changes them
+    /// (openedx-filters' `SensitiveDataManagementMixin`).
+    pub sensitive_form_data: Vec<String>,
+}
+
+/// How `run_filter` reads a returned argument from the pipeline's result
+/// dict. The pipeline's result always holds every argument, so the three
+/// differ only when `run_pipeline` is replaced (as tests do with mocks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ReturnAccess {
+    /// `data.get("x")`: `None` when absent (the default).
+    Get,
+    /// `data["x"]`: `KeyError` when absent.
+    Index,
+    /// `data.get("x", x)`: the argument as given when absent.
+    GetWithFallback,
+}
+
+impl ReturnAccess {
+    /// Every access, by its YAML spelling.
+    pub const ALL: [(&'static str, ReturnAccess); 3] = [
+        ("get", ReturnAccess::Get),
+        ("index", ReturnAccess::Index),
+        ("get_with_fallback", ReturnAccess::GetWithFallback),
+    ];
 }
 
 /// One catalog file.
@@ -550,6 +592,15 @@ impl Catalog {
     pub fn scalar(&self, r: &TypeRef) -> &ScalarDef {
         assert_eq!(r.kind, DefKind::Scalar, "not a scalar reference");
         &self.modules[r.module_index].scalars[r.index]
+    }
+
+    /// The host type a reference points at.
+    ///
+    /// # Panics
+    /// When `r` is not a host reference of this catalog.
+    pub fn host(&self, r: &TypeRef) -> &HostDef {
+        assert_eq!(r.kind, DefKind::Host, "not a host reference");
+        &self.modules[r.module_index].hosts[r.index]
     }
 
     /// The enum a reference points at.

@@ -43,7 +43,7 @@ pub mod yaml;
 pub use diag::{Code, Diagnostic, Diagnostics, Severity};
 pub use ir::{
     Catalog, DefKind, EnumDef, EventDef, ExceptionDef, Field, FilterDef, HostDef, KeyField, Module,
-    Primitive, RecordDef, ScalarDef, Settings, Type, TypeRef,
+    Primitive, PythonFilter, RecordDef, ReturnAccess, ScalarDef, Settings, Type, TypeRef,
 };
 pub use load::{LoadError, Loader, Outcome};
 pub use resolve::parse_date;

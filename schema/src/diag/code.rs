@@ -80,6 +80,10 @@ crate::stable_id::stable_ids! {
     InvalidException => "invalid-exception",
     /// A host type in an event payload or a data class: platform objects never travel on the bus.
     HostOnWire => "host-on-wire",
+    /// A filter's `python:` facts that cannot hold: a class name that is not
+    /// an identifier or is used twice, an unknown `return_access`, or
+    /// `sensitive_form_data` without a returned `form_data` argument.
+    InvalidPython => "invalid-python",
 }
 
 impl std::fmt::Display for Code {

@@ -5,10 +5,18 @@
 
 use super::payload::show;
 use super::{Finding, HookRef, Mode, Rule};
-use crate::ir::{Field, FilterDef};
+use crate::ir::{Field, FilterDef, ReturnAccess};
 
 fn names(fields: &[Field]) -> Vec<&str> {
     fields.iter().map(|f| f.name.as_str()).collect()
+}
+
+/// An access as the YAML spells it.
+fn access(a: ReturnAccess) -> &'static str {
+    ReturnAccess::ALL
+        .iter()
+        .find(|(_, x)| *x == a)
+        .map_or("get", |(k, _)| k)
 }
 
 const NEW_VERSION: &str = "publish the change as a new filter type `.v<N+1>` next to the old one";
@@ -152,6 +160,45 @@ pub(super) fn compare(mode: Mode, of: &FilterDef, nf: &FilterDef, findings: &mut
                 None,
             );
         }
+    }
+    let (po, pn) = (&of.python, &nf.python);
+    if po.class != pn.class {
+        push(
+            Rule::FilterPythonChanged,
+            String::new(),
+            format!("Python class `{}` was renamed `{}`", po.class, pn.class),
+            "keep the class name: platform code and plugins import it",
+            Some(nf.span),
+            Some(of.span),
+        );
+    }
+    if po.return_access != pn.return_access {
+        push(
+            Rule::FilterPythonChanged,
+            String::new(),
+            format!(
+                "run_filter reads results with `{}` instead of `{}`",
+                access(pn.return_access),
+                access(po.return_access)
+            ),
+            "keep how results are read: callers and tests rely on absent keys giving None, KeyError or the input",
+            Some(nf.span),
+            Some(of.span),
+        );
+    }
+    if po.sensitive_form_data != pn.sensitive_form_data {
+        push(
+            Rule::FilterPythonChanged,
+            String::new(),
+            format!(
+                "sensitive form keys changed from [{}] to [{}]",
+                po.sensitive_form_data.join(", "),
+                pn.sensitive_form_data.join(", ")
+            ),
+            "a key no longer listed reaches every pipeline step; publish the change as a new filter type",
+            Some(nf.span),
+            Some(of.span),
+        );
     }
     if (&of.description, &of.added, &of.trigger) != (&nf.description, &nf.added, &nf.trigger) {
         push(

@@ -96,6 +96,9 @@ crate::stable_id::stable_ids! {
     FilterExceptionChanged => "FILTER_EXCEPTION_CHANGED",
     /// A filter gained an exception: an addition.
     FilterExceptionAdded => "FILTER_EXCEPTION_ADDED",
+    /// A filter's Python class changed: its name (Python code imports it),
+    /// how `run_filter` reads results, or the form keys no step may see.
+    FilterPythonChanged => "FILTER_PYTHON_CHANGED",
 }
 
 impl std::fmt::Display for Rule {
@@ -160,7 +163,8 @@ pub fn verdict(rule: Rule, mode: Mode, promotion: Promotion) -> (Verdict, bool) 
         | Rule::FilterArgumentTypeChanged
         | Rule::FilterReturnsChanged
         | Rule::FilterExceptionRemoved
-        | Rule::FilterExceptionChanged => (Verdict::Breaking, false),
+        | Rule::FilterExceptionChanged
+        | Rule::FilterPythonChanged => (Verdict::Breaking, false),
         Rule::FilterAdded | Rule::FilterExceptionAdded => (Verdict::Safe, false),
         Rule::EventRemoved
         | Rule::EventNameChanged
@@ -233,7 +237,8 @@ mod tests {
         for mode in [Backward, Forward, Full] {
             assert_eq!(v(Rule::FilterArgumentAdded, mode), Breaking);
             assert_eq!(v(Rule::FilterAdded, mode), Safe);
+            assert_eq!(v(Rule::FilterPythonChanged, mode), Breaking);
         }
-        assert_eq!(Rule::ALL.len(), 30);
+        assert_eq!(Rule::ALL.len(), 31);
     }
 }

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 
 use super::{Resolver, names};
 use crate::diag::{Code, Diagnostic};
-use crate::ir::{ExceptionDef, FilterDef, Settings};
+use crate::ir::{ExceptionDef, FilterDef, PythonFilter, ReturnAccess, Settings};
 use crate::source::Span;
 use crate::suggest::did_you_mean;
-use crate::syntax::{FilterSyntax, Named};
+use crate::syntax::{FilterSyntax, Named, PythonFilterSyntax};
 
 impl Resolver<'_> {
     pub(super) fn filter(
@@ -124,7 +124,9 @@ impl Resolver<'_> {
                 span: x.name.span,
             });
         }
+        let python = self.python_filter(&name.value, f.python, &arguments, &returns);
         Some(FilterDef {
+            python,
             span: f.name.span,
             name: f.name.value,
             filter_type: f.filter_type.map(|t| t.value).unwrap_or_default(),
@@ -136,5 +138,103 @@ impl Resolver<'_> {
             returns,
             exceptions,
         })
+    }
+
+    /// The filter's `python:` facts, checked against its arguments and returns.
+    fn python_filter(
+        &mut self,
+        filter: &str,
+        p: Option<PythonFilterSyntax>,
+        arguments: &[crate::ir::Field],
+        returns: &[usize],
+    ) -> PythonFilter {
+        let mut out = PythonFilter {
+            class: names::payload_struct_name(filter),
+            return_access: ReturnAccess::Get,
+            sensitive_form_data: Vec::new(),
+        };
+        let Some(p) = p else {
+            return out;
+        };
+        if let Some(class) = p.class {
+            // `None`, `True` and `False` are UpperCamelCase but not names.
+            let reserved = ["None", "True", "False"].contains(&class.value.as_str());
+            if reserved {
+                self.push(
+                    Diagnostic::error(
+                        Code::InvalidPython,
+                        class.span,
+                        format!("`{}` is a Python keyword, not a class name", class.value),
+                    )
+                    .with_help("choose another class name"),
+                );
+            } else if names::is_upper_camel(&class.value) {
+                out.class = class.value;
+            } else {
+                self.push(
+                    Diagnostic::error(
+                        Code::InvalidPython,
+                        class.span,
+                        format!("Python class name `{}` is not UpperCamelCase", class.value),
+                    )
+                    .with_help(format!(
+                        "a class name such as `{}`",
+                        names::suggest_camel(&class.value)
+                    )),
+                );
+            }
+        }
+        if let Some(access) = p.return_access {
+            match ReturnAccess::ALL.iter().find(|(k, _)| *k == access.value) {
+                Some((_, a)) => out.return_access = *a,
+                None => {
+                    let known = ReturnAccess::ALL.map(|(k, _)| k);
+                    let help = did_you_mean(&access.value, known.iter().copied())
+                        .unwrap_or_else(|| format!("one of {}", known.join(", ")));
+                    self.push(
+                        Diagnostic::error(
+                            Code::InvalidPython,
+                            access.span,
+                            format!("unknown return_access `{}`", access.value),
+                        )
+                        .with_help(help),
+                    );
+                }
+            }
+        }
+        if let Some((keys, span)) = p.sensitive_form_data {
+            // The keys go back into the returned `form_data`: it must be the
+            // one argument returned.
+            let form_data = arguments.iter().position(|a| a.name == "form_data");
+            if form_data.is_none() || returns != [form_data.unwrap_or_default()] {
+                self.push(
+                    Diagnostic::error(
+                        Code::InvalidPython,
+                        span,
+                        format!(
+                            "filter `{filter}` has sensitive_form_data but does not return only a `form_data` argument"
+                        ),
+                    )
+                    .with_help("the sensitive keys are taken out of `form_data` and put back into the `form_data` returned"),
+                );
+            }
+            let mut seen: HashMap<&str, Span> = HashMap::new();
+            for k in &keys {
+                if let Some(&first) = seen.get(k.value.as_str()) {
+                    self.push(
+                        Diagnostic::error(
+                            Code::InvalidPython,
+                            k.span,
+                            format!("form key `{}` is listed twice", k.value),
+                        )
+                        .with_related(first, "first listed here"),
+                    );
+                } else {
+                    seen.insert(&k.value, k.span);
+                }
+            }
+            out.sensitive_form_data = keys.into_iter().map(|k| k.value).collect();
+        }
+        out
     }
 }

@@ -183,6 +183,24 @@ impl Resolver<'_> {
         }
         for f in m.filters {
             if let Some(fd) = self.filter(mi, f, settings) {
+                if let Some(first) = module
+                    .filters
+                    .iter()
+                    .find(|o| o.python.class == fd.python.class)
+                {
+                    self.push(
+                        Diagnostic::error(
+                            Code::InvalidPython,
+                            fd.span,
+                            format!(
+                                "filters `{}` and `{}` are both Python class `{}` of module `{}`",
+                                first.name, fd.name, fd.python.class, module.name
+                            ),
+                        )
+                        .with_related(first.span, "the other filter")
+                        .with_help("give one of them another `python: { class: … }`"),
+                    );
+                }
                 module.filters.push(fd);
             }
         }

@@ -106,6 +106,16 @@ pub(crate) struct FilterSyntax {
     /// The names listed, and where the list is; `None`: every argument.
     pub returns: Option<(Vec<Text>, Span)>,
     pub exceptions: Vec<ExceptionSyntax>,
+    pub python: Option<PythonFilterSyntax>,
+}
+
+/// A filter's `python:` map: how its Python class is written.
+#[derive(Debug)]
+pub(crate) struct PythonFilterSyntax {
+    pub class: Option<Text>,
+    pub return_access: Option<Text>,
+    /// The keys listed, and where the list is.
+    pub sensitive_form_data: Option<(Vec<Text>, Span)>,
 }
 
 #[derive(Debug)]
@@ -145,7 +155,9 @@ const FILTER_KEYS: &[&str] = &[
     "arguments",
     "returns",
     "exceptions",
+    "python",
 ];
+const PYTHON_FILTER_KEYS: &[&str] = &["class", "return_access", "sensitive_form_data"];
 const SETTINGS_KEYS: &[&str] = &["type_prefix", "definition_base_url", "trigger_base_url"];
 const SCALAR_KEYS: &[&str] = &["base", "description", "example", "python"];
 const ENUM_KEYS: &[&str] = &["values", "description"];
@@ -415,39 +427,18 @@ impl Reader<'_> {
         let arguments = arguments_entry
             .map(|e| self.fields(e.value, &"`arguments`"))
             .unwrap_or_default();
-        let returns = match take(&mut entries, "returns") {
-            None => None,
-            Some(e) => {
-                let span = e.key_span;
-                match e.value.kind {
-                    NodeKind::Seq(items) => Some((
-                        items
-                            .into_iter()
-                            .filter_map(|n| self.text(n, &"a returned argument"))
-                            .collect(),
-                        span,
-                    )),
-                    kind => {
-                        self.wrong_kind(
-                            &Node {
-                                kind,
-                                span: e.value.span,
-                            },
-                            "a sequence of argument names",
-                            &"`returns`",
-                        );
-                        None
-                    }
-                }
-            }
-        };
+        let returns = take(&mut entries, "returns").and_then(|e| {
+            self.text_list(e, &"a returned argument", "a sequence of argument names")
+        });
         let exceptions = take(&mut entries, "exceptions")
             .map(|e| self.section(e.value, "exceptions", Self::exception))
             .unwrap_or_default();
+        let python = take(&mut entries, "python").and_then(|e| self.python_filter(e.value));
         let mut get = |r: &mut Self, k: &str| {
             take(&mut entries, k).and_then(|e| r.text(e.value, &Named("key", k)))
         };
         Some(FilterSyntax {
+            python,
             filter_type,
             added: get(self, "added"),
             trigger: get(self, "trigger"),
@@ -458,6 +449,55 @@ impl Reader<'_> {
             exceptions,
             name,
         })
+    }
+
+    fn python_filter(&mut self, node: Node) -> Option<PythonFilterSyntax> {
+        let what = "the filter's `python`";
+        let mut entries = self.map(node, &what)?;
+        self.check_keys(&entries, PYTHON_FILTER_KEYS, &what);
+        let mut get = |r: &mut Self, k: &str| {
+            take(&mut entries, k).and_then(|e| r.text(e.value, &Named("key", k)))
+        };
+        let class = get(self, "class");
+        let return_access = get(self, "return_access");
+        let sensitive_form_data = take(&mut entries, "sensitive_form_data")
+            .and_then(|e| self.text_list(e, &"a form key", "a sequence of form keys"));
+        Some(PythonFilterSyntax {
+            class,
+            return_access,
+            sensitive_form_data,
+        })
+    }
+
+    /// A sequence of strings, and where its key is.
+    fn text_list(
+        &mut self,
+        e: Entry,
+        item: &dyn Display,
+        expected: &str,
+    ) -> Option<(Vec<Text>, Span)> {
+        let span = e.key_span;
+        match e.value.kind {
+            NodeKind::Seq(items) => Some((
+                items
+                    .into_iter()
+                    .filter_map(|n| self.text(n, item))
+                    .collect(),
+                span,
+            )),
+            kind => {
+                let key = e.key;
+                self.wrong_kind(
+                    &Node {
+                        kind,
+                        span: e.value.span,
+                    },
+                    expected,
+                    &format_args!("`{key}`"),
+                );
+                None
+            }
+        }
     }
 
     fn minor_version(&mut self, node: &Node) -> Option<(u32, Span)> {
