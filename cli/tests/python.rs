@@ -1,6 +1,7 @@
 //! `openedx-hooks python`: the catalog's Python package, checked against the
 //! real openedx-events 10.5.0 (every signal, class, field, default, schema
-//! and the committed vectors' bytes), ruff and mypy; `--check`.
+//! and the committed vectors' bytes) and openedx-filters 3.16.0 (every
+//! filter, exception and pipeline result), ruff and mypy; `--check`.
 
 mod common;
 
@@ -48,24 +49,22 @@ fn the_generated_package_matches_openedx_events() {
         report.starts_with("73 signals, 49 classes, 128 vectors compared; 0 differences"),
         "{report}"
     );
+    lint(dir.path(), "generated_events");
+}
+
+/// ruff (check and format) and mypy pass on the package under `dir`.
+fn lint(dir: &std::path::Path, package: &str) {
     for (tool, args) in [
-        ("ruff", vec!["check", "--no-cache", "generated_events"]),
-        (
-            "ruff",
-            vec!["format", "--check", "--no-cache", "generated_events"],
-        ),
+        ("ruff", vec!["check", "--no-cache", package]),
+        ("ruff", vec!["format", "--check", "--no-cache", package]),
         (
             "mypy",
-            vec![
-                "--ignore-missing-imports",
-                "--no-incremental",
-                "generated_events",
-            ],
+            vec!["--ignore-missing-imports", "--no-incremental", package],
         ),
     ] {
         let o = std::process::Command::new(venv_tool(tool))
             .args(&args)
-            .current_dir(dir.path())
+            .current_dir(dir)
             .output()
             .unwrap();
         assert!(
@@ -75,6 +74,46 @@ fn the_generated_package_matches_openedx_events() {
             String::from_utf8_lossy(&o.stderr)
         );
     }
+}
+
+/// The 43 filters against openedx-filters 3.16.0: classes, filter types,
+/// `run_filter` signatures, exceptions, and the same results through
+/// configured and mocked pipelines.
+#[test]
+fn the_generated_filters_match_openedx_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    let o = run(
+        &[
+            "python",
+            "generated/openedx-filters/filters",
+            "--extern-catalog",
+            "generated/events",
+            "--out",
+            out,
+            "--package",
+            "generated_filters",
+        ],
+        "",
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let check = std::process::Command::new(reference_python())
+        .arg(common::root().join("tests/python/check_filters.py"))
+        .arg(out)
+        .arg("generated_filters")
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&check.stdout);
+    assert!(
+        check.status.success(),
+        "{report}\n{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(
+        report.starts_with("43 filters compared, ") && report.contains(" 0 differences"),
+        "{report}"
+    );
+    lint(dir.path(), "generated_filters");
 }
 
 #[test]

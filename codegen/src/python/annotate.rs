@@ -28,6 +28,31 @@ impl Imports {
         self.plain.insert(module.to_owned());
     }
 
+    pub(crate) fn is_empty(&self) -> bool {
+        self.from.is_empty() && self.plain.is_empty()
+    }
+
+    /// Adds every import of `other`.
+    pub(crate) fn absorb(&mut self, other: Imports) {
+        for (m, names) in other.from {
+            self.from.entry(m).or_default().extend(names);
+        }
+        self.plain.extend(other.plain);
+    }
+
+    /// Drops the imports `other` already has.
+    pub(crate) fn remove_all(&mut self, other: &Imports) {
+        for (m, names) in &other.from {
+            if let Some(mine) = self.from.get_mut(m) {
+                mine.retain(|n| !names.contains(n));
+                if mine.is_empty() {
+                    self.from.remove(m);
+                }
+            }
+        }
+        self.plain.retain(|m| !other.plain.contains(m));
+    }
+
     /// The import block: standard library, then the rest, each sorted,
     /// `import x` before `from x import y` (isort's order).
     pub(crate) fn render(&self) -> String {
@@ -95,7 +120,12 @@ pub(crate) fn annotation(
                 }
                 r.name.clone()
             }
-            DefKind::Host => "object".to_owned(),
+            // Only filters take host objects (never on the wire): the
+            // platform class when the catalog names it.
+            DefKind::Host => match &catalog.host(r).python {
+                Some(path) => dotted(path, imports),
+                None => "object".to_owned(),
+            },
         },
     }
 }

@@ -1,11 +1,12 @@
 //! A module's `data.py` (attrs classes) and `signals.py`
 //! (`OpenEdxPublicSignal`s), as openedx-events writes them by hand.
 
-use openedx_hooks_schema::{Catalog, DefKind, Field, Module, Primitive, Type};
+use openedx_hooks_schema::{Catalog, Field, Module, Type};
 use serde_json::Value;
 
 use super::annotate::{Imports, annotation, class, declared};
-use super::{PythonError, doc_text, docstring};
+use super::literal::{python_value, typed_value};
+use super::{PythonError, doc_text, docstring, indent, wrap};
 
 /// `data.py`: one frozen attrs class per data class, fields in order.
 pub(super) fn data_py(
@@ -70,7 +71,7 @@ pub(super) fn data_py(
             if *has_default && before_required {
                 args.push("kw_only=True".to_owned());
             }
-            body.push_str(&wrap_call(&format!("{name} = attr.ib"), &args));
+            body.push_str(&wrap(4, &format!("{name} = attr.ib("), &args, ")"));
         }
     }
     Ok(file(
@@ -196,42 +197,18 @@ fn typed_default(
     v: &Value,
     imports: &mut Imports,
 ) -> Result<String, PythonError> {
-    let mut ty = &f.ty;
-    while let Type::Optional(inner) = ty {
-        ty = inner;
-    }
-    let text = |v: &Value| v.as_str().map(|s| Value::String(s.to_owned()).to_string());
-    let typed = match (ty, v) {
-        (_, Value::Null) => return Ok("default=None".to_owned()),
-        (Type::Primitive(Primitive::Datetime), Value::String(_)) => {
-            imports.from("datetime", "datetime");
-            text(v).map(|t| format!("default=datetime.fromisoformat({t})"))
-        }
-        (Type::Primitive(Primitive::Date), Value::String(_)) => {
-            imports.from("datetime", "date");
-            text(v).map(|t| format!("default=date.fromisoformat({t})"))
-        }
-        (Type::Primitive(Primitive::Uuid), Value::String(_)) => {
-            imports.from("uuid", "UUID");
-            text(v).map(|t| format!("default=UUID({t})"))
-        }
-        (Type::Primitive(Primitive::Bytes), Value::String(s)) => {
-            Some(format!("default={}", bytes_literal(s.as_bytes())))
-        }
-        (Type::Named(r), Value::String(_))
-            if r.kind == DefKind::Scalar && catalog.scalar(r).python.is_some() =>
-        {
-            // The class's constructor is not known here: say so rather than
-            // give a `str` where the class is expected.
+    let typed = match typed_value(catalog, &f.ty, v, imports) {
+        Ok(Some(t)) => Some(format!("default={t}")),
+        Ok(None) => None,
+        Err(scalar) => {
             return Err(PythonError::Annotation {
                 what: format!(
-                    "{}.{}.{} (a default of scalar {})",
-                    m.name, class_name, f.name, r.name
+                    "{}.{}.{} (a default of scalar {scalar})",
+                    m.name, class_name, f.name
                 ),
                 text: v.to_string(),
             });
         }
-        _ => None,
     };
     Ok(match (typed, v) {
         (Some(t), _) => t,
@@ -243,47 +220,6 @@ fn typed_default(
         }
         (None, other) => format!("default={}", python_value(other)),
     })
-}
-
-/// A Python bytes literal.
-fn bytes_literal(b: &[u8]) -> String {
-    let mut out = String::from("b\"");
-    for &c in b {
-        match c {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            0x20..=0x7e => out.push(c as char),
-            _ => out.push_str(&format!("\\x{c:02x}")),
-        }
-    }
-    out.push('"');
-    out
-}
-
-/// A JSON value as a Python literal.
-fn python_value(v: &Value) -> String {
-    match v {
-        Value::Null => "None".to_owned(),
-        Value::Bool(b) => if *b { "True" } else { "False" }.to_owned(),
-        Value::Number(n) => n.to_string(),
-        // JSON string escapes are Python's too.
-        Value::String(s) => Value::String(s.clone()).to_string(),
-        Value::Array(items) => format!(
-            "[{}]",
-            items
-                .iter()
-                .map(python_value)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-        Value::Object(map) => format!(
-            "{{{}}}",
-            map.iter()
-                .map(|(k, v)| format!("{}: {}", Value::String(k.clone()), python_value(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
-    }
 }
 
 /// `signals.py`: one `OpenEdxPublicSignal` per event, named as the catalog
@@ -359,40 +295,4 @@ fn file(sources: &[String], summary: &str, imports: &Imports, body: &str) -> Str
     out.push('\n');
     out.push_str(body);
     out
-}
-
-/// `    name = attr.ib(args)` as ruff formats it: on one line when it fits
-/// in 88 columns, else the arguments on a line of their own, else one per
-/// line with a trailing comma.
-fn wrap_call(head: &str, args: &[String]) -> String {
-    let joined = args.join(", ");
-    let one = format!("    {head}({joined})\n");
-    if one.len() <= 89 {
-        return one;
-    }
-    if 8 + joined.len() <= 88 {
-        return format!("    {head}(\n        {joined}\n    )\n");
-    }
-    let mut out = format!("    {head}(\n");
-    for a in args {
-        out.push_str(&format!("        {a},\n"));
-    }
-    out.push_str("    )\n");
-    out
-}
-
-/// Continuation lines indented by `n` spaces.
-fn indent(text: &str, n: usize) -> String {
-    let pad = " ".repeat(n);
-    text.lines()
-        .enumerate()
-        .map(|(i, l)| {
-            if i == 0 || l.is_empty() {
-                l.to_owned()
-            } else {
-                format!("{pad}{l}")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }

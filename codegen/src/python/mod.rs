@@ -11,6 +11,8 @@
 
 mod annotate;
 mod events;
+mod filters;
+mod literal;
 
 use openedx_hooks_schema::Catalog;
 
@@ -92,14 +94,24 @@ pub fn generate_python(catalog: &Catalog, package: &str) -> Result<Vec<PythonFil
             path: format!("{dir}/{}/__init__.py", m.name),
             text: docstring(&source, &format!("The ``{}`` module.", m.name)),
         });
-        files.push(PythonFile {
-            path: format!("{dir}/{}/data.py", m.name),
-            text: events::data_py(catalog, package, m, &source)?,
-        });
+        // A module of filters only (host types, no data classes) has no
+        // `data.py`, as openedx-filters has none.
+        if !m.types.is_empty() || !m.events.is_empty() {
+            files.push(PythonFile {
+                path: format!("{dir}/{}/data.py", m.name),
+                text: events::data_py(catalog, package, m, &source)?,
+            });
+        }
         if !m.events.is_empty() {
             files.push(PythonFile {
                 path: format!("{dir}/{}/signals.py", m.name),
                 text: events::signals_py(catalog, package, m, &source)?,
+            });
+        }
+        if !m.filters.is_empty() {
+            files.push(PythonFile {
+                path: format!("{dir}/{}/filters.py", m.name),
+                text: filters::filters_py(catalog, package, m, &source)?,
             });
         }
     }
@@ -128,6 +140,43 @@ pub(crate) fn doc_text(s: &str) -> String {
         .replace("\"\"\"", "\\\"\\\"\\\"")
         .lines()
         .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `head item, item tail` as ruff formats it, at `n` spaces: on one line
+/// when it fits in 88 columns, else the items on a line of their own, else
+/// one per line with a trailing comma.
+pub(crate) fn wrap(n: usize, head: &str, items: &[String], tail: &str) -> String {
+    let pad = " ".repeat(n);
+    let joined = items.join(", ");
+    let one = format!("{pad}{head}{joined}{tail}\n");
+    if one.len() <= 89 {
+        return one;
+    }
+    if n + 4 + joined.len() <= 88 {
+        return format!("{pad}{head}\n{pad}    {joined}\n{pad}{tail}\n");
+    }
+    let mut out = format!("{pad}{head}\n");
+    for i in items {
+        out.push_str(&format!("{pad}    {i},\n"));
+    }
+    out.push_str(&format!("{pad}{tail}\n"));
+    out
+}
+
+/// Continuation lines indented by `n` spaces.
+pub(crate) fn indent(text: &str, n: usize) -> String {
+    let pad = " ".repeat(n);
+    text.lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 0 || l.is_empty() {
+                l.to_owned()
+            } else {
+                format!("{pad}{l}")
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
