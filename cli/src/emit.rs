@@ -87,6 +87,7 @@ pub fn build(
     paths: &[PathBuf],
     externs: &[(PathBuf, Option<String>)],
     out: &Path,
+    python_package: &str,
     color: ColorChoice,
 ) -> ExitCode {
     let started = Instant::now();
@@ -113,7 +114,7 @@ pub fn build(
         catalog.sources().len(),
         started.elapsed()
     );
-    match build_outputs(catalog, &generated.code, out) {
+    match build_outputs(catalog, &generated.code, out, python_package) {
         Ok(tally) => {
             outln!(
                 "built    {} in {:.2?}: {} file(s) written, {} unchanged",
@@ -128,7 +129,12 @@ pub fn build(
     }
 }
 
-fn build_outputs(catalog: &Catalog, rust: &str, out: &Path) -> Result<Tally, ExitCode> {
+fn build_outputs(
+    catalog: &Catalog,
+    rust: &str,
+    out: &Path,
+    python_package: &str,
+) -> Result<Tally, ExitCode> {
     let mut tally = Tally::default();
     let step = |name: &str, path: &Path, count: usize, t: Instant| {
         outln!(
@@ -157,7 +163,7 @@ fn build_outputs(catalog: &Catalog, rust: &str, out: &Path) -> Result<Tally, Exi
     }
     let t = Instant::now();
     let dir = out.join("python");
-    let python = generate_python(catalog, "openedx_events").map_err(|e| {
+    let python = generate_python(catalog, python_package).map_err(|e| {
         eprintln!("error: {e}");
         ExitCode::from(1)
     })?;

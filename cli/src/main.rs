@@ -269,9 +269,13 @@ enum Command {
         catalog: CatalogArgs,
         #[command(flatten)]
         externs: ExternArgs,
-        /// The directory to write into (`rust/`, `avro/`, `json-schema/`, `docs/`)
+        /// The directory to write into (`rust/`, `avro/`, `json-schema/`, `docs/`, `python/`)
         #[arg(long)]
         out: PathBuf,
+        /// The Python package's name under `python/` (`openedx_filters` for a
+        /// filters catalog)
+        #[arg(long, default_value = "openedx_events")]
+        python_package: String,
         #[command(flatten)]
         color: ColorArg,
     },
@@ -427,8 +431,15 @@ fn main() -> ExitCode {
             catalog: CatalogArgs { paths },
             externs,
             out,
+            python_package,
             color,
-        } => emit::build(&paths, &externs.parsed(), &out, color.choice()),
+        } => emit::build(
+            &paths,
+            &externs.parsed(),
+            &out,
+            &python_package,
+            color.choice(),
+        ),
         Command::Encode {
             catalog: CatalogArgs { paths },
             externs,

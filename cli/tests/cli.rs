@@ -458,6 +458,8 @@ fn a_catalog_that_uses_an_extern_catalog_is_checked_gated_and_built_with_it() {
         "generated/events=::openedx_events",
         "--out",
         dir,
+        "--python-package",
+        "openedx_filters",
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(
@@ -465,6 +467,21 @@ fn a_catalog_that_uses_an_extern_catalog_is_checked_gated_and_built_with_it() {
         std::fs::read_to_string(root().join("generated/openedx-filters/src/filters.rs"))
             .expect("checked in")
     );
+    // And the same Python package as the checked-in one.
+    for module in [
+        "authentication",
+        "content_authoring",
+        "learning",
+        "management",
+    ] {
+        let path = format!("openedx_filters/{module}/filters.py");
+        assert_eq!(
+            std::fs::read_to_string(out.path().join("python").join(&path)).expect("written"),
+            std::fs::read_to_string(root().join("generated/python").join(&path))
+                .expect("checked in"),
+            "{path}"
+        );
+    }
     // Filters are not on the wire: no schemas of the extern events either.
     assert_eq!(
         std::fs::read_dir(out.path().join("avro"))
