@@ -54,7 +54,7 @@ fn a_custom_runtime_path_is_used_everywhere() {
     let code = generate_rust(&outcome.catalog.expect("valid"), &options).expect("generates");
     // Each module names the runtime once, and its items through that name.
     assert!(
-        code.contains("use ::my_platform::hooks::__private_v1 as __rt;"),
+        code.contains("use ::my_platform::hooks::__private_v2 as __rt;"),
         "{code}"
     );
     assert!(
@@ -98,6 +98,20 @@ fn generated_code_for_hostile_but_valid_catalogs_compiles() {
         write(name, &generate(&format!("fixtures/valid/{name}.yaml")));
     }
     write("filters", &generate("fixtures/filters/valid.yaml"));
+    // The runtime derives each event's Avro schema from descriptors: the
+    // generator's schemas, for every shape, are what it must give.
+    let outcome = load_fixture(Path::new("fixtures/schemas"));
+    let catalog = outcome.catalog.expect("valid");
+    let mut schemas = generate_rust(&catalog, &RustOptions::default()).expect("generates");
+    schemas.push_str(
+        "\n/// The generator's Avro schema of each event.\nconst EXPECTED: &[(&str, &str)] = &[\n",
+    );
+    for (_, e) in catalog.own_events() {
+        let text = openedx_hooks_codegen::avro_schema(&catalog, e).to_string();
+        schemas.push_str(&format!("    ({:?}, {text:?}),\n", e.event_type));
+    }
+    schemas.push_str("];\n");
+    write("schemas", &schemas);
     // The documentation's Rust examples for every Open edX event, each in
     // its own module, so the docs cannot show code that does not compile.
     let outcome =
@@ -133,6 +147,27 @@ fn generated_code_for_hostile_but_valid_catalogs_compiles() {
     write("filter_doc_examples", &steps);
     let t = trybuild::TestCases::new();
     t.pass(tests_dir().join("compile/*.rs"));
+}
+
+/// Every Open edX event's schema, as the runtime derives it from the
+/// payload's descriptor, is the generator's text (the `.avsc` files and the
+/// registry's subjects must agree byte for byte).
+#[test]
+fn runtime_avro_schemas_are_the_generator_s() {
+    let outcome = Loader::new().load_texts(&openedx_events::CATALOG_FILES);
+    let catalog = outcome.catalog.expect("valid");
+    let mut compared = 0;
+    for (_, e) in catalog.own_events() {
+        let signal = openedx_hooks::signal_by_type(&e.event_type).expect("linked");
+        assert_eq!(
+            signal.avro_schema(),
+            Some(openedx_hooks_codegen::avro_schema(&catalog, e).to_string()),
+            "{}",
+            e.event_type
+        );
+        compared += 1;
+    }
+    assert_eq!(compared, 73);
 }
 
 /// Python generation: reviewed snapshots of the same small catalogs (every

@@ -13,7 +13,7 @@
 )]
 pub mod analytics {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1 as __rt;
+    use ::openedx_hooks::__private_v2 as __rt;
     #[allow(unused_imports)]
     use __rt::serde as __serde;
     #[allow(unused_imports)]
@@ -58,6 +58,7 @@ pub mod analytics {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "TrackingLogData",
+                module: "analytics",
                 names: &["name", "timestamp", "data", "context"],
                 fields: &[
                     __Field::leaf::<String>("name"),
@@ -94,6 +95,7 @@ pub mod analytics {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "TrackingEventEmitted",
+                module: "analytics",
                 names: &["tracking_log"],
                 fields: &[__Field::record::<TrackingLogData>("tracking_log")],
             },
@@ -110,10 +112,7 @@ pub mod analytics {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        TRACKING_EVENT_EMITTED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"tracking_log\",\"type\":{\"name\":\"TrackingLogData\",\"type\":\"record\",\"fields\":[{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"timestamp\",\"type\":\"string\"},{\"name\":\"data\",\"type\":\"string\"},{\"name\":\"context\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.analytics.tracking.event.emitted.v1\"}"
-    );
+    __rt::register_event!(TRACKING_EVENT_EMITTED);
 }
 /// Module `content_authoring` of the catalog, from `generated/events/content_authoring.yaml`.
 #[allow(
@@ -123,7 +122,7 @@ pub mod analytics {
 )]
 pub mod content_authoring {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1 as __rt;
+    use ::openedx_hooks::__private_v2 as __rt;
     #[allow(unused_imports)]
     use __rt::serde as __serde;
     #[allow(unused_imports)]
@@ -146,7 +145,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __rt::Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v2::serde")]
     #[serde(transparent)]
     pub struct LibraryLocatorV2(pub ::std::string::String);
     impl ::std::str::FromStr for LibraryLocatorV2 {
@@ -191,7 +190,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __rt::Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v2::serde")]
     #[serde(transparent)]
     pub struct LibraryUsageLocatorV2(pub ::std::string::String);
     impl ::std::str::FromStr for LibraryUsageLocatorV2 {
@@ -236,7 +235,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __rt::Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v2::serde")]
     #[serde(transparent)]
     pub struct LibraryCollectionLocator(pub ::std::string::String);
     impl ::std::str::FromStr for LibraryCollectionLocator {
@@ -281,7 +280,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __rt::Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v2::serde")]
     #[serde(transparent)]
     pub struct LibraryContainerLocator(pub ::std::string::String);
     impl ::std::str::FromStr for LibraryContainerLocator {
@@ -356,6 +355,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseCatalogData",
+                module: "content_authoring",
                 names: &[
                     "course_key",
                     "name",
@@ -415,6 +415,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseScheduleData",
+                module: "content_authoring",
                 names: &["start", "pacing", "end", "enrollment_start", "enrollment_end"],
                 fields: &[
                     __Field::leaf::<__rt::types::Timestamp>("start"),
@@ -472,6 +473,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "XBlockData",
+                module: "content_authoring",
                 names: &["usage_key", "block_type", "version"],
                 fields: &[
                     __Field::leaf::<super::learning::UsageKey>("usage_key"),
@@ -525,6 +527,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "DuplicatedXBlockData",
+                module: "content_authoring",
                 names: &["usage_key", "block_type", "version", "source_usage_key"],
                 fields: &[
                     __Field::leaf::<super::learning::UsageKey>("usage_key"),
@@ -587,6 +590,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CertificateConfigData",
+                module: "content_authoring",
                 names: &[
                     "certificate_type",
                     "course_key",
@@ -650,6 +654,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CertificateSignatoryData",
+                module: "content_authoring",
                 names: &["image", "name", "organization", "title"],
                 fields: &[
                     __Field::leaf::<Vec<u8>>("image"),
@@ -686,6 +691,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseData",
+                module: "content_authoring",
                 names: &["course_key"],
                 fields: &[__Field::leaf::<super::learning::CourseKey>("course_key")],
             },
@@ -723,6 +729,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ContentLibraryData",
+                module: "content_authoring",
                 names: &["library_key", "update_blocks"],
                 fields: &[
                     __Field::leaf::<LibraryLocatorV2>("library_key"),
@@ -761,6 +768,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LibraryBlockData",
+                module: "content_authoring",
                 names: &["library_key", "usage_key"],
                 fields: &[
                     __Field::leaf::<LibraryLocatorV2>("library_key"),
@@ -801,6 +809,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ContentObjectChangedData",
+                module: "content_authoring",
                 names: &["object_id", "changes"],
                 fields: &[
                     __Field::leaf::<String>("object_id"),
@@ -836,6 +845,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ContentObjectData",
+                module: "content_authoring",
                 names: &["object_id"],
                 fields: &[__Field::leaf::<String>("object_id")],
             },
@@ -873,6 +883,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LibraryCollectionData",
+                module: "content_authoring",
                 names: &["collection_key", "background"],
                 fields: &[
                     __Field::leaf::<LibraryCollectionLocator>("collection_key"),
@@ -913,6 +924,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LibraryContainerData",
+                module: "content_authoring",
                 names: &["container_key", "background"],
                 fields: &[
                     __Field::leaf::<LibraryContainerLocator>("container_key"),
@@ -947,6 +959,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseCatalogInfoChanged",
+                module: "content_authoring",
                 names: &["catalog_info"],
                 fields: &[__Field::record::<CourseCatalogData>("catalog_info")],
             },
@@ -963,10 +976,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        COURSE_CATALOG_INFO_CHANGED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"catalog_info\",\"type\":{\"name\":\"CourseCatalogData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"schedule_data\",\"type\":{\"name\":\"CourseScheduleData\",\"type\":\"record\",\"fields\":[{\"name\":\"start\",\"type\":\"string\"},{\"name\":\"pacing\",\"type\":\"string\"},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"enrollment_start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"enrollment_end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"hidden\",\"type\":\"boolean\"},{\"name\":\"invitation_only\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.course.catalog_info.changed.v1\"}"
-    );
+    __rt::register_event!(COURSE_CATALOG_INFO_CHANGED);
     /// The payload of [`XBLOCK_CREATED`] (`org.openedx.content_authoring.xblock.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XblockCreated {
@@ -993,6 +1003,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "XblockCreated",
+                module: "content_authoring",
                 names: &["xblock_info"],
                 fields: &[__Field::record::<XBlockData>("xblock_info")],
             },
@@ -1009,10 +1020,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        XBLOCK_CREATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"xblock_info\",\"type\":{\"name\":\"XBlockData\",\"type\":\"record\",\"fields\":[{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"block_type\",\"type\":\"string\"},{\"name\":\"version\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.content_authoring.xblock.created.v1\"}"
-    );
+    __rt::register_event!(XBLOCK_CREATED);
     /// The payload of [`XBLOCK_UPDATED`] (`org.openedx.content_authoring.xblock.updated.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XblockUpdated {
@@ -1039,6 +1047,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "XblockUpdated",
+                module: "content_authoring",
                 names: &["xblock_info"],
                 fields: &[__Field::record::<XBlockData>("xblock_info")],
             },
@@ -1055,10 +1064,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        XBLOCK_UPDATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"xblock_info\",\"type\":{\"name\":\"XBlockData\",\"type\":\"record\",\"fields\":[{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"block_type\",\"type\":\"string\"},{\"name\":\"version\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.content_authoring.xblock.updated.v1\"}"
-    );
+    __rt::register_event!(XBLOCK_UPDATED);
     /// The payload of [`XBLOCK_PUBLISHED`] (`org.openedx.content_authoring.xblock.published.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XblockPublished {
@@ -1085,6 +1091,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "XblockPublished",
+                module: "content_authoring",
                 names: &["xblock_info"],
                 fields: &[__Field::record::<XBlockData>("xblock_info")],
             },
@@ -1101,10 +1108,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        XBLOCK_PUBLISHED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"xblock_info\",\"type\":{\"name\":\"XBlockData\",\"type\":\"record\",\"fields\":[{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"block_type\",\"type\":\"string\"},{\"name\":\"version\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.content_authoring.xblock.published.v1\"}"
-    );
+    __rt::register_event!(XBLOCK_PUBLISHED);
     /// The payload of [`XBLOCK_DELETED`] (`org.openedx.content_authoring.xblock.deleted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XblockDeleted {
@@ -1131,6 +1135,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "XblockDeleted",
+                module: "content_authoring",
                 names: &["xblock_info"],
                 fields: &[__Field::record::<XBlockData>("xblock_info")],
             },
@@ -1147,10 +1152,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        XBLOCK_DELETED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"xblock_info\",\"type\":{\"name\":\"XBlockData\",\"type\":\"record\",\"fields\":[{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"block_type\",\"type\":\"string\"},{\"name\":\"version\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.content_authoring.xblock.deleted.v1\"}"
-    );
+    __rt::register_event!(XBLOCK_DELETED);
     /// The payload of [`XBLOCK_DUPLICATED`] (`org.openedx.content_authoring.xblock.duplicated.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XblockDuplicated {
@@ -1177,6 +1179,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "XblockDuplicated",
+                module: "content_authoring",
                 names: &["xblock_info"],
                 fields: &[__Field::record::<DuplicatedXBlockData>("xblock_info")],
             },
@@ -1193,10 +1196,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        XBLOCK_DUPLICATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"xblock_info\",\"type\":{\"name\":\"DuplicatedXBlockData\",\"type\":\"record\",\"fields\":[{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"block_type\",\"type\":\"string\"},{\"name\":\"version\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"source_usage_key\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.content_authoring.xblock.duplicated.v1\"}"
-    );
+    __rt::register_event!(XBLOCK_DUPLICATED);
     /// The payload of [`COURSE_CERTIFICATE_CONFIG_CHANGED`] (`org.openedx.content_authoring.course.certificate_config.changed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseCertificateConfigChanged {
@@ -1223,6 +1223,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseCertificateConfigChanged",
+                module: "content_authoring",
                 names: &["certificate_config"],
                 fields: &[__Field::record::<CertificateConfigData>("certificate_config")],
             },
@@ -1240,10 +1241,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        COURSE_CERTIFICATE_CONFIG_CHANGED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"certificate_config\",\"type\":{\"name\":\"CertificateConfigData\",\"type\":\"record\",\"fields\":[{\"name\":\"certificate_type\",\"type\":\"string\"},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"title\",\"type\":\"string\"},{\"name\":\"signatories\",\"type\":{\"type\":\"array\",\"items\":{\"name\":\"CertificateSignatoryData\",\"type\":\"record\",\"fields\":[{\"name\":\"image\",\"type\":\"bytes\"},{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"organization\",\"type\":\"string\"},{\"name\":\"title\",\"type\":\"string\"}]}}},{\"name\":\"is_active\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.course.certificate_config.changed.v1\"}"
-    );
+    __rt::register_event!(COURSE_CERTIFICATE_CONFIG_CHANGED);
     /// The payload of [`COURSE_CERTIFICATE_CONFIG_DELETED`] (`org.openedx.content_authoring.course.certificate_config.deleted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseCertificateConfigDeleted {
@@ -1270,6 +1268,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseCertificateConfigDeleted",
+                module: "content_authoring",
                 names: &["certificate_config"],
                 fields: &[__Field::record::<CertificateConfigData>("certificate_config")],
             },
@@ -1287,10 +1286,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        COURSE_CERTIFICATE_CONFIG_DELETED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"certificate_config\",\"type\":{\"name\":\"CertificateConfigData\",\"type\":\"record\",\"fields\":[{\"name\":\"certificate_type\",\"type\":\"string\"},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"title\",\"type\":\"string\"},{\"name\":\"signatories\",\"type\":{\"type\":\"array\",\"items\":{\"name\":\"CertificateSignatoryData\",\"type\":\"record\",\"fields\":[{\"name\":\"image\",\"type\":\"bytes\"},{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"organization\",\"type\":\"string\"},{\"name\":\"title\",\"type\":\"string\"}]}}},{\"name\":\"is_active\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.course.certificate_config.deleted.v1\"}"
-    );
+    __rt::register_event!(COURSE_CERTIFICATE_CONFIG_DELETED);
     /// The payload of [`COURSE_CREATED`] (`org.openedx.content_authoring.course.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseCreated {
@@ -1315,6 +1311,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseCreated",
+                module: "content_authoring",
                 names: &["course"],
                 fields: &[__Field::record::<CourseData>("course")],
             },
@@ -1330,10 +1327,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        COURSE_CREATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.content_authoring.course.created.v1\"}"
-    );
+    __rt::register_event!(COURSE_CREATED);
     /// The payload of [`CONTENT_LIBRARY_CREATED`] (`org.openedx.content_authoring.content_library.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ContentLibraryCreated {
@@ -1360,6 +1354,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ContentLibraryCreated",
+                module: "content_authoring",
                 names: &["content_library"],
                 fields: &[__Field::record::<ContentLibraryData>("content_library")],
             },
@@ -1375,10 +1370,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        CONTENT_LIBRARY_CREATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"content_library\",\"type\":{\"name\":\"ContentLibraryData\",\"type\":\"record\",\"fields\":[{\"name\":\"library_key\",\"type\":\"string\"},{\"name\":\"update_blocks\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.created.v1\"}"
-    );
+    __rt::register_event!(CONTENT_LIBRARY_CREATED);
     /// The payload of [`CONTENT_LIBRARY_UPDATED`] (`org.openedx.content_authoring.content_library.updated.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ContentLibraryUpdated {
@@ -1405,6 +1397,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ContentLibraryUpdated",
+                module: "content_authoring",
                 names: &["content_library"],
                 fields: &[__Field::record::<ContentLibraryData>("content_library")],
             },
@@ -1420,10 +1413,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        CONTENT_LIBRARY_UPDATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"content_library\",\"type\":{\"name\":\"ContentLibraryData\",\"type\":\"record\",\"fields\":[{\"name\":\"library_key\",\"type\":\"string\"},{\"name\":\"update_blocks\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.updated.v1\"}"
-    );
+    __rt::register_event!(CONTENT_LIBRARY_UPDATED);
     /// The payload of [`CONTENT_LIBRARY_DELETED`] (`org.openedx.content_authoring.content_library.deleted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ContentLibraryDeleted {
@@ -1450,6 +1440,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ContentLibraryDeleted",
+                module: "content_authoring",
                 names: &["content_library"],
                 fields: &[__Field::record::<ContentLibraryData>("content_library")],
             },
@@ -1465,10 +1456,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        CONTENT_LIBRARY_DELETED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"content_library\",\"type\":{\"name\":\"ContentLibraryData\",\"type\":\"record\",\"fields\":[{\"name\":\"library_key\",\"type\":\"string\"},{\"name\":\"update_blocks\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.deleted.v1\"}"
-    );
+    __rt::register_event!(CONTENT_LIBRARY_DELETED);
     /// The payload of [`LIBRARY_BLOCK_CREATED`] (`org.openedx.content_authoring.library_block.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryBlockCreated {
@@ -1495,6 +1483,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LibraryBlockCreated",
+                module: "content_authoring",
                 names: &["library_block"],
                 fields: &[__Field::record::<LibraryBlockData>("library_block")],
             },
@@ -1510,10 +1499,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        LIBRARY_BLOCK_CREATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_block\",\"type\":{\"name\":\"LibraryBlockData\",\"type\":\"record\",\"fields\":[{\"name\":\"library_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.content_authoring.library_block.created.v1\"}"
-    );
+    __rt::register_event!(LIBRARY_BLOCK_CREATED);
     /// The payload of [`LIBRARY_BLOCK_UPDATED`] (`org.openedx.content_authoring.library_block.updated.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryBlockUpdated {
@@ -1540,6 +1526,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LibraryBlockUpdated",
+                module: "content_authoring",
                 names: &["library_block"],
                 fields: &[__Field::record::<LibraryBlockData>("library_block")],
             },
@@ -1555,10 +1542,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        LIBRARY_BLOCK_UPDATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_block\",\"type\":{\"name\":\"LibraryBlockData\",\"type\":\"record\",\"fields\":[{\"name\":\"library_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.content_authoring.library_block.updated.v1\"}"
-    );
+    __rt::register_event!(LIBRARY_BLOCK_UPDATED);
     /// The payload of [`LIBRARY_BLOCK_DELETED`] (`org.openedx.content_authoring.library_block.deleted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryBlockDeleted {
@@ -1585,6 +1569,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LibraryBlockDeleted",
+                module: "content_authoring",
                 names: &["library_block"],
                 fields: &[__Field::record::<LibraryBlockData>("library_block")],
             },
@@ -1600,10 +1585,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        LIBRARY_BLOCK_DELETED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_block\",\"type\":{\"name\":\"LibraryBlockData\",\"type\":\"record\",\"fields\":[{\"name\":\"library_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.content_authoring.library_block.deleted.v1\"}"
-    );
+    __rt::register_event!(LIBRARY_BLOCK_DELETED);
     /// The payload of [`LIBRARY_BLOCK_PUBLISHED`] (`org.openedx.content_authoring.library_block.published.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryBlockPublished {
@@ -1630,6 +1612,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LibraryBlockPublished",
+                module: "content_authoring",
                 names: &["library_block"],
                 fields: &[__Field::record::<LibraryBlockData>("library_block")],
             },
@@ -1645,10 +1628,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        LIBRARY_BLOCK_PUBLISHED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_block\",\"type\":{\"name\":\"LibraryBlockData\",\"type\":\"record\",\"fields\":[{\"name\":\"library_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.content_authoring.library_block.published.v1\"}"
-    );
+    __rt::register_event!(LIBRARY_BLOCK_PUBLISHED);
     /// The payload of [`CONTENT_OBJECT_ASSOCIATIONS_CHANGED`] (`org.openedx.content_authoring.content.object.associations.changed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ContentObjectAssociationsChanged {
@@ -1675,6 +1655,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ContentObjectAssociationsChanged",
+                module: "content_authoring",
                 names: &["content_object"],
                 fields: &[__Field::record::<ContentObjectChangedData>("content_object")],
             },
@@ -1692,10 +1673,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        CONTENT_OBJECT_ASSOCIATIONS_CHANGED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"content_object\",\"type\":{\"name\":\"ContentObjectChangedData\",\"type\":\"record\",\"fields\":[{\"name\":\"object_id\",\"type\":\"string\"},{\"name\":\"changes\",\"type\":{\"type\":\"array\",\"items\":\"string\"}}]}}],\"namespace\":\"org.openedx.content_authoring.content.object.associations.changed.v1\"}"
-    );
+    __rt::register_event!(CONTENT_OBJECT_ASSOCIATIONS_CHANGED);
     /// The payload of [`CONTENT_OBJECT_TAGS_CHANGED`] (`org.openedx.content_authoring.content.object.tags.changed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ContentObjectTagsChanged {
@@ -1722,6 +1700,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ContentObjectTagsChanged",
+                module: "content_authoring",
                 names: &["content_object"],
                 fields: &[__Field::record::<ContentObjectData>("content_object")],
             },
@@ -1737,10 +1716,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        CONTENT_OBJECT_TAGS_CHANGED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"content_object\",\"type\":{\"name\":\"ContentObjectData\",\"type\":\"record\",\"fields\":[{\"name\":\"object_id\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.content_authoring.content.object.tags.changed.v1\"}"
-    );
+    __rt::register_event!(CONTENT_OBJECT_TAGS_CHANGED);
     /// The payload of [`LIBRARY_COLLECTION_CREATED`] (`org.openedx.content_authoring.content_library.collection.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryCollectionCreated {
@@ -1767,6 +1743,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LibraryCollectionCreated",
+                module: "content_authoring",
                 names: &["library_collection"],
                 fields: &[__Field::record::<LibraryCollectionData>("library_collection")],
             },
@@ -1782,10 +1759,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        LIBRARY_COLLECTION_CREATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_collection\",\"type\":{\"name\":\"LibraryCollectionData\",\"type\":\"record\",\"fields\":[{\"name\":\"collection_key\",\"type\":\"string\"},{\"name\":\"background\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.collection.created.v1\"}"
-    );
+    __rt::register_event!(LIBRARY_COLLECTION_CREATED);
     /// The payload of [`LIBRARY_COLLECTION_UPDATED`] (`org.openedx.content_authoring.content_library.collection.updated.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryCollectionUpdated {
@@ -1812,6 +1786,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LibraryCollectionUpdated",
+                module: "content_authoring",
                 names: &["library_collection"],
                 fields: &[__Field::record::<LibraryCollectionData>("library_collection")],
             },
@@ -1827,10 +1802,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        LIBRARY_COLLECTION_UPDATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_collection\",\"type\":{\"name\":\"LibraryCollectionData\",\"type\":\"record\",\"fields\":[{\"name\":\"collection_key\",\"type\":\"string\"},{\"name\":\"background\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.collection.updated.v1\"}"
-    );
+    __rt::register_event!(LIBRARY_COLLECTION_UPDATED);
     /// The payload of [`LIBRARY_COLLECTION_DELETED`] (`org.openedx.content_authoring.content_library.collection.deleted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryCollectionDeleted {
@@ -1857,6 +1829,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LibraryCollectionDeleted",
+                module: "content_authoring",
                 names: &["library_collection"],
                 fields: &[__Field::record::<LibraryCollectionData>("library_collection")],
             },
@@ -1872,10 +1845,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        LIBRARY_COLLECTION_DELETED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_collection\",\"type\":{\"name\":\"LibraryCollectionData\",\"type\":\"record\",\"fields\":[{\"name\":\"collection_key\",\"type\":\"string\"},{\"name\":\"background\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.collection.deleted.v1\"}"
-    );
+    __rt::register_event!(LIBRARY_COLLECTION_DELETED);
     /// The payload of [`LIBRARY_CONTAINER_CREATED`] (`org.openedx.content_authoring.content_library.container.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryContainerCreated {
@@ -1902,6 +1872,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LibraryContainerCreated",
+                module: "content_authoring",
                 names: &["library_container"],
                 fields: &[__Field::record::<LibraryContainerData>("library_container")],
             },
@@ -1917,10 +1888,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        LIBRARY_CONTAINER_CREATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_container\",\"type\":{\"name\":\"LibraryContainerData\",\"type\":\"record\",\"fields\":[{\"name\":\"container_key\",\"type\":\"string\"},{\"name\":\"background\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.container.created.v1\"}"
-    );
+    __rt::register_event!(LIBRARY_CONTAINER_CREATED);
     /// The payload of [`LIBRARY_CONTAINER_UPDATED`] (`org.openedx.content_authoring.content_library.container.updated.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryContainerUpdated {
@@ -1947,6 +1915,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LibraryContainerUpdated",
+                module: "content_authoring",
                 names: &["library_container"],
                 fields: &[__Field::record::<LibraryContainerData>("library_container")],
             },
@@ -1962,10 +1931,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        LIBRARY_CONTAINER_UPDATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_container\",\"type\":{\"name\":\"LibraryContainerData\",\"type\":\"record\",\"fields\":[{\"name\":\"container_key\",\"type\":\"string\"},{\"name\":\"background\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.container.updated.v1\"}"
-    );
+    __rt::register_event!(LIBRARY_CONTAINER_UPDATED);
     /// The payload of [`LIBRARY_CONTAINER_DELETED`] (`org.openedx.content_authoring.content_library.container.deleted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryContainerDeleted {
@@ -1992,6 +1958,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LibraryContainerDeleted",
+                module: "content_authoring",
                 names: &["library_container"],
                 fields: &[__Field::record::<LibraryContainerData>("library_container")],
             },
@@ -2007,10 +1974,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        LIBRARY_CONTAINER_DELETED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_container\",\"type\":{\"name\":\"LibraryContainerData\",\"type\":\"record\",\"fields\":[{\"name\":\"container_key\",\"type\":\"string\"},{\"name\":\"background\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.container.deleted.v1\"}"
-    );
+    __rt::register_event!(LIBRARY_CONTAINER_DELETED);
     /// The payload of [`LIBRARY_CONTAINER_PUBLISHED`] (`org.openedx.content_authoring.content_library.container.published.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LibraryContainerPublished {
@@ -2037,6 +2001,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LibraryContainerPublished",
+                module: "content_authoring",
                 names: &["library_container"],
                 fields: &[__Field::record::<LibraryContainerData>("library_container")],
             },
@@ -2052,10 +2017,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        LIBRARY_CONTAINER_PUBLISHED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"library_container\",\"type\":{\"name\":\"LibraryContainerData\",\"type\":\"record\",\"fields\":[{\"name\":\"container_key\",\"type\":\"string\"},{\"name\":\"background\",\"type\":\"boolean\"}]}}],\"namespace\":\"org.openedx.content_authoring.content_library.container.published.v1\"}"
-    );
+    __rt::register_event!(LIBRARY_CONTAINER_PUBLISHED);
     /// The payload of [`COURSE_IMPORT_COMPLETED`] (`org.openedx.content_authoring.course.import.completed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseImportCompleted {
@@ -2080,6 +2042,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseImportCompleted",
+                module: "content_authoring",
                 names: &["course"],
                 fields: &[__Field::record::<CourseData>("course")],
             },
@@ -2096,10 +2059,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        COURSE_IMPORT_COMPLETED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.content_authoring.course.import.completed.v1\"}"
-    );
+    __rt::register_event!(COURSE_IMPORT_COMPLETED);
     /// The payload of [`COURSE_RERUN_COMPLETED`] (`org.openedx.content_authoring.course.rerun.completed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseRerunCompleted {
@@ -2124,6 +2084,7 @@ pub mod content_authoring {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseRerunCompleted",
+                module: "content_authoring",
                 names: &["course"],
                 fields: &[__Field::record::<CourseData>("course")],
             },
@@ -2140,10 +2101,7 @@ pub mod content_authoring {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        COURSE_RERUN_COMPLETED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.content_authoring.course.rerun.completed.v1\"}"
-    );
+    __rt::register_event!(COURSE_RERUN_COMPLETED);
 }
 /// Module `enterprise` of the catalog, from `generated/events/enterprise.yaml`.
 #[allow(
@@ -2153,7 +2111,7 @@ pub mod content_authoring {
 )]
 pub mod enterprise {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1 as __rt;
+    use ::openedx_hooks::__private_v2 as __rt;
     #[allow(unused_imports)]
     use __rt::serde as __serde;
     #[allow(unused_imports)]
@@ -2194,6 +2152,7 @@ pub mod enterprise {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "SubsidyRedemption",
+                module: "enterprise",
                 names: &["subsidy_identifier", "content_key", "lms_user_id"],
                 fields: &[
                     __Field::leaf::<String>("subsidy_identifier"),
@@ -2277,6 +2236,7 @@ pub mod enterprise {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LedgerTransaction",
+                module: "enterprise",
                 names: &[
                     "uuid",
                     "created",
@@ -2372,6 +2332,7 @@ pub mod enterprise {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LedgerTransactionReversal",
+                module: "enterprise",
                 names: &[
                     "uuid",
                     "created",
@@ -2446,6 +2407,7 @@ pub mod enterprise {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LearnerCreditEnterpriseCourseEnrollment",
+                module: "enterprise",
                 names: &[
                     "uuid",
                     "created",
@@ -2543,6 +2505,7 @@ pub mod enterprise {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "EnterpriseCourseEnrollment",
+                module: "enterprise",
                 names: &[
                     "id",
                     "created",
@@ -2645,6 +2608,7 @@ pub mod enterprise {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "EnterpriseCustomerUser",
+                module: "enterprise",
                 names: &[
                     "id",
                     "created",
@@ -2700,6 +2664,7 @@ pub mod enterprise {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "EnterpriseGroup",
+                module: "enterprise",
                 names: &["uuid"],
                 fields: &[__Field::leaf::<__rt::types::Uuid>("uuid")],
             },
@@ -2731,6 +2696,7 @@ pub mod enterprise {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "SubsidyRedeemed",
+                module: "enterprise",
                 names: &["redemption"],
                 fields: &[__Field::record::<SubsidyRedemption>("redemption")],
             },
@@ -2746,10 +2712,7 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        SUBSIDY_REDEEMED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"redemption\",\"type\":{\"name\":\"SubsidyRedemption\",\"type\":\"record\",\"fields\":[{\"name\":\"subsidy_identifier\",\"type\":\"string\"},{\"name\":\"content_key\",\"type\":\"string\"},{\"name\":\"lms_user_id\",\"type\":\"long\"}]}}],\"namespace\":\"org.openedx.enterprise.subsidy.redeemed.v1\"}"
-    );
+    __rt::register_event!(SUBSIDY_REDEEMED);
     /// The payload of [`SUBSIDY_REDEMPTION_REVERSED`] (`org.openedx.enterprise.subsidy.redemption-reversed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct SubsidyRedemptionReversed {
@@ -2776,6 +2739,7 @@ pub mod enterprise {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "SubsidyRedemptionReversed",
+                module: "enterprise",
                 names: &["redemption"],
                 fields: &[__Field::record::<SubsidyRedemption>("redemption")],
             },
@@ -2791,10 +2755,7 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        SUBSIDY_REDEMPTION_REVERSED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"redemption\",\"type\":{\"name\":\"SubsidyRedemption\",\"type\":\"record\",\"fields\":[{\"name\":\"subsidy_identifier\",\"type\":\"string\"},{\"name\":\"content_key\",\"type\":\"string\"},{\"name\":\"lms_user_id\",\"type\":\"long\"}]}}],\"namespace\":\"org.openedx.enterprise.subsidy.redemption-reversed.v1\"}"
-    );
+    __rt::register_event!(SUBSIDY_REDEMPTION_REVERSED);
     /// The payload of [`LEDGER_TRANSACTION_CREATED`] (`org.openedx.enterprise.subsidy_ledger_transaction.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LedgerTransactionCreated {
@@ -2821,6 +2782,7 @@ pub mod enterprise {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LedgerTransactionCreated",
+                module: "enterprise",
                 names: &["ledger_transaction"],
                 fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
             },
@@ -2836,10 +2798,7 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        LEDGER_TRANSACTION_CREATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"ledger_transaction\",\"type\":{\"name\":\"LedgerTransaction\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"idempotency_key\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"long\"},{\"name\":\"state\",\"type\":\"string\"},{\"name\":\"ledger_uuid\",\"type\":\"string\"},{\"name\":\"subsidy_access_policy_uuid\",\"type\":\"string\"},{\"name\":\"lms_user_id\",\"type\":\"long\"},{\"name\":\"content_key\",\"type\":\"string\"},{\"name\":\"parent_content_key\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"fulfillment_identifier\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"reversal\",\"type\":[\"null\",{\"name\":\"LedgerTransactionReversal\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"idempotency_key\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"long\"},{\"name\":\"state\",\"type\":\"string\"}]}],\"default\":null}]}}],\"namespace\":\"org.openedx.enterprise.subsidy_ledger_transaction.created.v1\"}"
-    );
+    __rt::register_event!(LEDGER_TRANSACTION_CREATED);
     /// The payload of [`LEDGER_TRANSACTION_COMMITTED`] (`org.openedx.enterprise.subsidy_ledger_transaction.committed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LedgerTransactionCommitted {
@@ -2866,6 +2825,7 @@ pub mod enterprise {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LedgerTransactionCommitted",
+                module: "enterprise",
                 names: &["ledger_transaction"],
                 fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
             },
@@ -2881,10 +2841,7 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        LEDGER_TRANSACTION_COMMITTED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"ledger_transaction\",\"type\":{\"name\":\"LedgerTransaction\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"idempotency_key\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"long\"},{\"name\":\"state\",\"type\":\"string\"},{\"name\":\"ledger_uuid\",\"type\":\"string\"},{\"name\":\"subsidy_access_policy_uuid\",\"type\":\"string\"},{\"name\":\"lms_user_id\",\"type\":\"long\"},{\"name\":\"content_key\",\"type\":\"string\"},{\"name\":\"parent_content_key\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"fulfillment_identifier\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"reversal\",\"type\":[\"null\",{\"name\":\"LedgerTransactionReversal\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"idempotency_key\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"long\"},{\"name\":\"state\",\"type\":\"string\"}]}],\"default\":null}]}}],\"namespace\":\"org.openedx.enterprise.subsidy_ledger_transaction.committed.v1\"}"
-    );
+    __rt::register_event!(LEDGER_TRANSACTION_COMMITTED);
     /// The payload of [`LEDGER_TRANSACTION_FAILED`] (`org.openedx.enterprise.subsidy_ledger_transaction.failed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LedgerTransactionFailed {
@@ -2911,6 +2868,7 @@ pub mod enterprise {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LedgerTransactionFailed",
+                module: "enterprise",
                 names: &["ledger_transaction"],
                 fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
             },
@@ -2926,10 +2884,7 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        LEDGER_TRANSACTION_FAILED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"ledger_transaction\",\"type\":{\"name\":\"LedgerTransaction\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"idempotency_key\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"long\"},{\"name\":\"state\",\"type\":\"string\"},{\"name\":\"ledger_uuid\",\"type\":\"string\"},{\"name\":\"subsidy_access_policy_uuid\",\"type\":\"string\"},{\"name\":\"lms_user_id\",\"type\":\"long\"},{\"name\":\"content_key\",\"type\":\"string\"},{\"name\":\"parent_content_key\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"fulfillment_identifier\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"reversal\",\"type\":[\"null\",{\"name\":\"LedgerTransactionReversal\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"idempotency_key\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"long\"},{\"name\":\"state\",\"type\":\"string\"}]}],\"default\":null}]}}],\"namespace\":\"org.openedx.enterprise.subsidy_ledger_transaction.failed.v1\"}"
-    );
+    __rt::register_event!(LEDGER_TRANSACTION_FAILED);
     /// The payload of [`LEDGER_TRANSACTION_REVERSED`] (`org.openedx.enterprise.subsidy_ledger_transaction.reversed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LedgerTransactionReversed {
@@ -2956,6 +2911,7 @@ pub mod enterprise {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LedgerTransactionReversed",
+                module: "enterprise",
                 names: &["ledger_transaction"],
                 fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
             },
@@ -2971,10 +2927,7 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        LEDGER_TRANSACTION_REVERSED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"ledger_transaction\",\"type\":{\"name\":\"LedgerTransaction\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"idempotency_key\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"long\"},{\"name\":\"state\",\"type\":\"string\"},{\"name\":\"ledger_uuid\",\"type\":\"string\"},{\"name\":\"subsidy_access_policy_uuid\",\"type\":\"string\"},{\"name\":\"lms_user_id\",\"type\":\"long\"},{\"name\":\"content_key\",\"type\":\"string\"},{\"name\":\"parent_content_key\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"fulfillment_identifier\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"reversal\",\"type\":[\"null\",{\"name\":\"LedgerTransactionReversal\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"idempotency_key\",\"type\":\"string\"},{\"name\":\"quantity\",\"type\":\"long\"},{\"name\":\"state\",\"type\":\"string\"}]}],\"default\":null}]}}],\"namespace\":\"org.openedx.enterprise.subsidy_ledger_transaction.reversed.v1\"}"
-    );
+    __rt::register_event!(LEDGER_TRANSACTION_REVERSED);
     /// The payload of [`LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED`] (`org.openedx.enterprise.learner_credit_course_enrollment.revoked.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LearnerCreditCourseEnrollmentRevoked {
@@ -3002,6 +2955,7 @@ pub mod enterprise {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LearnerCreditCourseEnrollmentRevoked",
+                module: "enterprise",
                 names: &["learner_credit_course_enrollment"],
                 fields: &[
                     __Field::record::<
@@ -3023,10 +2977,7 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"learner_credit_course_enrollment\",\"type\":{\"name\":\"LearnerCreditEnterpriseCourseEnrollment\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"fulfillment_type\",\"type\":\"string\"},{\"name\":\"is_revoked\",\"type\":\"boolean\"},{\"name\":\"enterprise_course_entitlement_uuid\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"enterprise_course_enrollment\",\"type\":[\"null\",{\"name\":\"EnterpriseCourseEnrollment\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"enterprise_customer_user\",\"type\":{\"name\":\"EnterpriseCustomerUser\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"created\",\"type\":\"string\"},{\"name\":\"modified\",\"type\":\"string\"},{\"name\":\"enterprise_customer_uuid\",\"type\":\"string\"},{\"name\":\"user_id\",\"type\":\"long\"},{\"name\":\"active\",\"type\":\"boolean\"},{\"name\":\"linked\",\"type\":\"boolean\"},{\"name\":\"is_relinkable\",\"type\":\"boolean\"},{\"name\":\"should_inactivate_other_customers\",\"type\":\"boolean\"},{\"name\":\"invite_key\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"course_id\",\"type\":\"string\"},{\"name\":\"saved_for_later\",\"type\":\"boolean\"},{\"name\":\"source_slug\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"unenrolled\",\"type\":[\"null\",\"boolean\"],\"default\":null},{\"name\":\"unenrolled_at\",\"type\":[\"null\",\"string\"],\"default\":null}]}],\"default\":null},{\"name\":\"transaction_id\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.enterprise.learner_credit_course_enrollment.revoked.v1\"}"
-    );
+    __rt::register_event!(LEARNER_CREDIT_COURSE_ENROLLMENT_REVOKED);
     /// The payload of [`ENTERPRISE_GROUP_DELETED`] (`org.openedx.enterprise.enterprise_group.deleted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct EnterpriseGroupDeleted {
@@ -3053,6 +3004,7 @@ pub mod enterprise {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "EnterpriseGroupDeleted",
+                module: "enterprise",
                 names: &["enterprise_group"],
                 fields: &[__Field::record::<EnterpriseGroup>("enterprise_group")],
             },
@@ -3068,10 +3020,7 @@ pub mod enterprise {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        ENTERPRISE_GROUP_DELETED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"enterprise_group\",\"type\":{\"name\":\"EnterpriseGroup\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.enterprise.enterprise_group.deleted.v1\"}"
-    );
+    __rt::register_event!(ENTERPRISE_GROUP_DELETED);
 }
 /// Module `learning` of the catalog, from `generated/events/learning.yaml`.
 #[allow(
@@ -3081,7 +3030,7 @@ pub mod enterprise {
 )]
 pub mod learning {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v1 as __rt;
+    use ::openedx_hooks::__private_v2 as __rt;
     #[allow(unused_imports)]
     use __rt::serde as __serde;
     #[allow(unused_imports)]
@@ -3104,7 +3053,7 @@ pub mod learning {
         __serde::Deserialize,
         __rt::Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v2::serde")]
     #[serde(transparent)]
     pub struct CourseKey(pub ::std::string::String);
     impl ::std::str::FromStr for CourseKey {
@@ -3149,7 +3098,7 @@ pub mod learning {
         __serde::Deserialize,
         __rt::Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v2::serde")]
     #[serde(transparent)]
     pub struct UsageKey(pub ::std::string::String);
     impl ::std::str::FromStr for UsageKey {
@@ -3194,7 +3143,7 @@ pub mod learning {
         __serde::Deserialize,
         __rt::Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private_v1::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v2::serde")]
     #[serde(transparent)]
     pub struct CCXLocator(pub ::std::string::String);
     impl ::std::str::FromStr for CCXLocator {
@@ -3257,6 +3206,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "UserData",
+                module: "learning",
                 names: &["id", "is_active", "pii"],
                 fields: &[
                     __Field::leaf::<i64>("id"),
@@ -3302,6 +3252,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "UserPersonalData",
+                module: "learning",
                 names: &["username", "email", "name"],
                 fields: &[
                     __Field::leaf::<String>("username"),
@@ -3357,6 +3308,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseEnrollmentData",
+                module: "learning",
                 names: &[
                     "user",
                     "course",
@@ -3422,6 +3374,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseData",
+                module: "learning",
                 names: &["course_key", "display_name", "start", "end"],
                 fields: &[
                     __Field::leaf::<CourseKey>("course_key"),
@@ -3496,6 +3449,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CertificateData",
+                module: "learning",
                 names: &[
                     "user",
                     "course",
@@ -3565,6 +3519,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ProgramCertificateData",
+                module: "learning",
                 names: &[
                     "user",
                     "program",
@@ -3622,6 +3577,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ProgramData",
+                module: "learning",
                 names: &["uuid", "title", "program_type"],
                 fields: &[
                     __Field::leaf::<String>("uuid"),
@@ -3665,6 +3621,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CohortData",
+                module: "learning",
                 names: &["user", "course", "name"],
                 fields: &[
                     __Field::record::<UserData>("user"),
@@ -3756,6 +3713,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseDiscussionConfigurationData",
+                module: "learning",
                 names: &[
                     "course_key",
                     "provider_type",
@@ -3847,6 +3805,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "DiscussionTopicContext",
+                module: "learning",
                 names: &[
                     "title",
                     "usage_key",
@@ -3931,6 +3890,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "PersistentCourseGradeData",
+                module: "learning",
                 names: &[
                     "user_id",
                     "course",
@@ -3992,6 +3952,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "XBlockSkillVerificationData",
+                module: "learning",
                 names: &["usage_key", "verified_skills", "ignored_skills"],
                 fields: &[
                     __Field::leaf::<UsageKey>("usage_key"),
@@ -4063,6 +4024,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "UserNotificationData",
+                module: "learning",
                 names: &[
                     "user_ids",
                     "notification_type",
@@ -4125,6 +4087,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ExamAttemptData",
+                module: "learning",
                 names: &[
                     "student_user",
                     "course_key",
@@ -4186,6 +4149,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseAccessRoleData",
+                module: "learning",
                 names: &["user", "org_key", "course_key", "role"],
                 fields: &[
                     __Field::record::<UserData>("user"),
@@ -4320,6 +4284,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "DiscussionThreadData",
+                module: "learning",
                 names: &[
                     "anonymous",
                     "anonymous_to_peers",
@@ -4443,6 +4408,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseNotificationData",
+                module: "learning",
                 names: &[
                     "course_key",
                     "app_name",
@@ -4514,6 +4480,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ORASubmissionData",
+                module: "learning",
                 names: &[
                     "uuid",
                     "anonymous_user_id",
@@ -4593,6 +4560,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ORASubmissionAnswer",
+                module: "learning",
                 names: &[
                     "parts",
                     "file_keys",
@@ -4667,6 +4635,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CoursePassingStatusData",
+                module: "learning",
                 names: &["is_passing", "course", "user"],
                 fields: &[
                     __Field::leaf::<bool>("is_passing"),
@@ -4710,6 +4679,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CcxCoursePassingStatusData",
+                module: "learning",
                 names: &["is_passing", "user", "course"],
                 fields: &[
                     __Field::leaf::<bool>("is_passing"),
@@ -4773,6 +4743,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CcxCourseData",
+                module: "learning",
                 names: &[
                     "ccx_course_key",
                     "master_course_key",
@@ -4834,6 +4805,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "BadgeData",
+                module: "learning",
                 names: &["uuid", "user", "template"],
                 fields: &[
                     __Field::leaf::<String>("uuid"),
@@ -4885,6 +4857,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "BadgeTemplateData",
+                module: "learning",
                 names: &["uuid", "origin", "name", "description", "image_url"],
                 fields: &[
                     __Field::leaf::<String>("uuid"),
@@ -4947,6 +4920,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "VerificationAttemptData",
+                module: "learning",
                 names: &["attempt_id", "user", "status", "name", "expiration_date"],
                 fields: &[
                     __Field::leaf::<i64>("attempt_id"),
@@ -5021,6 +4995,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ExternalGraderScoreData",
+                module: "learning",
                 names: &[
                     "points_possible",
                     "points_earned",
@@ -5084,6 +5059,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LtiProviderLaunchData",
+                module: "learning",
                 names: &["user", "course_key", "usage_key", "launch_params"],
                 fields: &[
                     __Field::record::<UserData>("user"),
@@ -5134,6 +5110,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LtiProviderLaunchParamsData",
+                module: "learning",
                 names: &["roles", "context_id", "user_id", "extra_params"],
                 fields: &[
                     __Field::leaf::<String>("roles"),
@@ -5172,6 +5149,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "StudentRegistrationCompleted",
+                module: "learning",
                 names: &["user"],
                 fields: &[__Field::record::<UserData>("user")],
             },
@@ -5192,10 +5170,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        STUDENT_REGISTRATION_COMPLETED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}}],\"namespace\":\"org.openedx.learning.student.registration.completed.v1\"}"
-    );
+    __rt::register_event!(STUDENT_REGISTRATION_COMPLETED);
     /// The payload of [`SESSION_LOGIN_COMPLETED`] (`org.openedx.learning.auth.session.login.completed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct SessionLoginCompleted {
@@ -5220,6 +5195,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "SessionLoginCompleted",
+                module: "learning",
                 names: &["user"],
                 fields: &[__Field::record::<UserData>("user")],
             },
@@ -5238,10 +5214,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        SESSION_LOGIN_COMPLETED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}}],\"namespace\":\"org.openedx.learning.auth.session.login.completed.v1\"}"
-    );
+    __rt::register_event!(SESSION_LOGIN_COMPLETED);
     /// The payload of [`COURSE_ENROLLMENT_CREATED`] (`org.openedx.learning.course.enrollment.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseEnrollmentCreated {
@@ -5268,6 +5241,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseEnrollmentCreated",
+                module: "learning",
                 names: &["enrollment"],
                 fields: &[__Field::record::<CourseEnrollmentData>("enrollment")],
             },
@@ -5286,10 +5260,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        COURSE_ENROLLMENT_CREATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"enrollment\",\"type\":{\"name\":\"CourseEnrollmentData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"mode\",\"type\":\"string\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"creation_date\",\"type\":\"string\"},{\"name\":\"created_by\",\"type\":[\"null\",\"UserData\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.course.enrollment.created.v1\"}"
-    );
+    __rt::register_event!(COURSE_ENROLLMENT_CREATED);
     /// The payload of [`COURSE_ENROLLMENT_CHANGED`] (`org.openedx.learning.course.enrollment.changed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseEnrollmentChanged {
@@ -5316,6 +5287,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseEnrollmentChanged",
+                module: "learning",
                 names: &["enrollment"],
                 fields: &[__Field::record::<CourseEnrollmentData>("enrollment")],
             },
@@ -5334,10 +5306,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        COURSE_ENROLLMENT_CHANGED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"enrollment\",\"type\":{\"name\":\"CourseEnrollmentData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"mode\",\"type\":\"string\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"creation_date\",\"type\":\"string\"},{\"name\":\"created_by\",\"type\":[\"null\",\"UserData\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.course.enrollment.changed.v1\"}"
-    );
+    __rt::register_event!(COURSE_ENROLLMENT_CHANGED);
     /// The payload of [`COURSE_UNENROLLMENT_COMPLETED`] (`org.openedx.learning.course.unenrollment.completed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseUnenrollmentCompleted {
@@ -5364,6 +5333,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseUnenrollmentCompleted",
+                module: "learning",
                 names: &["enrollment"],
                 fields: &[__Field::record::<CourseEnrollmentData>("enrollment")],
             },
@@ -5384,10 +5354,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        COURSE_UNENROLLMENT_COMPLETED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"enrollment\",\"type\":{\"name\":\"CourseEnrollmentData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"mode\",\"type\":\"string\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"creation_date\",\"type\":\"string\"},{\"name\":\"created_by\",\"type\":[\"null\",\"UserData\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.course.unenrollment.completed.v1\"}"
-    );
+    __rt::register_event!(COURSE_UNENROLLMENT_COMPLETED);
     /// The payload of [`CERTIFICATE_CREATED`] (`org.openedx.learning.certificate.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CertificateCreated {
@@ -5414,6 +5381,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CertificateCreated",
+                module: "learning",
                 names: &["certificate"],
                 fields: &[__Field::record::<CertificateData>("certificate")],
             },
@@ -5432,10 +5400,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        CERTIFICATE_CREATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"certificate\",\"type\":{\"name\":\"CertificateData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"mode\",\"type\":\"string\"},{\"name\":\"grade\",\"type\":\"string\"},{\"name\":\"download_url\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"current_status\",\"type\":\"string\"},{\"name\":\"previous_status\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.certificate.created.v1\"}"
-    );
+    __rt::register_event!(CERTIFICATE_CREATED);
     /// The payload of [`PROGRAM_CERTIFICATE_AWARDED`] (`org.openedx.learning.program.certificate.awarded.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ProgramCertificateAwarded {
@@ -5462,6 +5427,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ProgramCertificateAwarded",
+                module: "learning",
                 names: &["program_certificate"],
                 fields: &[
                     __Field::record::<ProgramCertificateData>("program_certificate"),
@@ -5480,10 +5446,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        PROGRAM_CERTIFICATE_AWARDED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"program_certificate\",\"type\":{\"name\":\"ProgramCertificateData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"program\",\"type\":{\"name\":\"ProgramData\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"title\",\"type\":\"string\"},{\"name\":\"program_type\",\"type\":\"string\"}]}},{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"status\",\"type\":\"string\"},{\"name\":\"url\",\"type\":\"string\"},{\"name\":\"certificate_available_date\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.program.certificate.awarded.v1\"}"
-    );
+    __rt::register_event!(PROGRAM_CERTIFICATE_AWARDED);
     /// The payload of [`CERTIFICATE_CHANGED`] (`org.openedx.learning.certificate.changed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CertificateChanged {
@@ -5510,6 +5473,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CertificateChanged",
+                module: "learning",
                 names: &["certificate"],
                 fields: &[__Field::record::<CertificateData>("certificate")],
             },
@@ -5527,10 +5491,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        CERTIFICATE_CHANGED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"certificate\",\"type\":{\"name\":\"CertificateData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"mode\",\"type\":\"string\"},{\"name\":\"grade\",\"type\":\"string\"},{\"name\":\"download_url\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"current_status\",\"type\":\"string\"},{\"name\":\"previous_status\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.certificate.changed.v1\"}"
-    );
+    __rt::register_event!(CERTIFICATE_CHANGED);
     /// The payload of [`CERTIFICATE_REVOKED`] (`org.openedx.learning.certificate.revoked.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CertificateRevoked {
@@ -5557,6 +5518,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CertificateRevoked",
+                module: "learning",
                 names: &["certificate"],
                 fields: &[__Field::record::<CertificateData>("certificate")],
             },
@@ -5575,10 +5537,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        CERTIFICATE_REVOKED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"certificate\",\"type\":{\"name\":\"CertificateData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"mode\",\"type\":\"string\"},{\"name\":\"grade\",\"type\":\"string\"},{\"name\":\"download_url\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"current_status\",\"type\":\"string\"},{\"name\":\"previous_status\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.certificate.revoked.v1\"}"
-    );
+    __rt::register_event!(CERTIFICATE_REVOKED);
     /// The payload of [`PROGRAM_CERTIFICATE_REVOKED`] (`org.openedx.learning.program.certificate.revoked.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ProgramCertificateRevoked {
@@ -5605,6 +5564,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ProgramCertificateRevoked",
+                module: "learning",
                 names: &["program_certificate"],
                 fields: &[
                     __Field::record::<ProgramCertificateData>("program_certificate"),
@@ -5623,10 +5583,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        PROGRAM_CERTIFICATE_REVOKED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"program_certificate\",\"type\":{\"name\":\"ProgramCertificateData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"program\",\"type\":{\"name\":\"ProgramData\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"title\",\"type\":\"string\"},{\"name\":\"program_type\",\"type\":\"string\"}]}},{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"status\",\"type\":\"string\"},{\"name\":\"url\",\"type\":\"string\"},{\"name\":\"certificate_available_date\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.program.certificate.revoked.v1\"}"
-    );
+    __rt::register_event!(PROGRAM_CERTIFICATE_REVOKED);
     /// The payload of [`COHORT_MEMBERSHIP_CHANGED`] (`org.openedx.learning.cohort_membership.changed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CohortMembershipChanged {
@@ -5651,6 +5608,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CohortMembershipChanged",
+                module: "learning",
                 names: &["cohort"],
                 fields: &[__Field::record::<CohortData>("cohort")],
             },
@@ -5668,10 +5626,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        COHORT_MEMBERSHIP_CHANGED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"cohort\",\"type\":{\"name\":\"CohortData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"name\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.cohort_membership.changed.v1\"}"
-    );
+    __rt::register_event!(COHORT_MEMBERSHIP_CHANGED);
     /// The payload of [`COURSE_DISCUSSIONS_CHANGED`] (`org.openedx.learning.discussions.configuration.changed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseDiscussionsChanged {
@@ -5698,6 +5653,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseDiscussionsChanged",
+                module: "learning",
                 names: &["configuration"],
                 fields: &[
                     __Field::record::<CourseDiscussionConfigurationData>("configuration"),
@@ -5715,10 +5671,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        COURSE_DISCUSSIONS_CHANGED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"configuration\",\"type\":{\"name\":\"CourseDiscussionConfigurationData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"provider_type\",\"type\":\"string\"},{\"name\":\"enable_in_context\",\"type\":\"boolean\"},{\"name\":\"enable_graded_units\",\"type\":\"boolean\"},{\"name\":\"unit_level_visibility\",\"type\":\"boolean\"},{\"name\":\"plugin_configuration\",\"type\":\"string\"},{\"name\":\"contexts\",\"type\":{\"type\":\"array\",\"items\":{\"name\":\"DiscussionTopicContext\",\"type\":\"record\",\"fields\":[{\"name\":\"title\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"group_id\",\"type\":[\"null\",\"long\"],\"default\":null},{\"name\":\"external_id\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"ordering\",\"type\":[\"null\",\"long\"],\"default\":null},{\"name\":\"context\",\"type\":\"string\"}]}}}]}}],\"namespace\":\"org.openedx.learning.discussions.configuration.changed.v1\"}"
-    );
+    __rt::register_event!(COURSE_DISCUSSIONS_CHANGED);
     /// The payload of [`PERSISTENT_GRADE_SUMMARY_CHANGED`] (`org.openedx.learning.course.persistent_grade_summary.changed.v1`).
     #[derive(Debug, Clone, PartialEq)]
     pub struct PersistentGradeSummaryChanged {
@@ -5743,6 +5696,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "PersistentGradeSummaryChanged",
+                module: "learning",
                 names: &["grade"],
                 fields: &[__Field::record::<PersistentCourseGradeData>("grade")],
             },
@@ -5760,10 +5714,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        PERSISTENT_GRADE_SUMMARY_CHANGED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"grade\",\"type\":{\"name\":\"PersistentCourseGradeData\",\"type\":\"record\",\"fields\":[{\"name\":\"user_id\",\"type\":\"long\"},{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"course_edited_timestamp\",\"type\":\"string\"},{\"name\":\"course_version\",\"type\":\"string\"},{\"name\":\"grading_policy_hash\",\"type\":\"string\"},{\"name\":\"percent_grade\",\"type\":\"double\"},{\"name\":\"letter_grade\",\"type\":\"string\"},{\"name\":\"passed_timestamp\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.course.persistent_grade_summary.changed.v1\"}"
-    );
+    __rt::register_event!(PERSISTENT_GRADE_SUMMARY_CHANGED);
     /// The payload of [`XBLOCK_SKILL_VERIFIED`] (`org.openedx.learning.xblock.skill.verified.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct XblockSkillVerified {
@@ -5790,6 +5741,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "XblockSkillVerified",
+                module: "learning",
                 names: &["xblock_info"],
                 fields: &[__Field::record::<XBlockSkillVerificationData>("xblock_info")],
             },
@@ -5806,10 +5758,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        XBLOCK_SKILL_VERIFIED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"xblock_info\",\"type\":{\"name\":\"XBlockSkillVerificationData\",\"type\":\"record\",\"fields\":[{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"verified_skills\",\"type\":{\"type\":\"array\",\"items\":\"long\"}},{\"name\":\"ignored_skills\",\"type\":{\"type\":\"array\",\"items\":\"long\"}}]}}],\"namespace\":\"org.openedx.learning.xblock.skill.verified.v1\"}"
-    );
+    __rt::register_event!(XBLOCK_SKILL_VERIFIED);
     /// The payload of [`USER_NOTIFICATION_REQUESTED`] (`org.openedx.learning.user.notification.requested.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct UserNotificationRequested {
@@ -5836,6 +5785,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "UserNotificationRequested",
+                module: "learning",
                 names: &["notification_data"],
                 fields: &[__Field::record::<UserNotificationData>("notification_data")],
             },
@@ -5851,10 +5801,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        USER_NOTIFICATION_REQUESTED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"notification_data\",\"type\":{\"name\":\"UserNotificationData\",\"type\":\"record\",\"fields\":[{\"name\":\"user_ids\",\"type\":{\"type\":\"array\",\"items\":\"long\"}},{\"name\":\"notification_type\",\"type\":\"string\"},{\"name\":\"content_url\",\"type\":\"string\"},{\"name\":\"app_name\",\"type\":\"string\"},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"context\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.user.notification.requested.v1\"}"
-    );
+    __rt::register_event!(USER_NOTIFICATION_REQUESTED);
     /// The payload of [`EXAM_ATTEMPT_SUBMITTED`] (`org.openedx.learning.exam.attempt.submitted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExamAttemptSubmitted {
@@ -5881,6 +5828,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ExamAttemptSubmitted",
+                module: "learning",
                 names: &["exam_attempt"],
                 fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
             },
@@ -5896,10 +5844,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        EXAM_ATTEMPT_SUBMITTED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"exam_attempt\",\"type\":{\"name\":\"ExamAttemptData\",\"type\":\"record\",\"fields\":[{\"name\":\"student_user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"exam_type\",\"type\":\"string\"},{\"name\":\"requesting_user\",\"type\":[\"null\",\"UserData\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.exam.attempt.submitted.v1\"}"
-    );
+    __rt::register_event!(EXAM_ATTEMPT_SUBMITTED);
     /// The payload of [`EXAM_ATTEMPT_REJECTED`] (`org.openedx.learning.exam.attempt.rejected.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExamAttemptRejected {
@@ -5926,6 +5871,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ExamAttemptRejected",
+                module: "learning",
                 names: &["exam_attempt"],
                 fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
             },
@@ -5941,10 +5887,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        EXAM_ATTEMPT_REJECTED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"exam_attempt\",\"type\":{\"name\":\"ExamAttemptData\",\"type\":\"record\",\"fields\":[{\"name\":\"student_user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"exam_type\",\"type\":\"string\"},{\"name\":\"requesting_user\",\"type\":[\"null\",\"UserData\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.exam.attempt.rejected.v1\"}"
-    );
+    __rt::register_event!(EXAM_ATTEMPT_REJECTED);
     /// The payload of [`EXAM_ATTEMPT_VERIFIED`] (`org.openedx.learning.exam.attempt.verified.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExamAttemptVerified {
@@ -5971,6 +5914,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ExamAttemptVerified",
+                module: "learning",
                 names: &["exam_attempt"],
                 fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
             },
@@ -5986,10 +5930,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        EXAM_ATTEMPT_VERIFIED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"exam_attempt\",\"type\":{\"name\":\"ExamAttemptData\",\"type\":\"record\",\"fields\":[{\"name\":\"student_user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"exam_type\",\"type\":\"string\"},{\"name\":\"requesting_user\",\"type\":[\"null\",\"UserData\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.exam.attempt.verified.v1\"}"
-    );
+    __rt::register_event!(EXAM_ATTEMPT_VERIFIED);
     /// The payload of [`EXAM_ATTEMPT_ERRORED`] (`org.openedx.learning.exam.attempt.errored.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExamAttemptErrored {
@@ -6016,6 +5957,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ExamAttemptErrored",
+                module: "learning",
                 names: &["exam_attempt"],
                 fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
             },
@@ -6031,10 +5973,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        EXAM_ATTEMPT_ERRORED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"exam_attempt\",\"type\":{\"name\":\"ExamAttemptData\",\"type\":\"record\",\"fields\":[{\"name\":\"student_user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"exam_type\",\"type\":\"string\"},{\"name\":\"requesting_user\",\"type\":[\"null\",\"UserData\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.exam.attempt.errored.v1\"}"
-    );
+    __rt::register_event!(EXAM_ATTEMPT_ERRORED);
     /// The payload of [`EXAM_ATTEMPT_RESET`] (`org.openedx.learning.exam.attempt.reset.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExamAttemptReset {
@@ -6061,6 +6000,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ExamAttemptReset",
+                module: "learning",
                 names: &["exam_attempt"],
                 fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
             },
@@ -6076,10 +6016,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        EXAM_ATTEMPT_RESET,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"exam_attempt\",\"type\":{\"name\":\"ExamAttemptData\",\"type\":\"record\",\"fields\":[{\"name\":\"student_user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"exam_type\",\"type\":\"string\"},{\"name\":\"requesting_user\",\"type\":[\"null\",\"UserData\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.exam.attempt.reset.v1\"}"
-    );
+    __rt::register_event!(EXAM_ATTEMPT_RESET);
     /// The payload of [`COURSE_ACCESS_ROLE_ADDED`] (`org.openedx.learning.user.course_access_role.added.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseAccessRoleAdded {
@@ -6106,6 +6043,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseAccessRoleAdded",
+                module: "learning",
                 names: &["course_access_role_data"],
                 fields: &[
                     __Field::record::<CourseAccessRoleData>("course_access_role_data"),
@@ -6124,10 +6062,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        COURSE_ACCESS_ROLE_ADDED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"course_access_role_data\",\"type\":{\"name\":\"CourseAccessRoleData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"org_key\",\"type\":\"string\"},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"role\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.user.course_access_role.added.v1\"}"
-    );
+    __rt::register_event!(COURSE_ACCESS_ROLE_ADDED);
     /// The payload of [`COURSE_ACCESS_ROLE_REMOVED`] (`org.openedx.learning.user.course_access_role.removed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseAccessRoleRemoved {
@@ -6154,6 +6089,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseAccessRoleRemoved",
+                module: "learning",
                 names: &["course_access_role_data"],
                 fields: &[
                     __Field::record::<CourseAccessRoleData>("course_access_role_data"),
@@ -6172,10 +6108,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        COURSE_ACCESS_ROLE_REMOVED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"course_access_role_data\",\"type\":{\"name\":\"CourseAccessRoleData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"org_key\",\"type\":\"string\"},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"role\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.user.course_access_role.removed.v1\"}"
-    );
+    __rt::register_event!(COURSE_ACCESS_ROLE_REMOVED);
     /// The payload of [`FORUM_THREAD_CREATED`] (`org.openedx.learning.forum.thread.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ForumThreadCreated {
@@ -6200,6 +6133,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ForumThreadCreated",
+                module: "learning",
                 names: &["thread"],
                 fields: &[__Field::record::<DiscussionThreadData>("thread")],
             },
@@ -6215,10 +6149,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        FORUM_THREAD_CREATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"thread\",\"type\":{\"name\":\"DiscussionThreadData\",\"type\":\"record\",\"fields\":[{\"name\":\"anonymous\",\"type\":\"boolean\"},{\"name\":\"anonymous_to_peers\",\"type\":\"boolean\"},{\"name\":\"body\",\"type\":\"string\"},{\"name\":\"category_id\",\"type\":\"long\"},{\"name\":\"category_name\",\"type\":\"string\"},{\"name\":\"commentable_id\",\"type\":\"string\"},{\"name\":\"group_id\",\"type\":\"long\"},{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"team_id\",\"type\":\"long\"},{\"name\":\"thread_type\",\"type\":\"string\"},{\"name\":\"title\",\"type\":\"string\"},{\"name\":\"title_truncated\",\"type\":\"boolean\"},{\"name\":\"truncated\",\"type\":\"boolean\"},{\"name\":\"url\",\"type\":\"string\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course_id\",\"type\":\"string\"},{\"name\":\"discussion\",\"type\":\"string\"},{\"name\":\"user_course_roles\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"user_forums_roles\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"options\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.forum.thread.created.v1\"}"
-    );
+    __rt::register_event!(FORUM_THREAD_CREATED);
     /// The payload of [`FORUM_THREAD_RESPONSE_CREATED`] (`org.openedx.learning.forum.thread.response.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ForumThreadResponseCreated {
@@ -6243,6 +6174,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ForumThreadResponseCreated",
+                module: "learning",
                 names: &["thread"],
                 fields: &[__Field::record::<DiscussionThreadData>("thread")],
             },
@@ -6258,10 +6190,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        FORUM_THREAD_RESPONSE_CREATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"thread\",\"type\":{\"name\":\"DiscussionThreadData\",\"type\":\"record\",\"fields\":[{\"name\":\"anonymous\",\"type\":\"boolean\"},{\"name\":\"anonymous_to_peers\",\"type\":\"boolean\"},{\"name\":\"body\",\"type\":\"string\"},{\"name\":\"category_id\",\"type\":\"long\"},{\"name\":\"category_name\",\"type\":\"string\"},{\"name\":\"commentable_id\",\"type\":\"string\"},{\"name\":\"group_id\",\"type\":\"long\"},{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"team_id\",\"type\":\"long\"},{\"name\":\"thread_type\",\"type\":\"string\"},{\"name\":\"title\",\"type\":\"string\"},{\"name\":\"title_truncated\",\"type\":\"boolean\"},{\"name\":\"truncated\",\"type\":\"boolean\"},{\"name\":\"url\",\"type\":\"string\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course_id\",\"type\":\"string\"},{\"name\":\"discussion\",\"type\":\"string\"},{\"name\":\"user_course_roles\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"user_forums_roles\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"options\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.forum.thread.response.created.v1\"}"
-    );
+    __rt::register_event!(FORUM_THREAD_RESPONSE_CREATED);
     /// The payload of [`FORUM_RESPONSE_COMMENT_CREATED`] (`org.openedx.learning.forum.thread.response.comment.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ForumResponseCommentCreated {
@@ -6286,6 +6215,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ForumResponseCommentCreated",
+                module: "learning",
                 names: &["thread"],
                 fields: &[__Field::record::<DiscussionThreadData>("thread")],
             },
@@ -6303,10 +6233,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        FORUM_RESPONSE_COMMENT_CREATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"thread\",\"type\":{\"name\":\"DiscussionThreadData\",\"type\":\"record\",\"fields\":[{\"name\":\"anonymous\",\"type\":\"boolean\"},{\"name\":\"anonymous_to_peers\",\"type\":\"boolean\"},{\"name\":\"body\",\"type\":\"string\"},{\"name\":\"category_id\",\"type\":\"long\"},{\"name\":\"category_name\",\"type\":\"string\"},{\"name\":\"commentable_id\",\"type\":\"string\"},{\"name\":\"group_id\",\"type\":\"long\"},{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"team_id\",\"type\":\"long\"},{\"name\":\"thread_type\",\"type\":\"string\"},{\"name\":\"title\",\"type\":\"string\"},{\"name\":\"title_truncated\",\"type\":\"boolean\"},{\"name\":\"truncated\",\"type\":\"boolean\"},{\"name\":\"url\",\"type\":\"string\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course_id\",\"type\":\"string\"},{\"name\":\"discussion\",\"type\":\"string\"},{\"name\":\"user_course_roles\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"user_forums_roles\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"options\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.forum.thread.response.comment.created.v1\"}"
-    );
+    __rt::register_event!(FORUM_RESPONSE_COMMENT_CREATED);
     /// The payload of [`COURSE_NOTIFICATION_REQUESTED`] (`org.openedx.learning.course.notification.requested.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CourseNotificationRequested {
@@ -6333,6 +6260,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CourseNotificationRequested",
+                module: "learning",
                 names: &["course_notification_data"],
                 fields: &[
                     __Field::record::<CourseNotificationData>("course_notification_data"),
@@ -6352,10 +6280,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        COURSE_NOTIFICATION_REQUESTED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"course_notification_data\",\"type\":{\"name\":\"CourseNotificationData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"app_name\",\"type\":\"string\"},{\"name\":\"notification_type\",\"type\":\"string\"},{\"name\":\"content_url\",\"type\":\"string\"},{\"name\":\"content_context\",\"type\":\"string\"},{\"name\":\"audience_filters\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.course.notification.requested.v1\"}"
-    );
+    __rt::register_event!(COURSE_NOTIFICATION_REQUESTED);
     /// The payload of [`ORA_SUBMISSION_CREATED`] (`org.openedx.learning.ora.submission.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct OraSubmissionCreated {
@@ -6382,6 +6307,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "OraSubmissionCreated",
+                module: "learning",
                 names: &["submission"],
                 fields: &[__Field::record::<ORASubmissionData>("submission")],
             },
@@ -6397,10 +6323,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        ORA_SUBMISSION_CREATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"submission\",\"type\":{\"name\":\"ORASubmissionData\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"anonymous_user_id\",\"type\":\"string\"},{\"name\":\"location\",\"type\":\"string\"},{\"name\":\"attempt_number\",\"type\":\"long\"},{\"name\":\"created_at\",\"type\":\"string\"},{\"name\":\"submitted_at\",\"type\":\"string\"},{\"name\":\"answer\",\"type\":{\"name\":\"ORASubmissionAnswer\",\"type\":\"record\",\"fields\":[{\"name\":\"parts\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"file_keys\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"file_descriptions\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"file_names\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},{\"name\":\"file_sizes\",\"type\":{\"type\":\"array\",\"items\":\"long\"}},{\"name\":\"file_urls\",\"type\":{\"type\":\"array\",\"items\":\"string\"}}]}}]}}],\"namespace\":\"org.openedx.learning.ora.submission.created.v1\"}"
-    );
+    __rt::register_event!(ORA_SUBMISSION_CREATED);
     /// The payload of [`COURSE_PASSING_STATUS_UPDATED`] (`org.openedx.learning.course.passing.status.updated.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CoursePassingStatusUpdated {
@@ -6427,6 +6350,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CoursePassingStatusUpdated",
+                module: "learning",
                 names: &["course_passing_status"],
                 fields: &[
                     __Field::record::<CoursePassingStatusData>("course_passing_status"),
@@ -6444,10 +6368,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        COURSE_PASSING_STATUS_UPDATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"course_passing_status\",\"type\":{\"name\":\"CoursePassingStatusData\",\"type\":\"record\",\"fields\":[{\"name\":\"is_passing\",\"type\":\"boolean\"},{\"name\":\"course\",\"type\":{\"name\":\"CourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null}]}},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}}]}}],\"namespace\":\"org.openedx.learning.course.passing.status.updated.v1\"}"
-    );
+    __rt::register_event!(COURSE_PASSING_STATUS_UPDATED);
     /// The payload of [`CCX_COURSE_PASSING_STATUS_UPDATED`] (`org.openedx.learning.ccx.course.passing.status.updated.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct CcxCoursePassingStatusUpdated {
@@ -6474,6 +6395,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "CcxCoursePassingStatusUpdated",
+                module: "learning",
                 names: &["course_passing_status"],
                 fields: &[
                     __Field::record::<
@@ -6495,10 +6417,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        CCX_COURSE_PASSING_STATUS_UPDATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"course_passing_status\",\"type\":{\"name\":\"CcxCoursePassingStatusData\",\"type\":\"record\",\"fields\":[{\"name\":\"is_passing\",\"type\":\"boolean\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course\",\"type\":{\"name\":\"CcxCourseData\",\"type\":\"record\",\"fields\":[{\"name\":\"ccx_course_key\",\"type\":\"string\"},{\"name\":\"master_course_key\",\"type\":\"string\"},{\"name\":\"display_name\",\"type\":\"string\"},{\"name\":\"coach_email\",\"type\":\"string\"},{\"name\":\"start\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"end\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"max_students_allowed\",\"type\":[\"null\",\"long\"],\"default\":null}]}}]}}],\"namespace\":\"org.openedx.learning.ccx.course.passing.status.updated.v1\"}"
-    );
+    __rt::register_event!(CCX_COURSE_PASSING_STATUS_UPDATED);
     /// The payload of [`BADGE_AWARDED`] (`org.openedx.learning.badge.awarded.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct BadgeAwarded {
@@ -6523,6 +6442,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "BadgeAwarded",
+                module: "learning",
                 names: &["badge"],
                 fields: &[__Field::record::<BadgeData>("badge")],
             },
@@ -6538,10 +6458,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        BADGE_AWARDED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"badge\",\"type\":{\"name\":\"BadgeData\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"template\",\"type\":{\"name\":\"BadgeTemplateData\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"origin\",\"type\":\"string\"},{\"name\":\"name\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"description\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"image_url\",\"type\":[\"null\",\"string\"],\"default\":null}]}}]}}],\"namespace\":\"org.openedx.learning.badge.awarded.v1\"}"
-    );
+    __rt::register_event!(BADGE_AWARDED);
     /// The payload of [`BADGE_REVOKED`] (`org.openedx.learning.badge.revoked.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct BadgeRevoked {
@@ -6566,6 +6483,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "BadgeRevoked",
+                module: "learning",
                 names: &["badge"],
                 fields: &[__Field::record::<BadgeData>("badge")],
             },
@@ -6581,10 +6499,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        BADGE_REVOKED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"badge\",\"type\":{\"name\":\"BadgeData\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"template\",\"type\":{\"name\":\"BadgeTemplateData\",\"type\":\"record\",\"fields\":[{\"name\":\"uuid\",\"type\":\"string\"},{\"name\":\"origin\",\"type\":\"string\"},{\"name\":\"name\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"description\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"image_url\",\"type\":[\"null\",\"string\"],\"default\":null}]}}]}}],\"namespace\":\"org.openedx.learning.badge.revoked.v1\"}"
-    );
+    __rt::register_event!(BADGE_REVOKED);
     /// The payload of [`IDV_ATTEMPT_CREATED`] (`org.openedx.learning.idv_attempt.created.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct IdvAttemptCreated {
@@ -6611,6 +6526,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "IdvAttemptCreated",
+                module: "learning",
                 names: &["idv_attempt"],
                 fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
             },
@@ -6626,10 +6542,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        IDV_ATTEMPT_CREATED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"idv_attempt\",\"type\":{\"name\":\"VerificationAttemptData\",\"type\":\"record\",\"fields\":[{\"name\":\"attempt_id\",\"type\":\"long\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"status\",\"type\":\"string\"},{\"name\":\"name\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"expiration_date\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.idv_attempt.created.v1\"}"
-    );
+    __rt::register_event!(IDV_ATTEMPT_CREATED);
     /// The payload of [`IDV_ATTEMPT_PENDING`] (`org.openedx.learning.idv_attempt.pending.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct IdvAttemptPending {
@@ -6656,6 +6569,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "IdvAttemptPending",
+                module: "learning",
                 names: &["idv_attempt"],
                 fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
             },
@@ -6671,10 +6585,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        IDV_ATTEMPT_PENDING,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"idv_attempt\",\"type\":{\"name\":\"VerificationAttemptData\",\"type\":\"record\",\"fields\":[{\"name\":\"attempt_id\",\"type\":\"long\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"status\",\"type\":\"string\"},{\"name\":\"name\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"expiration_date\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.idv_attempt.pending.v1\"}"
-    );
+    __rt::register_event!(IDV_ATTEMPT_PENDING);
     /// The payload of [`IDV_ATTEMPT_APPROVED`] (`org.openedx.learning.idv_attempt.approved.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct IdvAttemptApproved {
@@ -6701,6 +6612,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "IdvAttemptApproved",
+                module: "learning",
                 names: &["idv_attempt"],
                 fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
             },
@@ -6716,10 +6628,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        IDV_ATTEMPT_APPROVED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"idv_attempt\",\"type\":{\"name\":\"VerificationAttemptData\",\"type\":\"record\",\"fields\":[{\"name\":\"attempt_id\",\"type\":\"long\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"status\",\"type\":\"string\"},{\"name\":\"name\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"expiration_date\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.idv_attempt.approved.v1\"}"
-    );
+    __rt::register_event!(IDV_ATTEMPT_APPROVED);
     /// The payload of [`IDV_ATTEMPT_DENIED`] (`org.openedx.learning.idv_attempt.denied.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct IdvAttemptDenied {
@@ -6746,6 +6655,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "IdvAttemptDenied",
+                module: "learning",
                 names: &["idv_attempt"],
                 fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
             },
@@ -6761,10 +6671,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        IDV_ATTEMPT_DENIED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"idv_attempt\",\"type\":{\"name\":\"VerificationAttemptData\",\"type\":\"record\",\"fields\":[{\"name\":\"attempt_id\",\"type\":\"long\"},{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"status\",\"type\":\"string\"},{\"name\":\"name\",\"type\":[\"null\",\"string\"],\"default\":null},{\"name\":\"expiration_date\",\"type\":[\"null\",\"string\"],\"default\":null}]}}],\"namespace\":\"org.openedx.learning.idv_attempt.denied.v1\"}"
-    );
+    __rt::register_event!(IDV_ATTEMPT_DENIED);
     /// The payload of [`EXTERNAL_GRADER_SCORE_SUBMITTED`] (`org.openedx.learning.external_grader.score.submitted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct ExternalGraderScoreSubmitted {
@@ -6789,6 +6696,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "ExternalGraderScoreSubmitted",
+                module: "learning",
                 names: &["score"],
                 fields: &[__Field::record::<ExternalGraderScoreData>("score")],
             },
@@ -6806,10 +6714,7 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        EXTERNAL_GRADER_SCORE_SUBMITTED,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"score\",\"type\":{\"name\":\"ExternalGraderScoreData\",\"type\":\"record\",\"fields\":[{\"name\":\"points_possible\",\"type\":\"long\"},{\"name\":\"points_earned\",\"type\":\"long\"},{\"name\":\"course_id\",\"type\":\"string\"},{\"name\":\"score_msg\",\"type\":\"string\"},{\"name\":\"submission_id\",\"type\":\"long\"},{\"name\":\"user_id\",\"type\":\"string\"},{\"name\":\"module_id\",\"type\":\"string\"},{\"name\":\"queue_key\",\"type\":\"string\"},{\"name\":\"queue_name\",\"type\":\"string\"}]}}],\"namespace\":\"org.openedx.learning.external_grader.score.submitted.v1\"}"
-    );
+    __rt::register_event!(EXTERNAL_GRADER_SCORE_SUBMITTED);
     /// The payload of [`LTI_PROVIDER_LAUNCH_SUCCESS`] (`org.openedx.learning.lti_provider.launch.success.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
     pub struct LtiProviderLaunchSuccess {
@@ -6836,6 +6741,7 @@ pub mod learning {
         const TY: __Ty = __Ty::Record(
             &__rt::reflect::Record {
                 name: "LtiProviderLaunchSuccess",
+                module: "learning",
                 names: &["launch_data"],
                 fields: &[__Field::record::<LtiProviderLaunchData>("launch_data")],
             },
@@ -6851,8 +6757,5 @@ pub mod learning {
         1u32,
         0u32,
     );
-    __rt::register_event!(
-        LTI_PROVIDER_LAUNCH_SUCCESS,
-        "{\"name\":\"CloudEvent\",\"type\":\"record\",\"doc\":\"Avro Event Format for CloudEvents created with openedx_events/schema\",\"fields\":[{\"name\":\"launch_data\",\"type\":{\"name\":\"LtiProviderLaunchData\",\"type\":\"record\",\"fields\":[{\"name\":\"user\",\"type\":{\"name\":\"UserData\",\"type\":\"record\",\"fields\":[{\"name\":\"id\",\"type\":\"long\"},{\"name\":\"is_active\",\"type\":\"boolean\"},{\"name\":\"pii\",\"type\":{\"name\":\"UserPersonalData\",\"type\":\"record\",\"fields\":[{\"name\":\"username\",\"type\":\"string\"},{\"name\":\"email\",\"type\":\"string\"},{\"name\":\"name\",\"type\":\"string\"}]}}]}},{\"name\":\"course_key\",\"type\":\"string\"},{\"name\":\"usage_key\",\"type\":\"string\"},{\"name\":\"launch_params\",\"type\":{\"name\":\"LtiProviderLaunchParamsData\",\"type\":\"record\",\"fields\":[{\"name\":\"roles\",\"type\":\"string\"},{\"name\":\"context_id\",\"type\":\"string\"},{\"name\":\"user_id\",\"type\":\"string\"},{\"name\":\"extra_params\",\"type\":{\"type\":\"map\",\"values\":\"string\"}}]}}]}}],\"namespace\":\"org.openedx.learning.lti_provider.launch.success.v1\"}"
-    );
+    __rt::register_event!(LTI_PROVIDER_LAUNCH_SUCCESS);
 }

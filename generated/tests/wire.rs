@@ -178,14 +178,14 @@ fn registered_schemas_are_the_reference_s() {
     for v in vectors::avro_files() {
         let event_type = v["event_type"].as_str().unwrap();
         let schema = signal_by_type(event_type).unwrap().avro_schema().unwrap();
-        let ours: Value = serde_json::from_str(schema).unwrap();
+        let ours: Value = serde_json::from_str(&schema).unwrap();
         assert_eq!(ours, v["schema"], "{event_type}");
         compared += 1;
     }
     assert_eq!(compared, 64);
     for s in openedx_hooks::all_events() {
         let schema = s.avro_schema().expect("registered with its schema");
-        let parsed: Value = serde_json::from_str(schema).unwrap();
+        let parsed: Value = serde_json::from_str(&schema).unwrap();
         assert_eq!(parsed["namespace"], s.event_type());
     }
 }

@@ -56,7 +56,7 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         ));
     }
     let name = &input.ident;
-    let avro = quote!(#rt::__private_v1::avro);
+    let avro = quote!(#rt::__private_v2::avro);
     // `skip` where it can avoid building the value; records keep the
     // trait's default (decode and drop).
     let mut skip = None;

@@ -128,7 +128,7 @@ impl KafkaProducer {
             return Ok(Arc::clone(found));
         }
         let schema_text = match schema {
-            Some(s) => s,
+            Some(s) => s.to_owned(),
             None => {
                 let signal = openedx_hooks::signal_by_type(event_type).ok_or_else(|| {
                     BusError::Event(format!(
@@ -142,7 +142,7 @@ impl KafkaProducer {
                 })?
             }
         };
-        let schema: Value = serde_json::from_str(schema_text)
+        let schema: Value = serde_json::from_str(&schema_text)
             .map_err(|e| BusError::Event(format!("the schema of `{event_type}`: {e}")))?;
         // TopicRecordNameStrategy, as the reference configures it.
         let value = self.registry.register(

@@ -30,11 +30,7 @@ where
     fn erased(&self) -> Erased<'_> {
         // Hand-written payloads have no descriptor: JSON goes through their
         // own serde (`leaf`).
-        Erased::new(
-            &self.core,
-            const { &Ops::of::<P>(reflect::leaf::<P>) },
-            None,
-        )
+        Erased::new(&self.core, const { &Ops::of::<P>(reflect::leaf::<P>) })
     }
 }
 
@@ -125,11 +121,13 @@ pub trait AnySignal: sealed::Sealed + Send + Sync {
     ) -> Result<Option<serde_json::Value>, WireError> {
         self.erased().field_json(payload, path)
     }
-    /// The payload's Avro schema as JSON (the schema openedx-events'
-    /// `schema_from_signal` builds, key order included), when generated
-    /// code registered it; `None` for a hand-written [`Signal`]. What a
-    /// schema registry is given.
-    fn avro_schema(&self) -> Option<&'static str> {
+
+    /// The payload's Avro schema as compact JSON (the schema openedx-events'
+    /// `schema_from_signal` builds, key order included), derived from the
+    /// payload's descriptor; `None` for a hand-written [`Signal`], whose
+    /// payload has no descriptor of its fields. What a schema registry is
+    /// given.
+    fn avro_schema(&self) -> Option<String> {
         self.erased().avro_schema()
     }
 }

@@ -14,7 +14,7 @@ use super::any::{AnySignal, PayloadError, avro_json, check_metadata, json_to_avr
 use super::{Core, Signal};
 use crate::wire::WireError;
 use crate::wire::avro::{self, Avro};
-use crate::wire::reflect::{Reflect, Ty};
+use crate::wire::reflect::{self, Reflect, Ty};
 use crate::{EventMetadata, SendReport};
 
 /// A registered event: `register_event!` links one per generated signal.
@@ -23,8 +23,6 @@ use crate::{EventMetadata, SendReport};
 pub struct Registered {
     core: &'static Core,
     ops: &'static Ops,
-    /// The payload's Avro schema (JSON), when the generator wrote it.
-    schema: Option<&'static str>,
 }
 
 /// Decodes an Avro payload and sends it.
@@ -59,14 +57,7 @@ impl Registered {
         Registered {
             core: &signal.core,
             ops: const { &Ops::of::<P>(P::ty) },
-            schema: None,
         }
-    }
-
-    /// The registration with the event's Avro schema (JSON).
-    pub const fn with_schema(mut self, schema: &'static str) -> Self {
-        self.schema = Some(schema);
-        self
     }
 }
 
@@ -90,7 +81,7 @@ fn check<P: Avro>(payload: &[u8]) -> Result<(), avro::AvroError> {
 
 impl sealed::Sealed for Registered {
     fn erased(&self) -> Erased<'_> {
-        Erased::new(self.core, self.ops, self.schema)
+        Erased::new(self.core, self.ops)
     }
 }
 
@@ -101,16 +92,15 @@ impl AnySignal for Registered {}
 pub struct Erased<'a> {
     core: &'a Core,
     ops: &'static Ops,
-    schema: Option<&'static str>,
 }
 
 impl<'a> Erased<'a> {
-    pub(crate) fn new(core: &'a Core, ops: &'static Ops, schema: Option<&'static str>) -> Self {
-        Erased { core, ops, schema }
+    pub(crate) fn new(core: &'a Core, ops: &'static Ops) -> Self {
+        Erased { core, ops }
     }
 
-    pub(crate) fn avro_schema(&self) -> Option<&'static str> {
-        self.schema
+    pub(crate) fn avro_schema(&self) -> Option<String> {
+        reflect::avro_schema((self.ops.ty)(), self.core.event_type)
     }
 
     pub(crate) fn field_json(

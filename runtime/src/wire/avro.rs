@@ -59,6 +59,19 @@ pub trait Avro: Sized {
     /// untrusted input.
     const MIN_SIZE: usize;
 
+    /// The Avro schema of a value written as one Avro primitive: what a
+    /// leaf of a payload's descriptor is in the event's schema. Scalars,
+    /// enumerations, times, UUIDs and JSON are strings in the openedx
+    /// profile, hence the default; records and containers are described by
+    /// their descriptors instead (see [`crate::wire::reflect::avro_schema`]).
+    #[doc(hidden)]
+    const SCHEMA: &'static str = "string";
+
+    /// [`Avro::SCHEMA`] of `Vec<Self>` (overridden by `u8`: `bytes`). A
+    /// list of anything else is described as a list by its descriptor.
+    #[doc(hidden)]
+    const VEC_SCHEMA: &'static str = "array";
+
     /// Appends the encoding to `out`.
     fn encode(&self, out: &mut Vec<u8>);
 
@@ -470,6 +483,7 @@ impl Avro for String {
 
 impl Avro for i64 {
     const MIN_SIZE: usize = 1;
+    const SCHEMA: &'static str = "long";
     fn encode(&self, out: &mut Vec<u8>) {
         write_long(out, *self);
     }
@@ -483,6 +497,7 @@ impl Avro for i64 {
 
 impl Avro for f64 {
     const MIN_SIZE: usize = 8;
+    const SCHEMA: &'static str = "double";
     fn encode(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.to_le_bytes());
     }
@@ -496,6 +511,7 @@ impl Avro for f64 {
 
 impl Avro for bool {
     const MIN_SIZE: usize = 1;
+    const SCHEMA: &'static str = "boolean";
     fn encode(&self, out: &mut Vec<u8>) {
         out.push(u8::from(*self));
     }
@@ -510,6 +526,7 @@ impl Avro for bool {
 /// A lone `u8` is an Avro `int`; `Vec<u8>` is `bytes`.
 impl Avro for u8 {
     const MIN_SIZE: usize = 1;
+    const VEC_SCHEMA: &'static str = "bytes";
     fn encode(&self, out: &mut Vec<u8>) {
         write_long(out, i64::from(*self));
     }
@@ -530,6 +547,7 @@ impl Avro for u8 {
 
 impl<T: Avro> Avro for Vec<T> {
     const MIN_SIZE: usize = 1;
+    const SCHEMA: &'static str = T::VEC_SCHEMA;
     fn encode(&self, out: &mut Vec<u8>) {
         T::encode_vec(self, out);
     }
@@ -612,6 +630,7 @@ impl<T: Avro> Avro for Option<T> {
 
 impl<T: Avro> Avro for Box<T> {
     const MIN_SIZE: usize = T::MIN_SIZE;
+    const SCHEMA: &'static str = T::SCHEMA;
     fn encode(&self, out: &mut Vec<u8>) {
         (**self).encode(out);
     }

@@ -47,14 +47,12 @@ pub(super) fn event(cx: &Ctx<'_>, mi: usize, e: &EventDef) -> TokenStream {
     let signal_docs = doc::attrs(lines);
     let (event_type, name, major, minor) =
         (&e.event_type, &e.name, e.major_version, e.minor_version);
-    // Compact, in the reference's key order: what the bus registers.
-    let schema = crate::wire::avro::avro_schema(cx.catalog, e).to_string();
     quote! {
         #payload_struct
 
         #signal_docs
         pub static #signal: #rt::Signal<#payload> = #rt::Signal::new(#event_type, #name, #major, #minor);
 
-        #rt::register_event!(#signal, #schema);
+        #rt::register_event!(#signal);
     }
 }

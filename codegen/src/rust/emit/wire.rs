@@ -105,6 +105,7 @@ fn avro_impl(cx: &Ctx<'_>, name: &Ident, fields: &[WireField]) -> TokenStream {
 fn reflect_impl(cx: &Ctx<'_>, mi: usize, name: &Ident, fields: &[WireField]) -> TokenStream {
     let rt = &cx.rt;
     let type_name = name.to_string();
+    let module = &cx.catalog.modules()[mi].name;
     let names = fields.iter().map(|f| &f.name);
     // Defaults other than zero are encoded by a function of their own.
     let mut default_fns = TokenStream::new();
@@ -138,6 +139,7 @@ fn reflect_impl(cx: &Ctx<'_>, mi: usize, name: &Ident, fields: &[WireField]) -> 
         impl #rt::reflect::Reflect for #name {
             const TY: __Ty = __Ty::Record(&#rt::reflect::Record {
                 name: #type_name,
+                module: #module,
                 names: &[#(#names),*],
                 fields: &[#(#descriptors),*],
             });

@@ -15,10 +15,13 @@
 //! for the same struct: fields in order, `null` for `None`, unknown keys
 //! ignored, `missing field`, `duplicate field` and `invalid type` errors with
 //! the same messages, sequences accepted for structs. Not a stable API:
-//! generated code reaches it through `__private_v1`.
+//! generated code reaches it through `__private_v2`.
 
 mod de;
+mod schema;
 mod ser;
+
+pub use schema::avro_schema;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserializer, Serialize, Serializer};
@@ -40,25 +43,25 @@ pub trait Reflect {
 
 /// Implements `Serialize` and `Deserialize` for a [`Reflect`] type through
 /// [`serialize`] and [`deserialize`]: what generated code writes for each
-/// struct, as `__private_v1::reflect_serde!(Name);`.
+/// struct, as `__private_v2::reflect_serde!(Name);`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __reflect_serde {
     ($ty:ident) => {
-        impl $crate::__private_v1::serde::Serialize for $ty {
+        impl $crate::__private_v2::serde::Serialize for $ty {
             fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
             where
-                S: $crate::__private_v1::serde::Serializer,
+                S: $crate::__private_v2::serde::Serializer,
             {
-                $crate::__private_v1::reflect::serialize(self, serializer)
+                $crate::__private_v2::reflect::serialize(self, serializer)
             }
         }
-        impl<'de> $crate::__private_v1::serde::Deserialize<'de> for $ty {
+        impl<'de> $crate::__private_v2::serde::Deserialize<'de> for $ty {
             fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
             where
-                D: $crate::__private_v1::serde::Deserializer<'de>,
+                D: $crate::__private_v2::serde::Deserializer<'de>,
             {
-                $crate::__private_v1::reflect::deserialize(deserializer)
+                $crate::__private_v2::reflect::deserialize(deserializer)
             }
         }
     };
@@ -86,8 +89,12 @@ pub enum Ty {
 /// A struct: its name and fields in order. Built with a struct literal in
 /// a constant (a `const fn` could not lend its arguments `'static` life).
 pub struct Record {
-    /// The Rust name (serde's `struct X` in messages).
+    /// The Rust name (serde's `struct X` in messages), which is the
+    /// catalog's and the Avro record's name.
     pub name: &'static str,
+    /// The catalog module defining it: two records of one name from two
+    /// modules are told apart (the Avro namespace) by it.
+    pub module: &'static str,
     /// The fields' serialized names (serde's `deserialize_struct` wants
     /// them as their own slice).
     pub names: &'static [&'static str],
@@ -157,6 +164,8 @@ pub struct Leaf {
     skip: fn(&mut Reader<'_>) -> Result<(), AvroError>,
     /// The fewest bytes the Avro takes.
     min_size: usize,
+    /// Its Avro schema (`Avro::SCHEMA`).
+    avro: &'static str,
 }
 
 /// The descriptor of a type with its own serde and Avro implementations.
@@ -170,6 +179,7 @@ where
             ser: leaf_ser::<T>,
             skip: T::skip,
             min_size: T::MIN_SIZE,
+            avro: T::SCHEMA,
         })
     }
 }
