@@ -51,8 +51,14 @@ impl BusUrl {
     /// libraries may echo what they were given.
     pub(crate) fn scrub(&self, message: &str) -> String {
         let mut out = message.replace(self.url.as_str(), &self.to_string());
-        if let Some(p) = self.url.password().filter(|p| p.len() >= 3) {
-            out = out.replace(p, "***");
+        if let Some(p) = self.url.password() {
+            // As written in the URL and as the client was given it.
+            let decoded = percent_encoding::percent_decode_str(p).decode_utf8_lossy();
+            for p in [p, decoded.as_ref()] {
+                if p.len() >= 3 {
+                    out = out.replace(p, "***");
+                }
+            }
         }
         out
     }
@@ -90,19 +96,34 @@ impl BusUrl {
     }
 
     /// librdkafka settings of a `kafka://` URL: `bootstrap.servers` from
-    /// its host and port, SASL credentials from its user and password, and
-    /// its query parameters as given.
+    /// its host and port, SASL credentials from its user and password
+    /// (percent-decoded), TLS with the private CA when one is given, and its
+    /// query parameters as given (after those, so they win).
     #[cfg(feature = "kafka")]
     pub(crate) fn kafka_settings(&self) -> Vec<(String, String)> {
         let mut out = Vec::new();
         let host = self.url.host_str().unwrap_or_default();
         let port = self.url.port().unwrap_or(9092);
         out.push(("bootstrap.servers".to_owned(), format!("{host}:{port}")));
+        // A URL holds them percent-encoded (`p%40ss` for `p@ss`).
+        let decoded = |s: &str| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        };
         if !self.url.username().is_empty() {
-            out.push(("sasl.username".to_owned(), self.url.username().to_owned()));
+            out.push(("sasl.username".to_owned(), decoded(self.url.username())));
         }
         if let Some(p) = self.url.password() {
-            out.push(("sasl.password".to_owned(), p.to_owned()));
+            out.push(("sasl.password".to_owned(), decoded(p)));
+        }
+        // A private CA means TLS (`SASL_SSL` when the query says so).
+        if let Some(ca) = self.ca() {
+            out.push(("security.protocol".to_owned(), "ssl".to_owned()));
+            out.push((
+                "ssl.ca.pem".to_owned(),
+                String::from_utf8_lossy(ca).into_owned(),
+            ));
         }
         for (k, v) in self.url.query_pairs() {
             out.push((k.into_owned(), v.into_owned()));
@@ -180,6 +201,54 @@ mod tests {
         assert!(shown.contains("cache.example:6380"));
         let plain: BusUrl = "redis://127.0.0.1:6379".parse().unwrap();
         assert_eq!(plain.to_string(), "redis://127.0.0.1:6379");
+    }
+
+    /// Credentials reach librdkafka decoded, and are scrubbed from messages
+    /// in both spellings; a private CA turns TLS on unless the query picks
+    /// the protocol (`SASL_SSL`).
+    #[cfg(feature = "kafka")]
+    #[test]
+    fn kafka_settings_decode_credentials_and_carry_the_ca() {
+        let url: BusUrl = "kafka://al%20ice:p%40ss%3Aword@broker:9093?sasl.mechanism=SCRAM-SHA-512"
+            .parse()
+            .unwrap();
+        let settings = url.kafka_settings();
+        let get = |k: &str| {
+            settings
+                .iter()
+                .filter(|(key, _)| key == k)
+                .map(|(_, v)| v.as_str())
+                .next_back()
+        };
+        assert_eq!(get("bootstrap.servers"), Some("broker:9093"));
+        assert_eq!(get("sasl.username"), Some("al ice"));
+        assert_eq!(get("sasl.password"), Some("p@ss:word"));
+        assert_eq!(get("sasl.mechanism"), Some("SCRAM-SHA-512"));
+        assert_eq!(get("security.protocol"), None);
+        assert_eq!(
+            url.scrub("auth failed for p@ss:word (p%40ss%3Aword)"),
+            "auth failed for *** (***)"
+        );
+        let tls = url
+            .clone()
+            .with_ca_pem(b"-----BEGIN CERTIFICATE-----".to_vec());
+        let settings = tls.kafka_settings();
+        assert!(settings.contains(&("security.protocol".into(), "ssl".into())));
+        assert!(settings.contains(&("ssl.ca.pem".into(), "-----BEGIN CERTIFICATE-----".into())));
+        let sasl_ssl: BusUrl = "kafka://u:secret@b:9093?security.protocol=SASL_SSL"
+            .parse::<BusUrl>()
+            .unwrap()
+            .with_ca_pem(b"pem".to_vec());
+        let settings = sasl_ssl.kafka_settings();
+        // The query's protocol comes last: librdkafka keeps the last value set.
+        assert_eq!(
+            settings
+                .iter()
+                .filter(|(k, _)| k == "security.protocol")
+                .map(|(_, v)| v.as_str())
+                .next_back(),
+            Some("SASL_SSL")
+        );
     }
 
     #[test]

@@ -41,6 +41,17 @@ impl Tansu {
 
     /// Starts a broker of its own (in-memory storage).
     pub fn start() -> Tansu {
+        Tansu::spawn(&[])
+    }
+
+    /// Starts a broker of its own that requires SASL/SCRAM-SHA-512 logins
+    /// (`--authentication`). It has no users: every login is refused, after
+    /// a real SCRAM exchange.
+    pub fn start_authenticating() -> Tansu {
+        Tansu::spawn(&["--authentication"])
+    }
+
+    fn spawn(extra: &[&str]) -> Tansu {
         let port = crate::redis::free_port();
         let bin = tansu_binary();
         let listener = format!("tcp://127.0.0.1:{port}");
@@ -53,6 +64,7 @@ impl Tansu {
                 &listener,
             ])
             .args(["--storage-engine", "memory://tansu/"])
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()

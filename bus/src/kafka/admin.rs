@@ -3,11 +3,10 @@
 use std::time::Duration;
 
 use rdkafka::Message;
-use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
-use rdkafka::client::DefaultClientContext;
+use rdkafka::admin::{AdminOptions, NewTopic, TopicReplication};
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
 use rdkafka::message::{Header, Headers, OwnedHeaders};
-use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+use rdkafka::producer::{BaseRecord, Producer};
 use rdkafka::types::RDKafkaErrorCode;
 
 use crate::admin::{ConsumerStatus, GroupStatus, TopicStatus};
@@ -28,15 +27,13 @@ pub(crate) fn ensure_topics_with(
     topics: &[&str],
     partitions: i32,
 ) -> Result<(), BusError> {
-    let admin: AdminClient<DefaultClientContext> = super::client_config(url, &[])
-        .create()
-        .map_err(|e| super::error(url, e))?;
+    let admin = super::admin(url)?;
     let new: Vec<NewTopic<'_>> = topics
         .iter()
         .map(|t| NewTopic::new(t, partitions, TopicReplication::Fixed(1)))
         .collect();
     let runtime = admin.create_topics(&new, &AdminOptions::new().operation_timeout(Some(TIMEOUT)));
-    let results = futures_block(runtime).map_err(|e| super::error(url, e))?;
+    let results = futures_block(runtime).map_err(|e| admin.inner().context().error(e))?;
     for r in results {
         match r {
             Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
@@ -71,12 +68,10 @@ fn futures_block<F: std::future::Future>(f: F) -> F::Output {
 }
 
 pub(crate) fn status(url: &BusUrl, topic: &str) -> Result<TopicStatus, BusError> {
-    let consumer: BaseConsumer = super::client_config(url, &[("group.id", "openedx-hooks-status")])
-        .create()
-        .map_err(|e| super::error(url, e))?;
+    let consumer = super::consumer(url, &[("group.id", "openedx-hooks-status")])?;
     let metadata = consumer
         .fetch_metadata(Some(topic), TIMEOUT)
-        .map_err(|e| super::error(url, e))?;
+        .map_err(|e| super::idle_consumer_error(&consumer, e))?;
     let partitions: Vec<i32> = metadata
         .topics()
         .iter()
@@ -88,7 +83,7 @@ pub(crate) fn status(url: &BusUrl, topic: &str) -> Result<TopicStatus, BusError>
     for p in &partitions {
         let (lo, hi) = consumer
             .fetch_watermarks(topic, *p, TIMEOUT)
-            .map_err(|e| super::error(url, e))?;
+            .map_err(|e| consumer.context().error(e))?;
         length += (hi - lo).max(0) as u64;
         high.push((*p, hi));
     }
@@ -100,9 +95,7 @@ pub(crate) fn status(url: &BusUrl, topic: &str) -> Result<TopicStatus, BusError>
             if g.name() == "openedx-hooks-status" {
                 continue;
             }
-            let member: BaseConsumer = super::client_config(url, &[("group.id", g.name())])
-                .create()
-                .map_err(|e| super::error(url, e))?;
+            let member = super::consumer(url, &[("group.id", g.name())])?;
             let mut tpl = rdkafka::TopicPartitionList::new();
             for p in &partitions {
                 tpl.add_partition(topic, *p);
@@ -155,7 +148,7 @@ pub(crate) fn status(url: &BusUrl, topic: &str) -> Result<TopicStatus, BusError>
     })
 }
 
-fn count(consumer: &BaseConsumer, topic: &str) -> Result<u64, BusError> {
+fn count(consumer: &BaseConsumer<super::Context>, topic: &str) -> Result<u64, BusError> {
     let Ok(metadata) = consumer.fetch_metadata(Some(topic), TIMEOUT) else {
         return Ok(0);
     };
@@ -180,24 +173,20 @@ fn count(consumer: &BaseConsumer, topic: &str) -> Result<u64, BusError> {
 pub(crate) fn replay(url: &BusUrl, topic: &str) -> Result<u64, BusError> {
     let dead_letter = format!("{topic}-dead-letter");
     ensure_topics(url, &[&dead_letter])?;
-    let consumer: BaseConsumer = super::client_config(
+    let consumer = super::consumer(
         url,
         &[
             ("group.id", &format!("{dead_letter}-replay")),
             ("enable.auto.commit", "false"),
             ("auto.offset.reset", "earliest"),
         ],
-    )
-    .create()
-    .map_err(|e| super::error(url, e))?;
-    let producer: BaseProducer = super::client_config(url, &[("enable.idempotence", "true")])
-        .create()
-        .map_err(|e| super::error(url, e))?;
+    )?;
+    let producer = super::producer(url, &[("enable.idempotence", "true")])?;
     // Assigned, not subscribed: a group rebalance would make a replay wait
     // for the broker's session timeout. The group only keeps the offsets.
     let metadata = consumer
         .fetch_metadata(Some(&dead_letter), TIMEOUT)
-        .map_err(|e| super::error(url, e))?;
+        .map_err(|e| super::idle_consumer_error(&consumer, e))?;
     let mut wanted = rdkafka::TopicPartitionList::new();
     for t in metadata.topics().iter().filter(|t| t.name() == dead_letter) {
         for p in t.partitions() {
@@ -206,7 +195,7 @@ pub(crate) fn replay(url: &BusUrl, topic: &str) -> Result<u64, BusError> {
     }
     let committed = consumer
         .committed_offsets(wanted, TIMEOUT)
-        .map_err(|e| super::error(url, e))?;
+        .map_err(|e| consumer.context().error(e))?;
     let mut start = rdkafka::TopicPartitionList::new();
     for e in committed.elements() {
         let offset = match e.offset() {
@@ -217,7 +206,9 @@ pub(crate) fn replay(url: &BusUrl, topic: &str) -> Result<u64, BusError> {
             .add_partition_offset(&dead_letter, e.partition(), offset)
             .map_err(|e| super::error(url, e))?;
     }
-    consumer.assign(&start).map_err(|e| super::error(url, e))?;
+    consumer
+        .assign(&start)
+        .map_err(|e| consumer.context().error(e))?;
     let mut moved = 0u64;
     let mut idle = std::time::Instant::now();
     // Until the topic stays quiet for two seconds.
@@ -225,7 +216,7 @@ pub(crate) fn replay(url: &BusUrl, topic: &str) -> Result<u64, BusError> {
         let Some(polled) = consumer.poll(Duration::from_millis(200)) else {
             continue;
         };
-        let m = polled.map_err(|e| super::error(url, e))?;
+        let m = polled.map_err(|e| consumer.context().error(e))?;
         let mut headers = OwnedHeaders::new();
         if let Some(h) = m.headers() {
             for Header { key, value } in h.iter().filter(|h| !h.key.starts_with("dead_letter_")) {
@@ -241,11 +232,13 @@ pub(crate) fn replay(url: &BusUrl, topic: &str) -> Result<u64, BusError> {
         }
         producer
             .send(record)
-            .map_err(|(e, _)| super::error(url, e))?;
-        producer.flush(TIMEOUT).map_err(|e| super::error(url, e))?;
+            .map_err(|(e, _)| producer.context().error(e))?;
+        producer
+            .flush(TIMEOUT)
+            .map_err(|e| producer.context().error(e))?;
         consumer
             .commit_message(&m, CommitMode::Sync)
-            .map_err(|e| super::error(url, e))?;
+            .map_err(|e| consumer.context().error(e))?;
         moved += 1;
         idle = std::time::Instant::now();
     }

@@ -63,7 +63,7 @@ pub(crate) fn run(
     let poll_interval = (settings.retry_backoff_max.as_millis() * 2)
         .clamp(10_000, 300_000)
         .to_string();
-    let consumer: BaseConsumer = super::client_config(
+    let consumer = super::consumer(
         url,
         &[
             ("group.id", &settings.group),
@@ -74,16 +74,12 @@ pub(crate) fn run(
             ("session.timeout.ms", &session),
             ("max.poll.interval.ms", &poll_interval),
         ],
-    )
-    .create()
-    .map_err(|e| super::error(url, e))?;
-    let dlq: BaseProducer = super::client_config(url, &[("enable.idempotence", "true")])
-        .create()
-        .map_err(|e| super::error(url, e))?;
+    )?;
+    let dlq = super::producer(url, &[("enable.idempotence", "true")])?;
     super::admin::ensure_topics(url, &[&dead_letter])?;
     consumer
         .subscribe(&[&topic])
-        .map_err(|e| super::error(url, e))?;
+        .map_err(|e| consumer.context().error(e))?;
     let mut seek_pending = matches!(settings.start, StartFrom::Id(_) | StartFrom::Timestamp(_));
     let mut last_commit = Instant::now();
     let mut uncommitted = 0u64;
@@ -94,7 +90,7 @@ pub(crate) fn run(
         let m = match polled {
             Ok(m) => m,
             Err(e) => {
-                tracing::warn!(error = %super::error(url, e), "kafka consumer error");
+                tracing::warn!(error = %consumer.context().error(e), "kafka consumer error");
                 // An error can come back at once (a broker down, refused
                 // credentials): never spin on it.
                 std::thread::sleep(Duration::from_millis(100));
@@ -141,7 +137,7 @@ pub(crate) fn run(
         // librdkafka stores the message's offset + 1: the next to read.
         consumer
             .store_offset_from_message(&m)
-            .map_err(|e| super::error(url, e))?;
+            .map_err(|e| consumer.context().error(e))?;
         uncommitted += 1;
         if uncommitted >= 500 || last_commit.elapsed() >= Duration::from_secs(1) {
             let _ = consumer.commit_consumer_state(CommitMode::Async);
@@ -156,7 +152,7 @@ pub(crate) fn run(
             | Err(rdkafka::error::KafkaError::ConsumerCommit(
                 rdkafka::types::RDKafkaErrorCode::NoOffset,
             )) => {}
-            Err(e) => return Err(super::error(url, e)),
+            Err(e) => return Err(consumer.context().error(e)),
         }
     }
     consumer.unsubscribe();
@@ -166,13 +162,13 @@ pub(crate) fn run(
 /// Moves the assigned partitions to the configured start; `true` when it
 /// did (the message in hand is then not handled: it is read again).
 fn seek_start(
-    consumer: &BaseConsumer,
+    consumer: &BaseConsumer<super::Context>,
     settings: &ConsumerSettings,
     topic: &str,
 ) -> Result<bool, BusError> {
     let assignment = consumer
         .assignment()
-        .map_err(|e| super::error(&settings.url, e))?;
+        .map_err(|e| consumer.context().error(e))?;
     let mut list = TopicPartitionList::new();
     for e in assignment.elements_for_topic(topic) {
         let offset = match &settings.start {
@@ -189,11 +185,11 @@ fn seek_start(
     if let StartFrom::Timestamp(_) = settings.start {
         list = consumer
             .offsets_for_times(list, Duration::from_secs(10))
-            .map_err(|e| super::error(&settings.url, e))?;
+            .map_err(|e| consumer.context().error(e))?;
     }
     consumer
         .seek_partitions(list, Duration::from_secs(10))
-        .map_err(|e| super::error(&settings.url, e))?;
+        .map_err(|e| consumer.context().error(e))?;
     Ok(true)
 }
 
@@ -284,7 +280,7 @@ fn handle(
 }
 
 fn dead_letter_message(
-    dlq: &BaseProducer,
+    dlq: &BaseProducer<super::Context>,
     topic: &str,
     m: &BorrowedMessage<'_>,
     reason: &str,
@@ -322,33 +318,30 @@ fn dead_letter_message(
     if let Some(k) = m.key() {
         record = record.key(k);
     }
-    dlq.send(record)
-        .map_err(|(e, _)| super::error(&settings.url, e))?;
+    dlq.send(record).map_err(|(e, _)| dlq.context().error(e))?;
     // The offset is stored only once the dead letter is on the broker.
     dlq.flush(Duration::from_secs(30))
-        .map_err(|e| super::error(&settings.url, e))
+        .map_err(|e| dlq.context().error(e))
 }
 
 /// A reader of a topic outside any group (`bus tail` without `--group`).
 pub(crate) struct KafkaReader {
-    consumer: BaseConsumer,
+    consumer: BaseConsumer<super::Context>,
     registry: super::registry::Registry,
 }
 
 impl KafkaReader {
     pub(crate) fn new(url: &crate::url::BusUrl, topic: &str, from: &str) -> Result<Self, BusError> {
-        let consumer: BaseConsumer = super::client_config(
+        let consumer = super::consumer(
             url,
             &[
                 ("group.id", "openedx-hooks-tail"),
                 ("enable.auto.commit", "false"),
             ],
-        )
-        .create()
-        .map_err(|e| super::error(url, e))?;
+        )?;
         let metadata = consumer
             .fetch_metadata(Some(topic), Duration::from_secs(10))
-            .map_err(|e| super::error(url, e))?;
+            .map_err(|e| super::idle_consumer_error(&consumer, e))?;
         let offset = match from {
             "0" | "0-0" => Offset::Beginning,
             "$" => Offset::End,
@@ -363,7 +356,9 @@ impl KafkaReader {
                     .map_err(|e| super::error(url, e))?;
             }
         }
-        consumer.assign(&list).map_err(|e| super::error(url, e))?;
+        consumer
+            .assign(&list)
+            .map_err(|e| consumer.context().error(e))?;
         Ok(KafkaReader {
             consumer,
             registry: super::registry(url)?,

@@ -10,14 +10,142 @@ pub(crate) mod framing;
 pub(crate) mod producer;
 pub(crate) mod registry;
 
+use std::sync::Mutex;
+
 use rdkafka::ClientConfig;
+use rdkafka::admin::AdminClient;
+use rdkafka::client::ClientContext;
+use rdkafka::config::RDKafkaLogLevel;
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
+use rdkafka::error::KafkaError;
+use rdkafka::producer::{BaseProducer, DeliveryResult, ProducerContext};
 
 use crate::error::BusError;
 use crate::url::BusUrl;
 
+/// The context of every Kafka client. librdkafka's logs and client-level
+/// errors go to tracing, scrubbed of the URL's credentials; the last error
+/// (or error-level log line) is kept because the call that fails next often says only "broker
+/// transport failure" when the cause was, say, a refused SASL login.
+pub(crate) struct Context {
+    url: BusUrl,
+    last_error: Mutex<Option<String>>,
+}
+
+impl Context {
+    pub(crate) fn new(url: &BusUrl) -> Self {
+        Context {
+            url: url.clone(),
+            last_error: Mutex::new(None),
+        }
+    }
+
+    /// A failure of this client as ours: its text and the last error
+    /// librdkafka reported, scrubbed of credentials.
+    pub(crate) fn error(&self, e: impl std::fmt::Display) -> BusError {
+        let last = self
+            .last_error
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        match last {
+            Some(reason) => error(
+                &self.url,
+                format!("{e} (the client's last error: {reason})"),
+            ),
+            None => error(&self.url, e),
+        }
+    }
+}
+
+impl ClientContext for Context {
+    fn log(&self, level: RDKafkaLogLevel, facility: &str, message: &str) {
+        let message = self.url.scrub(message);
+        match level {
+            RDKafkaLogLevel::Emerg
+            | RDKafkaLogLevel::Alert
+            | RDKafkaLogLevel::Critical
+            | RDKafkaLogLevel::Error => {
+                tracing::error!(facility, "librdkafka: {message}");
+                // Logged from librdkafka's own threads as it happens (error
+                // events wait for a poll that a metadata call never makes).
+                *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) = Some(message);
+            }
+            RDKafkaLogLevel::Warning => tracing::warn!(facility, "librdkafka: {message}"),
+            RDKafkaLogLevel::Notice | RDKafkaLogLevel::Info => {
+                tracing::info!(facility, "librdkafka: {message}")
+            }
+            RDKafkaLogLevel::Debug => tracing::debug!(facility, "librdkafka: {message}"),
+        }
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        let reason = self.url.scrub(reason);
+        tracing::warn!(error = %self.url.scrub(&error.to_string()), "kafka client error: {reason}");
+        *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) = Some(reason);
+    }
+}
+
+impl ConsumerContext for Context {}
+
+// Delivery reports are not asked for from these producers (they flush).
+impl ProducerContext for Context {
+    type DeliveryOpaque = ();
+
+    fn delivery(&self, _: &DeliveryResult<'_>, _: ()) {}
+}
+
+/// A consumer of a URL, with `extra` settings.
+pub(crate) fn consumer(
+    url: &BusUrl,
+    extra: &[(&str, &str)],
+) -> Result<BaseConsumer<Context>, BusError> {
+    client_config(url, extra)
+        .create_with_context(Context::new(url))
+        .map_err(|e| error(url, e))
+}
+
+/// The failure of a consumer that is not reading yet, after a poll hands
+/// librdkafka's pending logs to its context (a consumer delivers them only
+/// when polled; one not reading has no message a poll could take).
+pub(crate) fn idle_consumer_error(
+    consumer: &BaseConsumer<Context>,
+    e: impl std::fmt::Display,
+) -> BusError {
+    let _ = consumer.poll(std::time::Duration::ZERO);
+    consumer.context().error(e)
+}
+
+/// A producer of a URL (without delivery reports), with `extra` settings.
+pub(crate) fn producer(
+    url: &BusUrl,
+    extra: &[(&str, &str)],
+) -> Result<BaseProducer<Context>, BusError> {
+    client_config(url, extra)
+        .create_with_context(Context::new(url))
+        .map_err(|e| error(url, e))
+}
+
+/// An admin client of a URL.
+pub(crate) fn admin(url: &BusUrl) -> Result<AdminClient<Context>, BusError> {
+    client_config(url, &[])
+        .create_with_context(Context::new(url))
+        .map_err(|e| error(url, e))
+}
+
 /// The client configuration of a URL, with `extra` settings after it.
 pub(crate) fn client_config(url: &BusUrl, extra: &[(&str, &str)]) -> ClientConfig {
     let mut config = ClientConfig::new();
+    // rdkafka takes the level from the `log` crate, which is off without a
+    // logger: ask for what tracing wants, and errors always (the context
+    // keeps the last one for the error a failing call returns).
+    let level = match tracing::level_filters::LevelFilter::current() {
+        f if f >= tracing::level_filters::LevelFilter::DEBUG => RDKafkaLogLevel::Debug,
+        f if f >= tracing::level_filters::LevelFilter::INFO => RDKafkaLogLevel::Info,
+        f if f >= tracing::level_filters::LevelFilter::WARN => RDKafkaLogLevel::Warning,
+        _ => RDKafkaLogLevel::Error,
+    };
+    config.set_log_level(level);
     for (k, v) in url.kafka_settings() {
         config.set(k, v);
     }

@@ -22,9 +22,18 @@ use crate::stats::{ProducerCounters, ProducerStats, add};
 
 struct Reports {
     counters: Arc<ProducerCounters>,
+    client: super::Context,
 }
 
-impl ClientContext for Reports {}
+impl ClientContext for Reports {
+    fn log(&self, level: rdkafka::config::RDKafkaLogLevel, facility: &str, message: &str) {
+        self.client.log(level, facility, message);
+    }
+
+    fn error(&self, error: KafkaError, reason: &str) {
+        ClientContext::error(&self.client, error, reason);
+    }
+}
 
 /// What a delivery report answers.
 pub(crate) struct Pending {
@@ -44,7 +53,7 @@ impl ProducerContext for Reports {
             Err((e, m)) => {
                 add(&self.counters.failed, 1);
                 tracing::error!(topic = m.topic(), event_type = %pending.event_type, error = %e, "event not stored on the bus");
-                Err(BusError::Kafka(e.to_string()))
+                Err(self.client.error(e))
             }
         };
         if let Some(done) = pending.done {
@@ -97,6 +106,7 @@ impl KafkaProducer {
         let producer = config
             .create_with_context(Reports {
                 counters: Arc::clone(&counters),
+                client: super::Context::new(&settings.url),
             })
             .map_err(|e| super::error(&settings.url, e))?;
         Ok(KafkaProducer {
@@ -260,7 +270,7 @@ impl KafkaProducer {
                     }
                     std::thread::sleep(Duration::from_millis(1));
                 }
-                Err((e, _)) => return Err(super::error(&self.settings.url, e)),
+                Err((e, _)) => return Err(self.producer.context().client.error(e)),
             }
         }
     }
