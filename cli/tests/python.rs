@@ -15,35 +15,44 @@ fn venv_tool(name: &str) -> std::path::PathBuf {
         .join(name)
 }
 
-#[test]
-fn the_generated_package_matches_openedx_events() {
+/// Writes the package `package` of a catalog into a temporary directory
+/// and runs a check script of `tests/python/` on it (after the directory
+/// and the package, `extra` arguments); the directory and the report.
+fn generate_and_check(
+    catalog: &[&str],
+    package: &str,
+    script: &str,
+    extra: &[&std::path::Path],
+) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().to_str().unwrap();
-    let o = run(
-        &[
-            "python",
-            "generated/events",
-            "--out",
-            out,
-            "--package",
-            "generated_events",
-        ],
-        "",
-    );
+    let args = [&["python"], catalog, &["--out", out, "--package", package]].concat();
+    let o = run(&args, "");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let root = common::root();
     let check = std::process::Command::new(reference_python())
-        .arg(root.join("tests/python/check_generated.py"))
+        .arg(common::root().join("tests/python").join(script))
         .arg(out)
-        .arg("generated_events")
-        .arg(root.join("tests/vectors/avro"))
+        .arg(package)
+        .args(extra)
         .output()
         .unwrap();
-    let report = String::from_utf8_lossy(&check.stdout);
+    let report = String::from_utf8_lossy(&check.stdout).into_owned();
     assert!(
         check.status.success(),
         "{report}\n{}",
         String::from_utf8_lossy(&check.stderr)
+    );
+    (dir, report)
+}
+
+#[test]
+fn the_generated_package_matches_openedx_events() {
+    let vectors = common::root().join("tests/vectors/avro");
+    let (dir, report) = generate_and_check(
+        &["generated/events"],
+        "generated_events",
+        "check_generated.py",
+        &[&vectors],
     );
     assert!(
         report.starts_with("73 signals, 49 classes, 128 vectors compared; 0 differences"),
@@ -81,33 +90,15 @@ fn lint(dir: &std::path::Path, package: &str) {
 /// configured and mocked pipelines.
 #[test]
 fn the_generated_filters_match_openedx_filters() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().to_str().unwrap();
-    let o = run(
+    let (dir, report) = generate_and_check(
         &[
-            "python",
             "generated/openedx-filters/filters",
             "--extern-catalog",
             "generated/events",
-            "--out",
-            out,
-            "--package",
-            "generated_filters",
         ],
-        "",
-    );
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let check = std::process::Command::new(reference_python())
-        .arg(common::root().join("tests/python/check_filters.py"))
-        .arg(out)
-        .arg("generated_filters")
-        .output()
-        .unwrap();
-    let report = String::from_utf8_lossy(&check.stdout);
-    assert!(
-        check.status.success(),
-        "{report}\n{}",
-        String::from_utf8_lossy(&check.stderr)
+        "generated_filters",
+        "check_filters.py",
+        &[],
     );
     assert!(
         report.starts_with("43 filters compared, ") && report.contains(" 0 differences"),
