@@ -325,6 +325,8 @@ pub(super) fn module_page<M: Markup>(
         let module_ident = crate::rust::module_ident(name);
         let constant = format!("{}::{module_ident}::{}", options.rust_crate, f.name);
         m.fact(&mut out, "Constant", &m.code(&constant));
+        // The class `openedx-hooks python` writes in the module's `filters.py`.
+        m.fact(&mut out, "Python class", &m.code(&f.python.class));
         m.fact(&mut out, "Version", &format!("major {}", f.major_version));
         where_facts(m, &mut out, &l, f.added.as_ref(), file, f.span.line);
         out.push_str("\n**Arguments**\n\n");
