@@ -55,19 +55,17 @@ pub mod analytics {
     }
     __rt::reflect_serde!(TrackingLogData);
     impl __rt::reflect::Reflect for TrackingLogData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "TrackingLogData",
-                module: "analytics",
-                names: &["name", "timestamp", "data", "context"],
-                fields: &[
-                    __Field::leaf::<String>("name"),
-                    __Field::leaf::<__rt::types::Timestamp>("timestamp"),
-                    __Field::leaf::<String>("data"),
-                    __Field::leaf::<String>("context"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "TrackingLogData",
+            module: "analytics",
+            names: &["name", "timestamp", "data", "context"],
+            fields: &[
+                __Field::leaf::<String>("name"),
+                __Field::leaf::<__rt::types::Timestamp>("timestamp"),
+                __Field::leaf::<String>("data"),
+                __Field::leaf::<String>("context"),
+            ],
+        });
     }
     /// The payload of [`TRACKING_EVENT_EMITTED`] (`org.openedx.analytics.tracking.event.emitted.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -83,23 +81,19 @@ pub mod analytics {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                tracking_log: r.field("tracking_log")?,
-            };
+            let value = Self { tracking_log: r.field("tracking_log")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(TrackingEventEmitted);
     impl __rt::reflect::Reflect for TrackingEventEmitted {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "TrackingEventEmitted",
-                module: "analytics",
-                names: &["tracking_log"],
-                fields: &[__Field::record::<TrackingLogData>("tracking_log")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "TrackingEventEmitted",
+            module: "analytics",
+            names: &["tracking_log"],
+            fields: &[__Field::record::<TrackingLogData>("tracking_log")],
+        });
     }
     /// Sent after the tracking log records an analytics event, so that plugins can forward selected tracking events elsewhere.
     ///
@@ -352,26 +346,18 @@ pub mod content_authoring {
     }
     __rt::reflect_serde!(CourseCatalogData);
     impl __rt::reflect::Reflect for CourseCatalogData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseCatalogData",
-                module: "content_authoring",
-                names: &[
-                    "course_key",
-                    "name",
-                    "schedule_data",
-                    "hidden",
-                    "invitation_only",
-                ],
-                fields: &[
-                    __Field::leaf::<super::learning::CourseKey>("course_key"),
-                    __Field::leaf::<String>("name"),
-                    __Field::record::<CourseScheduleData>("schedule_data"),
-                    __Field::leaf::<bool>("hidden").or(__rt::reflect::empty),
-                    __Field::leaf::<bool>("invitation_only").or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseCatalogData",
+            module: "content_authoring",
+            names: &["course_key", "name", "schedule_data", "hidden", "invitation_only"],
+            fields: &[
+                __Field::leaf::<super::learning::CourseKey>("course_key"),
+                __Field::leaf::<String>("name"),
+                __Field::record::<CourseScheduleData>("schedule_data"),
+                __Field::leaf::<bool>("hidden").or(__rt::reflect::empty),
+                __Field::leaf::<bool>("invitation_only").or(__rt::reflect::empty),
+            ],
+        });
     }
     /// The dates and pacing of a course run.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -412,32 +398,18 @@ pub mod content_authoring {
     }
     __rt::reflect_serde!(CourseScheduleData);
     impl __rt::reflect::Reflect for CourseScheduleData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseScheduleData",
-                module: "content_authoring",
-                names: &["start", "pacing", "end", "enrollment_start", "enrollment_end"],
-                fields: &[
-                    __Field::leaf::<__rt::types::Timestamp>("start"),
-                    __Field::leaf::<String>("pacing"),
-                    __Field::new(
-                            "end",
-                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "enrollment_start",
-                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "enrollment_end",
-                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
-                        )
-                        .or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseScheduleData",
+            module: "content_authoring",
+            names: &["start", "pacing", "end", "enrollment_start", "enrollment_end"],
+            fields: &[
+                __Field::leaf::<__rt::types::Timestamp>("start"),
+                __Field::leaf::<String>("pacing"),
+                __Field::new("end", &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>))).or(__rt::reflect::empty),
+                __Field::new("enrollment_start", &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>))).or(__rt::reflect::empty),
+                __Field::new("enrollment_end", &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>))).or(__rt::reflect::empty),
+            ],
+        });
     }
     /// Identifies an XBlock of a course and the version it is at.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -470,24 +442,16 @@ pub mod content_authoring {
     }
     __rt::reflect_serde!(XBlockData);
     impl __rt::reflect::Reflect for XBlockData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "XBlockData",
-                module: "content_authoring",
-                names: &["usage_key", "block_type", "version"],
-                fields: &[
-                    __Field::leaf::<super::learning::UsageKey>("usage_key"),
-                    __Field::leaf::<String>("block_type"),
-                    __Field::new(
-                            "version",
-                            &__Ty::Option(
-                                &__Ty::Named(__leaf::<super::learning::UsageKey>),
-                            ),
-                        )
-                        .or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "XBlockData",
+            module: "content_authoring",
+            names: &["usage_key", "block_type", "version"],
+            fields: &[
+                __Field::leaf::<super::learning::UsageKey>("usage_key"),
+                __Field::leaf::<String>("block_type"),
+                __Field::new("version", &__Ty::Option(&__Ty::Named(__leaf::<super::learning::UsageKey>))).or(__rt::reflect::empty),
+            ],
+        });
     }
     /// An XBlock copied from another one.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -524,25 +488,17 @@ pub mod content_authoring {
     }
     __rt::reflect_serde!(DuplicatedXBlockData);
     impl __rt::reflect::Reflect for DuplicatedXBlockData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "DuplicatedXBlockData",
-                module: "content_authoring",
-                names: &["usage_key", "block_type", "version", "source_usage_key"],
-                fields: &[
-                    __Field::leaf::<super::learning::UsageKey>("usage_key"),
-                    __Field::leaf::<String>("block_type"),
-                    __Field::new(
-                            "version",
-                            &__Ty::Option(
-                                &__Ty::Named(__leaf::<super::learning::UsageKey>),
-                            ),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::leaf::<super::learning::UsageKey>("source_usage_key"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "DuplicatedXBlockData",
+            module: "content_authoring",
+            names: &["usage_key", "block_type", "version", "source_usage_key"],
+            fields: &[
+                __Field::leaf::<super::learning::UsageKey>("usage_key"),
+                __Field::leaf::<String>("block_type"),
+                __Field::new("version", &__Ty::Option(&__Ty::Named(__leaf::<super::learning::UsageKey>))).or(__rt::reflect::empty),
+                __Field::leaf::<super::learning::UsageKey>("source_usage_key"),
+            ],
+        });
     }
     /// The certificate configuration of a course run.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -587,34 +543,18 @@ pub mod content_authoring {
     }
     __rt::reflect_serde!(CertificateConfigData);
     impl __rt::reflect::Reflect for CertificateConfigData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CertificateConfigData",
-                module: "content_authoring",
-                names: &[
-                    "certificate_type",
-                    "course_key",
-                    "title",
-                    "signatories",
-                    "is_active",
-                ],
-                fields: &[
-                    __Field::leaf::<String>("certificate_type"),
-                    __Field::leaf::<super::learning::CourseKey>("course_key"),
-                    __Field::leaf::<String>("title"),
-                    __Field::new(
-                            "signatories",
-                            &__Ty::List(
-                                &__Ty::Named(
-                                    <CertificateSignatoryData as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::leaf::<bool>("is_active").or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CertificateConfigData",
+            module: "content_authoring",
+            names: &["certificate_type", "course_key", "title", "signatories", "is_active"],
+            fields: &[
+                __Field::leaf::<String>("certificate_type"),
+                __Field::leaf::<super::learning::CourseKey>("course_key"),
+                __Field::leaf::<String>("title"),
+                __Field::new("signatories", &__Ty::List(&__Ty::Named(<CertificateSignatoryData as __rt::reflect::Reflect>::ty))).or(__rt::reflect::empty),
+                __Field::leaf::<bool>("is_active").or(__rt::reflect::empty),
+            ],
+        });
     }
     /// A person whose signature appears on a certificate.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -651,19 +591,17 @@ pub mod content_authoring {
     }
     __rt::reflect_serde!(CertificateSignatoryData);
     impl __rt::reflect::Reflect for CertificateSignatoryData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CertificateSignatoryData",
-                module: "content_authoring",
-                names: &["image", "name", "organization", "title"],
-                fields: &[
-                    __Field::leaf::<Vec<u8>>("image"),
-                    __Field::leaf::<String>("name"),
-                    __Field::leaf::<String>("organization"),
-                    __Field::leaf::<String>("title"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CertificateSignatoryData",
+            module: "content_authoring",
+            names: &["image", "name", "organization", "title"],
+            fields: &[
+                __Field::leaf::<Vec<u8>>("image"),
+                __Field::leaf::<String>("name"),
+                __Field::leaf::<String>("organization"),
+                __Field::leaf::<String>("title"),
+            ],
+        });
     }
     /// Identifies a course run in authoring events.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -679,23 +617,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                course_key: r.field("course_key")?,
-            };
+            let value = Self { course_key: r.field("course_key")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(CourseData);
     impl __rt::reflect::Reflect for CourseData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseData",
-                module: "content_authoring",
-                names: &["course_key"],
-                fields: &[__Field::leaf::<super::learning::CourseKey>("course_key")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseData",
+            module: "content_authoring",
+            names: &["course_key"],
+            fields: &[__Field::leaf::<super::learning::CourseKey>("course_key")],
+        });
     }
     /// Identifies a content library.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -726,17 +660,15 @@ pub mod content_authoring {
     }
     __rt::reflect_serde!(ContentLibraryData);
     impl __rt::reflect::Reflect for ContentLibraryData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ContentLibraryData",
-                module: "content_authoring",
-                names: &["library_key", "update_blocks"],
-                fields: &[
-                    __Field::leaf::<LibraryLocatorV2>("library_key"),
-                    __Field::leaf::<bool>("update_blocks").or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ContentLibraryData",
+            module: "content_authoring",
+            names: &["library_key", "update_blocks"],
+            fields: &[
+                __Field::leaf::<LibraryLocatorV2>("library_key"),
+                __Field::leaf::<bool>("update_blocks").or(__rt::reflect::empty),
+            ],
+        });
     }
     /// Identifies a component of a content library.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -765,17 +697,15 @@ pub mod content_authoring {
     }
     __rt::reflect_serde!(LibraryBlockData);
     impl __rt::reflect::Reflect for LibraryBlockData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LibraryBlockData",
-                module: "content_authoring",
-                names: &["library_key", "usage_key"],
-                fields: &[
-                    __Field::leaf::<LibraryLocatorV2>("library_key"),
-                    __Field::leaf::<LibraryUsageLocatorV2>("usage_key"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LibraryBlockData",
+            module: "content_authoring",
+            names: &["library_key", "usage_key"],
+            fields: &[
+                __Field::leaf::<LibraryLocatorV2>("library_key"),
+                __Field::leaf::<LibraryUsageLocatorV2>("usage_key"),
+            ],
+        });
     }
     /// A content object together with what changed about it.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -796,28 +726,22 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                object_id: r.field("object_id")?,
-                changes: r.field("changes")?,
-            };
+            let value = Self { object_id: r.field("object_id")?, changes: r.field("changes")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(ContentObjectChangedData);
     impl __rt::reflect::Reflect for ContentObjectChangedData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ContentObjectChangedData",
-                module: "content_authoring",
-                names: &["object_id", "changes"],
-                fields: &[
-                    __Field::leaf::<String>("object_id"),
-                    __Field::new("changes", &__Ty::List(&__Ty::Named(__leaf::<String>)))
-                        .or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ContentObjectChangedData",
+            module: "content_authoring",
+            names: &["object_id", "changes"],
+            fields: &[
+                __Field::leaf::<String>("object_id"),
+                __Field::new("changes", &__Ty::List(&__Ty::Named(__leaf::<String>))).or(__rt::reflect::empty),
+            ],
+        });
     }
     /// Identifies a content object (a course, a block or a library item).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -833,23 +757,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                object_id: r.field("object_id")?,
-            };
+            let value = Self { object_id: r.field("object_id")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(ContentObjectData);
     impl __rt::reflect::Reflect for ContentObjectData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ContentObjectData",
-                module: "content_authoring",
-                names: &["object_id"],
-                fields: &[__Field::leaf::<String>("object_id")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ContentObjectData",
+            module: "content_authoring",
+            names: &["object_id"],
+            fields: &[__Field::leaf::<String>("object_id")],
+        });
     }
     /// Identifies a collection of a content library.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -880,17 +800,15 @@ pub mod content_authoring {
     }
     __rt::reflect_serde!(LibraryCollectionData);
     impl __rt::reflect::Reflect for LibraryCollectionData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LibraryCollectionData",
-                module: "content_authoring",
-                names: &["collection_key", "background"],
-                fields: &[
-                    __Field::leaf::<LibraryCollectionLocator>("collection_key"),
-                    __Field::leaf::<bool>("background").or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LibraryCollectionData",
+            module: "content_authoring",
+            names: &["collection_key", "background"],
+            fields: &[
+                __Field::leaf::<LibraryCollectionLocator>("collection_key"),
+                __Field::leaf::<bool>("background").or(__rt::reflect::empty),
+            ],
+        });
     }
     /// Identifies a container (such as a unit) of a content library.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -921,17 +839,15 @@ pub mod content_authoring {
     }
     __rt::reflect_serde!(LibraryContainerData);
     impl __rt::reflect::Reflect for LibraryContainerData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LibraryContainerData",
-                module: "content_authoring",
-                names: &["container_key", "background"],
-                fields: &[
-                    __Field::leaf::<LibraryContainerLocator>("container_key"),
-                    __Field::leaf::<bool>("background").or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LibraryContainerData",
+            module: "content_authoring",
+            names: &["container_key", "background"],
+            fields: &[
+                __Field::leaf::<LibraryContainerLocator>("container_key"),
+                __Field::leaf::<bool>("background").or(__rt::reflect::empty),
+            ],
+        });
     }
     /// The payload of [`COURSE_CATALOG_INFO_CHANGED`] (`org.openedx.content_authoring.course.catalog_info.changed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -947,23 +863,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                catalog_info: r.field("catalog_info")?,
-            };
+            let value = Self { catalog_info: r.field("catalog_info")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(CourseCatalogInfoChanged);
     impl __rt::reflect::Reflect for CourseCatalogInfoChanged {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseCatalogInfoChanged",
-                module: "content_authoring",
-                names: &["catalog_info"],
-                fields: &[__Field::record::<CourseCatalogData>("catalog_info")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseCatalogInfoChanged",
+            module: "content_authoring",
+            names: &["catalog_info"],
+            fields: &[__Field::record::<CourseCatalogData>("catalog_info")],
+        });
     }
     /// Sent when the catalog information of a course (name, schedule, visibility) is saved in Studio.
     ///
@@ -991,23 +903,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                xblock_info: r.field("xblock_info")?,
-            };
+            let value = Self { xblock_info: r.field("xblock_info")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(XblockCreated);
     impl __rt::reflect::Reflect for XblockCreated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "XblockCreated",
-                module: "content_authoring",
-                names: &["xblock_info"],
-                fields: &[__Field::record::<XBlockData>("xblock_info")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "XblockCreated",
+            module: "content_authoring",
+            names: &["xblock_info"],
+            fields: &[__Field::record::<XBlockData>("xblock_info")],
+        });
     }
     /// Sent after a new XBlock is added to a course in Studio.
     ///
@@ -1035,23 +943,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                xblock_info: r.field("xblock_info")?,
-            };
+            let value = Self { xblock_info: r.field("xblock_info")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(XblockUpdated);
     impl __rt::reflect::Reflect for XblockUpdated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "XblockUpdated",
-                module: "content_authoring",
-                names: &["xblock_info"],
-                fields: &[__Field::record::<XBlockData>("xblock_info")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "XblockUpdated",
+            module: "content_authoring",
+            names: &["xblock_info"],
+            fields: &[__Field::record::<XBlockData>("xblock_info")],
+        });
     }
     /// Sent after an existing XBlock of a course is changed in Studio.
     ///
@@ -1079,23 +983,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                xblock_info: r.field("xblock_info")?,
-            };
+            let value = Self { xblock_info: r.field("xblock_info")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(XblockPublished);
     impl __rt::reflect::Reflect for XblockPublished {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "XblockPublished",
-                module: "content_authoring",
-                names: &["xblock_info"],
-                fields: &[__Field::record::<XBlockData>("xblock_info")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "XblockPublished",
+            module: "content_authoring",
+            names: &["xblock_info"],
+            fields: &[__Field::record::<XBlockData>("xblock_info")],
+        });
     }
     /// Sent after an XBlock, and the content below it, is published to learners.
     ///
@@ -1123,23 +1023,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                xblock_info: r.field("xblock_info")?,
-            };
+            let value = Self { xblock_info: r.field("xblock_info")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(XblockDeleted);
     impl __rt::reflect::Reflect for XblockDeleted {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "XblockDeleted",
-                module: "content_authoring",
-                names: &["xblock_info"],
-                fields: &[__Field::record::<XBlockData>("xblock_info")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "XblockDeleted",
+            module: "content_authoring",
+            names: &["xblock_info"],
+            fields: &[__Field::record::<XBlockData>("xblock_info")],
+        });
     }
     /// Sent after an XBlock is removed from a course in Studio.
     ///
@@ -1167,23 +1063,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                xblock_info: r.field("xblock_info")?,
-            };
+            let value = Self { xblock_info: r.field("xblock_info")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(XblockDuplicated);
     impl __rt::reflect::Reflect for XblockDuplicated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "XblockDuplicated",
-                module: "content_authoring",
-                names: &["xblock_info"],
-                fields: &[__Field::record::<DuplicatedXBlockData>("xblock_info")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "XblockDuplicated",
+            module: "content_authoring",
+            names: &["xblock_info"],
+            fields: &[__Field::record::<DuplicatedXBlockData>("xblock_info")],
+        });
     }
     /// Sent after an XBlock is copied within a course; the payload names both the copy and its source.
     ///
@@ -1211,23 +1103,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                certificate_config: r.field("certificate_config")?,
-            };
+            let value = Self { certificate_config: r.field("certificate_config")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(CourseCertificateConfigChanged);
     impl __rt::reflect::Reflect for CourseCertificateConfigChanged {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseCertificateConfigChanged",
-                module: "content_authoring",
-                names: &["certificate_config"],
-                fields: &[__Field::record::<CertificateConfigData>("certificate_config")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseCertificateConfigChanged",
+            module: "content_authoring",
+            names: &["certificate_config"],
+            fields: &[__Field::record::<CertificateConfigData>("certificate_config")],
+        });
     }
     /// Sent when the certificate configuration of a course is created or edited.
     ///
@@ -1256,23 +1144,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                certificate_config: r.field("certificate_config")?,
-            };
+            let value = Self { certificate_config: r.field("certificate_config")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(CourseCertificateConfigDeleted);
     impl __rt::reflect::Reflect for CourseCertificateConfigDeleted {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseCertificateConfigDeleted",
-                module: "content_authoring",
-                names: &["certificate_config"],
-                fields: &[__Field::record::<CertificateConfigData>("certificate_config")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseCertificateConfigDeleted",
+            module: "content_authoring",
+            names: &["certificate_config"],
+            fields: &[__Field::record::<CertificateConfigData>("certificate_config")],
+        });
     }
     /// Sent when the certificate configuration of a course is removed.
     ///
@@ -1308,14 +1192,12 @@ pub mod content_authoring {
     }
     __rt::reflect_serde!(CourseCreated);
     impl __rt::reflect::Reflect for CourseCreated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseCreated",
-                module: "content_authoring",
-                names: &["course"],
-                fields: &[__Field::record::<CourseData>("course")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseCreated",
+            module: "content_authoring",
+            names: &["course"],
+            fields: &[__Field::record::<CourseData>("course")],
+        });
     }
     /// Sent after a new course run is created in Studio.
     ///
@@ -1342,23 +1224,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                content_library: r.field("content_library")?,
-            };
+            let value = Self { content_library: r.field("content_library")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(ContentLibraryCreated);
     impl __rt::reflect::Reflect for ContentLibraryCreated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ContentLibraryCreated",
-                module: "content_authoring",
-                names: &["content_library"],
-                fields: &[__Field::record::<ContentLibraryData>("content_library")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ContentLibraryCreated",
+            module: "content_authoring",
+            names: &["content_library"],
+            fields: &[__Field::record::<ContentLibraryData>("content_library")],
+        });
     }
     /// Sent after a new (v2) content library is created.
     ///
@@ -1385,23 +1263,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                content_library: r.field("content_library")?,
-            };
+            let value = Self { content_library: r.field("content_library")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(ContentLibraryUpdated);
     impl __rt::reflect::Reflect for ContentLibraryUpdated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ContentLibraryUpdated",
-                module: "content_authoring",
-                names: &["content_library"],
-                fields: &[__Field::record::<ContentLibraryData>("content_library")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ContentLibraryUpdated",
+            module: "content_authoring",
+            names: &["content_library"],
+            fields: &[__Field::record::<ContentLibraryData>("content_library")],
+        });
     }
     /// Sent after the metadata or content of a content library changes.
     ///
@@ -1428,23 +1302,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                content_library: r.field("content_library")?,
-            };
+            let value = Self { content_library: r.field("content_library")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(ContentLibraryDeleted);
     impl __rt::reflect::Reflect for ContentLibraryDeleted {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ContentLibraryDeleted",
-                module: "content_authoring",
-                names: &["content_library"],
-                fields: &[__Field::record::<ContentLibraryData>("content_library")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ContentLibraryDeleted",
+            module: "content_authoring",
+            names: &["content_library"],
+            fields: &[__Field::record::<ContentLibraryData>("content_library")],
+        });
     }
     /// Sent after a content library is deleted.
     ///
@@ -1471,23 +1341,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                library_block: r.field("library_block")?,
-            };
+            let value = Self { library_block: r.field("library_block")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(LibraryBlockCreated);
     impl __rt::reflect::Reflect for LibraryBlockCreated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LibraryBlockCreated",
-                module: "content_authoring",
-                names: &["library_block"],
-                fields: &[__Field::record::<LibraryBlockData>("library_block")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LibraryBlockCreated",
+            module: "content_authoring",
+            names: &["library_block"],
+            fields: &[__Field::record::<LibraryBlockData>("library_block")],
+        });
     }
     /// Sent after a component is added to a content library.
     ///
@@ -1514,23 +1380,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                library_block: r.field("library_block")?,
-            };
+            let value = Self { library_block: r.field("library_block")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(LibraryBlockUpdated);
     impl __rt::reflect::Reflect for LibraryBlockUpdated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LibraryBlockUpdated",
-                module: "content_authoring",
-                names: &["library_block"],
-                fields: &[__Field::record::<LibraryBlockData>("library_block")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LibraryBlockUpdated",
+            module: "content_authoring",
+            names: &["library_block"],
+            fields: &[__Field::record::<LibraryBlockData>("library_block")],
+        });
     }
     /// Sent after a component of a content library is edited.
     ///
@@ -1557,23 +1419,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                library_block: r.field("library_block")?,
-            };
+            let value = Self { library_block: r.field("library_block")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(LibraryBlockDeleted);
     impl __rt::reflect::Reflect for LibraryBlockDeleted {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LibraryBlockDeleted",
-                module: "content_authoring",
-                names: &["library_block"],
-                fields: &[__Field::record::<LibraryBlockData>("library_block")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LibraryBlockDeleted",
+            module: "content_authoring",
+            names: &["library_block"],
+            fields: &[__Field::record::<LibraryBlockData>("library_block")],
+        });
     }
     /// Sent after a component is removed from a content library.
     ///
@@ -1600,23 +1458,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                library_block: r.field("library_block")?,
-            };
+            let value = Self { library_block: r.field("library_block")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(LibraryBlockPublished);
     impl __rt::reflect::Reflect for LibraryBlockPublished {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LibraryBlockPublished",
-                module: "content_authoring",
-                names: &["library_block"],
-                fields: &[__Field::record::<LibraryBlockData>("library_block")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LibraryBlockPublished",
+            module: "content_authoring",
+            names: &["library_block"],
+            fields: &[__Field::record::<LibraryBlockData>("library_block")],
+        });
     }
     /// Sent after a library component's draft is published.
     ///
@@ -1643,23 +1497,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                content_object: r.field("content_object")?,
-            };
+            let value = Self { content_object: r.field("content_object")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(ContentObjectAssociationsChanged);
     impl __rt::reflect::Reflect for ContentObjectAssociationsChanged {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ContentObjectAssociationsChanged",
-                module: "content_authoring",
-                names: &["content_object"],
-                fields: &[__Field::record::<ContentObjectChangedData>("content_object")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ContentObjectAssociationsChanged",
+            module: "content_authoring",
+            names: &["content_object"],
+            fields: &[__Field::record::<ContentObjectChangedData>("content_object")],
+        });
     }
     /// Sent when the associations of a content object (such as its tags or collections) change; `changes` lists which kinds changed.
     ///
@@ -1688,23 +1538,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                content_object: r.field("content_object")?,
-            };
+            let value = Self { content_object: r.field("content_object")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(ContentObjectTagsChanged);
     impl __rt::reflect::Reflect for ContentObjectTagsChanged {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ContentObjectTagsChanged",
-                module: "content_authoring",
-                names: &["content_object"],
-                fields: &[__Field::record::<ContentObjectData>("content_object")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ContentObjectTagsChanged",
+            module: "content_authoring",
+            names: &["content_object"],
+            fields: &[__Field::record::<ContentObjectData>("content_object")],
+        });
     }
     /// Sent when the tags applied to a content object change. Superseded by CONTENT_OBJECT_ASSOCIATIONS_CHANGED.
     ///
@@ -1731,23 +1577,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                library_collection: r.field("library_collection")?,
-            };
+            let value = Self { library_collection: r.field("library_collection")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(LibraryCollectionCreated);
     impl __rt::reflect::Reflect for LibraryCollectionCreated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LibraryCollectionCreated",
-                module: "content_authoring",
-                names: &["library_collection"],
-                fields: &[__Field::record::<LibraryCollectionData>("library_collection")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LibraryCollectionCreated",
+            module: "content_authoring",
+            names: &["library_collection"],
+            fields: &[__Field::record::<LibraryCollectionData>("library_collection")],
+        });
     }
     /// Sent after a collection is created in a content library.
     ///
@@ -1774,23 +1616,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                library_collection: r.field("library_collection")?,
-            };
+            let value = Self { library_collection: r.field("library_collection")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(LibraryCollectionUpdated);
     impl __rt::reflect::Reflect for LibraryCollectionUpdated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LibraryCollectionUpdated",
-                module: "content_authoring",
-                names: &["library_collection"],
-                fields: &[__Field::record::<LibraryCollectionData>("library_collection")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LibraryCollectionUpdated",
+            module: "content_authoring",
+            names: &["library_collection"],
+            fields: &[__Field::record::<LibraryCollectionData>("library_collection")],
+        });
     }
     /// Sent after a library collection, or the set of items in it, changes.
     ///
@@ -1817,23 +1655,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                library_collection: r.field("library_collection")?,
-            };
+            let value = Self { library_collection: r.field("library_collection")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(LibraryCollectionDeleted);
     impl __rt::reflect::Reflect for LibraryCollectionDeleted {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LibraryCollectionDeleted",
-                module: "content_authoring",
-                names: &["library_collection"],
-                fields: &[__Field::record::<LibraryCollectionData>("library_collection")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LibraryCollectionDeleted",
+            module: "content_authoring",
+            names: &["library_collection"],
+            fields: &[__Field::record::<LibraryCollectionData>("library_collection")],
+        });
     }
     /// Sent after a collection is removed from a content library.
     ///
@@ -1860,23 +1694,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                library_container: r.field("library_container")?,
-            };
+            let value = Self { library_container: r.field("library_container")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(LibraryContainerCreated);
     impl __rt::reflect::Reflect for LibraryContainerCreated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LibraryContainerCreated",
-                module: "content_authoring",
-                names: &["library_container"],
-                fields: &[__Field::record::<LibraryContainerData>("library_container")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LibraryContainerCreated",
+            module: "content_authoring",
+            names: &["library_container"],
+            fields: &[__Field::record::<LibraryContainerData>("library_container")],
+        });
     }
     /// Sent after a container (such as a unit) is created in a content library.
     ///
@@ -1903,23 +1733,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                library_container: r.field("library_container")?,
-            };
+            let value = Self { library_container: r.field("library_container")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(LibraryContainerUpdated);
     impl __rt::reflect::Reflect for LibraryContainerUpdated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LibraryContainerUpdated",
-                module: "content_authoring",
-                names: &["library_container"],
-                fields: &[__Field::record::<LibraryContainerData>("library_container")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LibraryContainerUpdated",
+            module: "content_authoring",
+            names: &["library_container"],
+            fields: &[__Field::record::<LibraryContainerData>("library_container")],
+        });
     }
     /// Sent after a library container, or its children, changes.
     ///
@@ -1946,23 +1772,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                library_container: r.field("library_container")?,
-            };
+            let value = Self { library_container: r.field("library_container")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(LibraryContainerDeleted);
     impl __rt::reflect::Reflect for LibraryContainerDeleted {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LibraryContainerDeleted",
-                module: "content_authoring",
-                names: &["library_container"],
-                fields: &[__Field::record::<LibraryContainerData>("library_container")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LibraryContainerDeleted",
+            module: "content_authoring",
+            names: &["library_container"],
+            fields: &[__Field::record::<LibraryContainerData>("library_container")],
+        });
     }
     /// Sent after a container is removed from a content library.
     ///
@@ -1989,23 +1811,19 @@ pub mod content_authoring {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                library_container: r.field("library_container")?,
-            };
+            let value = Self { library_container: r.field("library_container")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(LibraryContainerPublished);
     impl __rt::reflect::Reflect for LibraryContainerPublished {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LibraryContainerPublished",
-                module: "content_authoring",
-                names: &["library_container"],
-                fields: &[__Field::record::<LibraryContainerData>("library_container")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LibraryContainerPublished",
+            module: "content_authoring",
+            names: &["library_container"],
+            fields: &[__Field::record::<LibraryContainerData>("library_container")],
+        });
     }
     /// Sent after the draft of a library container is published.
     ///
@@ -2039,14 +1857,12 @@ pub mod content_authoring {
     }
     __rt::reflect_serde!(CourseImportCompleted);
     impl __rt::reflect::Reflect for CourseImportCompleted {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseImportCompleted",
-                module: "content_authoring",
-                names: &["course"],
-                fields: &[__Field::record::<CourseData>("course")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseImportCompleted",
+            module: "content_authoring",
+            names: &["course"],
+            fields: &[__Field::record::<CourseData>("course")],
+        });
     }
     /// Sent when a course import (from an OLX archive) finishes successfully.
     ///
@@ -2081,14 +1897,12 @@ pub mod content_authoring {
     }
     __rt::reflect_serde!(CourseRerunCompleted);
     impl __rt::reflect::Reflect for CourseRerunCompleted {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseRerunCompleted",
-                module: "content_authoring",
-                names: &["course"],
-                fields: &[__Field::record::<CourseData>("course")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseRerunCompleted",
+            module: "content_authoring",
+            names: &["course"],
+            fields: &[__Field::record::<CourseData>("course")],
+        });
     }
     /// Sent when a course rerun has been created from an existing course.
     ///
@@ -2149,18 +1963,16 @@ pub mod enterprise {
     }
     __rt::reflect_serde!(SubsidyRedemption);
     impl __rt::reflect::Reflect for SubsidyRedemption {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "SubsidyRedemption",
-                module: "enterprise",
-                names: &["subsidy_identifier", "content_key", "lms_user_id"],
-                fields: &[
-                    __Field::leaf::<String>("subsidy_identifier"),
-                    __Field::leaf::<String>("content_key"),
-                    __Field::leaf::<i64>("lms_user_id"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "SubsidyRedemption",
+            module: "enterprise",
+            names: &["subsidy_identifier", "content_key", "lms_user_id"],
+            fields: &[
+                __Field::leaf::<String>("subsidy_identifier"),
+                __Field::leaf::<String>("content_key"),
+                __Field::leaf::<i64>("lms_user_id"),
+            ],
+        });
     }
     /// A transaction of an enterprise subsidy ledger.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2233,58 +2045,40 @@ pub mod enterprise {
     }
     __rt::reflect_serde!(LedgerTransaction);
     impl __rt::reflect::Reflect for LedgerTransaction {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LedgerTransaction",
-                module: "enterprise",
-                names: &[
-                    "uuid",
-                    "created",
-                    "modified",
-                    "idempotency_key",
-                    "quantity",
-                    "state",
-                    "ledger_uuid",
-                    "subsidy_access_policy_uuid",
-                    "lms_user_id",
-                    "content_key",
-                    "parent_content_key",
-                    "fulfillment_identifier",
-                    "reversal",
-                ],
-                fields: &[
-                    __Field::leaf::<__rt::types::Uuid>("uuid"),
-                    __Field::leaf::<__rt::types::Timestamp>("created"),
-                    __Field::leaf::<__rt::types::Timestamp>("modified"),
-                    __Field::leaf::<String>("idempotency_key"),
-                    __Field::leaf::<i64>("quantity"),
-                    __Field::leaf::<String>("state"),
-                    __Field::leaf::<__rt::types::Uuid>("ledger_uuid"),
-                    __Field::leaf::<__rt::types::Uuid>("subsidy_access_policy_uuid"),
-                    __Field::leaf::<i64>("lms_user_id"),
-                    __Field::leaf::<super::learning::CourseKey>("content_key"),
-                    __Field::new(
-                            "parent_content_key",
-                            &__Ty::Option(&__Ty::Named(__leaf::<String>)),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "fulfillment_identifier",
-                            &__Ty::Option(&__Ty::Named(__leaf::<String>)),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "reversal",
-                            &__Ty::Option(
-                                &__Ty::Named(
-                                    <LedgerTransactionReversal as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        )
-                        .or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LedgerTransaction",
+            module: "enterprise",
+            names: &[
+                "uuid",
+                "created",
+                "modified",
+                "idempotency_key",
+                "quantity",
+                "state",
+                "ledger_uuid",
+                "subsidy_access_policy_uuid",
+                "lms_user_id",
+                "content_key",
+                "parent_content_key",
+                "fulfillment_identifier",
+                "reversal",
+            ],
+            fields: &[
+                __Field::leaf::<__rt::types::Uuid>("uuid"),
+                __Field::leaf::<__rt::types::Timestamp>("created"),
+                __Field::leaf::<__rt::types::Timestamp>("modified"),
+                __Field::leaf::<String>("idempotency_key"),
+                __Field::leaf::<i64>("quantity"),
+                __Field::leaf::<String>("state"),
+                __Field::leaf::<__rt::types::Uuid>("ledger_uuid"),
+                __Field::leaf::<__rt::types::Uuid>("subsidy_access_policy_uuid"),
+                __Field::leaf::<i64>("lms_user_id"),
+                __Field::leaf::<super::learning::CourseKey>("content_key"),
+                __Field::new("parent_content_key", &__Ty::Option(&__Ty::Named(__leaf::<String>))).or(__rt::reflect::empty),
+                __Field::new("fulfillment_identifier", &__Ty::Option(&__Ty::Named(__leaf::<String>))).or(__rt::reflect::empty),
+                __Field::new("reversal", &__Ty::Option(&__Ty::Named(<LedgerTransactionReversal as __rt::reflect::Reflect>::ty))).or(__rt::reflect::empty),
+            ],
+        });
     }
     /// The reversal of a ledger transaction.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2329,28 +2123,19 @@ pub mod enterprise {
     }
     __rt::reflect_serde!(LedgerTransactionReversal);
     impl __rt::reflect::Reflect for LedgerTransactionReversal {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LedgerTransactionReversal",
-                module: "enterprise",
-                names: &[
-                    "uuid",
-                    "created",
-                    "modified",
-                    "idempotency_key",
-                    "quantity",
-                    "state",
-                ],
-                fields: &[
-                    __Field::leaf::<__rt::types::Uuid>("uuid"),
-                    __Field::leaf::<__rt::types::Timestamp>("created"),
-                    __Field::leaf::<__rt::types::Timestamp>("modified"),
-                    __Field::leaf::<String>("idempotency_key"),
-                    __Field::leaf::<i64>("quantity"),
-                    __Field::leaf::<String>("state"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LedgerTransactionReversal",
+            module: "enterprise",
+            names: &["uuid", "created", "modified", "idempotency_key", "quantity", "state"],
+            fields: &[
+                __Field::leaf::<__rt::types::Uuid>("uuid"),
+                __Field::leaf::<__rt::types::Timestamp>("created"),
+                __Field::leaf::<__rt::types::Timestamp>("modified"),
+                __Field::leaf::<String>("idempotency_key"),
+                __Field::leaf::<i64>("quantity"),
+                __Field::leaf::<String>("state"),
+            ],
+        });
     }
     /// An enterprise course enrollment fulfilled with learner credit.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2393,8 +2178,7 @@ pub mod enterprise {
                 modified: r.field("modified")?,
                 fulfillment_type: r.field("fulfillment_type")?,
                 is_revoked: r.field("is_revoked")?,
-                enterprise_course_entitlement_uuid: r
-                    .field("enterprise_course_entitlement_uuid")?,
+                enterprise_course_entitlement_uuid: r.field("enterprise_course_entitlement_uuid")?,
                 enterprise_course_enrollment: r.field("enterprise_course_enrollment")?,
                 transaction_id: r.field("transaction_id")?,
             };
@@ -2404,48 +2188,30 @@ pub mod enterprise {
     }
     __rt::reflect_serde!(LearnerCreditEnterpriseCourseEnrollment);
     impl __rt::reflect::Reflect for LearnerCreditEnterpriseCourseEnrollment {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LearnerCreditEnterpriseCourseEnrollment",
-                module: "enterprise",
-                names: &[
-                    "uuid",
-                    "created",
-                    "modified",
-                    "fulfillment_type",
-                    "is_revoked",
-                    "enterprise_course_entitlement_uuid",
-                    "enterprise_course_enrollment",
-                    "transaction_id",
-                ],
-                fields: &[
-                    __Field::leaf::<__rt::types::Uuid>("uuid"),
-                    __Field::leaf::<__rt::types::Timestamp>("created"),
-                    __Field::leaf::<__rt::types::Timestamp>("modified"),
-                    __Field::leaf::<String>("fulfillment_type"),
-                    __Field::leaf::<bool>("is_revoked"),
-                    __Field::new(
-                            "enterprise_course_entitlement_uuid",
-                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>)),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "enterprise_course_enrollment",
-                            &__Ty::Option(
-                                &__Ty::Named(
-                                    <EnterpriseCourseEnrollment as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "transaction_id",
-                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>)),
-                        )
-                        .or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LearnerCreditEnterpriseCourseEnrollment",
+            module: "enterprise",
+            names: &[
+                "uuid",
+                "created",
+                "modified",
+                "fulfillment_type",
+                "is_revoked",
+                "enterprise_course_entitlement_uuid",
+                "enterprise_course_enrollment",
+                "transaction_id",
+            ],
+            fields: &[
+                __Field::leaf::<__rt::types::Uuid>("uuid"),
+                __Field::leaf::<__rt::types::Timestamp>("created"),
+                __Field::leaf::<__rt::types::Timestamp>("modified"),
+                __Field::leaf::<String>("fulfillment_type"),
+                __Field::leaf::<bool>("is_revoked"),
+                __Field::new("enterprise_course_entitlement_uuid", &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>))).or(__rt::reflect::empty),
+                __Field::new("enterprise_course_enrollment", &__Ty::Option(&__Ty::Named(<EnterpriseCourseEnrollment as __rt::reflect::Reflect>::ty))).or(__rt::reflect::empty),
+                __Field::new("transaction_id", &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>))).or(__rt::reflect::empty),
+            ],
+        });
     }
     /// A learner's enrollment in a course through an enterprise.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2502,48 +2268,32 @@ pub mod enterprise {
     }
     __rt::reflect_serde!(EnterpriseCourseEnrollment);
     impl __rt::reflect::Reflect for EnterpriseCourseEnrollment {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "EnterpriseCourseEnrollment",
-                module: "enterprise",
-                names: &[
-                    "id",
-                    "created",
-                    "modified",
-                    "enterprise_customer_user",
-                    "course_id",
-                    "saved_for_later",
-                    "source_slug",
-                    "unenrolled",
-                    "unenrolled_at",
-                ],
-                fields: &[
-                    __Field::leaf::<i64>("id"),
-                    __Field::leaf::<__rt::types::Timestamp>("created"),
-                    __Field::leaf::<__rt::types::Timestamp>("modified"),
-                    __Field::record::<
-                        EnterpriseCustomerUser,
-                    >("enterprise_customer_user"),
-                    __Field::leaf::<super::learning::CourseKey>("course_id"),
-                    __Field::leaf::<bool>("saved_for_later"),
-                    __Field::new(
-                            "source_slug",
-                            &__Ty::Option(&__Ty::Named(__leaf::<String>)),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "unenrolled",
-                            &__Ty::Option(&__Ty::Named(__leaf::<bool>)),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "unenrolled_at",
-                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
-                        )
-                        .or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "EnterpriseCourseEnrollment",
+            module: "enterprise",
+            names: &[
+                "id",
+                "created",
+                "modified",
+                "enterprise_customer_user",
+                "course_id",
+                "saved_for_later",
+                "source_slug",
+                "unenrolled",
+                "unenrolled_at",
+            ],
+            fields: &[
+                __Field::leaf::<i64>("id"),
+                __Field::leaf::<__rt::types::Timestamp>("created"),
+                __Field::leaf::<__rt::types::Timestamp>("modified"),
+                __Field::record::<EnterpriseCustomerUser>("enterprise_customer_user"),
+                __Field::leaf::<super::learning::CourseKey>("course_id"),
+                __Field::leaf::<bool>("saved_for_later"),
+                __Field::new("source_slug", &__Ty::Option(&__Ty::Named(__leaf::<String>))).or(__rt::reflect::empty),
+                __Field::new("unenrolled", &__Ty::Option(&__Ty::Named(__leaf::<bool>))).or(__rt::reflect::empty),
+                __Field::new("unenrolled_at", &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>))).or(__rt::reflect::empty),
+            ],
+        });
     }
     /// The link between a platform user and an enterprise customer.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2595,8 +2345,7 @@ pub mod enterprise {
                 active: r.field("active")?,
                 linked: r.field("linked")?,
                 is_relinkable: r.field("is_relinkable")?,
-                should_inactivate_other_customers: r
-                    .field("should_inactivate_other_customers")?,
+                should_inactivate_other_customers: r.field("should_inactivate_other_customers")?,
                 invite_key: r.field("invite_key")?,
             };
             r.leave();
@@ -2605,40 +2354,34 @@ pub mod enterprise {
     }
     __rt::reflect_serde!(EnterpriseCustomerUser);
     impl __rt::reflect::Reflect for EnterpriseCustomerUser {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "EnterpriseCustomerUser",
-                module: "enterprise",
-                names: &[
-                    "id",
-                    "created",
-                    "modified",
-                    "enterprise_customer_uuid",
-                    "user_id",
-                    "active",
-                    "linked",
-                    "is_relinkable",
-                    "should_inactivate_other_customers",
-                    "invite_key",
-                ],
-                fields: &[
-                    __Field::leaf::<i64>("id"),
-                    __Field::leaf::<__rt::types::Timestamp>("created"),
-                    __Field::leaf::<__rt::types::Timestamp>("modified"),
-                    __Field::leaf::<__rt::types::Uuid>("enterprise_customer_uuid"),
-                    __Field::leaf::<i64>("user_id"),
-                    __Field::leaf::<bool>("active"),
-                    __Field::leaf::<bool>("linked"),
-                    __Field::leaf::<bool>("is_relinkable"),
-                    __Field::leaf::<bool>("should_inactivate_other_customers"),
-                    __Field::new(
-                            "invite_key",
-                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>)),
-                        )
-                        .or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "EnterpriseCustomerUser",
+            module: "enterprise",
+            names: &[
+                "id",
+                "created",
+                "modified",
+                "enterprise_customer_uuid",
+                "user_id",
+                "active",
+                "linked",
+                "is_relinkable",
+                "should_inactivate_other_customers",
+                "invite_key",
+            ],
+            fields: &[
+                __Field::leaf::<i64>("id"),
+                __Field::leaf::<__rt::types::Timestamp>("created"),
+                __Field::leaf::<__rt::types::Timestamp>("modified"),
+                __Field::leaf::<__rt::types::Uuid>("enterprise_customer_uuid"),
+                __Field::leaf::<i64>("user_id"),
+                __Field::leaf::<bool>("active"),
+                __Field::leaf::<bool>("linked"),
+                __Field::leaf::<bool>("is_relinkable"),
+                __Field::leaf::<bool>("should_inactivate_other_customers"),
+                __Field::new("invite_key", &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Uuid>))).or(__rt::reflect::empty),
+            ],
+        });
     }
     /// Identifies an enterprise group.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2661,14 +2404,12 @@ pub mod enterprise {
     }
     __rt::reflect_serde!(EnterpriseGroup);
     impl __rt::reflect::Reflect for EnterpriseGroup {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "EnterpriseGroup",
-                module: "enterprise",
-                names: &["uuid"],
-                fields: &[__Field::leaf::<__rt::types::Uuid>("uuid")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "EnterpriseGroup",
+            module: "enterprise",
+            names: &["uuid"],
+            fields: &[__Field::leaf::<__rt::types::Uuid>("uuid")],
+        });
     }
     /// The payload of [`SUBSIDY_REDEEMED`] (`org.openedx.enterprise.subsidy.redeemed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -2684,23 +2425,19 @@ pub mod enterprise {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                redemption: r.field("redemption")?,
-            };
+            let value = Self { redemption: r.field("redemption")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(SubsidyRedeemed);
     impl __rt::reflect::Reflect for SubsidyRedeemed {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "SubsidyRedeemed",
-                module: "enterprise",
-                names: &["redemption"],
-                fields: &[__Field::record::<SubsidyRedemption>("redemption")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "SubsidyRedeemed",
+            module: "enterprise",
+            names: &["redemption"],
+            fields: &[__Field::record::<SubsidyRedemption>("redemption")],
+        });
     }
     /// Sent when an enterprise subsidy is redeemed for content by a learner.
     ///
@@ -2727,23 +2464,19 @@ pub mod enterprise {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                redemption: r.field("redemption")?,
-            };
+            let value = Self { redemption: r.field("redemption")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(SubsidyRedemptionReversed);
     impl __rt::reflect::Reflect for SubsidyRedemptionReversed {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "SubsidyRedemptionReversed",
-                module: "enterprise",
-                names: &["redemption"],
-                fields: &[__Field::record::<SubsidyRedemption>("redemption")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "SubsidyRedemptionReversed",
+            module: "enterprise",
+            names: &["redemption"],
+            fields: &[__Field::record::<SubsidyRedemption>("redemption")],
+        });
     }
     /// Sent when an earlier enterprise subsidy redemption is undone.
     ///
@@ -2770,23 +2503,19 @@ pub mod enterprise {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                ledger_transaction: r.field("ledger_transaction")?,
-            };
+            let value = Self { ledger_transaction: r.field("ledger_transaction")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(LedgerTransactionCreated);
     impl __rt::reflect::Reflect for LedgerTransactionCreated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LedgerTransactionCreated",
-                module: "enterprise",
-                names: &["ledger_transaction"],
-                fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LedgerTransactionCreated",
+            module: "enterprise",
+            names: &["ledger_transaction"],
+            fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
+        });
     }
     /// Sent when a transaction is written to an enterprise subsidy ledger.
     ///
@@ -2813,23 +2542,19 @@ pub mod enterprise {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                ledger_transaction: r.field("ledger_transaction")?,
-            };
+            let value = Self { ledger_transaction: r.field("ledger_transaction")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(LedgerTransactionCommitted);
     impl __rt::reflect::Reflect for LedgerTransactionCommitted {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LedgerTransactionCommitted",
-                module: "enterprise",
-                names: &["ledger_transaction"],
-                fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LedgerTransactionCommitted",
+            module: "enterprise",
+            names: &["ledger_transaction"],
+            fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
+        });
     }
     /// Sent when a pending ledger transaction is committed.
     ///
@@ -2856,23 +2581,19 @@ pub mod enterprise {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                ledger_transaction: r.field("ledger_transaction")?,
-            };
+            let value = Self { ledger_transaction: r.field("ledger_transaction")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(LedgerTransactionFailed);
     impl __rt::reflect::Reflect for LedgerTransactionFailed {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LedgerTransactionFailed",
-                module: "enterprise",
-                names: &["ledger_transaction"],
-                fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LedgerTransactionFailed",
+            module: "enterprise",
+            names: &["ledger_transaction"],
+            fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
+        });
     }
     /// Sent when a ledger transaction could not be completed.
     ///
@@ -2899,23 +2620,19 @@ pub mod enterprise {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                ledger_transaction: r.field("ledger_transaction")?,
-            };
+            let value = Self { ledger_transaction: r.field("ledger_transaction")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(LedgerTransactionReversed);
     impl __rt::reflect::Reflect for LedgerTransactionReversed {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LedgerTransactionReversed",
-                module: "enterprise",
-                names: &["ledger_transaction"],
-                fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LedgerTransactionReversed",
+            module: "enterprise",
+            names: &["ledger_transaction"],
+            fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
+        });
     }
     /// Sent when a committed ledger transaction is reversed.
     ///
@@ -2943,8 +2660,7 @@ pub mod enterprise {
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
-                learner_credit_course_enrollment: r
-                    .field("learner_credit_course_enrollment")?,
+                learner_credit_course_enrollment: r.field("learner_credit_course_enrollment")?,
             };
             r.leave();
             ::core::result::Result::Ok(value)
@@ -2952,18 +2668,14 @@ pub mod enterprise {
     }
     __rt::reflect_serde!(LearnerCreditCourseEnrollmentRevoked);
     impl __rt::reflect::Reflect for LearnerCreditCourseEnrollmentRevoked {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LearnerCreditCourseEnrollmentRevoked",
-                module: "enterprise",
-                names: &["learner_credit_course_enrollment"],
-                fields: &[
-                    __Field::record::<
-                        LearnerCreditEnterpriseCourseEnrollment,
-                    >("learner_credit_course_enrollment"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LearnerCreditCourseEnrollmentRevoked",
+            module: "enterprise",
+            names: &["learner_credit_course_enrollment"],
+            fields: &[
+                __Field::record::<LearnerCreditEnterpriseCourseEnrollment>("learner_credit_course_enrollment"),
+            ],
+        });
     }
     /// Sent when an enrollment paid for with enterprise learner credit is revoked.
     ///
@@ -2992,23 +2704,19 @@ pub mod enterprise {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                enterprise_group: r.field("enterprise_group")?,
-            };
+            let value = Self { enterprise_group: r.field("enterprise_group")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(EnterpriseGroupDeleted);
     impl __rt::reflect::Reflect for EnterpriseGroupDeleted {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "EnterpriseGroupDeleted",
-                module: "enterprise",
-                names: &["enterprise_group"],
-                fields: &[__Field::record::<EnterpriseGroup>("enterprise_group")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "EnterpriseGroupDeleted",
+            module: "enterprise",
+            names: &["enterprise_group"],
+            fields: &[__Field::record::<EnterpriseGroup>("enterprise_group")],
+        });
     }
     /// Sent when an enterprise group is deleted.
     ///
@@ -3203,18 +2911,16 @@ pub mod learning {
     }
     __rt::reflect_serde!(UserData);
     impl __rt::reflect::Reflect for UserData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "UserData",
-                module: "learning",
-                names: &["id", "is_active", "pii"],
-                fields: &[
-                    __Field::leaf::<i64>("id"),
-                    __Field::leaf::<bool>("is_active"),
-                    __Field::record::<UserPersonalData>("pii"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "UserData",
+            module: "learning",
+            names: &["id", "is_active", "pii"],
+            fields: &[
+                __Field::leaf::<i64>("id"),
+                __Field::leaf::<bool>("is_active"),
+                __Field::record::<UserPersonalData>("pii"),
+            ],
+        });
     }
     /// Personally identifying information of a user.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3249,18 +2955,16 @@ pub mod learning {
     }
     __rt::reflect_serde!(UserPersonalData);
     impl __rt::reflect::Reflect for UserPersonalData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "UserPersonalData",
-                module: "learning",
-                names: &["username", "email", "name"],
-                fields: &[
-                    __Field::leaf::<String>("username"),
-                    __Field::leaf::<String>("email"),
-                    __Field::leaf::<String>("name").or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "UserPersonalData",
+            module: "learning",
+            names: &["username", "email", "name"],
+            fields: &[
+                __Field::leaf::<String>("username"),
+                __Field::leaf::<String>("email"),
+                __Field::leaf::<String>("name").or(__rt::reflect::empty),
+            ],
+        });
     }
     /// A user's enrollment in a course run.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3305,34 +3009,19 @@ pub mod learning {
     }
     __rt::reflect_serde!(CourseEnrollmentData);
     impl __rt::reflect::Reflect for CourseEnrollmentData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseEnrollmentData",
-                module: "learning",
-                names: &[
-                    "user",
-                    "course",
-                    "mode",
-                    "is_active",
-                    "creation_date",
-                    "created_by",
-                ],
-                fields: &[
-                    __Field::record::<UserData>("user"),
-                    __Field::record::<CourseData>("course"),
-                    __Field::leaf::<String>("mode"),
-                    __Field::leaf::<bool>("is_active"),
-                    __Field::leaf::<__rt::types::Timestamp>("creation_date"),
-                    __Field::new(
-                            "created_by",
-                            &__Ty::Option(
-                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                            ),
-                        )
-                        .or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseEnrollmentData",
+            module: "learning",
+            names: &["user", "course", "mode", "is_active", "creation_date", "created_by"],
+            fields: &[
+                __Field::record::<UserData>("user"),
+                __Field::record::<CourseData>("course"),
+                __Field::leaf::<String>("mode"),
+                __Field::leaf::<bool>("is_active"),
+                __Field::leaf::<__rt::types::Timestamp>("creation_date"),
+                __Field::new("created_by", &__Ty::Option(&__Ty::Named(<UserData as __rt::reflect::Reflect>::ty))).or(__rt::reflect::empty),
+            ],
+        });
     }
     /// A course run as learners see it.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3371,27 +3060,17 @@ pub mod learning {
     }
     __rt::reflect_serde!(CourseData);
     impl __rt::reflect::Reflect for CourseData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseData",
-                module: "learning",
-                names: &["course_key", "display_name", "start", "end"],
-                fields: &[
-                    __Field::leaf::<CourseKey>("course_key"),
-                    __Field::leaf::<String>("display_name").or(__rt::reflect::empty),
-                    __Field::new(
-                            "start",
-                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "end",
-                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
-                        )
-                        .or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseData",
+            module: "learning",
+            names: &["course_key", "display_name", "start", "end"],
+            fields: &[
+                __Field::leaf::<CourseKey>("course_key"),
+                __Field::leaf::<String>("display_name").or(__rt::reflect::empty),
+                __Field::new("start", &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>))).or(__rt::reflect::empty),
+                __Field::new("end", &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>))).or(__rt::reflect::empty),
+            ],
+        });
     }
     /// A course certificate of a user.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3446,32 +3125,30 @@ pub mod learning {
     }
     __rt::reflect_serde!(CertificateData);
     impl __rt::reflect::Reflect for CertificateData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CertificateData",
-                module: "learning",
-                names: &[
-                    "user",
-                    "course",
-                    "mode",
-                    "grade",
-                    "download_url",
-                    "name",
-                    "current_status",
-                    "previous_status",
-                ],
-                fields: &[
-                    __Field::record::<UserData>("user"),
-                    __Field::record::<CourseData>("course"),
-                    __Field::leaf::<String>("mode"),
-                    __Field::leaf::<String>("grade"),
-                    __Field::leaf::<String>("download_url"),
-                    __Field::leaf::<String>("name"),
-                    __Field::leaf::<String>("current_status"),
-                    __Field::leaf::<String>("previous_status").or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CertificateData",
+            module: "learning",
+            names: &[
+                "user",
+                "course",
+                "mode",
+                "grade",
+                "download_url",
+                "name",
+                "current_status",
+                "previous_status",
+            ],
+            fields: &[
+                __Field::record::<UserData>("user"),
+                __Field::record::<CourseData>("course"),
+                __Field::leaf::<String>("mode"),
+                __Field::leaf::<String>("grade"),
+                __Field::leaf::<String>("download_url"),
+                __Field::leaf::<String>("name"),
+                __Field::leaf::<String>("current_status"),
+                __Field::leaf::<String>("previous_status").or(__rt::reflect::empty),
+            ],
+        });
     }
     /// A program certificate of a user.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3516,32 +3193,19 @@ pub mod learning {
     }
     __rt::reflect_serde!(ProgramCertificateData);
     impl __rt::reflect::Reflect for ProgramCertificateData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ProgramCertificateData",
-                module: "learning",
-                names: &[
-                    "user",
-                    "program",
-                    "uuid",
-                    "status",
-                    "url",
-                    "certificate_available_date",
-                ],
-                fields: &[
-                    __Field::record::<UserData>("user"),
-                    __Field::record::<ProgramData>("program"),
-                    __Field::leaf::<String>("uuid"),
-                    __Field::leaf::<String>("status"),
-                    __Field::leaf::<String>("url"),
-                    __Field::new(
-                            "certificate_available_date",
-                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
-                        )
-                        .or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ProgramCertificateData",
+            module: "learning",
+            names: &["user", "program", "uuid", "status", "url", "certificate_available_date"],
+            fields: &[
+                __Field::record::<UserData>("user"),
+                __Field::record::<ProgramData>("program"),
+                __Field::leaf::<String>("uuid"),
+                __Field::leaf::<String>("status"),
+                __Field::leaf::<String>("url"),
+                __Field::new("certificate_available_date", &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>))).or(__rt::reflect::empty),
+            ],
+        });
     }
     /// A program (a sequence of courses).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3574,18 +3238,16 @@ pub mod learning {
     }
     __rt::reflect_serde!(ProgramData);
     impl __rt::reflect::Reflect for ProgramData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ProgramData",
-                module: "learning",
-                names: &["uuid", "title", "program_type"],
-                fields: &[
-                    __Field::leaf::<String>("uuid"),
-                    __Field::leaf::<String>("title"),
-                    __Field::leaf::<String>("program_type"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ProgramData",
+            module: "learning",
+            names: &["uuid", "title", "program_type"],
+            fields: &[
+                __Field::leaf::<String>("uuid"),
+                __Field::leaf::<String>("title"),
+                __Field::leaf::<String>("program_type"),
+            ],
+        });
     }
     /// A user's membership in a cohort of a course.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3618,18 +3280,16 @@ pub mod learning {
     }
     __rt::reflect_serde!(CohortData);
     impl __rt::reflect::Reflect for CohortData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CohortData",
-                module: "learning",
-                names: &["user", "course", "name"],
-                fields: &[
-                    __Field::record::<UserData>("user"),
-                    __Field::record::<CourseData>("course"),
-                    __Field::leaf::<String>("name"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CohortData",
+            module: "learning",
+            names: &["user", "course", "name"],
+            fields: &[
+                __Field::record::<UserData>("user"),
+                __Field::record::<CourseData>("course"),
+                __Field::leaf::<String>("name"),
+            ],
+        });
     }
     /// The discussion configuration of a course.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3710,46 +3370,28 @@ pub mod learning {
         );
     }
     impl __rt::reflect::Reflect for CourseDiscussionConfigurationData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseDiscussionConfigurationData",
-                module: "learning",
-                names: &[
-                    "course_key",
-                    "provider_type",
-                    "enable_in_context",
-                    "enable_graded_units",
-                    "unit_level_visibility",
-                    "plugin_configuration",
-                    "contexts",
-                ],
-                fields: &[
-                    __Field::leaf::<CourseKey>("course_key"),
-                    __Field::leaf::<String>("provider_type"),
-                    __Field::leaf::<bool>("enable_in_context")
-                        .or(
-                            __encode_default_course_discussion_configuration_data_enable_in_context,
-                        ),
-                    __Field::leaf::<bool>("enable_graded_units")
-                        .or(__rt::reflect::empty),
-                    __Field::leaf::<bool>("unit_level_visibility")
-                        .or(__rt::reflect::empty),
-                    __Field::leaf::<__rt::types::JsonValue>("plugin_configuration")
-                        .or(
-                            __encode_default_course_discussion_configuration_data_plugin_configuration,
-                        ),
-                    __Field::new(
-                            "contexts",
-                            &__Ty::List(
-                                &__Ty::Named(
-                                    <DiscussionTopicContext as __rt::reflect::Reflect>::ty,
-                                ),
-                            ),
-                        )
-                        .or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseDiscussionConfigurationData",
+            module: "learning",
+            names: &[
+                "course_key",
+                "provider_type",
+                "enable_in_context",
+                "enable_graded_units",
+                "unit_level_visibility",
+                "plugin_configuration",
+                "contexts",
+            ],
+            fields: &[
+                __Field::leaf::<CourseKey>("course_key"),
+                __Field::leaf::<String>("provider_type"),
+                __Field::leaf::<bool>("enable_in_context").or(__encode_default_course_discussion_configuration_data_enable_in_context),
+                __Field::leaf::<bool>("enable_graded_units").or(__rt::reflect::empty),
+                __Field::leaf::<bool>("unit_level_visibility").or(__rt::reflect::empty),
+                __Field::leaf::<__rt::types::JsonValue>("plugin_configuration").or(__encode_default_course_discussion_configuration_data_plugin_configuration),
+                __Field::new("contexts", &__Ty::List(&__Ty::Named(<DiscussionTopicContext as __rt::reflect::Reflect>::ty))).or(__rt::reflect::empty),
+            ],
+        });
     }
     /// A discussion topic and where it lives in the course.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3802,39 +3444,19 @@ pub mod learning {
         __Avro::encode(&__default_discussion_topic_context_context(), out);
     }
     impl __rt::reflect::Reflect for DiscussionTopicContext {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "DiscussionTopicContext",
-                module: "learning",
-                names: &[
-                    "title",
-                    "usage_key",
-                    "group_id",
-                    "external_id",
-                    "ordering",
-                    "context",
-                ],
-                fields: &[
-                    __Field::leaf::<String>("title"),
-                    __Field::new(
-                            "usage_key",
-                            &__Ty::Option(&__Ty::Named(__leaf::<UsageKey>)),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::new("group_id", &__Ty::Option(&__Ty::Named(__leaf::<i64>)))
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "external_id",
-                            &__Ty::Option(&__Ty::Named(__leaf::<String>)),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::new("ordering", &__Ty::Option(&__Ty::Named(__leaf::<i64>)))
-                        .or(__rt::reflect::empty),
-                    __Field::leaf::<__rt::types::JsonValue>("context")
-                        .or(__encode_default_discussion_topic_context_context),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "DiscussionTopicContext",
+            module: "learning",
+            names: &["title", "usage_key", "group_id", "external_id", "ordering", "context"],
+            fields: &[
+                __Field::leaf::<String>("title"),
+                __Field::new("usage_key", &__Ty::Option(&__Ty::Named(__leaf::<UsageKey>))).or(__rt::reflect::empty),
+                __Field::new("group_id", &__Ty::Option(&__Ty::Named(__leaf::<i64>))).or(__rt::reflect::empty),
+                __Field::new("external_id", &__Ty::Option(&__Ty::Named(__leaf::<String>))).or(__rt::reflect::empty),
+                __Field::new("ordering", &__Ty::Option(&__Ty::Named(__leaf::<i64>))).or(__rt::reflect::empty),
+                __Field::leaf::<__rt::types::JsonValue>("context").or(__encode_default_discussion_topic_context_context),
+            ],
+        });
     }
     /// A user's stored grade summary for a course.
     #[derive(Debug, Clone, PartialEq)]
@@ -3887,32 +3509,30 @@ pub mod learning {
     }
     __rt::reflect_serde!(PersistentCourseGradeData);
     impl __rt::reflect::Reflect for PersistentCourseGradeData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "PersistentCourseGradeData",
-                module: "learning",
-                names: &[
-                    "user_id",
-                    "course",
-                    "course_edited_timestamp",
-                    "course_version",
-                    "grading_policy_hash",
-                    "percent_grade",
-                    "letter_grade",
-                    "passed_timestamp",
-                ],
-                fields: &[
-                    __Field::leaf::<i64>("user_id"),
-                    __Field::record::<CourseData>("course"),
-                    __Field::leaf::<__rt::types::Timestamp>("course_edited_timestamp"),
-                    __Field::leaf::<String>("course_version"),
-                    __Field::leaf::<String>("grading_policy_hash"),
-                    __Field::leaf::<f64>("percent_grade"),
-                    __Field::leaf::<String>("letter_grade"),
-                    __Field::leaf::<__rt::types::Timestamp>("passed_timestamp"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "PersistentCourseGradeData",
+            module: "learning",
+            names: &[
+                "user_id",
+                "course",
+                "course_edited_timestamp",
+                "course_version",
+                "grading_policy_hash",
+                "percent_grade",
+                "letter_grade",
+                "passed_timestamp",
+            ],
+            fields: &[
+                __Field::leaf::<i64>("user_id"),
+                __Field::record::<CourseData>("course"),
+                __Field::leaf::<__rt::types::Timestamp>("course_edited_timestamp"),
+                __Field::leaf::<String>("course_version"),
+                __Field::leaf::<String>("grading_policy_hash"),
+                __Field::leaf::<f64>("percent_grade"),
+                __Field::leaf::<String>("letter_grade"),
+                __Field::leaf::<__rt::types::Timestamp>("passed_timestamp"),
+            ],
+        });
     }
     /// Skills learners confirmed or rejected for an XBlock.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -3949,26 +3569,16 @@ pub mod learning {
     }
     __rt::reflect_serde!(XBlockSkillVerificationData);
     impl __rt::reflect::Reflect for XBlockSkillVerificationData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "XBlockSkillVerificationData",
-                module: "learning",
-                names: &["usage_key", "verified_skills", "ignored_skills"],
-                fields: &[
-                    __Field::leaf::<UsageKey>("usage_key"),
-                    __Field::new(
-                            "verified_skills",
-                            &__Ty::List(&__Ty::Named(__leaf::<i64>)),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "ignored_skills",
-                            &__Ty::List(&__Ty::Named(__leaf::<i64>)),
-                        )
-                        .or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "XBlockSkillVerificationData",
+            module: "learning",
+            names: &["usage_key", "verified_skills", "ignored_skills"],
+            fields: &[
+                __Field::leaf::<UsageKey>("usage_key"),
+                __Field::new("verified_skills", &__Ty::List(&__Ty::Named(__leaf::<i64>))).or(__rt::reflect::empty),
+                __Field::new("ignored_skills", &__Ty::List(&__Ty::Named(__leaf::<i64>))).or(__rt::reflect::empty),
+            ],
+        });
     }
     /// A request to notify a set of users.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4021,29 +3631,26 @@ pub mod learning {
         __Avro::encode(&__default_user_notification_data_context(), out);
     }
     impl __rt::reflect::Reflect for UserNotificationData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "UserNotificationData",
-                module: "learning",
-                names: &[
-                    "user_ids",
-                    "notification_type",
-                    "content_url",
-                    "app_name",
-                    "course_key",
-                    "context",
-                ],
-                fields: &[
-                    __Field::new("user_ids", &__Ty::List(&__Ty::Named(__leaf::<i64>))),
-                    __Field::leaf::<String>("notification_type"),
-                    __Field::leaf::<String>("content_url"),
-                    __Field::leaf::<String>("app_name"),
-                    __Field::leaf::<CourseKey>("course_key"),
-                    __Field::leaf::<__rt::types::JsonValue>("context")
-                        .or(__encode_default_user_notification_data_context),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "UserNotificationData",
+            module: "learning",
+            names: &[
+                "user_ids",
+                "notification_type",
+                "content_url",
+                "app_name",
+                "course_key",
+                "context",
+            ],
+            fields: &[
+                __Field::new("user_ids", &__Ty::List(&__Ty::Named(__leaf::<i64>))),
+                __Field::leaf::<String>("notification_type"),
+                __Field::leaf::<String>("content_url"),
+                __Field::leaf::<String>("app_name"),
+                __Field::leaf::<CourseKey>("course_key"),
+                __Field::leaf::<__rt::types::JsonValue>("context").or(__encode_default_user_notification_data_context),
+            ],
+        });
     }
     /// An attempt at a timed or proctored exam.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4084,32 +3691,18 @@ pub mod learning {
     }
     __rt::reflect_serde!(ExamAttemptData);
     impl __rt::reflect::Reflect for ExamAttemptData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ExamAttemptData",
-                module: "learning",
-                names: &[
-                    "student_user",
-                    "course_key",
-                    "usage_key",
-                    "exam_type",
-                    "requesting_user",
-                ],
-                fields: &[
-                    __Field::record::<UserData>("student_user"),
-                    __Field::leaf::<CourseKey>("course_key"),
-                    __Field::leaf::<UsageKey>("usage_key"),
-                    __Field::leaf::<String>("exam_type"),
-                    __Field::new(
-                            "requesting_user",
-                            &__Ty::Option(
-                                &__Ty::Named(<UserData as __rt::reflect::Reflect>::ty),
-                            ),
-                        )
-                        .or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ExamAttemptData",
+            module: "learning",
+            names: &["student_user", "course_key", "usage_key", "exam_type", "requesting_user"],
+            fields: &[
+                __Field::record::<UserData>("student_user"),
+                __Field::leaf::<CourseKey>("course_key"),
+                __Field::leaf::<UsageKey>("usage_key"),
+                __Field::leaf::<String>("exam_type"),
+                __Field::new("requesting_user", &__Ty::Option(&__Ty::Named(<UserData as __rt::reflect::Reflect>::ty))).or(__rt::reflect::empty),
+            ],
+        });
     }
     /// A course-level access role held by a user.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4146,19 +3739,17 @@ pub mod learning {
     }
     __rt::reflect_serde!(CourseAccessRoleData);
     impl __rt::reflect::Reflect for CourseAccessRoleData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseAccessRoleData",
-                module: "learning",
-                names: &["user", "org_key", "course_key", "role"],
-                fields: &[
-                    __Field::record::<UserData>("user"),
-                    __Field::leaf::<String>("org_key"),
-                    __Field::leaf::<CourseKey>("course_key"),
-                    __Field::leaf::<String>("role"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseAccessRoleData",
+            module: "learning",
+            names: &["user", "org_key", "course_key", "role"],
+            fields: &[
+                __Field::record::<UserData>("user"),
+                __Field::leaf::<String>("org_key"),
+                __Field::leaf::<CourseKey>("course_key"),
+                __Field::leaf::<String>("role"),
+            ],
+        });
     }
     /// A discussion thread, response or comment and its context.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4281,66 +3872,54 @@ pub mod learning {
         __Avro::encode(&__default_discussion_thread_data_options(), out);
     }
     impl __rt::reflect::Reflect for DiscussionThreadData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "DiscussionThreadData",
-                module: "learning",
-                names: &[
-                    "anonymous",
-                    "anonymous_to_peers",
-                    "body",
-                    "category_id",
-                    "category_name",
-                    "commentable_id",
-                    "group_id",
-                    "id",
-                    "team_id",
-                    "thread_type",
-                    "title",
-                    "title_truncated",
-                    "truncated",
-                    "url",
-                    "user",
-                    "course_id",
-                    "discussion",
-                    "user_course_roles",
-                    "user_forums_roles",
-                    "options",
-                ],
-                fields: &[
-                    __Field::leaf::<bool>("anonymous"),
-                    __Field::leaf::<bool>("anonymous_to_peers"),
-                    __Field::leaf::<String>("body"),
-                    __Field::leaf::<i64>("category_id"),
-                    __Field::leaf::<String>("category_name"),
-                    __Field::leaf::<String>("commentable_id"),
-                    __Field::leaf::<i64>("group_id"),
-                    __Field::leaf::<i64>("id"),
-                    __Field::leaf::<i64>("team_id"),
-                    __Field::leaf::<String>("thread_type"),
-                    __Field::leaf::<String>("title"),
-                    __Field::leaf::<bool>("title_truncated"),
-                    __Field::leaf::<bool>("truncated"),
-                    __Field::leaf::<String>("url"),
-                    __Field::record::<UserData>("user"),
-                    __Field::leaf::<CourseKey>("course_id"),
-                    __Field::leaf::<__rt::types::JsonValue>("discussion")
-                        .or(__encode_default_discussion_thread_data_discussion),
-                    __Field::new(
-                            "user_course_roles",
-                            &__Ty::List(&__Ty::Named(__leaf::<String>)),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "user_forums_roles",
-                            &__Ty::List(&__Ty::Named(__leaf::<String>)),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::leaf::<__rt::types::JsonValue>("options")
-                        .or(__encode_default_discussion_thread_data_options),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "DiscussionThreadData",
+            module: "learning",
+            names: &[
+                "anonymous",
+                "anonymous_to_peers",
+                "body",
+                "category_id",
+                "category_name",
+                "commentable_id",
+                "group_id",
+                "id",
+                "team_id",
+                "thread_type",
+                "title",
+                "title_truncated",
+                "truncated",
+                "url",
+                "user",
+                "course_id",
+                "discussion",
+                "user_course_roles",
+                "user_forums_roles",
+                "options",
+            ],
+            fields: &[
+                __Field::leaf::<bool>("anonymous"),
+                __Field::leaf::<bool>("anonymous_to_peers"),
+                __Field::leaf::<String>("body"),
+                __Field::leaf::<i64>("category_id"),
+                __Field::leaf::<String>("category_name"),
+                __Field::leaf::<String>("commentable_id"),
+                __Field::leaf::<i64>("group_id"),
+                __Field::leaf::<i64>("id"),
+                __Field::leaf::<i64>("team_id"),
+                __Field::leaf::<String>("thread_type"),
+                __Field::leaf::<String>("title"),
+                __Field::leaf::<bool>("title_truncated"),
+                __Field::leaf::<bool>("truncated"),
+                __Field::leaf::<String>("url"),
+                __Field::record::<UserData>("user"),
+                __Field::leaf::<CourseKey>("course_id"),
+                __Field::leaf::<__rt::types::JsonValue>("discussion").or(__encode_default_discussion_thread_data_discussion),
+                __Field::new("user_course_roles", &__Ty::List(&__Ty::Named(__leaf::<String>))).or(__rt::reflect::empty),
+                __Field::new("user_forums_roles", &__Ty::List(&__Ty::Named(__leaf::<String>))).or(__rt::reflect::empty),
+                __Field::leaf::<__rt::types::JsonValue>("options").or(__encode_default_discussion_thread_data_options),
+            ],
+        });
     }
     /// A request to notify an audience within a course.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4405,30 +3984,26 @@ pub mod learning {
         __Avro::encode(&__default_course_notification_data_audience_filters(), out);
     }
     impl __rt::reflect::Reflect for CourseNotificationData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseNotificationData",
-                module: "learning",
-                names: &[
-                    "course_key",
-                    "app_name",
-                    "notification_type",
-                    "content_url",
-                    "content_context",
-                    "audience_filters",
-                ],
-                fields: &[
-                    __Field::leaf::<CourseKey>("course_key"),
-                    __Field::leaf::<String>("app_name"),
-                    __Field::leaf::<String>("notification_type"),
-                    __Field::leaf::<String>("content_url"),
-                    __Field::leaf::<__rt::types::JsonValue>("content_context")
-                        .or(__encode_default_course_notification_data_content_context),
-                    __Field::leaf::<__rt::types::JsonValue>("audience_filters")
-                        .or(__encode_default_course_notification_data_audience_filters),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseNotificationData",
+            module: "learning",
+            names: &[
+                "course_key",
+                "app_name",
+                "notification_type",
+                "content_url",
+                "content_context",
+                "audience_filters",
+            ],
+            fields: &[
+                __Field::leaf::<CourseKey>("course_key"),
+                __Field::leaf::<String>("app_name"),
+                __Field::leaf::<String>("notification_type"),
+                __Field::leaf::<String>("content_url"),
+                __Field::leaf::<__rt::types::JsonValue>("content_context").or(__encode_default_course_notification_data_content_context),
+                __Field::leaf::<__rt::types::JsonValue>("audience_filters").or(__encode_default_course_notification_data_audience_filters),
+            ],
+        });
     }
     /// A learner's submission to an Open Response Assessment.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4477,30 +4052,28 @@ pub mod learning {
     }
     __rt::reflect_serde!(ORASubmissionData);
     impl __rt::reflect::Reflect for ORASubmissionData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ORASubmissionData",
-                module: "learning",
-                names: &[
-                    "uuid",
-                    "anonymous_user_id",
-                    "location",
-                    "attempt_number",
-                    "created_at",
-                    "submitted_at",
-                    "answer",
-                ],
-                fields: &[
-                    __Field::leaf::<String>("uuid"),
-                    __Field::leaf::<String>("anonymous_user_id"),
-                    __Field::leaf::<String>("location"),
-                    __Field::leaf::<i64>("attempt_number"),
-                    __Field::leaf::<__rt::types::Timestamp>("created_at"),
-                    __Field::leaf::<__rt::types::Timestamp>("submitted_at"),
-                    __Field::record::<ORASubmissionAnswer>("answer"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ORASubmissionData",
+            module: "learning",
+            names: &[
+                "uuid",
+                "anonymous_user_id",
+                "location",
+                "attempt_number",
+                "created_at",
+                "submitted_at",
+                "answer",
+            ],
+            fields: &[
+                __Field::leaf::<String>("uuid"),
+                __Field::leaf::<String>("anonymous_user_id"),
+                __Field::leaf::<String>("location"),
+                __Field::leaf::<i64>("attempt_number"),
+                __Field::leaf::<__rt::types::Timestamp>("created_at"),
+                __Field::leaf::<__rt::types::Timestamp>("submitted_at"),
+                __Field::record::<ORASubmissionAnswer>("answer"),
+            ],
+        });
     }
     /// The content of an Open Response Assessment answer.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4557,49 +4130,26 @@ pub mod learning {
     }
     __rt::reflect_serde!(ORASubmissionAnswer);
     impl __rt::reflect::Reflect for ORASubmissionAnswer {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ORASubmissionAnswer",
-                module: "learning",
-                names: &[
-                    "parts",
-                    "file_keys",
-                    "file_descriptions",
-                    "file_names",
-                    "file_sizes",
-                    "file_urls",
-                ],
-                fields: &[
-                    __Field::new(
-                            "parts",
-                            &__Ty::List(&__Ty::Named(__leaf::<__rt::types::JsonValue>)),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "file_keys",
-                            &__Ty::List(&__Ty::Named(__leaf::<String>)),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "file_descriptions",
-                            &__Ty::List(&__Ty::Named(__leaf::<String>)),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "file_names",
-                            &__Ty::List(&__Ty::Named(__leaf::<String>)),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::new("file_sizes", &__Ty::List(&__Ty::Named(__leaf::<i64>)))
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "file_urls",
-                            &__Ty::List(&__Ty::Named(__leaf::<String>)),
-                        )
-                        .or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ORASubmissionAnswer",
+            module: "learning",
+            names: &[
+                "parts",
+                "file_keys",
+                "file_descriptions",
+                "file_names",
+                "file_sizes",
+                "file_urls",
+            ],
+            fields: &[
+                __Field::new("parts", &__Ty::List(&__Ty::Named(__leaf::<__rt::types::JsonValue>))).or(__rt::reflect::empty),
+                __Field::new("file_keys", &__Ty::List(&__Ty::Named(__leaf::<String>))).or(__rt::reflect::empty),
+                __Field::new("file_descriptions", &__Ty::List(&__Ty::Named(__leaf::<String>))).or(__rt::reflect::empty),
+                __Field::new("file_names", &__Ty::List(&__Ty::Named(__leaf::<String>))).or(__rt::reflect::empty),
+                __Field::new("file_sizes", &__Ty::List(&__Ty::Named(__leaf::<i64>))).or(__rt::reflect::empty),
+                __Field::new("file_urls", &__Ty::List(&__Ty::Named(__leaf::<String>))).or(__rt::reflect::empty),
+            ],
+        });
     }
     /// Whether a user passes a course.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4632,18 +4182,16 @@ pub mod learning {
     }
     __rt::reflect_serde!(CoursePassingStatusData);
     impl __rt::reflect::Reflect for CoursePassingStatusData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CoursePassingStatusData",
-                module: "learning",
-                names: &["is_passing", "course", "user"],
-                fields: &[
-                    __Field::leaf::<bool>("is_passing"),
-                    __Field::record::<CourseData>("course"),
-                    __Field::record::<UserData>("user"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CoursePassingStatusData",
+            module: "learning",
+            names: &["is_passing", "course", "user"],
+            fields: &[
+                __Field::leaf::<bool>("is_passing"),
+                __Field::record::<CourseData>("course"),
+                __Field::record::<UserData>("user"),
+            ],
+        });
     }
     /// Whether a user passes a custom course (CCX).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4676,18 +4224,16 @@ pub mod learning {
     }
     __rt::reflect_serde!(CcxCoursePassingStatusData);
     impl __rt::reflect::Reflect for CcxCoursePassingStatusData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CcxCoursePassingStatusData",
-                module: "learning",
-                names: &["is_passing", "user", "course"],
-                fields: &[
-                    __Field::leaf::<bool>("is_passing"),
-                    __Field::record::<UserData>("user"),
-                    __Field::record::<CcxCourseData>("course"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CcxCoursePassingStatusData",
+            module: "learning",
+            names: &["is_passing", "user", "course"],
+            fields: &[
+                __Field::leaf::<bool>("is_passing"),
+                __Field::record::<UserData>("user"),
+                __Field::record::<CcxCourseData>("course"),
+            ],
+        });
     }
     /// A custom course (CCX) built on a master course.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4740,36 +4286,28 @@ pub mod learning {
     }
     __rt::reflect_serde!(CcxCourseData);
     impl __rt::reflect::Reflect for CcxCourseData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CcxCourseData",
-                module: "learning",
-                names: &[
-                    "ccx_course_key",
-                    "master_course_key",
-                    "display_name",
-                    "coach_email",
-                    "start",
-                    "end",
-                    "max_students_allowed",
-                ],
-                fields: &[
-                    __Field::leaf::<CCXLocator>("ccx_course_key"),
-                    __Field::leaf::<CourseKey>("master_course_key"),
-                    __Field::leaf::<String>("display_name").or(__rt::reflect::empty),
-                    __Field::leaf::<String>("coach_email").or(__rt::reflect::empty),
-                    __Field::new("start", &__Ty::Option(&__Ty::Named(__leaf::<String>)))
-                        .or(__rt::reflect::empty),
-                    __Field::new("end", &__Ty::Option(&__Ty::Named(__leaf::<String>)))
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "max_students_allowed",
-                            &__Ty::Option(&__Ty::Named(__leaf::<i64>)),
-                        )
-                        .or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CcxCourseData",
+            module: "learning",
+            names: &[
+                "ccx_course_key",
+                "master_course_key",
+                "display_name",
+                "coach_email",
+                "start",
+                "end",
+                "max_students_allowed",
+            ],
+            fields: &[
+                __Field::leaf::<CCXLocator>("ccx_course_key"),
+                __Field::leaf::<CourseKey>("master_course_key"),
+                __Field::leaf::<String>("display_name").or(__rt::reflect::empty),
+                __Field::leaf::<String>("coach_email").or(__rt::reflect::empty),
+                __Field::new("start", &__Ty::Option(&__Ty::Named(__leaf::<String>))).or(__rt::reflect::empty),
+                __Field::new("end", &__Ty::Option(&__Ty::Named(__leaf::<String>))).or(__rt::reflect::empty),
+                __Field::new("max_students_allowed", &__Ty::Option(&__Ty::Named(__leaf::<i64>))).or(__rt::reflect::empty),
+            ],
+        });
     }
     /// A badge awarded to a user.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4802,18 +4340,16 @@ pub mod learning {
     }
     __rt::reflect_serde!(BadgeData);
     impl __rt::reflect::Reflect for BadgeData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "BadgeData",
-                module: "learning",
-                names: &["uuid", "user", "template"],
-                fields: &[
-                    __Field::leaf::<String>("uuid"),
-                    __Field::record::<UserData>("user"),
-                    __Field::record::<BadgeTemplateData>("template"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "BadgeData",
+            module: "learning",
+            names: &["uuid", "user", "template"],
+            fields: &[
+                __Field::leaf::<String>("uuid"),
+                __Field::record::<UserData>("user"),
+                __Field::record::<BadgeTemplateData>("template"),
+            ],
+        });
     }
     /// The template a badge is issued from.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4854,29 +4390,18 @@ pub mod learning {
     }
     __rt::reflect_serde!(BadgeTemplateData);
     impl __rt::reflect::Reflect for BadgeTemplateData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "BadgeTemplateData",
-                module: "learning",
-                names: &["uuid", "origin", "name", "description", "image_url"],
-                fields: &[
-                    __Field::leaf::<String>("uuid"),
-                    __Field::leaf::<String>("origin"),
-                    __Field::new("name", &__Ty::Option(&__Ty::Named(__leaf::<String>)))
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "description",
-                            &__Ty::Option(&__Ty::Named(__leaf::<String>)),
-                        )
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "image_url",
-                            &__Ty::Option(&__Ty::Named(__leaf::<String>)),
-                        )
-                        .or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "BadgeTemplateData",
+            module: "learning",
+            names: &["uuid", "origin", "name", "description", "image_url"],
+            fields: &[
+                __Field::leaf::<String>("uuid"),
+                __Field::leaf::<String>("origin"),
+                __Field::new("name", &__Ty::Option(&__Ty::Named(__leaf::<String>))).or(__rt::reflect::empty),
+                __Field::new("description", &__Ty::Option(&__Ty::Named(__leaf::<String>))).or(__rt::reflect::empty),
+                __Field::new("image_url", &__Ty::Option(&__Ty::Named(__leaf::<String>))).or(__rt::reflect::empty),
+            ],
+        });
     }
     /// An identity verification attempt of a user.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4917,25 +4442,18 @@ pub mod learning {
     }
     __rt::reflect_serde!(VerificationAttemptData);
     impl __rt::reflect::Reflect for VerificationAttemptData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "VerificationAttemptData",
-                module: "learning",
-                names: &["attempt_id", "user", "status", "name", "expiration_date"],
-                fields: &[
-                    __Field::leaf::<i64>("attempt_id"),
-                    __Field::record::<UserData>("user"),
-                    __Field::leaf::<String>("status"),
-                    __Field::new("name", &__Ty::Option(&__Ty::Named(__leaf::<String>)))
-                        .or(__rt::reflect::empty),
-                    __Field::new(
-                            "expiration_date",
-                            &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>)),
-                        )
-                        .or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "VerificationAttemptData",
+            module: "learning",
+            names: &["attempt_id", "user", "status", "name", "expiration_date"],
+            fields: &[
+                __Field::leaf::<i64>("attempt_id"),
+                __Field::record::<UserData>("user"),
+                __Field::leaf::<String>("status"),
+                __Field::new("name", &__Ty::Option(&__Ty::Named(__leaf::<String>))).or(__rt::reflect::empty),
+                __Field::new("expiration_date", &__Ty::Option(&__Ty::Named(__leaf::<__rt::types::Timestamp>))).or(__rt::reflect::empty),
+            ],
+        });
     }
     /// A score returned by an external grader.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -4992,34 +4510,32 @@ pub mod learning {
     }
     __rt::reflect_serde!(ExternalGraderScoreData);
     impl __rt::reflect::Reflect for ExternalGraderScoreData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ExternalGraderScoreData",
-                module: "learning",
-                names: &[
-                    "points_possible",
-                    "points_earned",
-                    "course_id",
-                    "score_msg",
-                    "submission_id",
-                    "user_id",
-                    "module_id",
-                    "queue_key",
-                    "queue_name",
-                ],
-                fields: &[
-                    __Field::leaf::<i64>("points_possible"),
-                    __Field::leaf::<i64>("points_earned"),
-                    __Field::leaf::<String>("course_id"),
-                    __Field::leaf::<String>("score_msg"),
-                    __Field::leaf::<i64>("submission_id"),
-                    __Field::leaf::<String>("user_id"),
-                    __Field::leaf::<String>("module_id"),
-                    __Field::leaf::<String>("queue_key"),
-                    __Field::leaf::<String>("queue_name"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ExternalGraderScoreData",
+            module: "learning",
+            names: &[
+                "points_possible",
+                "points_earned",
+                "course_id",
+                "score_msg",
+                "submission_id",
+                "user_id",
+                "module_id",
+                "queue_key",
+                "queue_name",
+            ],
+            fields: &[
+                __Field::leaf::<i64>("points_possible"),
+                __Field::leaf::<i64>("points_earned"),
+                __Field::leaf::<String>("course_id"),
+                __Field::leaf::<String>("score_msg"),
+                __Field::leaf::<i64>("submission_id"),
+                __Field::leaf::<String>("user_id"),
+                __Field::leaf::<String>("module_id"),
+                __Field::leaf::<String>("queue_key"),
+                __Field::leaf::<String>("queue_name"),
+            ],
+        });
     }
     /// A launch of course content through the LTI provider.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5056,19 +4572,17 @@ pub mod learning {
     }
     __rt::reflect_serde!(LtiProviderLaunchData);
     impl __rt::reflect::Reflect for LtiProviderLaunchData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LtiProviderLaunchData",
-                module: "learning",
-                names: &["user", "course_key", "usage_key", "launch_params"],
-                fields: &[
-                    __Field::record::<UserData>("user"),
-                    __Field::leaf::<CourseKey>("course_key"),
-                    __Field::leaf::<UsageKey>("usage_key"),
-                    __Field::record::<LtiProviderLaunchParamsData>("launch_params"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LtiProviderLaunchData",
+            module: "learning",
+            names: &["user", "course_key", "usage_key", "launch_params"],
+            fields: &[
+                __Field::record::<UserData>("user"),
+                __Field::leaf::<CourseKey>("course_key"),
+                __Field::leaf::<UsageKey>("usage_key"),
+                __Field::record::<LtiProviderLaunchParamsData>("launch_params"),
+            ],
+        });
     }
     /// The LTI parameters of a launch.
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5107,23 +4621,17 @@ pub mod learning {
     }
     __rt::reflect_serde!(LtiProviderLaunchParamsData);
     impl __rt::reflect::Reflect for LtiProviderLaunchParamsData {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LtiProviderLaunchParamsData",
-                module: "learning",
-                names: &["roles", "context_id", "user_id", "extra_params"],
-                fields: &[
-                    __Field::leaf::<String>("roles"),
-                    __Field::leaf::<String>("context_id"),
-                    __Field::leaf::<String>("user_id"),
-                    __Field::new(
-                            "extra_params",
-                            &__Ty::Map(&__Ty::Named(__leaf::<String>)),
-                        )
-                        .or(__rt::reflect::empty),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LtiProviderLaunchParamsData",
+            module: "learning",
+            names: &["roles", "context_id", "user_id", "extra_params"],
+            fields: &[
+                __Field::leaf::<String>("roles"),
+                __Field::leaf::<String>("context_id"),
+                __Field::leaf::<String>("user_id"),
+                __Field::new("extra_params", &__Ty::Map(&__Ty::Named(__leaf::<String>))).or(__rt::reflect::empty),
+            ],
+        });
     }
     /// The payload of [`STUDENT_REGISTRATION_COMPLETED`] (`org.openedx.learning.student.registration.completed.v1`).
     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -5146,14 +4654,12 @@ pub mod learning {
     }
     __rt::reflect_serde!(StudentRegistrationCompleted);
     impl __rt::reflect::Reflect for StudentRegistrationCompleted {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "StudentRegistrationCompleted",
-                module: "learning",
-                names: &["user"],
-                fields: &[__Field::record::<UserData>("user")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "StudentRegistrationCompleted",
+            module: "learning",
+            names: &["user"],
+            fields: &[__Field::record::<UserData>("user")],
+        });
     }
     /// Sent after a user finishes registering a new account.
     ///
@@ -5192,14 +4698,12 @@ pub mod learning {
     }
     __rt::reflect_serde!(SessionLoginCompleted);
     impl __rt::reflect::Reflect for SessionLoginCompleted {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "SessionLoginCompleted",
-                module: "learning",
-                names: &["user"],
-                fields: &[__Field::record::<UserData>("user")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "SessionLoginCompleted",
+            module: "learning",
+            names: &["user"],
+            fields: &[__Field::record::<UserData>("user")],
+        });
     }
     /// Sent after a user logs in successfully.
     ///
@@ -5229,23 +4733,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                enrollment: r.field("enrollment")?,
-            };
+            let value = Self { enrollment: r.field("enrollment")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(CourseEnrollmentCreated);
     impl __rt::reflect::Reflect for CourseEnrollmentCreated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseEnrollmentCreated",
-                module: "learning",
-                names: &["enrollment"],
-                fields: &[__Field::record::<CourseEnrollmentData>("enrollment")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseEnrollmentCreated",
+            module: "learning",
+            names: &["enrollment"],
+            fields: &[__Field::record::<CourseEnrollmentData>("enrollment")],
+        });
     }
     /// Sent after a user is enrolled in a course run.
     ///
@@ -5275,23 +4775,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                enrollment: r.field("enrollment")?,
-            };
+            let value = Self { enrollment: r.field("enrollment")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(CourseEnrollmentChanged);
     impl __rt::reflect::Reflect for CourseEnrollmentChanged {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseEnrollmentChanged",
-                module: "learning",
-                names: &["enrollment"],
-                fields: &[__Field::record::<CourseEnrollmentData>("enrollment")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseEnrollmentChanged",
+            module: "learning",
+            names: &["enrollment"],
+            fields: &[__Field::record::<CourseEnrollmentData>("enrollment")],
+        });
     }
     /// Sent when an existing enrollment changes, for example its mode or whether it is active.
     ///
@@ -5321,23 +4817,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                enrollment: r.field("enrollment")?,
-            };
+            let value = Self { enrollment: r.field("enrollment")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(CourseUnenrollmentCompleted);
     impl __rt::reflect::Reflect for CourseUnenrollmentCompleted {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseUnenrollmentCompleted",
-                module: "learning",
-                names: &["enrollment"],
-                fields: &[__Field::record::<CourseEnrollmentData>("enrollment")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseUnenrollmentCompleted",
+            module: "learning",
+            names: &["enrollment"],
+            fields: &[__Field::record::<CourseEnrollmentData>("enrollment")],
+        });
     }
     /// Sent after a user leaves a course run.
     ///
@@ -5369,23 +4861,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                certificate: r.field("certificate")?,
-            };
+            let value = Self { certificate: r.field("certificate")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(CertificateCreated);
     impl __rt::reflect::Reflect for CertificateCreated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CertificateCreated",
-                module: "learning",
-                names: &["certificate"],
-                fields: &[__Field::record::<CertificateData>("certificate")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CertificateCreated",
+            module: "learning",
+            names: &["certificate"],
+            fields: &[__Field::record::<CertificateData>("certificate")],
+        });
     }
     /// Sent when a course certificate is generated for a user.
     ///
@@ -5415,25 +4903,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                program_certificate: r.field("program_certificate")?,
-            };
+            let value = Self { program_certificate: r.field("program_certificate")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(ProgramCertificateAwarded);
     impl __rt::reflect::Reflect for ProgramCertificateAwarded {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ProgramCertificateAwarded",
-                module: "learning",
-                names: &["program_certificate"],
-                fields: &[
-                    __Field::record::<ProgramCertificateData>("program_certificate"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ProgramCertificateAwarded",
+            module: "learning",
+            names: &["program_certificate"],
+            fields: &[__Field::record::<ProgramCertificateData>("program_certificate")],
+        });
     }
     /// Sent when the credentials service awards a program certificate to a user.
     ///
@@ -5461,23 +4943,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                certificate: r.field("certificate")?,
-            };
+            let value = Self { certificate: r.field("certificate")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(CertificateChanged);
     impl __rt::reflect::Reflect for CertificateChanged {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CertificateChanged",
-                module: "learning",
-                names: &["certificate"],
-                fields: &[__Field::record::<CertificateData>("certificate")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CertificateChanged",
+            module: "learning",
+            names: &["certificate"],
+            fields: &[__Field::record::<CertificateData>("certificate")],
+        });
     }
     /// Sent when an existing course certificate of a user changes, for example its status.
     ///
@@ -5506,23 +4984,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                certificate: r.field("certificate")?,
-            };
+            let value = Self { certificate: r.field("certificate")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(CertificateRevoked);
     impl __rt::reflect::Reflect for CertificateRevoked {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CertificateRevoked",
-                module: "learning",
-                names: &["certificate"],
-                fields: &[__Field::record::<CertificateData>("certificate")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CertificateRevoked",
+            module: "learning",
+            names: &["certificate"],
+            fields: &[__Field::record::<CertificateData>("certificate")],
+        });
     }
     /// Sent when a user's course certificate is revoked.
     ///
@@ -5552,25 +5026,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                program_certificate: r.field("program_certificate")?,
-            };
+            let value = Self { program_certificate: r.field("program_certificate")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(ProgramCertificateRevoked);
     impl __rt::reflect::Reflect for ProgramCertificateRevoked {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ProgramCertificateRevoked",
-                module: "learning",
-                names: &["program_certificate"],
-                fields: &[
-                    __Field::record::<ProgramCertificateData>("program_certificate"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ProgramCertificateRevoked",
+            module: "learning",
+            names: &["program_certificate"],
+            fields: &[__Field::record::<ProgramCertificateData>("program_certificate")],
+        });
     }
     /// Sent when the credentials service revokes a user's program certificate.
     ///
@@ -5605,14 +5073,12 @@ pub mod learning {
     }
     __rt::reflect_serde!(CohortMembershipChanged);
     impl __rt::reflect::Reflect for CohortMembershipChanged {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CohortMembershipChanged",
-                module: "learning",
-                names: &["cohort"],
-                fields: &[__Field::record::<CohortData>("cohort")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CohortMembershipChanged",
+            module: "learning",
+            names: &["cohort"],
+            fields: &[__Field::record::<CohortData>("cohort")],
+        });
     }
     /// Sent when a user is added to, or moved between, cohorts of a course.
     ///
@@ -5641,25 +5107,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                configuration: r.field("configuration")?,
-            };
+            let value = Self { configuration: r.field("configuration")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(CourseDiscussionsChanged);
     impl __rt::reflect::Reflect for CourseDiscussionsChanged {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseDiscussionsChanged",
-                module: "learning",
-                names: &["configuration"],
-                fields: &[
-                    __Field::record::<CourseDiscussionConfigurationData>("configuration"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseDiscussionsChanged",
+            module: "learning",
+            names: &["configuration"],
+            fields: &[__Field::record::<CourseDiscussionConfigurationData>("configuration")],
+        });
     }
     /// Sent when the discussion settings of a course are saved.
     ///
@@ -5693,14 +5153,12 @@ pub mod learning {
     }
     __rt::reflect_serde!(PersistentGradeSummaryChanged);
     impl __rt::reflect::Reflect for PersistentGradeSummaryChanged {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "PersistentGradeSummaryChanged",
-                module: "learning",
-                names: &["grade"],
-                fields: &[__Field::record::<PersistentCourseGradeData>("grade")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "PersistentGradeSummaryChanged",
+            module: "learning",
+            names: &["grade"],
+            fields: &[__Field::record::<PersistentCourseGradeData>("grade")],
+        });
     }
     /// Sent when a user's stored course grade summary is created or updated.
     ///
@@ -5729,23 +5187,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                xblock_info: r.field("xblock_info")?,
-            };
+            let value = Self { xblock_info: r.field("xblock_info")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(XblockSkillVerified);
     impl __rt::reflect::Reflect for XblockSkillVerified {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "XblockSkillVerified",
-                module: "learning",
-                names: &["xblock_info"],
-                fields: &[__Field::record::<XBlockSkillVerificationData>("xblock_info")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "XblockSkillVerified",
+            module: "learning",
+            names: &["xblock_info"],
+            fields: &[__Field::record::<XBlockSkillVerificationData>("xblock_info")],
+        });
     }
     /// Sent when learners confirm or reject the skills suggested for an XBlock.
     ///
@@ -5773,23 +5227,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                notification_data: r.field("notification_data")?,
-            };
+            let value = Self { notification_data: r.field("notification_data")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(UserNotificationRequested);
     impl __rt::reflect::Reflect for UserNotificationRequested {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "UserNotificationRequested",
-                module: "learning",
-                names: &["notification_data"],
-                fields: &[__Field::record::<UserNotificationData>("notification_data")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "UserNotificationRequested",
+            module: "learning",
+            names: &["notification_data"],
+            fields: &[__Field::record::<UserNotificationData>("notification_data")],
+        });
     }
     /// Sent to ask the notification system to notify a list of users.
     ///
@@ -5816,23 +5266,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                exam_attempt: r.field("exam_attempt")?,
-            };
+            let value = Self { exam_attempt: r.field("exam_attempt")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(ExamAttemptSubmitted);
     impl __rt::reflect::Reflect for ExamAttemptSubmitted {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ExamAttemptSubmitted",
-                module: "learning",
-                names: &["exam_attempt"],
-                fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ExamAttemptSubmitted",
+            module: "learning",
+            names: &["exam_attempt"],
+            fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
+        });
     }
     /// Sent when a learner submits a timed or proctored exam attempt.
     ///
@@ -5859,23 +5305,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                exam_attempt: r.field("exam_attempt")?,
-            };
+            let value = Self { exam_attempt: r.field("exam_attempt")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(ExamAttemptRejected);
     impl __rt::reflect::Reflect for ExamAttemptRejected {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ExamAttemptRejected",
-                module: "learning",
-                names: &["exam_attempt"],
-                fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ExamAttemptRejected",
+            module: "learning",
+            names: &["exam_attempt"],
+            fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
+        });
     }
     /// Sent when a submitted exam attempt is rejected after review.
     ///
@@ -5902,23 +5344,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                exam_attempt: r.field("exam_attempt")?,
-            };
+            let value = Self { exam_attempt: r.field("exam_attempt")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(ExamAttemptVerified);
     impl __rt::reflect::Reflect for ExamAttemptVerified {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ExamAttemptVerified",
-                module: "learning",
-                names: &["exam_attempt"],
-                fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ExamAttemptVerified",
+            module: "learning",
+            names: &["exam_attempt"],
+            fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
+        });
     }
     /// Sent when a submitted exam attempt is verified after review.
     ///
@@ -5945,23 +5383,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                exam_attempt: r.field("exam_attempt")?,
-            };
+            let value = Self { exam_attempt: r.field("exam_attempt")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(ExamAttemptErrored);
     impl __rt::reflect::Reflect for ExamAttemptErrored {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ExamAttemptErrored",
-                module: "learning",
-                names: &["exam_attempt"],
-                fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ExamAttemptErrored",
+            module: "learning",
+            names: &["exam_attempt"],
+            fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
+        });
     }
     /// Sent when an exam attempt ends in an error state.
     ///
@@ -5988,23 +5422,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                exam_attempt: r.field("exam_attempt")?,
-            };
+            let value = Self { exam_attempt: r.field("exam_attempt")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(ExamAttemptReset);
     impl __rt::reflect::Reflect for ExamAttemptReset {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ExamAttemptReset",
-                module: "learning",
-                names: &["exam_attempt"],
-                fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ExamAttemptReset",
+            module: "learning",
+            names: &["exam_attempt"],
+            fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
+        });
     }
     /// Sent when staff reset a learner's exam attempt.
     ///
@@ -6031,25 +5461,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                course_access_role_data: r.field("course_access_role_data")?,
-            };
+            let value = Self { course_access_role_data: r.field("course_access_role_data")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(CourseAccessRoleAdded);
     impl __rt::reflect::Reflect for CourseAccessRoleAdded {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseAccessRoleAdded",
-                module: "learning",
-                names: &["course_access_role_data"],
-                fields: &[
-                    __Field::record::<CourseAccessRoleData>("course_access_role_data"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseAccessRoleAdded",
+            module: "learning",
+            names: &["course_access_role_data"],
+            fields: &[__Field::record::<CourseAccessRoleData>("course_access_role_data")],
+        });
     }
     /// Sent when a user is given a course-level access role (staff, instructor, ...).
     ///
@@ -6077,25 +5501,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                course_access_role_data: r.field("course_access_role_data")?,
-            };
+            let value = Self { course_access_role_data: r.field("course_access_role_data")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(CourseAccessRoleRemoved);
     impl __rt::reflect::Reflect for CourseAccessRoleRemoved {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseAccessRoleRemoved",
-                module: "learning",
-                names: &["course_access_role_data"],
-                fields: &[
-                    __Field::record::<CourseAccessRoleData>("course_access_role_data"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseAccessRoleRemoved",
+            module: "learning",
+            names: &["course_access_role_data"],
+            fields: &[__Field::record::<CourseAccessRoleData>("course_access_role_data")],
+        });
     }
     /// Sent when a course-level access role is taken from a user.
     ///
@@ -6130,14 +5548,12 @@ pub mod learning {
     }
     __rt::reflect_serde!(ForumThreadCreated);
     impl __rt::reflect::Reflect for ForumThreadCreated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ForumThreadCreated",
-                module: "learning",
-                names: &["thread"],
-                fields: &[__Field::record::<DiscussionThreadData>("thread")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ForumThreadCreated",
+            module: "learning",
+            names: &["thread"],
+            fields: &[__Field::record::<DiscussionThreadData>("thread")],
+        });
     }
     /// Sent after a learner starts a discussion thread.
     ///
@@ -6171,14 +5587,12 @@ pub mod learning {
     }
     __rt::reflect_serde!(ForumThreadResponseCreated);
     impl __rt::reflect::Reflect for ForumThreadResponseCreated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ForumThreadResponseCreated",
-                module: "learning",
-                names: &["thread"],
-                fields: &[__Field::record::<DiscussionThreadData>("thread")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ForumThreadResponseCreated",
+            module: "learning",
+            names: &["thread"],
+            fields: &[__Field::record::<DiscussionThreadData>("thread")],
+        });
     }
     /// Sent after a response is posted to a discussion thread.
     ///
@@ -6212,14 +5626,12 @@ pub mod learning {
     }
     __rt::reflect_serde!(ForumResponseCommentCreated);
     impl __rt::reflect::Reflect for ForumResponseCommentCreated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ForumResponseCommentCreated",
-                module: "learning",
-                names: &["thread"],
-                fields: &[__Field::record::<DiscussionThreadData>("thread")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ForumResponseCommentCreated",
+            module: "learning",
+            names: &["thread"],
+            fields: &[__Field::record::<DiscussionThreadData>("thread")],
+        });
     }
     /// Sent after a comment is posted on a response in a discussion thread.
     ///
@@ -6248,25 +5660,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                course_notification_data: r.field("course_notification_data")?,
-            };
+            let value = Self { course_notification_data: r.field("course_notification_data")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(CourseNotificationRequested);
     impl __rt::reflect::Reflect for CourseNotificationRequested {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CourseNotificationRequested",
-                module: "learning",
-                names: &["course_notification_data"],
-                fields: &[
-                    __Field::record::<CourseNotificationData>("course_notification_data"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CourseNotificationRequested",
+            module: "learning",
+            names: &["course_notification_data"],
+            fields: &[__Field::record::<CourseNotificationData>("course_notification_data")],
+        });
     }
     /// Sent to ask the notification system to notify an audience within a course.
     ///
@@ -6295,23 +5701,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                submission: r.field("submission")?,
-            };
+            let value = Self { submission: r.field("submission")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(OraSubmissionCreated);
     impl __rt::reflect::Reflect for OraSubmissionCreated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "OraSubmissionCreated",
-                module: "learning",
-                names: &["submission"],
-                fields: &[__Field::record::<ORASubmissionData>("submission")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "OraSubmissionCreated",
+            module: "learning",
+            names: &["submission"],
+            fields: &[__Field::record::<ORASubmissionData>("submission")],
+        });
     }
     /// Sent after a learner submits an Open Response Assessment.
     ///
@@ -6338,25 +5740,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                course_passing_status: r.field("course_passing_status")?,
-            };
+            let value = Self { course_passing_status: r.field("course_passing_status")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(CoursePassingStatusUpdated);
     impl __rt::reflect::Reflect for CoursePassingStatusUpdated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CoursePassingStatusUpdated",
-                module: "learning",
-                names: &["course_passing_status"],
-                fields: &[
-                    __Field::record::<CoursePassingStatusData>("course_passing_status"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CoursePassingStatusUpdated",
+            module: "learning",
+            names: &["course_passing_status"],
+            fields: &[__Field::record::<CoursePassingStatusData>("course_passing_status")],
+        });
     }
     /// Sent when a learner's passing status in a course changes.
     ///
@@ -6383,27 +5779,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                course_passing_status: r.field("course_passing_status")?,
-            };
+            let value = Self { course_passing_status: r.field("course_passing_status")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(CcxCoursePassingStatusUpdated);
     impl __rt::reflect::Reflect for CcxCoursePassingStatusUpdated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "CcxCoursePassingStatusUpdated",
-                module: "learning",
-                names: &["course_passing_status"],
-                fields: &[
-                    __Field::record::<
-                        CcxCoursePassingStatusData,
-                    >("course_passing_status"),
-                ],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "CcxCoursePassingStatusUpdated",
+            module: "learning",
+            names: &["course_passing_status"],
+            fields: &[__Field::record::<CcxCoursePassingStatusData>("course_passing_status")],
+        });
     }
     /// Sent when a learner's passing status in a custom course (CCX) changes.
     ///
@@ -6439,14 +5827,12 @@ pub mod learning {
     }
     __rt::reflect_serde!(BadgeAwarded);
     impl __rt::reflect::Reflect for BadgeAwarded {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "BadgeAwarded",
-                module: "learning",
-                names: &["badge"],
-                fields: &[__Field::record::<BadgeData>("badge")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "BadgeAwarded",
+            module: "learning",
+            names: &["badge"],
+            fields: &[__Field::record::<BadgeData>("badge")],
+        });
     }
     /// Sent when a badge is awarded to a user.
     ///
@@ -6480,14 +5866,12 @@ pub mod learning {
     }
     __rt::reflect_serde!(BadgeRevoked);
     impl __rt::reflect::Reflect for BadgeRevoked {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "BadgeRevoked",
-                module: "learning",
-                names: &["badge"],
-                fields: &[__Field::record::<BadgeData>("badge")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "BadgeRevoked",
+            module: "learning",
+            names: &["badge"],
+            fields: &[__Field::record::<BadgeData>("badge")],
+        });
     }
     /// Sent when a badge is taken back from a user.
     ///
@@ -6514,23 +5898,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                idv_attempt: r.field("idv_attempt")?,
-            };
+            let value = Self { idv_attempt: r.field("idv_attempt")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(IdvAttemptCreated);
     impl __rt::reflect::Reflect for IdvAttemptCreated {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "IdvAttemptCreated",
-                module: "learning",
-                names: &["idv_attempt"],
-                fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "IdvAttemptCreated",
+            module: "learning",
+            names: &["idv_attempt"],
+            fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
+        });
     }
     /// Sent when a user starts an identity verification attempt.
     ///
@@ -6557,23 +5937,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                idv_attempt: r.field("idv_attempt")?,
-            };
+            let value = Self { idv_attempt: r.field("idv_attempt")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(IdvAttemptPending);
     impl __rt::reflect::Reflect for IdvAttemptPending {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "IdvAttemptPending",
-                module: "learning",
-                names: &["idv_attempt"],
-                fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "IdvAttemptPending",
+            module: "learning",
+            names: &["idv_attempt"],
+            fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
+        });
     }
     /// Sent when an identity verification attempt is submitted and awaits review.
     ///
@@ -6600,23 +5976,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                idv_attempt: r.field("idv_attempt")?,
-            };
+            let value = Self { idv_attempt: r.field("idv_attempt")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(IdvAttemptApproved);
     impl __rt::reflect::Reflect for IdvAttemptApproved {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "IdvAttemptApproved",
-                module: "learning",
-                names: &["idv_attempt"],
-                fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "IdvAttemptApproved",
+            module: "learning",
+            names: &["idv_attempt"],
+            fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
+        });
     }
     /// Sent when an identity verification attempt is approved.
     ///
@@ -6643,23 +6015,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                idv_attempt: r.field("idv_attempt")?,
-            };
+            let value = Self { idv_attempt: r.field("idv_attempt")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(IdvAttemptDenied);
     impl __rt::reflect::Reflect for IdvAttemptDenied {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "IdvAttemptDenied",
-                module: "learning",
-                names: &["idv_attempt"],
-                fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "IdvAttemptDenied",
+            module: "learning",
+            names: &["idv_attempt"],
+            fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
+        });
     }
     /// Sent when an identity verification attempt is denied.
     ///
@@ -6693,14 +6061,12 @@ pub mod learning {
     }
     __rt::reflect_serde!(ExternalGraderScoreSubmitted);
     impl __rt::reflect::Reflect for ExternalGraderScoreSubmitted {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "ExternalGraderScoreSubmitted",
-                module: "learning",
-                names: &["score"],
-                fields: &[__Field::record::<ExternalGraderScoreData>("score")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "ExternalGraderScoreSubmitted",
+            module: "learning",
+            names: &["score"],
+            fields: &[__Field::record::<ExternalGraderScoreData>("score")],
+        });
     }
     /// Sent when an external grader returns a score for a submission.
     ///
@@ -6729,23 +6095,19 @@ pub mod learning {
         }
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
-            let value = Self {
-                launch_data: r.field("launch_data")?,
-            };
+            let value = Self { launch_data: r.field("launch_data")? };
             r.leave();
             ::core::result::Result::Ok(value)
         }
     }
     __rt::reflect_serde!(LtiProviderLaunchSuccess);
     impl __rt::reflect::Reflect for LtiProviderLaunchSuccess {
-        const TY: __Ty = __Ty::Record(
-            &__rt::reflect::Record {
-                name: "LtiProviderLaunchSuccess",
-                module: "learning",
-                names: &["launch_data"],
-                fields: &[__Field::record::<LtiProviderLaunchData>("launch_data")],
-            },
-        );
+        const TY: __Ty = __Ty::Record(&__rt::reflect::Record {
+            name: "LtiProviderLaunchSuccess",
+            module: "learning",
+            names: &["launch_data"],
+            fields: &[__Field::record::<LtiProviderLaunchData>("launch_data")],
+        });
     }
     /// Sent after a user launches course content through the LTI provider.
     ///

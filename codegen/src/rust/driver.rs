@@ -76,6 +76,7 @@ fn generate_in_pieces(
                     .then(|| options.runtime_crate.clone()),
                 analysis: &analysis,
                 options: &checked,
+                texts: Default::default(),
             })
         },
         |cx, (mi, range)| {
@@ -83,7 +84,10 @@ fn generate_in_pieces(
             let head = range.start == 0;
             let file = emit::module(cx, *mi, &catalog.modules()[*mi], range.clone(), head)
                 .map_err(|e| RustError::Internal(e.to_string()))?;
-            Ok((head, prettyplease::unparse(&file)))
+            let texts = cx.texts.take();
+            let text = super::text::substitute(&prettyplease::unparse(&file), &texts)
+                .ok_or_else(|| RustError::Internal("a text item's marker was lost".into()))?;
+            Ok((head, text))
         },
     )
     .map_err(|_| RustError::Internal("a generator thread panicked".into()))?;

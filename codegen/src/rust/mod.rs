@@ -15,6 +15,7 @@ mod emit;
 pub(crate) mod ident;
 mod literal;
 mod options;
+mod text;
 mod ty;
 
 pub use driver::generate_rust;
@@ -76,4 +77,6 @@ pub(crate) struct Ctx<'a> {
     pub avro_crate: Option<String>,
     pub analysis: &'a Analysis,
     pub options: &'a options::Checked<'a>,
+    /// Items of the piece being generated that are written as text.
+    pub texts: text::Texts,
 }

@@ -14,7 +14,9 @@ use quote::quote;
 
 use openedx_hooks_schema::{DefKind, Primitive, Type};
 
-use super::super::{Ctx, ty};
+use std::fmt::Write;
+
+use super::super::{Ctx, text, ty};
 
 /// What the emitters know of one struct field.
 pub(super) struct WireField {
@@ -65,7 +67,6 @@ pub(super) fn impls(
 
 // `__Avro`, `__Reader` and `__AvroError` are the module's imports.
 fn avro_impl(cx: &Ctx<'_>, name: &Ident, fields: &[WireField]) -> TokenStream {
-    let idents = fields.iter().map(|f| &f.ident);
     // The fewest bytes, summed here where the catalog knows them; types
     // from elsewhere (extern modules, bound host types) add their own.
     let mut known = 0usize;
@@ -80,33 +81,54 @@ fn avro_impl(cx: &Ctx<'_>, name: &Ident, fields: &[WireField]) -> TokenStream {
         }
     }
     let known = proc_macro2::Literal::usize_unsuffixed(known);
-    let min_size = quote!(#known #(#terms)*);
-    let decoded = fields.iter().map(|f| {
-        let (ident, wire) = (&f.ident, &f.name);
-        quote!(#ident: r.field(#wire)?,)
-    });
-    quote! {
-        impl __Avro for #name {
-            const MIN_SIZE: usize = #min_size;
-            #[inline]
-            fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
-                #(__Avro::encode(&self.#idents, out);)*
-            }
-            fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
-                r.enter()?;
-                let value = Self { #(#decoded)* };
-                r.leave();
-                ::core::result::Result::Ok(value)
-            }
+    let min_size = text::tokens(&quote!(#known #(#terms)*));
+    let mut t = format!(
+        "impl __Avro for {name} {{\n    const MIN_SIZE: usize = {min_size};\n    #[inline]\n"
+    );
+    if fields.is_empty() {
+        t.push_str("    fn encode(&self, out: &mut ::std::vec::Vec<u8>) {}\n");
+    } else {
+        t.push_str("    fn encode(&self, out: &mut ::std::vec::Vec<u8>) {\n");
+        for f in fields {
+            let _ = writeln!(t, "        __Avro::encode(&self.{}, out);", f.ident);
         }
+        t.push_str("    }\n");
     }
+    t.push_str(
+        "    fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {\n",
+    );
+    t.push_str("        r.enter()?;\n");
+    let decoded: Vec<String> = fields
+        .iter()
+        .map(|f| {
+            format!(
+                "{}: r.field({})?",
+                f.ident,
+                proc_macro2::Literal::string(&f.name)
+            )
+        })
+        .collect();
+    // On one line when it fits (the module's four spaces included).
+    let one = format!("let value = Self {{ {} }};", decoded.join(", "));
+    if decoded.is_empty() {
+        t.push_str("        let value = Self {};\n");
+    } else if 4 + 8 + one.len() <= WIDTH {
+        let _ = writeln!(t, "        {one}");
+    } else {
+        t.push_str("        let value = Self {\n");
+        for d in &decoded {
+            let _ = writeln!(t, "            {d},");
+        }
+        t.push_str("        };\n");
+    }
+    t.push_str("        r.leave();\n        ::core::result::Result::Ok(value)\n    }\n}\n");
+    cx.texts.marker(t)
 }
 
 fn reflect_impl(cx: &Ctx<'_>, mi: usize, name: &Ident, fields: &[WireField]) -> TokenStream {
     let rt = &cx.rt;
     let type_name = name.to_string();
     let module = &cx.catalog.modules()[mi].name;
-    let names = fields.iter().map(|f| &f.name);
     // Defaults other than zero are encoded by a function of their own.
     let mut default_fns = TokenStream::new();
     let descriptors: Vec<TokenStream> = fields
@@ -134,17 +156,42 @@ fn reflect_impl(cx: &Ctx<'_>, mi: usize, name: &Ident, fields: &[WireField]) -> 
             }
         })
         .collect();
-    quote! {
-        #default_fns
-        impl #rt::reflect::Reflect for #name {
-            const TY: __Ty = __Ty::Record(&#rt::reflect::Record {
-                name: #type_name,
-                module: #module,
-                names: &[#(#names),*],
-                fields: &[#(#descriptors),*],
-            });
-        }
+    let rt = text::tokens(rt);
+    let mut t = format!(
+        "impl {rt}::reflect::Reflect for {name} {{\n    const TY: __Ty = __Ty::Record(&{rt}::reflect::Record {{\n        name: {},\n        module: {},\n",
+        proc_macro2::Literal::string(&type_name),
+        proc_macro2::Literal::string(module),
+    );
+    list(
+        &mut t,
+        "names",
+        fields
+            .iter()
+            .map(|f| proc_macro2::Literal::string(&f.name).to_string()),
+    );
+    list(&mut t, "fields", descriptors.iter().map(text::tokens));
+    t.push_str("    });\n}\n");
+    let mut out = default_fns;
+    out.extend(cx.texts.marker(t));
+    out
+}
+
+/// The widest line written as text, as prettyplease's margin.
+const WIDTH: usize = 100;
+
+/// `        key: &[item, …],`: on one line when it fits, else one item per line.
+fn list(t: &mut String, key: &str, items: impl Iterator<Item = String>) {
+    let items: Vec<String> = items.collect();
+    let one = format!("{key}: &[{}],", items.join(", "));
+    if 4 + 8 + one.len() <= WIDTH {
+        let _ = writeln!(t, "        {one}");
+        return;
     }
+    let _ = writeln!(t, "        {key}: &[");
+    for i in items {
+        let _ = writeln!(t, "            {i},");
+    }
+    t.push_str("        ],\n");
 }
 
 /// Whether the zero value of `t` (`Default::default()`) is the one byte
