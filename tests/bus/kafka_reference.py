@@ -25,11 +25,8 @@ to a new member only after about half of it (the default is 45 s). Nothing
 the reference reads or writes changes.
 """
 import json
-import os
 import sys
-import threading
 import time
-from datetime import datetime, timezone
 
 import django
 from django.conf import settings
@@ -48,23 +45,15 @@ django.setup()
 from edx_event_bus_kafka.internal import consumer as consumer_module  # noqa: E402
 from edx_event_bus_kafka.internal.producer import create_producer  # noqa: E402
 from openedx_events.data import EventsMetadata  # noqa: E402
-from openedx_events.event_bus.avro.deserializer import deserialize_bytes_to_event_data  # noqa: E402
-from openedx_events.event_bus.avro.serializer import serialize_event_data_to_bytes  # noqa: E402
-from openedx_events.tooling import OpenEdxPublicSignal  # noqa: E402
 
-from reference import describe, load_signals  # noqa: E402
+from reference import cases, collect_events, describe, load_signals, login_data, measure_latency, paced  # noqa: E402
 
 load_signals()
 
 
-
 def produce():
     producer = create_producer()
-    for line in sys.stdin:
-        case = json.loads(line)
-        signal = OpenEdxPublicSignal.get_signal_by_type(case["event_type"])
-        data = deserialize_bytes_to_event_data(bytes.fromhex(case["avro_hex"]), signal)
-        meta = EventsMetadata(event_type=signal.event_type, minorversion=0)
+    for case, signal, data, meta in cases(sys.stdin):
         producer.send(
             signal=signal, topic=TOPIC, event_key_field=case["key_field"], event_data=data, event_metadata=meta
         )
@@ -96,46 +85,18 @@ def patch_consumer():
 
 
 def consume(group, count):
-    received = []
-
-    def finish(code):
-        for e in received:
-            print(json.dumps(e))
-        sys.stdout.flush()
-        os._exit(code)
-
-    def on_event(sender, signal, **kwargs):  # noqa: ARG001
-        data = {key: kwargs[key] for key in signal.init_data}
-        event = describe(kwargs["metadata"])
-        event["avro_hex"] = serialize_event_data_to_bytes(data, signal).hex()
-        event["from_event_bus"] = kwargs.get("from_event_bus")
-        received.append(event)
-        if len(received) >= count:
-            finish(0)
-
-    for s in OpenEdxPublicSignal.all_events():
-        s.connect(on_event, weak=False)
-
-    timer = threading.Timer(90, finish, args=(3,))
-    timer.daemon = True
-    timer.start()
-
+    collect_events(count, 90)
     patch_consumer()
     consumer_module.KafkaEventConsumer(TOPIC, group).consume_indefinitely()
 
 
 def bench_produce(count, rate):
-    from openedx_events.learning.data import UserData, UserPersonalData
     from openedx_events.learning.signals import SESSION_LOGIN_COMPLETED
 
     producer = create_producer()
-    data = {"user": UserData(id=1, is_active=True, pii=UserPersonalData(username="ada", email="", name=""))}
+    data = login_data()
     start = time.perf_counter()
-    for i in range(count):
-        if rate:
-            pause = start + i / rate - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
+    for _ in paced(count, rate):
         meta = EventsMetadata(event_type=SESSION_LOGIN_COMPLETED.event_type, minorversion=0)
         producer.send(
             signal=SESSION_LOGIN_COMPLETED,
@@ -151,29 +112,7 @@ def bench_produce(count, rate):
 def bench_consume(group, count):
     from openedx_events.learning.signals import SESSION_LOGIN_COMPLETED
 
-    latencies = []
-    first = []
-
-    def on_event(sender, signal, **kwargs):  # noqa: ARG001
-        if not first:
-            first.append(time.perf_counter())
-        latencies.append((datetime.now(timezone.utc) - kwargs["metadata"].time).total_seconds() * 1000)
-        if len(latencies) >= count:
-            latencies.sort()
-            print(
-                json.dumps(
-                    {
-                        "events": count,
-                        "seconds": time.perf_counter() - first[0],
-                        "p50_ms": latencies[len(latencies) // 2],
-                        "p99_ms": latencies[min(len(latencies) - 1, len(latencies) * 99 // 100)],
-                    }
-                ),
-                flush=True,
-            )
-            os._exit(0)
-
-    SESSION_LOGIN_COMPLETED.connect(on_event, weak=False)
+    measure_latency(SESSION_LOGIN_COMPLETED, count)
     patch_consumer()
     consumer_module.KafkaEventConsumer(TOPIC, group).consume_indefinitely()
 

@@ -23,11 +23,8 @@ in-process) against a real Redis:
         COUNT events did not arrive within 60 seconds.
 """
 import json
-import os
 import sys
-import threading
 import time
-from datetime import datetime, timezone
 
 import django
 from django.conf import settings
@@ -46,62 +43,22 @@ django.setup()
 from edx_event_bus_redis.internal.consumer import RedisEventConsumer  # noqa: E402
 from edx_event_bus_redis.internal.producer import create_producer  # noqa: E402
 from openedx_events.data import EventsMetadata  # noqa: E402
-from openedx_events.event_bus.avro.deserializer import deserialize_bytes_to_event_data  # noqa: E402
-from openedx_events.event_bus.avro.serializer import serialize_event_data_to_bytes  # noqa: E402
-from openedx_events.tooling import OpenEdxPublicSignal  # noqa: E402
 
-from reference import describe, load_signals  # noqa: E402
+from reference import cases, collect_events, describe, load_signals, login_data, measure_latency, paced  # noqa: E402
 
 load_signals()
 
 
-
 def produce():
     producer = create_producer()
-    for line in sys.stdin:
-        case = json.loads(line)
-        signal = OpenEdxPublicSignal.get_signal_by_type(case["event_type"])
-        data = deserialize_bytes_to_event_data(bytes.fromhex(case["avro_hex"]), signal)
-        meta = EventsMetadata(event_type=signal.event_type, minorversion=0)
+    for _, signal, data, meta in cases(sys.stdin):
         producer.send(signal=signal, topic=TOPIC, event_key_field="unused", event_data=data, event_metadata=meta)
         print(json.dumps(describe(meta)), flush=True)
 
 
 def consume(group, count):
-    received = []
-
-    def on_event(sender, signal, **kwargs):  # noqa: ARG001
-        data = {key: kwargs[key] for key in signal.init_data}
-        event = describe(kwargs["metadata"])
-        event["avro_hex"] = serialize_event_data_to_bytes(data, signal).hex()
-        event["from_event_bus"] = kwargs.get("from_event_bus")
-        received.append(event)
-        if len(received) >= count:
-            for e in received:
-                print(json.dumps(e))
-            sys.stdout.flush()
-            os._exit(0)
-
-    for s in OpenEdxPublicSignal.all_events():
-        s.connect(on_event, weak=False)
-
-    def timeout():
-        for e in received:
-            print(json.dumps(e))
-        sys.stdout.flush()
-        os._exit(3)
-
-    # A timer thread, not SIGALRM: the reference's own Timeout uses the alarm.
-    timer = threading.Timer(60, timeout)
-    timer.daemon = True
-    timer.start()
+    collect_events(count, 60)
     RedisEventConsumer(TOPIC, group, "python-reference", check_backlog=True).consume_indefinitely()
-
-
-def login_data():
-    from openedx_events.learning.data import UserData, UserPersonalData
-
-    return {"user": UserData(id=1, is_active=True, pii=UserPersonalData(username="ada", email="", name=""))}
 
 
 def bench_produce(count, rate):
@@ -110,11 +67,7 @@ def bench_produce(count, rate):
     producer = create_producer()
     data = login_data()
     start = time.perf_counter()
-    for i in range(count):
-        if rate:
-            pause = start + i / rate - time.perf_counter()
-            if pause > 0:
-                time.sleep(pause)
+    for _ in paced(count, rate):
         meta = EventsMetadata(event_type=SESSION_LOGIN_COMPLETED.event_type, minorversion=0)
         producer.send(
             signal=SESSION_LOGIN_COMPLETED, topic=TOPIC, event_key_field="user.id", event_data=data, event_metadata=meta
@@ -125,28 +78,7 @@ def bench_produce(count, rate):
 def bench_consume(group, count):
     from openedx_events.learning.signals import SESSION_LOGIN_COMPLETED
 
-    latencies = []
-    start = time.perf_counter()
-
-    def on_event(sender, signal, **kwargs):  # noqa: ARG001
-        now = datetime.now(timezone.utc)
-        latencies.append((now - kwargs["metadata"].time).total_seconds() * 1000)
-        if len(latencies) >= count:
-            latencies.sort()
-            print(
-                json.dumps(
-                    {
-                        "events": count,
-                        "seconds": time.perf_counter() - start,
-                        "p50_ms": latencies[len(latencies) // 2],
-                        "p99_ms": latencies[min(len(latencies) - 1, len(latencies) * 99 // 100)],
-                    }
-                ),
-                flush=True,
-            )
-            os._exit(0)
-
-    SESSION_LOGIN_COMPLETED.connect(on_event, weak=False)
+    measure_latency(SESSION_LOGIN_COMPLETED, count, start=time.perf_counter())
     RedisEventConsumer(TOPIC, group, "python-bench", check_backlog=True).consume_indefinitely()
 
 
