@@ -143,15 +143,7 @@ fn python(broker: &Tansu, registry: &Registry, url: &BusUrl, n: u64) -> Figures 
     };
     let (produced, consumed) = run(&unique("bench-py"), n, 0.0);
     let (_, latency) = run(&unique("bench-py-e2e"), LATENCY_EVENTS, LATENCY_RATE);
-    let secs = |v: &serde_json::Value| Duration::from_secs_f64(v["seconds"].as_f64().unwrap());
-    Figures {
-        events: n,
-        queued: None,
-        produce: secs(&produced),
-        consume: secs(&consumed),
-        p50_ms: latency["p50_ms"].as_f64().unwrap(),
-        p99_ms: latency["p99_ms"].as_f64().unwrap(),
-    }
+    Figures::from_python(n, &produced, &consumed, &latency)
 }
 
 fn main() {

@@ -163,15 +163,7 @@ fn python(redis: &Redis, n: u64) -> Figures {
         s
     };
     let e2e: serde_json::Value = serde_json::from_str(out.lines().last().unwrap_or("")).unwrap();
-    let secs = |v: &serde_json::Value| Duration::from_secs_f64(v["seconds"].as_f64().unwrap());
-    Figures {
-        events: n,
-        queued: None,
-        produce: secs(&produced),
-        consume: secs(&consumed),
-        p50_ms: e2e["p50_ms"].as_f64().unwrap(),
-        p99_ms: e2e["p99_ms"].as_f64().unwrap(),
-    }
+    Figures::from_python(n, &produced, &consumed, &e2e)
 }
 
 fn main() {

@@ -45,6 +45,28 @@ pub struct Figures {
     pub p99_ms: f64,
 }
 
+impl Figures {
+    /// The Python reference's figures from the JSON lines its harness
+    /// prints: the producer's and consumer's `seconds`, the latency run's
+    /// `p50_ms` and `p99_ms`.
+    pub fn from_python(
+        events: u64,
+        produced: &serde_json::Value,
+        consumed: &serde_json::Value,
+        latency: &serde_json::Value,
+    ) -> Figures {
+        let secs = |v: &serde_json::Value| Duration::from_secs_f64(v["seconds"].as_f64().unwrap());
+        Figures {
+            events,
+            queued: None,
+            produce: secs(produced),
+            consume: secs(consumed),
+            p50_ms: latency["p50_ms"].as_f64().unwrap(),
+            p99_ms: latency["p99_ms"].as_f64().unwrap(),
+        }
+    }
+}
+
 /// Runs a consumer with `Dispatch` (one receiver connected) until `n` were
 /// handled; the time from the first event, and the receiver's latencies
 /// (ms, its time minus the event's), sorted.
