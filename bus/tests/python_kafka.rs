@@ -52,19 +52,26 @@ fn vectors() -> Vec<(String, String, Vec<u8>)> {
     out
 }
 
+/// A broker, a registry, a fresh prefix and the URL of both, with the
+/// `<prefix>-events` topic created.
+fn setup(name: &str) -> (Tansu, Registry, String, BusUrl) {
+    let broker = Tansu::shared();
+    let registry = Registry::start();
+    let prefix = unique(name);
+    let url: BusUrl = broker.url().parse().unwrap();
+    let url = url.with_schema_registry(registry.url());
+    admin::create_topics(&url, &[&format!("{prefix}-events")], 1).unwrap();
+    (broker, registry, prefix, url)
+}
+
 fn script() -> std::path::PathBuf {
     openedx_hooks_tests::workspace_root().join("tests/bus/kafka_reference.py")
 }
 
 #[test]
 fn the_python_producer_writes_what_our_consumer_reads() {
-    let broker = Tansu::shared();
-    let registry = Registry::start();
-    let prefix = unique("py-to-rust");
+    let (broker, registry, prefix, url) = setup("py-to-rust");
     let topic = format!("{prefix}-events");
-    let url: BusUrl = broker.url().parse().unwrap();
-    let url = url.with_schema_registry(registry.url());
-    admin::create_topics(&url, &[&topic], 1).unwrap();
     let vectors = vectors();
     let mut child = Command::new(reference_python())
         .arg(script())
@@ -155,13 +162,7 @@ fn the_python_producer_writes_what_our_consumer_reads() {
 
 #[test]
 fn our_producer_writes_what_the_python_consumer_reads() {
-    let broker = Tansu::shared();
-    let registry = Registry::start();
-    let prefix = unique("rust-to-py");
-    let topic = format!("{prefix}-events");
-    let url: BusUrl = broker.url().parse().unwrap();
-    let url = url.with_schema_registry(registry.url());
-    admin::create_topics(&url, &[&topic], 1).unwrap();
+    let (broker, registry, prefix, url) = setup("rust-to-py");
     let vectors = vectors();
     // The reference's consumer starts at the end of the topic: it must be
     // there first.

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Output, Stdio};
 
-use common::{cli, login, run};
+use common::{cli, login, run, stream_ids_then_kill};
 use openedx_hooks_tests::redis::{Redis, unique};
 use serde_json::Value;
 
@@ -256,27 +256,7 @@ fn a_consumer_killed_mid_stream_and_restarted_loses_nothing() {
     let group_args = ["--group", "g", "--consumer", "worker-1"];
     // First run: killed with SIGKILL after it printed some entries.
     let mut child = spawn_tail(&url, &prefix, &group_args);
-    let mut first = Vec::new();
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    while first.len() < 700 {
-        line.clear();
-        if reader.read_line(&mut line).unwrap() == 0 {
-            break;
-        }
-        let v: Value = serde_json::from_str(&line).unwrap();
-        first.push(v["stream_id"].as_str().unwrap().to_owned());
-    }
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
-    // What it printed before dying but after the last read of the pipe.
-    let mut rest = String::new();
-    let _ = std::io::Read::read_to_string(&mut reader, &mut rest);
-    first.extend(
-        rest.lines()
-            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-            .map(|v| v["stream_id"].as_str().unwrap().to_owned()),
-    );
+    let first = stream_ids_then_kill(&mut child, 700);
     assert!(first.len() >= 700 && (first.len() as u64) < total);
 
     // Restarted under the same name: its own pending entries first (what

@@ -5,11 +5,10 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
-use common::{cli, login, run};
+use common::{cli, login, run, stream_ids_then_kill};
 use openedx_hooks_bus::{BusUrl, admin};
 use openedx_hooks_tests::kafka::{Registry, Tansu};
 use openedx_hooks_tests::redis::unique;
@@ -83,42 +82,7 @@ fn send_tail_and_a_killed_group_consumer_loses_nothing() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    // Never wait forever on a consumer that gets no partition.
-    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let watchdog = {
-        let (done, pid) = (std::sync::Arc::clone(&done), child.id());
-        std::thread::spawn(move || {
-            for _ in 0..900 {
-                if done.load(std::sync::atomic::Ordering::SeqCst) {
-                    return;
-                }
-                std::thread::sleep(std::time::Duration::from_millis(100));
-            }
-            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
-        })
-    };
-    let mut reader = BufReader::new(child.stdout.take().unwrap());
-    let mut printed = Vec::new();
-    let mut line = String::new();
-    while printed.len() < 300 {
-        line.clear();
-        if reader.read_line(&mut line).unwrap() == 0 {
-            break;
-        }
-        let v: Value = serde_json::from_str(&line).unwrap();
-        printed.push(v["stream_id"].as_str().unwrap().to_owned());
-    }
-    done.store(true, std::sync::atomic::Ordering::SeqCst);
-    watchdog.join().unwrap();
-    let _ = child.kill(); // SIGKILL
-    child.wait().unwrap();
-    let mut rest = String::new();
-    let _ = std::io::Read::read_to_string(&mut reader, &mut rest);
-    printed.extend(
-        rest.lines()
-            .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-            .map(|v| v["stream_id"].as_str().unwrap().to_owned()),
-    );
+    let printed = stream_ids_then_kill(&mut child, 300);
     assert!(printed.len() >= 300 && (printed.len() as u64) < total);
     // Restarted: the broker hands the partitions back once the dead
     // member's session ends; it resumes from the last committed offsets.
