@@ -69,7 +69,8 @@ impl BusUrl {
     }
 
     /// Trusts these PEM root certificates (a private CA) instead of the
-    /// public roots for `rediss://`.
+    /// public roots for `rediss://`; on `kafka://`, turns TLS on with them
+    /// (unless the URL's query names the protocol).
     pub fn with_ca_pem(mut self, pem: Vec<u8>) -> Self {
         self.ca = Some(std::sync::Arc::new(pem));
         self

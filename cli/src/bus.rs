@@ -34,7 +34,7 @@ pub struct TopicArgs {
     /// The topic prefix (`EVENT_BUS_TOPIC_PREFIX`)
     #[arg(long)]
     prefix: Option<String>,
-    /// PEM root certificates to trust for `rediss://` (a private CA)
+    /// PEM root certificates to trust (a private CA): for `rediss://`; on `kafka://`, TLS with it
     #[arg(long, value_name = "FILE")]
     tls_ca: Option<PathBuf>,
     /// The schema registry (`http://host:8081`), for `kafka://` URLs

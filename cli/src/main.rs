@@ -238,7 +238,7 @@ enum Command {
         #[command(flatten)]
         color: ColorArg,
     },
-    /// Generate the Python package the platform imports: per module, attrs data classes (`data.py`) and signals (`signals.py`)
+    /// Generate the Python package the platform imports: per module, attrs data classes (`data.py`), signals (`signals.py`) and filters (`filters.py`)
     Python {
         #[command(flatten)]
         catalog: CatalogArgs,
@@ -263,7 +263,7 @@ enum Command {
         #[command(flatten)]
         color: ColorArg,
     },
-    /// Write every output (Rust, Avro, JSON Schema, docs) from one read of the catalog
+    /// Write every output (Rust, Avro, JSON Schema, docs, Python) from one read of the catalog
     Build {
         #[command(flatten)]
         catalog: CatalogArgs,
