@@ -222,3 +222,65 @@ fn python_keywords_as_field_names_are_errors() {
         "nothing written"
     );
 }
+
+/// A filter taking a data class imports it from its module's `data.py`
+/// (ruff and mypy see the name); one taking a data class of an extern
+/// catalog, whose Python package is not known, is an error naming it.
+#[test]
+fn filters_import_the_data_classes_they_take() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let own = write(
+        "learning.yaml",
+        "module: learning\ntypes:\n  UserData:\n    fields:\n      id: int\nfilters:\n  USER_CHECKED:\n    type: org.openedx.learning.user.checked.v1\n    arguments:\n      user: UserData\n      others: list<UserData>?\n",
+    );
+    let out = dir.path().join("out");
+    let o = run(
+        &[
+            "python",
+            &own,
+            "--out",
+            out.to_str().unwrap(),
+            "--package",
+            "hooks",
+        ],
+        "",
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let filters = std::fs::read_to_string(out.join("hooks/learning/filters.py")).unwrap();
+    assert!(
+        filters.contains("from hooks.learning.data import UserData"),
+        "{filters}"
+    );
+    lint(&out, "hooks");
+
+    std::fs::create_dir(dir.path().join("plugin")).unwrap();
+    let plugin = write(
+        "plugin/plugin.yaml",
+        "module: plugin\nfilters:\n  PLUGIN_CHECKED:\n    type: org.openedx.plugin.user.checked.v1\n    arguments:\n      user: learning.UserData\n",
+    );
+    let o = run(
+        &[
+            "python",
+            &plugin,
+            "--extern-catalog",
+            &own,
+            "--out",
+            out.to_str().unwrap(),
+            "--package",
+            "plugin_hooks",
+        ],
+        "",
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("`learning.UserData` is a data class of an extern catalog"),
+        "{err}"
+    );
+    assert!(!out.join("plugin_hooks").exists(), "nothing written");
+}

@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use openedx_hooks_schema::{Catalog, DefKind, Primitive, Type};
+use openedx_hooks_schema::{Catalog, DefKind, Primitive, Type, TypeRef};
 
 use super::PythonError;
 
@@ -87,27 +87,29 @@ impl Imports {
 
 /// The annotation of a type as an attrs field holds it (`List[UserData]`);
 /// `T?` is `T` (the field defaults to `None`, as openedx-events writes it).
+/// Data classes of module `here` are named without an import (they are
+/// defined in the file being written: `""` when none is).
 pub(crate) fn annotation(
     catalog: &Catalog,
     package: &str,
     here: &str,
     ty: &Type,
     imports: &mut Imports,
-) -> String {
-    match ty {
+) -> Result<String, PythonError> {
+    Ok(match ty {
         Type::Primitive(p) => primitive(*p, imports),
         Type::List(t) => {
             imports.from("typing", "List");
-            format!("List[{}]", annotation(catalog, package, here, t, imports))
+            format!("List[{}]", annotation(catalog, package, here, t, imports)?)
         }
         Type::Map(t) => {
             imports.from("typing", "Dict");
             format!(
                 "Dict[str, {}]",
-                annotation(catalog, package, here, t, imports)
+                annotation(catalog, package, here, t, imports)?
             )
         }
-        Type::Optional(t) => annotation(catalog, package, here, t, imports),
+        Type::Optional(t) => return annotation(catalog, package, here, t, imports),
         Type::Named(r) => match r.kind {
             DefKind::Scalar => match &catalog.scalar(r).python {
                 Some(path) => dotted(path, imports),
@@ -116,7 +118,7 @@ pub(crate) fn annotation(
             DefKind::Enum => "str".to_owned(),
             DefKind::Record => {
                 if r.module != here {
-                    imports.from(&format!("{package}.{}.data", r.module), &r.name);
+                    imports.from(&record_module(catalog, package, r)?, &r.name);
                 }
                 r.name.clone()
             }
@@ -127,7 +129,17 @@ pub(crate) fn annotation(
                 None => "object".to_owned(),
             },
         },
+    })
+}
+
+/// The Python module defining a data class: this package's `<module>.data`.
+/// A data class of an extern catalog lives in another package, which this
+/// generator is not told: an error rather than an import that fails.
+fn record_module(catalog: &Catalog, package: &str, r: &TypeRef) -> Result<String, PythonError> {
+    if catalog.is_extern_module(r.module_index) {
+        return Err(PythonError::ExternClass(format!("{}.{}", r.module, r.name)));
     }
+    Ok(format!("{package}.{}.data", r.module))
 }
 
 /// The class a signal's `data` maps a payload field to (a class, for the
@@ -138,14 +150,14 @@ pub(crate) fn class(
     here: &str,
     ty: &Type,
     imports: &mut Imports,
-) -> String {
+) -> Result<String, PythonError> {
     match ty {
-        Type::List(_) => "list".to_owned(),
-        Type::Map(_) => "dict".to_owned(),
+        Type::List(_) => Ok("list".to_owned()),
+        Type::Map(_) => Ok("dict".to_owned()),
         Type::Optional(t) => class(catalog, package, here, t, imports),
         Type::Named(r) if r.kind == DefKind::Record => {
-            imports.from(&format!("{package}.{}.data", r.module), &r.name);
-            r.name.clone()
+            imports.from(&record_module(catalog, package, r)?, &r.name);
+            Ok(r.name.clone())
         }
         other => annotation(catalog, package, here, other, imports),
     }

@@ -164,7 +164,7 @@ fn field(
             &format!("{}.{}.{}", m.name, class_name, f.name),
             imports,
         )?,
-        None => annotation(catalog, package, &m.name, &f.ty, imports),
+        None => annotation(catalog, package, &m.name, &f.ty, imports)?,
     };
     let ty = quote_names(&ty, forward);
     let default = match (&f.default, &f.ty) {
@@ -253,7 +253,7 @@ pub(super) fn signals_py(
             .payload
             .iter()
             .map(|f| class(catalog, package, &m.name, &f.ty, &mut imports))
-            .collect();
+            .collect::<Result<_, _>>()?;
         body.push_str(&format!("# .. event_data: {}\n", classes.join(", ")));
         if let Some(t) = &e.trigger {
             body.push_str(&format!("# .. event_trigger_repository: {t}\n"));

@@ -174,7 +174,7 @@ impl Cx<'_> {
         let mut params = vec!["self".to_owned()];
         let mut defaults = Vec::with_capacity(x.fields.len());
         for p in &x.fields {
-            let (ty, optional) = arg_annotation(catalog, package, &m.name, p, &what(p), typing)?;
+            let (ty, optional) = arg_annotation(catalog, package, p, &what(p), typing)?;
             let default = match &p.default {
                 Some(v) => {
                     let v = v.to_json();
@@ -228,7 +228,7 @@ impl Cx<'_> {
         let mut annotations = Vec::with_capacity(f.arguments.len());
         for a in &f.arguments {
             let what = format!("{}.{}.{}", m.name, p.class, a.name);
-            let (ty, optional) = arg_annotation(catalog, package, &m.name, a, &what, typing)?;
+            let (ty, optional) = arg_annotation(catalog, package, a, &what, typing)?;
             params.push(format!("{}: {ty}", a.name));
             annotations.push((ty, optional));
         }
@@ -350,11 +350,11 @@ fn base_constructor(fields: &[Field]) -> bool {
 }
 
 /// An argument's (or exception parameter's) annotation, and whether it
-/// may be `None` (`T?`: `T | None`).
+/// may be `None` (`T?`: `T | None`). No data class is defined in
+/// `filters.py`: each is imported from its module's `data.py`.
 fn arg_annotation(
     catalog: &Catalog,
     package: &str,
-    here: &str,
     f: &Field,
     what: &str,
     imports: &mut Imports,
@@ -362,7 +362,7 @@ fn arg_annotation(
     let optional = matches!(f.ty, Type::Optional(_));
     let ty = match &f.python {
         Some(text) => declared(text, what, imports)?,
-        None => annotation(catalog, package, here, &f.ty, imports),
+        None => annotation(catalog, package, "", &f.ty, imports)?,
     };
     if optional && f.python.is_none() {
         Ok((format!("{ty} | None"), true))
@@ -381,7 +381,7 @@ fn fallback_class(
     runtime: &mut Imports,
 ) -> Result<String, PythonError> {
     let mut needed = Imports::default();
-    let ty = annotation(catalog, package, here, &f.ty, &mut needed);
+    let ty = annotation(catalog, package, "", &f.ty, &mut needed)?;
     if !ty.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         return Err(PythonError::Annotation {
             what: format!(

@@ -37,6 +37,12 @@ pub enum PythonError {
     /// declare it (every problem found, one per line).
     #[error("{}", .0.join("\n"))]
     Keywords(Vec<String>),
+    /// A data class of an extern catalog (`learning.UserData`) is used: it
+    /// lives in another Python package, which the generator is not told.
+    #[error(
+        "`{0}` is a data class of an extern catalog: its Python package is not known here, so it cannot be imported"
+    )]
+    ExternClass(String),
     /// A `python:` annotation or class path is not usable.
     #[error("{what}: `{text}` is not a Python annotation this generator reads")]
     Annotation {
