@@ -84,7 +84,7 @@ pub fn replay(url: &BusUrl, prefix: Option<&str>, topic: &str) -> Result<u64, Bu
     match url.backend() {
         #[cfg(feature = "redis")]
         Backend::Redis => {
-            crate::redis::admin::replay(url, &stream, &format!("{stream}-dead-letter"))
+            crate::redis::admin::replay(url, &stream, &crate::dead_letter::stream(&stream))
         }
         #[cfg(not(feature = "redis"))]
         Backend::Redis => {

@@ -245,7 +245,7 @@ impl ConsumerSettings {
     pub fn dead_letter_stream(&self) -> String {
         self.dead_letter
             .clone()
-            .unwrap_or_else(|| format!("{}-dead-letter", self.stream()))
+            .unwrap_or_else(|| crate::dead_letter::stream(&self.stream()))
     }
 
     pub(crate) fn check(&self) -> Result<(), ConfigError> {

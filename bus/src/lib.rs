@@ -28,6 +28,7 @@
 
 mod config;
 mod consumer;
+mod dead_letter;
 mod error;
 mod event;
 mod handler;

@@ -87,7 +87,7 @@ pub(crate) fn status(url: &BusUrl, topic: &str) -> Result<TopicStatus, BusError>
         length += (hi - lo).max(0) as u64;
         high.push((*p, hi));
     }
-    let dead_letter_stream = format!("{topic}-dead-letter");
+    let dead_letter_stream = crate::dead_letter::stream(topic);
     let dead_letters = count(&consumer, &dead_letter_stream)?;
     let mut groups = Vec::new();
     if let Ok(list) = consumer.fetch_group_list(None, TIMEOUT) {
@@ -171,7 +171,7 @@ fn count(consumer: &BaseConsumer<super::Context>, topic: &str) -> Result<u64, Bu
 /// the topic, without their `dead_letter_*` headers; a group of its own
 /// remembers how far replays got.
 pub(crate) fn replay(url: &BusUrl, topic: &str) -> Result<u64, BusError> {
-    let dead_letter = format!("{topic}-dead-letter");
+    let dead_letter = crate::dead_letter::stream(topic);
     ensure_topics(url, &[&dead_letter])?;
     let consumer = super::consumer(
         url,
@@ -219,7 +219,10 @@ pub(crate) fn replay(url: &BusUrl, topic: &str) -> Result<u64, BusError> {
         let m = polled.map_err(|e| consumer.context().error(e))?;
         let mut headers = OwnedHeaders::new();
         if let Some(h) = m.headers() {
-            for Header { key, value } in h.iter().filter(|h| !h.key.starts_with("dead_letter_")) {
+            for Header { key, value } in h
+                .iter()
+                .filter(|h| !h.key.starts_with(crate::dead_letter::PREFIX))
+            {
                 headers = headers.insert(Header { key, value });
             }
         }

@@ -294,20 +294,18 @@ fn dead_letter_message(
             headers = headers.insert(Header { key, value });
         }
     }
-    let attempts = attempts.to_string();
     let origin = format!("{}:{}@{}", m.topic(), m.partition(), m.offset());
-    let time = jiff::Timestamp::now().to_string();
-    for (name, value) in [
-        ("dead_letter_error", reason),
-        ("dead_letter_receiver", receiver),
-        ("dead_letter_attempts", attempts.as_str()),
-        ("dead_letter_stream", m.topic()),
-        ("dead_letter_stream_id", origin.as_str()),
-        ("dead_letter_group", settings.group.as_str()),
-        ("dead_letter_time", time.as_str()),
-    ] {
+    let why = crate::dead_letter::Why {
+        reason,
+        receiver,
+        attempts,
+        stream: m.topic(),
+        stream_id: &origin,
+        group: &settings.group,
+    };
+    for (name, value) in why.fields() {
         headers = headers.insert(Header {
-            key: name,
+            key: &name,
             value: Some(value.as_bytes()),
         });
     }

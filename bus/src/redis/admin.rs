@@ -5,7 +5,6 @@ use std::time::Duration;
 use redis::{Connection, Value};
 
 use super::conn::{self, connect};
-use super::consumer::DEAD_LETTER_PREFIX;
 use crate::admin::{ConsumerStatus, GroupStatus, TopicStatus};
 use crate::error::BusError;
 use crate::url::BusUrl;
@@ -106,7 +105,7 @@ pub(crate) fn status(url: &BusUrl, stream: &str) -> Result<TopicStatus, BusError
         Some(_) => groups(&mut c, stream).map_err(|e| server(url, "XINFO GROUPS", &e))?,
         None => Vec::new(),
     };
-    let dead_letter_stream = format!("{stream}-dead-letter");
+    let dead_letter_stream = crate::dead_letter::stream(stream);
     let dead_letters: u64 = redis::cmd("XLEN")
         .arg(&dead_letter_stream)
         .query(&mut c)
@@ -205,7 +204,7 @@ pub(crate) fn replay(url: &BusUrl, stream: &str, dead_letter: &str) -> Result<u6
                 let original: Vec<_> = raw
                     .fields
                     .iter()
-                    .filter(|(k, _)| !k.starts_with(DEAD_LETTER_PREFIX))
+                    .filter(|(k, _)| !k.starts_with(crate::dead_letter::PREFIX))
                     .collect();
                 if !original.is_empty() {
                     let cmd = pipe.cmd("XADD").arg(stream).arg("*");

@@ -8,14 +8,12 @@ use redis::{Connection, Value};
 use super::conn::{self, connect, retryable};
 use crate::config::{ConsumerSettings, StartFrom};
 use crate::consumer::StopHandle;
+use crate::dead_letter;
 use crate::error::BusError;
 use crate::event::RawEntry;
 use crate::handler::{HandleError, Handler};
 use crate::retry::backoff;
 use crate::stats::{ConsumerCounters, add};
-
-/// Fields a dead-lettered entry gets after its own.
-pub(crate) const DEAD_LETTER_PREFIX: &str = "dead_letter_";
 
 pub(crate) fn run(
     settings: &ConsumerSettings,
@@ -376,17 +374,16 @@ impl Member<'_> {
                     for (name, value) in &raw.fields {
                         cmd.arg(name).arg(value.as_slice());
                     }
-                    let time = jiff::Timestamp::now().to_string();
-                    for (name, value) in [
-                        ("error", reason.as_str()),
-                        ("receiver", receiver.as_str()),
-                        ("attempts", &attempt.to_string()),
-                        ("stream", &self.stream),
-                        ("stream_id", &id),
-                        ("group", &self.settings.group),
-                        ("time", &time),
-                    ] {
-                        cmd.arg(format!("{DEAD_LETTER_PREFIX}{name}")).arg(value);
+                    let why = dead_letter::Why {
+                        reason: &reason,
+                        receiver: &receiver,
+                        attempts: attempt,
+                        stream: &self.stream,
+                        stream_id: &id,
+                        group: &self.settings.group,
+                    };
+                    for (name, value) in why.fields() {
+                        cmd.arg(name).arg(value);
                     }
                     acks.push(id);
                 }
