@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use rdkafka::Message;
-use rdkafka::admin::{AdminOptions, NewTopic, TopicReplication};
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::consumer::{CommitMode, Consumer};
 use rdkafka::message::{Header, Headers, OwnedHeaders};
 use rdkafka::producer::{BaseRecord, Producer};
 use rdkafka::types::RDKafkaErrorCode;
@@ -27,7 +27,7 @@ pub(crate) fn ensure_topics_with(
     topics: &[&str],
     partitions: i32,
 ) -> Result<(), BusError> {
-    let admin = super::admin(url)?;
+    let admin: AdminClient<super::Context> = super::client(url, &[])?;
     let new: Vec<NewTopic<'_>> = topics
         .iter()
         .map(|t| NewTopic::new(t, partitions, TopicReplication::Fixed(1)))
@@ -68,7 +68,8 @@ fn futures_block<F: std::future::Future>(f: F) -> F::Output {
 }
 
 pub(crate) fn status(url: &BusUrl, topic: &str) -> Result<TopicStatus, BusError> {
-    let consumer = super::consumer(url, &[("group.id", "openedx-hooks-status")])?;
+    let consumer: super::ConsumerClient =
+        super::client(url, &[("group.id", "openedx-hooks-status")])?;
     let metadata = consumer
         .fetch_metadata(Some(topic), TIMEOUT)
         .map_err(|e| super::idle_consumer_error(&consumer, e))?;
@@ -95,7 +96,7 @@ pub(crate) fn status(url: &BusUrl, topic: &str) -> Result<TopicStatus, BusError>
             if g.name() == "openedx-hooks-status" {
                 continue;
             }
-            let member = super::consumer(url, &[("group.id", g.name())])?;
+            let member: super::ConsumerClient = super::client(url, &[("group.id", g.name())])?;
             let mut tpl = rdkafka::TopicPartitionList::new();
             for p in &partitions {
                 tpl.add_partition(topic, *p);
@@ -148,7 +149,7 @@ pub(crate) fn status(url: &BusUrl, topic: &str) -> Result<TopicStatus, BusError>
     })
 }
 
-fn count(consumer: &BaseConsumer<super::Context>, topic: &str) -> Result<u64, BusError> {
+fn count(consumer: &super::ConsumerClient, topic: &str) -> Result<u64, BusError> {
     let Ok(metadata) = consumer.fetch_metadata(Some(topic), TIMEOUT) else {
         return Ok(0);
     };
@@ -173,7 +174,7 @@ fn count(consumer: &BaseConsumer<super::Context>, topic: &str) -> Result<u64, Bu
 pub(crate) fn replay(url: &BusUrl, topic: &str) -> Result<u64, BusError> {
     let dead_letter = crate::dead_letter::stream(topic);
     ensure_topics(url, &[&dead_letter])?;
-    let consumer = super::consumer(
+    let consumer: super::ConsumerClient = super::client(
         url,
         &[
             ("group.id", &format!("{dead_letter}-replay")),
@@ -181,7 +182,7 @@ pub(crate) fn replay(url: &BusUrl, topic: &str) -> Result<u64, BusError> {
             ("auto.offset.reset", "earliest"),
         ],
     )?;
-    let producer = super::producer(url, &[("enable.idempotence", "true")])?;
+    let producer: super::ProducerClient = super::client(url, &[("enable.idempotence", "true")])?;
     // Assigned, not subscribed: a group rebalance would make a replay wait
     // for the broker's session timeout. The group only keeps the offsets.
     let metadata = consumer

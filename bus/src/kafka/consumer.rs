@@ -4,9 +4,9 @@
 
 use std::time::{Duration, Instant};
 
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::consumer::{CommitMode, Consumer};
 use rdkafka::message::{BorrowedMessage, Header, Headers, OwnedHeaders};
-use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+use rdkafka::producer::{BaseRecord, Producer};
 use rdkafka::{Message, Offset, TopicPartitionList};
 
 use super::framing;
@@ -63,7 +63,7 @@ pub(crate) fn run(
     let poll_interval = (settings.retry_backoff_max.as_millis() * 2)
         .clamp(10_000, 300_000)
         .to_string();
-    let consumer = super::consumer(
+    let consumer: super::ConsumerClient = super::client(
         url,
         &[
             ("group.id", &settings.group),
@@ -75,7 +75,7 @@ pub(crate) fn run(
             ("max.poll.interval.ms", &poll_interval),
         ],
     )?;
-    let dlq = super::producer(url, &[("enable.idempotence", "true")])?;
+    let dlq: super::ProducerClient = super::client(url, &[("enable.idempotence", "true")])?;
     super::admin::ensure_topics(url, &[&dead_letter])?;
     consumer
         .subscribe(&[&topic])
@@ -162,7 +162,7 @@ pub(crate) fn run(
 /// Moves the assigned partitions to the configured start; `true` when it
 /// did (the message in hand is then not handled: it is read again).
 fn seek_start(
-    consumer: &BaseConsumer<super::Context>,
+    consumer: &super::ConsumerClient,
     settings: &ConsumerSettings,
     topic: &str,
 ) -> Result<bool, BusError> {
@@ -280,7 +280,7 @@ fn handle(
 }
 
 fn dead_letter_message(
-    dlq: &BaseProducer<super::Context>,
+    dlq: &super::ProducerClient,
     topic: &str,
     m: &BorrowedMessage<'_>,
     reason: &str,
@@ -324,13 +324,13 @@ fn dead_letter_message(
 
 /// A reader of a topic outside any group (`bus tail` without `--group`).
 pub(crate) struct KafkaReader {
-    consumer: BaseConsumer<super::Context>,
+    consumer: super::ConsumerClient,
     registry: super::registry::Registry,
 }
 
 impl KafkaReader {
     pub(crate) fn new(url: &crate::url::BusUrl, topic: &str, from: &str) -> Result<Self, BusError> {
-        let consumer = super::consumer(
+        let consumer: super::ConsumerClient = super::client(
             url,
             &[
                 ("group.id", "openedx-hooks-tail"),

@@ -13,9 +13,8 @@ pub(crate) mod registry;
 use std::sync::Mutex;
 
 use rdkafka::ClientConfig;
-use rdkafka::admin::AdminClient;
 use rdkafka::client::ClientContext;
-use rdkafka::config::RDKafkaLogLevel;
+use rdkafka::config::{FromClientConfigAndContext, RDKafkaLogLevel};
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::error::KafkaError;
 use rdkafka::producer::{BaseProducer, DeliveryResult, ProducerContext};
@@ -95,11 +94,17 @@ impl ProducerContext for Context {
     fn delivery(&self, _: &DeliveryResult<'_>, _: ()) {}
 }
 
-/// A consumer of a URL, with `extra` settings.
-pub(crate) fn consumer(
+/// A consumer of a URL (its context: [`Context`]).
+pub(crate) type ConsumerClient = BaseConsumer<Context>;
+/// A producer of a URL without delivery reports (they flush).
+pub(crate) type ProducerClient = BaseProducer<Context>;
+
+/// A client of a URL (a [`ConsumerClient`], a [`ProducerClient`], an admin client)
+/// with `extra` settings, its logs and errors going through [`Context`].
+pub(crate) fn client<T: FromClientConfigAndContext<Context>>(
     url: &BusUrl,
     extra: &[(&str, &str)],
-) -> Result<BaseConsumer<Context>, BusError> {
+) -> Result<T, BusError> {
     client_config(url, extra)
         .create_with_context(Context::new(url))
         .map_err(|e| error(url, e))
@@ -108,29 +113,9 @@ pub(crate) fn consumer(
 /// The failure of a consumer that is not reading yet, after a poll hands
 /// librdkafka's pending logs to its context (a consumer delivers them only
 /// when polled; one not reading has no message a poll could take).
-pub(crate) fn idle_consumer_error(
-    consumer: &BaseConsumer<Context>,
-    e: impl std::fmt::Display,
-) -> BusError {
+pub(crate) fn idle_consumer_error(consumer: &ConsumerClient, e: impl std::fmt::Display) -> BusError {
     let _ = consumer.poll(std::time::Duration::ZERO);
     consumer.context().error(e)
-}
-
-/// A producer of a URL (without delivery reports), with `extra` settings.
-pub(crate) fn producer(
-    url: &BusUrl,
-    extra: &[(&str, &str)],
-) -> Result<BaseProducer<Context>, BusError> {
-    client_config(url, extra)
-        .create_with_context(Context::new(url))
-        .map_err(|e| error(url, e))
-}
-
-/// An admin client of a URL.
-pub(crate) fn admin(url: &BusUrl) -> Result<AdminClient<Context>, BusError> {
-    client_config(url, &[])
-        .create_with_context(Context::new(url))
-        .map_err(|e| error(url, e))
 }
 
 /// The client configuration of a URL, with `extra` settings after it.
