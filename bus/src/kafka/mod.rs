@@ -113,7 +113,10 @@ pub(crate) fn client<T: FromClientConfigAndContext<Context>>(
 /// The failure of a consumer that is not reading yet, after a poll hands
 /// librdkafka's pending logs to its context (a consumer delivers them only
 /// when polled; one not reading has no message a poll could take).
-pub(crate) fn idle_consumer_error(consumer: &ConsumerClient, e: impl std::fmt::Display) -> BusError {
+pub(crate) fn idle_consumer_error(
+    consumer: &ConsumerClient,
+    e: impl std::fmt::Display,
+) -> BusError {
     let _ = consumer.poll(std::time::Duration::ZERO);
     consumer.context().error(e)
 }

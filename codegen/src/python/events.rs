@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::annotate::{Imports, annotation, class, declared};
 use super::literal::{python_value, typed_value};
-use super::{PythonError, doc_text, docstring, indent, wrap};
+use super::{PythonError, doc_text, docstring, docstring_block, indent, wrap};
 
 /// `data.py`: one frozen attrs class per data class, fields in order.
 pub(super) fn data_py(
@@ -23,28 +23,20 @@ pub(super) fn data_py(
         let record = &m.types[ri];
         body.push_str("\n\n@attr.s(frozen=True)\n");
         body.push_str(&format!("class {}:\n", record.name));
-        body.push_str(&format!(
-            "    \"\"\"\n    {}\n",
-            indent(
-                &doc_text(record.description.as_deref().unwrap_or(&record.name)),
-                4
-            )
-        ));
+        let mut doc = doc_text(record.description.as_deref().unwrap_or(&record.name));
         let described: Vec<_> = record
             .fields
             .iter()
             .filter_map(|f| Some((&f.name, f.description.as_deref()?)))
             .collect();
         if !described.is_empty() {
-            body.push_str("\n    Attributes:\n");
+            doc.push_str("\n\nAttributes:");
             for (name, desc) in described {
-                body.push_str(&format!(
-                    "        {name}: {}\n",
-                    indent(&doc_text(desc), 12)
-                ));
+                doc.push_str(&format!("\n    {name}: {}", indent(&doc_text(desc), 8)));
             }
         }
-        body.push_str("    \"\"\"\n\n");
+        body.push_str(&docstring_block(&doc, 4));
+        body.push('\n');
         let lines: Vec<(String, Vec<String>, bool)> = record
             .fields
             .iter()

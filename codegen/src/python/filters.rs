@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::annotate::{Imports, annotation, declared};
 use super::literal::{python_value, typed_value};
-use super::{PythonError, doc_text, docstring, indent, wrap};
+use super::{PythonError, doc_text, docstring, docstring_block, indent, wrap};
 
 /// `filters.py`.
 pub(super) fn filters_py(
@@ -393,10 +393,4 @@ fn fallback_class(
     }
     runtime.absorb(needed);
     Ok(ty)
-}
-
-/// A docstring at `n` spaces.
-fn docstring_block(text: &str, n: usize) -> String {
-    let pad = " ".repeat(n);
-    format!("{pad}\"\"\"\n{pad}{}\n{pad}\"\"\"\n", indent(text, n))
 }

@@ -140,6 +140,13 @@ pub(crate) fn docstring(sources: &[String], summary: &str) -> String {
     )
 }
 
+/// A class's or function's docstring at `n` spaces (`text` from
+/// [`doc_text`], its continuation lines indented relative to the first).
+pub(crate) fn docstring_block(text: &str, n: usize) -> String {
+    let pad = " ".repeat(n);
+    format!("{pad}\"\"\"\n{pad}{}\n{pad}\"\"\"\n", indent(text, n))
+}
+
 /// Text for a docstring or comment: no `\"\"\"`, no trailing spaces.
 pub(crate) fn doc_text(s: &str) -> String {
     s.replace('\\', "\\\\")
