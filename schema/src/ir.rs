@@ -409,28 +409,26 @@ pub struct PythonFilter {
     pub sensitive_form_data: Vec<String>,
 }
 
-/// How `run_filter` reads a returned argument from the pipeline's result
-/// dict. The pipeline's result always holds every argument, so the three
-/// differ only when `run_pipeline` is replaced (as tests do with mocks).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ReturnAccess {
+crate::stable_id::stable_ids! {
+    /// How `run_filter` reads a returned argument from the pipeline's result
+    /// dict. The pipeline's result always holds every argument, so the three
+    /// differ only when `run_pipeline` is replaced (as tests do with mocks).
+    pub enum ReturnAccess;
+    /// Its spelling in the YAML (`python: { return_access: … }`).
+    fn as_str;
+
     /// `data.get("x")`: `None` when absent (the default).
-    Get,
+    Get => "get",
     /// `data["x"]`: `KeyError` when absent.
-    Index,
+    Index => "index",
     /// `data.get("x", x)`: the argument as given when absent.
-    GetWithFallback,
+    GetWithFallback => "get_with_fallback",
 }
 
-impl ReturnAccess {
-    /// Every access, by its YAML spelling.
-    pub const ALL: [(&'static str, ReturnAccess); 3] = [
-        ("get", ReturnAccess::Get),
-        ("index", ReturnAccess::Index),
-        ("get_with_fallback", ReturnAccess::GetWithFallback),
-    ];
+impl Serialize for ReturnAccess {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 /// One catalog file.

@@ -5,18 +5,10 @@
 
 use super::payload::show;
 use super::{Finding, HookRef, Mode, Rule};
-use crate::ir::{Field, FilterDef, ReturnAccess};
+use crate::ir::{Field, FilterDef};
 
 fn names(fields: &[Field]) -> Vec<&str> {
     fields.iter().map(|f| f.name.as_str()).collect()
-}
-
-/// An access as the YAML spells it.
-fn access(a: ReturnAccess) -> &'static str {
-    ReturnAccess::ALL
-        .iter()
-        .find(|(_, x)| *x == a)
-        .map_or("get", |(k, _)| k)
 }
 
 const NEW_VERSION: &str = "publish the change as a new filter type `.v<N+1>` next to the old one";
@@ -178,8 +170,8 @@ pub(super) fn compare(mode: Mode, of: &FilterDef, nf: &FilterDef, findings: &mut
             String::new(),
             format!(
                 "run_filter reads results with `{}` instead of `{}`",
-                access(pn.return_access),
-                access(po.return_access)
+                pn.return_access.as_str(),
+                po.return_access.as_str()
             ),
             "keep how results are read: callers and tests rely on absent keys giving None, KeyError or the input",
             Some(nf.span),

@@ -185,10 +185,13 @@ impl Resolver<'_> {
             }
         }
         if let Some(access) = p.return_access {
-            match ReturnAccess::ALL.iter().find(|(k, _)| *k == access.value) {
-                Some((_, a)) => out.return_access = *a,
+            match ReturnAccess::ALL
+                .iter()
+                .find(|a| a.as_str() == access.value)
+            {
+                Some(a) => out.return_access = *a,
                 None => {
-                    let known = ReturnAccess::ALL.map(|(k, _)| k);
+                    let known: Vec<&str> = ReturnAccess::ALL.iter().map(|a| a.as_str()).collect();
                     let help = did_you_mean(&access.value, known.iter().copied())
                         .unwrap_or_else(|| format!("one of {}", known.join(", ")));
                     self.push(
@@ -206,7 +209,7 @@ impl Resolver<'_> {
             // The keys go back into the returned `form_data`: it must be the
             // one argument returned.
             let form_data = arguments.iter().position(|a| a.name == "form_data");
-            if form_data.is_none() || returns != [form_data.unwrap_or_default()] {
+            if form_data.is_none_or(|i| returns != [i]) {
                 self.push(
                     Diagnostic::error(
                         Code::InvalidPython,
