@@ -24,8 +24,9 @@ use crate::url::BusUrl;
 
 /// The context of every Kafka client. librdkafka's logs and client-level
 /// errors go to tracing, scrubbed of the URL's credentials; the last error
-/// (or error-level log line) is kept because the call that fails next often says only "broker
-/// transport failure" when the cause was, say, a refused SASL login.
+/// (or error-level log line) is kept because the call that fails next often
+/// says only "broker transport failure" when the cause was, say, a refused
+/// SASL login.
 pub(crate) struct Context {
     url: BusUrl,
     last_error: Mutex<Option<String>>,
@@ -66,8 +67,8 @@ impl ClientContext for Context {
             | RDKafkaLogLevel::Critical
             | RDKafkaLogLevel::Error => {
                 tracing::error!(facility, "librdkafka: {message}");
-                // Logged from librdkafka's own threads as it happens (error
-                // events wait for a poll that a metadata call never makes).
+                // A refused SASL login arrives as such a line ("SASL
+                // authentication error: …"), not always as an error event.
                 *self.last_error.lock().unwrap_or_else(|e| e.into_inner()) = Some(message);
             }
             RDKafkaLogLevel::Warning => tracing::warn!(facility, "librdkafka: {message}"),
