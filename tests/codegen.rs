@@ -54,7 +54,7 @@ fn a_custom_runtime_path_is_used_everywhere() {
     let code = generate_rust(&outcome.catalog.expect("valid"), &options).expect("generates");
     // Each module names the runtime once, and its items through that name.
     assert!(
-        code.contains("use ::my_platform::hooks::__private_v2 as __rt;"),
+        code.contains("use ::my_platform::hooks::__private_v3 as __rt;"),
         "{code}"
     );
     assert!(

@@ -61,7 +61,7 @@ fn filters_generate_typed_arguments_exceptions_and_a_registered_filter() {
     let catalog = outcome.catalog.expect("valid");
     let code = generate_rust(&catalog, &RustOptions::default()).expect("generates");
     for needle in [
-        "use ::openedx_hooks::__private_v2 as __rt;",
+        "use ::openedx_hooks::__private_v3 as __rt;",
         "pub type User = __rt::types::JsonValue;",
         "pub struct CertificateCreationRequested {",
         "pub enum CertificateCreationRequestedException {",

@@ -22,7 +22,7 @@
 //! | `builder` | the [`Builder`]: reads catalog files (own and extern), generates, writes when changed |
 //!
 //! Generated code reaches the runtime only through its versioned private
-//! module `__private_v2` (see the runtime's docs).
+//! module `__private_v3` (see the runtime's docs).
 //!
 //! ```
 //! use openedx_hooks_codegen::{RustOptions, generate_rust};
@@ -31,7 +31,7 @@
 //! let yaml = "types:\n  UserData:\n    fields:\n      id: int\nevents:\n  USER_CREATED:\n    type: org.example.learning.user.account.created.v1\n    payload:\n      user: UserData\n";
 //! let catalog = Loader::new().load_str("learning.yaml", yaml).catalog.unwrap();
 //! let code = generate_rust(&catalog, &RustOptions::default()).unwrap();
-//! assert!(code.contains("use ::openedx_hooks::__private_v2 as __rt;"));
+//! assert!(code.contains("use ::openedx_hooks::__private_v3 as __rt;"));
 //! assert!(code.contains("pub static USER_CREATED: __rt::Signal<UserCreated>"));
 //! ```
 

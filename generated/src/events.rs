@@ -13,7 +13,7 @@
 )]
 pub mod analytics {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v2 as __rt;
+    use ::openedx_hooks::__private_v3 as __rt;
     #[allow(unused_imports)]
     use __rt::serde as __serde;
     #[allow(unused_imports)]
@@ -41,6 +41,7 @@ pub mod analytics {
             __Avro::encode(&self.data, out);
             __Avro::encode(&self.context, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -79,6 +80,7 @@ pub mod analytics {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.tracking_log, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { tracking_log: r.field("tracking_log")? };
@@ -94,6 +96,11 @@ pub mod analytics {
             names: &["tracking_log"],
             fields: &[__Field::record::<TrackingLogData>("tracking_log")],
         });
+    }
+    impl __rt::Payload for TrackingEventEmitted {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after the tracking log records an analytics event, so that plugins can forward selected tracking events elsewhere.
     ///
@@ -116,7 +123,7 @@ pub mod analytics {
 )]
 pub mod content_authoring {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v2 as __rt;
+    use ::openedx_hooks::__private_v3 as __rt;
     #[allow(unused_imports)]
     use __rt::serde as __serde;
     #[allow(unused_imports)]
@@ -139,7 +146,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __rt::Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private_v2::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v3::serde")]
     #[serde(transparent)]
     pub struct LibraryLocatorV2(pub ::std::string::String);
     impl ::std::str::FromStr for LibraryLocatorV2 {
@@ -184,7 +191,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __rt::Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private_v2::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v3::serde")]
     #[serde(transparent)]
     pub struct LibraryUsageLocatorV2(pub ::std::string::String);
     impl ::std::str::FromStr for LibraryUsageLocatorV2 {
@@ -229,7 +236,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __rt::Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private_v2::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v3::serde")]
     #[serde(transparent)]
     pub struct LibraryCollectionLocator(pub ::std::string::String);
     impl ::std::str::FromStr for LibraryCollectionLocator {
@@ -274,7 +281,7 @@ pub mod content_authoring {
         __serde::Deserialize,
         __rt::Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private_v2::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v3::serde")]
     #[serde(transparent)]
     pub struct LibraryContainerLocator(pub ::std::string::String);
     impl ::std::str::FromStr for LibraryContainerLocator {
@@ -331,6 +338,7 @@ pub mod content_authoring {
             __Avro::encode(&self.hidden, out);
             __Avro::encode(&self.invitation_only, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -383,6 +391,7 @@ pub mod content_authoring {
             __Avro::encode(&self.enrollment_start, out);
             __Avro::encode(&self.enrollment_end, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -429,6 +438,7 @@ pub mod content_authoring {
             __Avro::encode(&self.block_type, out);
             __Avro::encode(&self.version, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -474,6 +484,7 @@ pub mod content_authoring {
             __Avro::encode(&self.version, out);
             __Avro::encode(&self.source_usage_key, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -528,6 +539,7 @@ pub mod content_authoring {
             __Avro::encode(&self.signatories, out);
             __Avro::encode(&self.is_active, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -577,6 +589,7 @@ pub mod content_authoring {
             __Avro::encode(&self.organization, out);
             __Avro::encode(&self.title, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -615,6 +628,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.course_key, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { course_key: r.field("course_key")? };
@@ -648,6 +662,7 @@ pub mod content_authoring {
             __Avro::encode(&self.library_key, out);
             __Avro::encode(&self.update_blocks, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -685,6 +700,7 @@ pub mod content_authoring {
             __Avro::encode(&self.library_key, out);
             __Avro::encode(&self.usage_key, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -724,6 +740,7 @@ pub mod content_authoring {
             __Avro::encode(&self.object_id, out);
             __Avro::encode(&self.changes, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { object_id: r.field("object_id")?, changes: r.field("changes")? };
@@ -755,6 +772,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.object_id, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { object_id: r.field("object_id")? };
@@ -788,6 +806,7 @@ pub mod content_authoring {
             __Avro::encode(&self.collection_key, out);
             __Avro::encode(&self.background, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -827,6 +846,7 @@ pub mod content_authoring {
             __Avro::encode(&self.container_key, out);
             __Avro::encode(&self.background, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -861,6 +881,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.catalog_info, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { catalog_info: r.field("catalog_info")? };
@@ -876,6 +897,11 @@ pub mod content_authoring {
             names: &["catalog_info"],
             fields: &[__Field::record::<CourseCatalogData>("catalog_info")],
         });
+    }
+    impl __rt::Payload for CourseCatalogInfoChanged {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when the catalog information of a course (name, schedule, visibility) is saved in Studio.
     ///
@@ -901,6 +927,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.xblock_info, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { xblock_info: r.field("xblock_info")? };
@@ -916,6 +943,11 @@ pub mod content_authoring {
             names: &["xblock_info"],
             fields: &[__Field::record::<XBlockData>("xblock_info")],
         });
+    }
+    impl __rt::Payload for XblockCreated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a new XBlock is added to a course in Studio.
     ///
@@ -941,6 +973,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.xblock_info, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { xblock_info: r.field("xblock_info")? };
@@ -956,6 +989,11 @@ pub mod content_authoring {
             names: &["xblock_info"],
             fields: &[__Field::record::<XBlockData>("xblock_info")],
         });
+    }
+    impl __rt::Payload for XblockUpdated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after an existing XBlock of a course is changed in Studio.
     ///
@@ -981,6 +1019,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.xblock_info, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { xblock_info: r.field("xblock_info")? };
@@ -996,6 +1035,11 @@ pub mod content_authoring {
             names: &["xblock_info"],
             fields: &[__Field::record::<XBlockData>("xblock_info")],
         });
+    }
+    impl __rt::Payload for XblockPublished {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after an XBlock, and the content below it, is published to learners.
     ///
@@ -1021,6 +1065,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.xblock_info, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { xblock_info: r.field("xblock_info")? };
@@ -1036,6 +1081,11 @@ pub mod content_authoring {
             names: &["xblock_info"],
             fields: &[__Field::record::<XBlockData>("xblock_info")],
         });
+    }
+    impl __rt::Payload for XblockDeleted {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after an XBlock is removed from a course in Studio.
     ///
@@ -1061,6 +1111,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.xblock_info, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { xblock_info: r.field("xblock_info")? };
@@ -1076,6 +1127,11 @@ pub mod content_authoring {
             names: &["xblock_info"],
             fields: &[__Field::record::<DuplicatedXBlockData>("xblock_info")],
         });
+    }
+    impl __rt::Payload for XblockDuplicated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after an XBlock is copied within a course; the payload names both the copy and its source.
     ///
@@ -1101,6 +1157,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.certificate_config, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { certificate_config: r.field("certificate_config")? };
@@ -1116,6 +1173,11 @@ pub mod content_authoring {
             names: &["certificate_config"],
             fields: &[__Field::record::<CertificateConfigData>("certificate_config")],
         });
+    }
+    impl __rt::Payload for CourseCertificateConfigChanged {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when the certificate configuration of a course is created or edited.
     ///
@@ -1142,6 +1204,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.certificate_config, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { certificate_config: r.field("certificate_config")? };
@@ -1157,6 +1220,11 @@ pub mod content_authoring {
             names: &["certificate_config"],
             fields: &[__Field::record::<CertificateConfigData>("certificate_config")],
         });
+    }
+    impl __rt::Payload for CourseCertificateConfigDeleted {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when the certificate configuration of a course is removed.
     ///
@@ -1183,6 +1251,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.course, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { course: r.field("course")? };
@@ -1198,6 +1267,11 @@ pub mod content_authoring {
             names: &["course"],
             fields: &[__Field::record::<CourseData>("course")],
         });
+    }
+    impl __rt::Payload for CourseCreated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a new course run is created in Studio.
     ///
@@ -1222,6 +1296,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.content_library, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { content_library: r.field("content_library")? };
@@ -1237,6 +1312,11 @@ pub mod content_authoring {
             names: &["content_library"],
             fields: &[__Field::record::<ContentLibraryData>("content_library")],
         });
+    }
+    impl __rt::Payload for ContentLibraryCreated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a new (v2) content library is created.
     ///
@@ -1261,6 +1341,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.content_library, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { content_library: r.field("content_library")? };
@@ -1276,6 +1357,11 @@ pub mod content_authoring {
             names: &["content_library"],
             fields: &[__Field::record::<ContentLibraryData>("content_library")],
         });
+    }
+    impl __rt::Payload for ContentLibraryUpdated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after the metadata or content of a content library changes.
     ///
@@ -1300,6 +1386,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.content_library, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { content_library: r.field("content_library")? };
@@ -1315,6 +1402,11 @@ pub mod content_authoring {
             names: &["content_library"],
             fields: &[__Field::record::<ContentLibraryData>("content_library")],
         });
+    }
+    impl __rt::Payload for ContentLibraryDeleted {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a content library is deleted.
     ///
@@ -1339,6 +1431,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.library_block, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { library_block: r.field("library_block")? };
@@ -1354,6 +1447,11 @@ pub mod content_authoring {
             names: &["library_block"],
             fields: &[__Field::record::<LibraryBlockData>("library_block")],
         });
+    }
+    impl __rt::Payload for LibraryBlockCreated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a component is added to a content library.
     ///
@@ -1378,6 +1476,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.library_block, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { library_block: r.field("library_block")? };
@@ -1393,6 +1492,11 @@ pub mod content_authoring {
             names: &["library_block"],
             fields: &[__Field::record::<LibraryBlockData>("library_block")],
         });
+    }
+    impl __rt::Payload for LibraryBlockUpdated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a component of a content library is edited.
     ///
@@ -1417,6 +1521,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.library_block, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { library_block: r.field("library_block")? };
@@ -1432,6 +1537,11 @@ pub mod content_authoring {
             names: &["library_block"],
             fields: &[__Field::record::<LibraryBlockData>("library_block")],
         });
+    }
+    impl __rt::Payload for LibraryBlockDeleted {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a component is removed from a content library.
     ///
@@ -1456,6 +1566,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.library_block, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { library_block: r.field("library_block")? };
@@ -1471,6 +1582,11 @@ pub mod content_authoring {
             names: &["library_block"],
             fields: &[__Field::record::<LibraryBlockData>("library_block")],
         });
+    }
+    impl __rt::Payload for LibraryBlockPublished {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a library component's draft is published.
     ///
@@ -1495,6 +1611,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.content_object, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { content_object: r.field("content_object")? };
@@ -1510,6 +1627,11 @@ pub mod content_authoring {
             names: &["content_object"],
             fields: &[__Field::record::<ContentObjectChangedData>("content_object")],
         });
+    }
+    impl __rt::Payload for ContentObjectAssociationsChanged {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when the associations of a content object (such as its tags or collections) change; `changes` lists which kinds changed.
     ///
@@ -1536,6 +1658,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.content_object, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { content_object: r.field("content_object")? };
@@ -1551,6 +1674,11 @@ pub mod content_authoring {
             names: &["content_object"],
             fields: &[__Field::record::<ContentObjectData>("content_object")],
         });
+    }
+    impl __rt::Payload for ContentObjectTagsChanged {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when the tags applied to a content object change. Superseded by CONTENT_OBJECT_ASSOCIATIONS_CHANGED.
     ///
@@ -1575,6 +1703,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.library_collection, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { library_collection: r.field("library_collection")? };
@@ -1590,6 +1719,11 @@ pub mod content_authoring {
             names: &["library_collection"],
             fields: &[__Field::record::<LibraryCollectionData>("library_collection")],
         });
+    }
+    impl __rt::Payload for LibraryCollectionCreated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a collection is created in a content library.
     ///
@@ -1614,6 +1748,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.library_collection, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { library_collection: r.field("library_collection")? };
@@ -1629,6 +1764,11 @@ pub mod content_authoring {
             names: &["library_collection"],
             fields: &[__Field::record::<LibraryCollectionData>("library_collection")],
         });
+    }
+    impl __rt::Payload for LibraryCollectionUpdated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a library collection, or the set of items in it, changes.
     ///
@@ -1653,6 +1793,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.library_collection, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { library_collection: r.field("library_collection")? };
@@ -1668,6 +1809,11 @@ pub mod content_authoring {
             names: &["library_collection"],
             fields: &[__Field::record::<LibraryCollectionData>("library_collection")],
         });
+    }
+    impl __rt::Payload for LibraryCollectionDeleted {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a collection is removed from a content library.
     ///
@@ -1692,6 +1838,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.library_container, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { library_container: r.field("library_container")? };
@@ -1707,6 +1854,11 @@ pub mod content_authoring {
             names: &["library_container"],
             fields: &[__Field::record::<LibraryContainerData>("library_container")],
         });
+    }
+    impl __rt::Payload for LibraryContainerCreated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a container (such as a unit) is created in a content library.
     ///
@@ -1731,6 +1883,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.library_container, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { library_container: r.field("library_container")? };
@@ -1746,6 +1899,11 @@ pub mod content_authoring {
             names: &["library_container"],
             fields: &[__Field::record::<LibraryContainerData>("library_container")],
         });
+    }
+    impl __rt::Payload for LibraryContainerUpdated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a library container, or its children, changes.
     ///
@@ -1770,6 +1928,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.library_container, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { library_container: r.field("library_container")? };
@@ -1785,6 +1944,11 @@ pub mod content_authoring {
             names: &["library_container"],
             fields: &[__Field::record::<LibraryContainerData>("library_container")],
         });
+    }
+    impl __rt::Payload for LibraryContainerDeleted {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a container is removed from a content library.
     ///
@@ -1809,6 +1973,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.library_container, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { library_container: r.field("library_container")? };
@@ -1824,6 +1989,11 @@ pub mod content_authoring {
             names: &["library_container"],
             fields: &[__Field::record::<LibraryContainerData>("library_container")],
         });
+    }
+    impl __rt::Payload for LibraryContainerPublished {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after the draft of a library container is published.
     ///
@@ -1848,6 +2018,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.course, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { course: r.field("course")? };
@@ -1863,6 +2034,11 @@ pub mod content_authoring {
             names: &["course"],
             fields: &[__Field::record::<CourseData>("course")],
         });
+    }
+    impl __rt::Payload for CourseImportCompleted {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a course import (from an OLX archive) finishes successfully.
     ///
@@ -1888,6 +2064,7 @@ pub mod content_authoring {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.course, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { course: r.field("course")? };
@@ -1903,6 +2080,11 @@ pub mod content_authoring {
             names: &["course"],
             fields: &[__Field::record::<CourseData>("course")],
         });
+    }
+    impl __rt::Payload for CourseRerunCompleted {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a course rerun has been created from an existing course.
     ///
@@ -1925,7 +2107,7 @@ pub mod content_authoring {
 )]
 pub mod enterprise {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v2 as __rt;
+    use ::openedx_hooks::__private_v3 as __rt;
     #[allow(unused_imports)]
     use __rt::serde as __serde;
     #[allow(unused_imports)]
@@ -1950,6 +2132,7 @@ pub mod enterprise {
             __Avro::encode(&self.content_key, out);
             __Avro::encode(&self.lms_user_id, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -2022,6 +2205,7 @@ pub mod enterprise {
             __Avro::encode(&self.fulfillment_identifier, out);
             __Avro::encode(&self.reversal, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -2107,6 +2291,7 @@ pub mod enterprise {
             __Avro::encode(&self.quantity, out);
             __Avro::encode(&self.state, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -2170,6 +2355,7 @@ pub mod enterprise {
             __Avro::encode(&self.enterprise_course_enrollment, out);
             __Avro::encode(&self.transaction_id, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -2249,6 +2435,7 @@ pub mod enterprise {
             __Avro::encode(&self.unenrolled, out);
             __Avro::encode(&self.unenrolled_at, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -2334,6 +2521,7 @@ pub mod enterprise {
             __Avro::encode(&self.should_inactivate_other_customers, out);
             __Avro::encode(&self.invite_key, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -2395,6 +2583,7 @@ pub mod enterprise {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.uuid, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { uuid: r.field("uuid")? };
@@ -2423,6 +2612,7 @@ pub mod enterprise {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.redemption, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { redemption: r.field("redemption")? };
@@ -2438,6 +2628,11 @@ pub mod enterprise {
             names: &["redemption"],
             fields: &[__Field::record::<SubsidyRedemption>("redemption")],
         });
+    }
+    impl __rt::Payload for SubsidyRedeemed {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when an enterprise subsidy is redeemed for content by a learner.
     ///
@@ -2462,6 +2657,7 @@ pub mod enterprise {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.redemption, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { redemption: r.field("redemption")? };
@@ -2477,6 +2673,11 @@ pub mod enterprise {
             names: &["redemption"],
             fields: &[__Field::record::<SubsidyRedemption>("redemption")],
         });
+    }
+    impl __rt::Payload for SubsidyRedemptionReversed {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when an earlier enterprise subsidy redemption is undone.
     ///
@@ -2501,6 +2702,7 @@ pub mod enterprise {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.ledger_transaction, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { ledger_transaction: r.field("ledger_transaction")? };
@@ -2516,6 +2718,11 @@ pub mod enterprise {
             names: &["ledger_transaction"],
             fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
         });
+    }
+    impl __rt::Payload for LedgerTransactionCreated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a transaction is written to an enterprise subsidy ledger.
     ///
@@ -2540,6 +2747,7 @@ pub mod enterprise {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.ledger_transaction, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { ledger_transaction: r.field("ledger_transaction")? };
@@ -2555,6 +2763,11 @@ pub mod enterprise {
             names: &["ledger_transaction"],
             fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
         });
+    }
+    impl __rt::Payload for LedgerTransactionCommitted {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a pending ledger transaction is committed.
     ///
@@ -2579,6 +2792,7 @@ pub mod enterprise {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.ledger_transaction, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { ledger_transaction: r.field("ledger_transaction")? };
@@ -2594,6 +2808,11 @@ pub mod enterprise {
             names: &["ledger_transaction"],
             fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
         });
+    }
+    impl __rt::Payload for LedgerTransactionFailed {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a ledger transaction could not be completed.
     ///
@@ -2618,6 +2837,7 @@ pub mod enterprise {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.ledger_transaction, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { ledger_transaction: r.field("ledger_transaction")? };
@@ -2633,6 +2853,11 @@ pub mod enterprise {
             names: &["ledger_transaction"],
             fields: &[__Field::record::<LedgerTransaction>("ledger_transaction")],
         });
+    }
+    impl __rt::Payload for LedgerTransactionReversed {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a committed ledger transaction is reversed.
     ///
@@ -2657,6 +2882,7 @@ pub mod enterprise {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.learner_credit_course_enrollment, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -2676,6 +2902,11 @@ pub mod enterprise {
                 __Field::record::<LearnerCreditEnterpriseCourseEnrollment>("learner_credit_course_enrollment"),
             ],
         });
+    }
+    impl __rt::Payload for LearnerCreditCourseEnrollmentRevoked {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when an enrollment paid for with enterprise learner credit is revoked.
     ///
@@ -2702,6 +2933,7 @@ pub mod enterprise {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.enterprise_group, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { enterprise_group: r.field("enterprise_group")? };
@@ -2717,6 +2949,11 @@ pub mod enterprise {
             names: &["enterprise_group"],
             fields: &[__Field::record::<EnterpriseGroup>("enterprise_group")],
         });
+    }
+    impl __rt::Payload for EnterpriseGroupDeleted {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when an enterprise group is deleted.
     ///
@@ -2738,7 +2975,7 @@ pub mod enterprise {
 )]
 pub mod learning {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v2 as __rt;
+    use ::openedx_hooks::__private_v3 as __rt;
     #[allow(unused_imports)]
     use __rt::serde as __serde;
     #[allow(unused_imports)]
@@ -2761,7 +2998,7 @@ pub mod learning {
         __serde::Deserialize,
         __rt::Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private_v2::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v3::serde")]
     #[serde(transparent)]
     pub struct CourseKey(pub ::std::string::String);
     impl ::std::str::FromStr for CourseKey {
@@ -2806,7 +3043,7 @@ pub mod learning {
         __serde::Deserialize,
         __rt::Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private_v2::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v3::serde")]
     #[serde(transparent)]
     pub struct UsageKey(pub ::std::string::String);
     impl ::std::str::FromStr for UsageKey {
@@ -2851,7 +3088,7 @@ pub mod learning {
         __serde::Deserialize,
         __rt::Avro
     )]
-    #[serde(crate = "::openedx_hooks::__private_v2::serde")]
+    #[serde(crate = "::openedx_hooks::__private_v3::serde")]
     #[serde(transparent)]
     pub struct CCXLocator(pub ::std::string::String);
     impl ::std::str::FromStr for CCXLocator {
@@ -2898,6 +3135,7 @@ pub mod learning {
             __Avro::encode(&self.is_active, out);
             __Avro::encode(&self.pii, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -2942,6 +3180,7 @@ pub mod learning {
             __Avro::encode(&self.email, out);
             __Avro::encode(&self.name, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -2993,6 +3232,7 @@ pub mod learning {
             __Avro::encode(&self.creation_date, out);
             __Avro::encode(&self.created_by, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -3046,6 +3286,7 @@ pub mod learning {
             __Avro::encode(&self.start, out);
             __Avro::encode(&self.end, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -3107,6 +3348,7 @@ pub mod learning {
             __Avro::encode(&self.current_status, out);
             __Avro::encode(&self.previous_status, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -3177,6 +3419,7 @@ pub mod learning {
             __Avro::encode(&self.url, out);
             __Avro::encode(&self.certificate_available_date, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -3225,6 +3468,7 @@ pub mod learning {
             __Avro::encode(&self.title, out);
             __Avro::encode(&self.program_type, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -3267,6 +3511,7 @@ pub mod learning {
             __Avro::encode(&self.course, out);
             __Avro::encode(&self.name, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -3337,6 +3582,7 @@ pub mod learning {
             __Avro::encode(&self.plugin_configuration, out);
             __Avro::encode(&self.contexts, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -3425,6 +3671,7 @@ pub mod learning {
             __Avro::encode(&self.ordering, out);
             __Avro::encode(&self.context, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -3491,6 +3738,7 @@ pub mod learning {
             __Avro::encode(&self.letter_grade, out);
             __Avro::encode(&self.passed_timestamp, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -3556,6 +3804,7 @@ pub mod learning {
             __Avro::encode(&self.verified_skills, out);
             __Avro::encode(&self.ignored_skills, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -3612,6 +3861,7 @@ pub mod learning {
             __Avro::encode(&self.course_key, out);
             __Avro::encode(&self.context, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -3676,6 +3926,7 @@ pub mod learning {
             __Avro::encode(&self.exam_type, out);
             __Avro::encode(&self.requesting_user, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -3725,6 +3976,7 @@ pub mod learning {
             __Avro::encode(&self.course_key, out);
             __Avro::encode(&self.role, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -3834,6 +4086,7 @@ pub mod learning {
             __Avro::encode(&self.user_forums_roles, out);
             __Avro::encode(&self.options, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -3958,6 +4211,7 @@ pub mod learning {
             __Avro::encode(&self.content_context, out);
             __Avro::encode(&self.audience_filters, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -4035,6 +4289,7 @@ pub mod learning {
             __Avro::encode(&self.submitted_at, out);
             __Avro::encode(&self.answer, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -4114,6 +4369,7 @@ pub mod learning {
             __Avro::encode(&self.file_sizes, out);
             __Avro::encode(&self.file_urls, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -4169,6 +4425,7 @@ pub mod learning {
             __Avro::encode(&self.course, out);
             __Avro::encode(&self.user, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -4211,6 +4468,7 @@ pub mod learning {
             __Avro::encode(&self.user, out);
             __Avro::encode(&self.course, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -4269,6 +4527,7 @@ pub mod learning {
             __Avro::encode(&self.end, out);
             __Avro::encode(&self.max_students_allowed, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -4327,6 +4586,7 @@ pub mod learning {
             __Avro::encode(&self.user, out);
             __Avro::encode(&self.template, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -4375,6 +4635,7 @@ pub mod learning {
             __Avro::encode(&self.description, out);
             __Avro::encode(&self.image_url, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -4427,6 +4688,7 @@ pub mod learning {
             __Avro::encode(&self.name, out);
             __Avro::encode(&self.expiration_date, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -4491,6 +4753,7 @@ pub mod learning {
             __Avro::encode(&self.queue_key, out);
             __Avro::encode(&self.queue_name, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -4558,6 +4821,7 @@ pub mod learning {
             __Avro::encode(&self.usage_key, out);
             __Avro::encode(&self.launch_params, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -4607,6 +4871,7 @@ pub mod learning {
             __Avro::encode(&self.user_id, out);
             __Avro::encode(&self.extra_params, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self {
@@ -4645,6 +4910,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.user, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { user: r.field("user")? };
@@ -4660,6 +4926,11 @@ pub mod learning {
             names: &["user"],
             fields: &[__Field::record::<UserData>("user")],
         });
+    }
+    impl __rt::Payload for StudentRegistrationCompleted {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a user finishes registering a new account.
     ///
@@ -4689,6 +4960,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.user, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { user: r.field("user")? };
@@ -4704,6 +4976,11 @@ pub mod learning {
             names: &["user"],
             fields: &[__Field::record::<UserData>("user")],
         });
+    }
+    impl __rt::Payload for SessionLoginCompleted {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a user logs in successfully.
     ///
@@ -4731,6 +5008,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.enrollment, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { enrollment: r.field("enrollment")? };
@@ -4746,6 +5024,11 @@ pub mod learning {
             names: &["enrollment"],
             fields: &[__Field::record::<CourseEnrollmentData>("enrollment")],
         });
+    }
+    impl __rt::Payload for CourseEnrollmentCreated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a user is enrolled in a course run.
     ///
@@ -4773,6 +5056,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.enrollment, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { enrollment: r.field("enrollment")? };
@@ -4788,6 +5072,11 @@ pub mod learning {
             names: &["enrollment"],
             fields: &[__Field::record::<CourseEnrollmentData>("enrollment")],
         });
+    }
+    impl __rt::Payload for CourseEnrollmentChanged {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when an existing enrollment changes, for example its mode or whether it is active.
     ///
@@ -4815,6 +5104,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.enrollment, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { enrollment: r.field("enrollment")? };
@@ -4830,6 +5120,11 @@ pub mod learning {
             names: &["enrollment"],
             fields: &[__Field::record::<CourseEnrollmentData>("enrollment")],
         });
+    }
+    impl __rt::Payload for CourseUnenrollmentCompleted {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a user leaves a course run.
     ///
@@ -4859,6 +5154,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.certificate, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { certificate: r.field("certificate")? };
@@ -4874,6 +5170,11 @@ pub mod learning {
             names: &["certificate"],
             fields: &[__Field::record::<CertificateData>("certificate")],
         });
+    }
+    impl __rt::Payload for CertificateCreated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a course certificate is generated for a user.
     ///
@@ -4901,6 +5202,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.program_certificate, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { program_certificate: r.field("program_certificate")? };
@@ -4916,6 +5218,11 @@ pub mod learning {
             names: &["program_certificate"],
             fields: &[__Field::record::<ProgramCertificateData>("program_certificate")],
         });
+    }
+    impl __rt::Payload for ProgramCertificateAwarded {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when the credentials service awards a program certificate to a user.
     ///
@@ -4941,6 +5248,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.certificate, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { certificate: r.field("certificate")? };
@@ -4956,6 +5264,11 @@ pub mod learning {
             names: &["certificate"],
             fields: &[__Field::record::<CertificateData>("certificate")],
         });
+    }
+    impl __rt::Payload for CertificateChanged {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when an existing course certificate of a user changes, for example its status.
     ///
@@ -4982,6 +5295,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.certificate, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { certificate: r.field("certificate")? };
@@ -4997,6 +5311,11 @@ pub mod learning {
             names: &["certificate"],
             fields: &[__Field::record::<CertificateData>("certificate")],
         });
+    }
+    impl __rt::Payload for CertificateRevoked {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a user's course certificate is revoked.
     ///
@@ -5024,6 +5343,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.program_certificate, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { program_certificate: r.field("program_certificate")? };
@@ -5039,6 +5359,11 @@ pub mod learning {
             names: &["program_certificate"],
             fields: &[__Field::record::<ProgramCertificateData>("program_certificate")],
         });
+    }
+    impl __rt::Payload for ProgramCertificateRevoked {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when the credentials service revokes a user's program certificate.
     ///
@@ -5064,6 +5389,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.cohort, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { cohort: r.field("cohort")? };
@@ -5079,6 +5405,11 @@ pub mod learning {
             names: &["cohort"],
             fields: &[__Field::record::<CohortData>("cohort")],
         });
+    }
+    impl __rt::Payload for CohortMembershipChanged {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a user is added to, or moved between, cohorts of a course.
     ///
@@ -5105,6 +5436,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.configuration, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { configuration: r.field("configuration")? };
@@ -5120,6 +5452,11 @@ pub mod learning {
             names: &["configuration"],
             fields: &[__Field::record::<CourseDiscussionConfigurationData>("configuration")],
         });
+    }
+    impl __rt::Payload for CourseDiscussionsChanged {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when the discussion settings of a course are saved.
     ///
@@ -5144,6 +5481,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.grade, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { grade: r.field("grade")? };
@@ -5159,6 +5497,11 @@ pub mod learning {
             names: &["grade"],
             fields: &[__Field::record::<PersistentCourseGradeData>("grade")],
         });
+    }
+    impl __rt::Payload for PersistentGradeSummaryChanged {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a user's stored course grade summary is created or updated.
     ///
@@ -5185,6 +5528,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.xblock_info, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { xblock_info: r.field("xblock_info")? };
@@ -5200,6 +5544,11 @@ pub mod learning {
             names: &["xblock_info"],
             fields: &[__Field::record::<XBlockSkillVerificationData>("xblock_info")],
         });
+    }
+    impl __rt::Payload for XblockSkillVerified {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when learners confirm or reject the skills suggested for an XBlock.
     ///
@@ -5225,6 +5574,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.notification_data, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { notification_data: r.field("notification_data")? };
@@ -5240,6 +5590,11 @@ pub mod learning {
             names: &["notification_data"],
             fields: &[__Field::record::<UserNotificationData>("notification_data")],
         });
+    }
+    impl __rt::Payload for UserNotificationRequested {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent to ask the notification system to notify a list of users.
     ///
@@ -5264,6 +5619,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.exam_attempt, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { exam_attempt: r.field("exam_attempt")? };
@@ -5279,6 +5635,11 @@ pub mod learning {
             names: &["exam_attempt"],
             fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
         });
+    }
+    impl __rt::Payload for ExamAttemptSubmitted {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a learner submits a timed or proctored exam attempt.
     ///
@@ -5303,6 +5664,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.exam_attempt, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { exam_attempt: r.field("exam_attempt")? };
@@ -5318,6 +5680,11 @@ pub mod learning {
             names: &["exam_attempt"],
             fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
         });
+    }
+    impl __rt::Payload for ExamAttemptRejected {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a submitted exam attempt is rejected after review.
     ///
@@ -5342,6 +5709,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.exam_attempt, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { exam_attempt: r.field("exam_attempt")? };
@@ -5357,6 +5725,11 @@ pub mod learning {
             names: &["exam_attempt"],
             fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
         });
+    }
+    impl __rt::Payload for ExamAttemptVerified {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a submitted exam attempt is verified after review.
     ///
@@ -5381,6 +5754,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.exam_attempt, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { exam_attempt: r.field("exam_attempt")? };
@@ -5396,6 +5770,11 @@ pub mod learning {
             names: &["exam_attempt"],
             fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
         });
+    }
+    impl __rt::Payload for ExamAttemptErrored {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when an exam attempt ends in an error state.
     ///
@@ -5420,6 +5799,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.exam_attempt, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { exam_attempt: r.field("exam_attempt")? };
@@ -5435,6 +5815,11 @@ pub mod learning {
             names: &["exam_attempt"],
             fields: &[__Field::record::<ExamAttemptData>("exam_attempt")],
         });
+    }
+    impl __rt::Payload for ExamAttemptReset {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when staff reset a learner's exam attempt.
     ///
@@ -5459,6 +5844,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.course_access_role_data, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { course_access_role_data: r.field("course_access_role_data")? };
@@ -5474,6 +5860,11 @@ pub mod learning {
             names: &["course_access_role_data"],
             fields: &[__Field::record::<CourseAccessRoleData>("course_access_role_data")],
         });
+    }
+    impl __rt::Payload for CourseAccessRoleAdded {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a user is given a course-level access role (staff, instructor, ...).
     ///
@@ -5499,6 +5890,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.course_access_role_data, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { course_access_role_data: r.field("course_access_role_data")? };
@@ -5514,6 +5906,11 @@ pub mod learning {
             names: &["course_access_role_data"],
             fields: &[__Field::record::<CourseAccessRoleData>("course_access_role_data")],
         });
+    }
+    impl __rt::Payload for CourseAccessRoleRemoved {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a course-level access role is taken from a user.
     ///
@@ -5539,6 +5936,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.thread, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { thread: r.field("thread")? };
@@ -5554,6 +5952,11 @@ pub mod learning {
             names: &["thread"],
             fields: &[__Field::record::<DiscussionThreadData>("thread")],
         });
+    }
+    impl __rt::Payload for ForumThreadCreated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a learner starts a discussion thread.
     ///
@@ -5578,6 +5981,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.thread, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { thread: r.field("thread")? };
@@ -5593,6 +5997,11 @@ pub mod learning {
             names: &["thread"],
             fields: &[__Field::record::<DiscussionThreadData>("thread")],
         });
+    }
+    impl __rt::Payload for ForumThreadResponseCreated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a response is posted to a discussion thread.
     ///
@@ -5617,6 +6026,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.thread, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { thread: r.field("thread")? };
@@ -5632,6 +6042,11 @@ pub mod learning {
             names: &["thread"],
             fields: &[__Field::record::<DiscussionThreadData>("thread")],
         });
+    }
+    impl __rt::Payload for ForumResponseCommentCreated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a comment is posted on a response in a discussion thread.
     ///
@@ -5658,6 +6073,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.course_notification_data, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { course_notification_data: r.field("course_notification_data")? };
@@ -5673,6 +6089,11 @@ pub mod learning {
             names: &["course_notification_data"],
             fields: &[__Field::record::<CourseNotificationData>("course_notification_data")],
         });
+    }
+    impl __rt::Payload for CourseNotificationRequested {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent to ask the notification system to notify an audience within a course.
     ///
@@ -5699,6 +6120,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.submission, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { submission: r.field("submission")? };
@@ -5714,6 +6136,11 @@ pub mod learning {
             names: &["submission"],
             fields: &[__Field::record::<ORASubmissionData>("submission")],
         });
+    }
+    impl __rt::Payload for OraSubmissionCreated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a learner submits an Open Response Assessment.
     ///
@@ -5738,6 +6165,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.course_passing_status, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { course_passing_status: r.field("course_passing_status")? };
@@ -5753,6 +6181,11 @@ pub mod learning {
             names: &["course_passing_status"],
             fields: &[__Field::record::<CoursePassingStatusData>("course_passing_status")],
         });
+    }
+    impl __rt::Payload for CoursePassingStatusUpdated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a learner's passing status in a course changes.
     ///
@@ -5777,6 +6210,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.course_passing_status, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { course_passing_status: r.field("course_passing_status")? };
@@ -5792,6 +6226,11 @@ pub mod learning {
             names: &["course_passing_status"],
             fields: &[__Field::record::<CcxCoursePassingStatusData>("course_passing_status")],
         });
+    }
+    impl __rt::Payload for CcxCoursePassingStatusUpdated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a learner's passing status in a custom course (CCX) changes.
     ///
@@ -5818,6 +6257,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.badge, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { badge: r.field("badge")? };
@@ -5833,6 +6273,11 @@ pub mod learning {
             names: &["badge"],
             fields: &[__Field::record::<BadgeData>("badge")],
         });
+    }
+    impl __rt::Payload for BadgeAwarded {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a badge is awarded to a user.
     ///
@@ -5857,6 +6302,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.badge, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { badge: r.field("badge")? };
@@ -5872,6 +6318,11 @@ pub mod learning {
             names: &["badge"],
             fields: &[__Field::record::<BadgeData>("badge")],
         });
+    }
+    impl __rt::Payload for BadgeRevoked {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a badge is taken back from a user.
     ///
@@ -5896,6 +6347,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.idv_attempt, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { idv_attempt: r.field("idv_attempt")? };
@@ -5911,6 +6363,11 @@ pub mod learning {
             names: &["idv_attempt"],
             fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
         });
+    }
+    impl __rt::Payload for IdvAttemptCreated {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when a user starts an identity verification attempt.
     ///
@@ -5935,6 +6392,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.idv_attempt, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { idv_attempt: r.field("idv_attempt")? };
@@ -5950,6 +6408,11 @@ pub mod learning {
             names: &["idv_attempt"],
             fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
         });
+    }
+    impl __rt::Payload for IdvAttemptPending {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when an identity verification attempt is submitted and awaits review.
     ///
@@ -5974,6 +6437,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.idv_attempt, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { idv_attempt: r.field("idv_attempt")? };
@@ -5989,6 +6453,11 @@ pub mod learning {
             names: &["idv_attempt"],
             fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
         });
+    }
+    impl __rt::Payload for IdvAttemptApproved {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when an identity verification attempt is approved.
     ///
@@ -6013,6 +6482,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.idv_attempt, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { idv_attempt: r.field("idv_attempt")? };
@@ -6028,6 +6498,11 @@ pub mod learning {
             names: &["idv_attempt"],
             fields: &[__Field::record::<VerificationAttemptData>("idv_attempt")],
         });
+    }
+    impl __rt::Payload for IdvAttemptDenied {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when an identity verification attempt is denied.
     ///
@@ -6052,6 +6527,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.score, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { score: r.field("score")? };
@@ -6067,6 +6543,11 @@ pub mod learning {
             names: &["score"],
             fields: &[__Field::record::<ExternalGraderScoreData>("score")],
         });
+    }
+    impl __rt::Payload for ExternalGraderScoreSubmitted {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent when an external grader returns a score for a submission.
     ///
@@ -6093,6 +6574,7 @@ pub mod learning {
         fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
             __Avro::encode(&self.launch_data, out);
         }
+        #[inline]
         fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {
             r.enter()?;
             let value = Self { launch_data: r.field("launch_data")? };
@@ -6108,6 +6590,11 @@ pub mod learning {
             names: &["launch_data"],
             fields: &[__Field::record::<LtiProviderLaunchData>("launch_data")],
         });
+    }
+    impl __rt::Payload for LtiProviderLaunchSuccess {
+        const CODEC: ::core::option::Option<&'static __rt::Codec> = ::core::option::Option::Some(
+            __rt::Codec::of::<Self>(),
+        );
     }
     /// Sent after a user launches course content through the LTI provider.
     ///

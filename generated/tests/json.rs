@@ -167,8 +167,8 @@ fn a_bad_payload_names_the_field_path() {
 
 #[test]
 fn generated_minimum_sizes_agree_with_the_runtime() {
-    use openedx_hooks::__private_v2::avro::Avro;
-    use openedx_hooks::__private_v2::reflect::{self, Reflect};
+    use openedx_hooks::__private_v3::avro::Avro;
+    use openedx_hooks::__private_v3::reflect::{self, Reflect};
     // The generator sums minimum sizes from the catalog; the runtime's
     // descriptor walk sums its impls' `MIN_SIZE`s. A float, a nested
     // optional record, lists, scalars and timestamps among them.

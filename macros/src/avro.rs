@@ -56,7 +56,8 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
         ));
     }
     let name = &input.ident;
-    let avro = quote!(#rt::__private_v2::avro);
+    let private = quote!(#rt::__private_v3);
+    let avro = quote!(#private::avro);
     // `skip` where it can avoid building the value; records keep the
     // trait's default (decode and drop).
     let mut skip = None;
@@ -157,10 +158,16 @@ pub fn expand(input: DeriveInput) -> syn::Result<TokenStream> {
             fn encode(&self, out: &mut ::std::vec::Vec<u8>) {
                 #encode
             }
+            // Compiled where something decodes the type (see `Payload`).
+            #[inline]
             fn decode(r: &mut #avro::Reader<'_>) -> ::core::result::Result<Self, #avro::AvroError> {
                 #decode
             }
             #skip_fn
+        }
+        impl #private::Payload for #name {
+            const CODEC: ::core::option::Option<&'static #private::Codec> =
+                ::core::option::Option::Some(#private::Codec::of::<Self>());
         }
     })
 }

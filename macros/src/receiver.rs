@@ -101,7 +101,7 @@ pub struct Kind {
     /// The registration static's prefix.
     prefix: &'static str,
     /// The runtime's slice, registration type and registering function,
-    /// under `::openedx_hooks::__private_v2::`.
+    /// under `::openedx_hooks::__private_v3::`.
     slice: &'static str,
     registration: &'static str,
     register: &'static str,
@@ -181,15 +181,15 @@ pub fn expand(kind: &Kind, attr: TokenStream, item: TokenStream) -> syn::Result<
     Ok(quote! {
         #func
 
-        #[::openedx_hooks::__private_v2::linkme::distributed_slice(::openedx_hooks::__private_v2::#slice)]
-        #[linkme(crate = ::openedx_hooks::__private_v2::linkme)]
+        #[::openedx_hooks::__private_v3::linkme::distributed_slice(::openedx_hooks::__private_v3::#slice)]
+        #[linkme(crate = ::openedx_hooks::__private_v3::linkme)]
         #[allow(non_upper_case_globals)]
         #[doc(hidden)]
-        static #registration: ::openedx_hooks::__private_v2::#ty = {
+        static #registration: ::openedx_hooks::__private_v3::#ty = {
             const PATH: &str = ::core::concat!(::core::module_path!(), "::", ::core::stringify!(#ident));
-            ::openedx_hooks::__private_v2::#ty {
+            ::openedx_hooks::__private_v3::#ty {
                 path: PATH,
-                hook: |install| ::openedx_hooks::__private_v2::#register(#hook_ref, PATH, #fn_ref, install),
+                hook: |install| ::openedx_hooks::__private_v3::#register(#hook_ref, PATH, #fn_ref, install),
             }
         };
     })

@@ -46,10 +46,10 @@ static NONE: Filter<Certificate, Prevent> = Filter::new("org.example.bench.none.
 static ONE: Filter<Certificate, Prevent> = Filter::new("org.example.bench.one.v1", "ONE");
 static FIVE: Filter<Certificate, Prevent> = Filter::new("org.example.bench.five.v1", "FIVE");
 static CHANGE: Filter<Certificate, Prevent> = Filter::new("org.example.bench.change.v1", "CHANGE");
-openedx_hooks::__private_v2::register_filter!(NONE);
-openedx_hooks::__private_v2::register_filter!(ONE);
-openedx_hooks::__private_v2::register_filter!(FIVE);
-openedx_hooks::__private_v2::register_filter!(CHANGE);
+openedx_hooks::__private_v3::register_filter!(NONE);
+openedx_hooks::__private_v3::register_filter!(ONE);
+openedx_hooks::__private_v3::register_filter!(FIVE);
+openedx_hooks::__private_v3::register_filter!(CHANGE);
 
 fn keep(c: &Certificate, _: &StepContext<'_>) -> StepResult<Certificate, Prevent> {
     black_box(c.grade);

@@ -15,6 +15,7 @@ struct User {
     email: String,
     name: String,
 }
+impl openedx_hooks::Payload for User {}
 
 static NONE: Signal<User> = Signal::new("org.example.bench.user.none.v1", "NONE", 1, 0);
 static ONE: Signal<User> = Signal::new("org.example.bench.user.one.v1", "ONE", 1, 0);

@@ -13,6 +13,7 @@
 //!
 //! #[derive(Debug, Clone, PartialEq)]
 //! struct Ping(u32);
+//! impl openedx_hooks::Payload for Ping {}
 //! static PINGED: Signal<Ping> = Signal::new("org.example.demo.ping.sent.v1", "PINGED", 1, 0);
 //!
 //! let _strict = testing::strict();

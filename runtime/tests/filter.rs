@@ -56,7 +56,7 @@ static ENROLLMENT_STARTED: Filter<Enrollment, EnrollmentException> = Filter::new
     "org.example.learning.course.enrollment.started.v1",
     "ENROLLMENT_STARTED",
 );
-openedx_hooks::__private_v2::register_filter!(ENROLLMENT_STARTED);
+openedx_hooks::__private_v3::register_filter!(ENROLLMENT_STARTED);
 
 mod steps {
     use super::*;

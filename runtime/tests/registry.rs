@@ -4,7 +4,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use openedx_hooks::__private_v2::{EVENTS, linkme};
+use openedx_hooks::__private_v3::{EVENTS, linkme};
 use openedx_hooks::{
     AnySignal, BoxError, Config, EventMetadata, Signal, all_events, configure, signal_by_type,
 };
@@ -26,7 +26,7 @@ static REGISTERED: Signal<Registered> =
 
 // What generated code emits for each event.
 #[linkme::distributed_slice(EVENTS)]
-#[linkme(crate = openedx_hooks::__private_v2::linkme)]
+#[linkme(crate = openedx_hooks::__private_v3::linkme)]
 static REGISTERED_ENTRY: &'static dyn AnySignal = &REGISTERED;
 
 static PLUGIN_HITS: AtomicUsize = AtomicUsize::new(0);

@@ -7,6 +7,7 @@ use openedx_hooks::{BoxError, EventMetadata, Outcome, Signal};
 
 #[derive(Debug, Clone, PartialEq)]
 struct Ping(u32);
+impl openedx_hooks::Payload for Ping {}
 
 fn ok(_: &Ping, _: &EventMetadata) -> Result<(), BoxError> {
     Ok(())

@@ -11,6 +11,7 @@ use openedx_hooks::{BoxError, EventMetadata, Signal, testing};
 struct Enrolled {
     user: u32,
 }
+impl openedx_hooks::Payload for Enrolled {}
 
 static ENROLLED: Signal<Enrolled> =
     Signal::new("org.example.test.course.enrolled.v1", "ENROLLED", 1, 0);

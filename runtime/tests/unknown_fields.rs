@@ -2,7 +2,7 @@
 //! path and the nearest field, unless configuration accepts them. Its own
 //! binary: configuration is process-wide.
 
-use openedx_hooks::__private_v2::{EVENTS, linkme};
+use openedx_hooks::__private_v3::{EVENTS, linkme};
 use openedx_hooks::{AnySignal, Config, Signal, configure, signal_by_type};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize, openedx_hooks::Avro)]
@@ -20,7 +20,7 @@ struct User {
 static USER_SEEN: Signal<User> = Signal::new("org.example.test.user.seen.v1", "USER_SEEN", 1, 0);
 
 #[linkme::distributed_slice(EVENTS)]
-#[linkme(crate = openedx_hooks::__private_v2::linkme)]
+#[linkme(crate = openedx_hooks::__private_v3::linkme)]
 static USER_SEEN_ENTRY: &'static dyn AnySignal = &USER_SEEN;
 
 #[test]

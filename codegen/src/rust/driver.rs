@@ -70,7 +70,7 @@ fn generate_in_pieces(
             Some(Ctx {
                 catalog,
                 rt: quote!(__rt),
-                rt_path: quote!(#rt::__private_v2),
+                rt_path: quote!(#rt::__private_v3),
                 serde_crate: format!("{}::{PRIVATE}::serde", options.runtime_crate),
                 avro_crate: (options.runtime_crate != RustOptions::default().runtime_crate)
                     .then(|| options.runtime_crate.clone()),

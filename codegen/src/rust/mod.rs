@@ -29,9 +29,9 @@ use openedx_hooks_schema::{Catalog, Diagnostics};
 
 /// The runtime's versioned private module: every path generated code
 /// takes into the runtime goes through it (see the runtime's
-/// `__private_v2`), so generated code and runtime versions that do not
+/// `__private_v3`), so generated code and runtime versions that do not
 /// match fail to compile instead of compiling to something else.
-pub(crate) const PRIVATE: &str = "__private_v2";
+pub(crate) const PRIVATE: &str = "__private_v3";
 
 /// The Rust module name of a catalog module (`r#type` for a keyword).
 pub(crate) fn module_ident(name: &str) -> String {
@@ -70,7 +70,7 @@ pub(crate) struct Ctx<'a> {
     /// `__rt`, which the module imports (short paths keep the file small
     /// and quick to format and to parse).
     pub rt: TokenStream,
-    /// `<runtime crate>::__private_v2`.
+    /// `<runtime crate>::__private_v3`.
     pub rt_path: TokenStream,
     pub serde_crate: String,
     /// `Some` when the runtime is not `::openedx_hooks`.

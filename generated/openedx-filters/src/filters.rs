@@ -18,7 +18,7 @@
 )]
 pub mod authentication {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v2 as __rt;
+    use ::openedx_hooks::__private_v3 as __rt;
     #[allow(unused_imports)]
     use __rt::serde as __serde;
     #[allow(unused_imports)]
@@ -428,7 +428,7 @@ pub mod authentication {
 )]
 pub mod content_authoring {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v2 as __rt;
+    use ::openedx_hooks::__private_v3 as __rt;
     #[allow(unused_imports)]
     use __rt::serde as __serde;
     #[allow(unused_imports)]
@@ -498,7 +498,7 @@ pub mod content_authoring {
 )]
 pub mod learning {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v2 as __rt;
+    use ::openedx_hooks::__private_v3 as __rt;
     #[allow(unused_imports)]
     use __rt::serde as __serde;
     #[allow(unused_imports)]
@@ -3081,7 +3081,7 @@ pub mod learning {
 )]
 pub mod management {
     #[allow(unused_imports)]
-    use ::openedx_hooks::__private_v2 as __rt;
+    use ::openedx_hooks::__private_v3 as __rt;
     #[allow(unused_imports)]
     use __rt::serde as __serde;
     #[allow(unused_imports)]

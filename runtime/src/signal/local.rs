@@ -5,6 +5,7 @@ use std::any::{Any, type_name};
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use super::Payload;
 use super::report::SendReport;
 use crate::hook::call::call_dyn;
 use crate::hook::id::addr_of;
@@ -52,9 +53,10 @@ impl std::fmt::Debug for LocalConnection {
 /// returned guard is dropped. Other tests running in parallel never see it.
 pub fn connect_local<P, F>(signal: &'static Signal<P>, receiver: F) -> LocalConnection
 where
-    P: 'static,
+    P: Payload,
     F: Fn(&P, &EventMetadata) -> Result<(), BoxError> + 'static,
 {
+    signal.learn_codec();
     let f: Box<LocalFn> = Box::new(move |payload: &dyn Any, metadata: &EventMetadata| {
         // The signal at this address only sends `P`s.
         match payload.downcast_ref::<P>() {
@@ -83,7 +85,7 @@ pub struct Capture<P> {
 }
 
 /// Starts capturing `signal`'s events sent from this thread.
-pub fn capture<P: Clone + 'static>(signal: &'static Signal<P>) -> Capture<P> {
+pub fn capture<P: Clone + Payload>(signal: &'static Signal<P>) -> Capture<P> {
     let events: Rc<RefCell<Vec<CapturedEvent<P>>>> = Rc::default();
     let sink = Rc::clone(&events);
     let connection = connect_local(signal, move |p: &P, m: &EventMetadata| {

@@ -2,12 +2,15 @@
 //! and plugins' receivers receive. Built on the hook core (`hook`):
 //!
 //! - this module: [`Signal`] and its connections;
+//! - `codec`: how a payload crosses the bus ([`Payload`], [`Codec`]),
+//!   learned where the payload type is used;
 //! - `report`: what one send did ([`SendReport`]);
 //! - `any`: the type-erased, sealed [`AnySignal`] and receiving bus messages;
 //! - `registry`: every linked event and `#[receiver]` registrations;
 //! - `local`: the thread-scoped receivers and captures of tests.
 
 pub(crate) mod any;
+pub(crate) mod codec;
 pub(crate) mod local;
 pub mod outbound;
 pub(crate) mod registered;
@@ -17,7 +20,7 @@ pub(crate) mod report;
 use std::any::{Any, type_name};
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Mutex, Once, OnceLock};
 
 use arc_swap::ArcSwapOption;
 
@@ -27,6 +30,7 @@ use crate::hook::{config, local as hook_local};
 use crate::{BoxError, EventMetadata};
 
 pub use any::{AnySignal, PayloadError};
+pub use codec::{Codec, Payload};
 pub use report::{ReceiverOutcome, SendReport};
 
 pub(crate) type ReceiverFn<P> = dyn Fn(&P, &EventMetadata) -> Result<(), BoxError> + Send + Sync;
@@ -56,6 +60,10 @@ impl<P> Clone for Entry<P> {
 /// snapshot of the connected receivers without locking, so receivers may
 /// connect, disconnect or send other events from inside their callback, and
 /// a receiver connected before a send began always sees that send.
+///
+/// Connecting and sending need the payload to be a [`Payload`]: its codec,
+/// when it has one, is what lets the event leave the process and arrive
+/// from the bus typed, and the signal learns it where it is used.
 #[repr(C)]
 pub struct Signal<P: 'static> {
     /// Everything but the payload type. First, so that the signal and its
@@ -80,11 +88,40 @@ pub(crate) struct Core {
     writer: Mutex<()>,
     /// Installs the `#[receiver]` functions registered for this signal.
     registered: Once,
+    /// The payload's codec, learned from the first typed connection.
+    codec: OnceLock<&'static Codec>,
+}
+
+/// How an outbound gets a sent payload's Avro.
+pub(crate) enum Wire<'a> {
+    /// It arrived as these bytes (decoded from them, or never typed).
+    Bytes(&'a [u8]),
+    /// Encoded by the payload type's codec, if it has one.
+    Typed(Option<&'static Codec>),
 }
 
 impl Core {
     pub(crate) fn is_enabled(&self) -> bool {
         self.enabled.load(Ordering::Acquire)
+    }
+
+    /// The codec of the payload, once something connected to the signal
+    /// typed (a receiver, `#[receiver]`, a test's local receiver): before
+    /// that, no receiver in the process takes the payload typed.
+    pub(crate) fn codec(&self) -> Option<&'static Codec> {
+        self.codec.get().copied()
+    }
+
+    /// Installs the `#[receiver]` registrations of this signal (once), so
+    /// that they are connected, and their codec known, before a send.
+    pub(crate) fn install_registered(&self) {
+        ensure_installed(&self.registered, addr_of(self));
+    }
+
+    fn learn(&self, codec: Option<&'static Codec>) {
+        if let Some(c) = codec {
+            let _ = self.codec.set(c);
+        }
     }
 
     /// Sends `payload` (the signal's payload type) to every receiver,
@@ -93,13 +130,14 @@ impl Core {
     pub(crate) fn send(
         &self,
         payload: &dyn Any,
+        wire: Wire<'_>,
         metadata: Option<EventMetadata>,
         from_bus: bool,
     ) -> SendReport {
         if !self.is_enabled() {
             return SendReport::disabled(self.event_type);
         }
-        dispatch(self, payload, metadata, from_bus)
+        dispatch(self, payload, wire, metadata, from_bus)
     }
 }
 
@@ -121,6 +159,7 @@ impl<P: 'static> Signal<P> {
                 receivers: ArcSwapOption::const_empty(),
                 writer: Mutex::new(()),
                 registered: Once::new(),
+                codec: OnceLock::new(),
             },
             payload: PhantomData,
         }
@@ -166,6 +205,24 @@ impl<P: 'static> Signal<P> {
         self.core.receivers.load().as_ref().map_or(0, |l| l.len)
     }
 
+    fn remove(&self, id: u64) -> bool {
+        let _w = self.core.writer.lock().unwrap_or_else(|e| e.into_inner());
+        let current = self.core.receivers.load_full();
+        let Some(list) = current.as_deref().map(List::entries::<P>) else {
+            return false;
+        };
+        if !list.iter().any(|e| e.id == id) {
+            return false;
+        }
+        let rest: Vec<Entry<P>> = list.iter().filter(|e| e.id != id).cloned().collect();
+        self.core
+            .receivers
+            .store((!rest.is_empty()).then(|| Arc::new(List::new(rest))));
+        true
+    }
+}
+
+impl<P: Payload> Signal<P> {
     /// Connects a receiver. Dropping the returned [`Connection`] leaves it
     /// connected (as in Django); call [`Connection::disconnect`], or use
     /// [`Connection::scoped`] to disconnect on drop.
@@ -192,6 +249,9 @@ impl<P: 'static> Signal<P> {
         registered: bool,
         f: Arc<ReceiverFn<P>>,
     ) -> Connection {
+        // Before the receiver is visible: a consumer that sees it must
+        // find the codec to hand it the payload typed.
+        self.core.learn(P::CODEC);
         let id = next_id();
         let _w = self.core.writer.lock().unwrap_or_else(|e| e.into_inner());
         let current = self.core.receivers.load();
@@ -210,31 +270,22 @@ impl<P: 'static> Signal<P> {
         Connection { id, signal: self }
     }
 
-    fn remove(&self, id: u64) -> bool {
-        let _w = self.core.writer.lock().unwrap_or_else(|e| e.into_inner());
-        let current = self.core.receivers.load_full();
-        let Some(list) = current.as_deref().map(List::entries::<P>) else {
-            return false;
-        };
-        if !list.iter().any(|e| e.id == id) {
-            return false;
-        }
-        let rest: Vec<Entry<P>> = list.iter().filter(|e| e.id != id).cloned().collect();
-        self.core
-            .receivers
-            .store((!rest.is_empty()).then(|| Arc::new(List::new(rest))));
-        true
+    /// Records that `P` is received in this process: a bus consumer then
+    /// decodes its events typed. What a thread-local connection calls.
+    pub(crate) fn learn_codec(&self) {
+        self.core.learn(P::CODEC);
     }
 
     /// Sends an event with fresh metadata to every receiver.
     pub fn send_event(&self, payload: P) -> SendReport {
-        self.core.send(&payload, None, false)
+        self.core.send(&payload, Wire::Typed(P::CODEC), None, false)
     }
 
     /// Sends an event with the given metadata (a bus consumer re-sending an
     /// event received from another service keeps its id and time).
     pub fn send_event_with_metadata(&self, payload: P, metadata: EventMetadata) -> SendReport {
-        self.core.send(&payload, Some(metadata), false)
+        self.core
+            .send(&payload, Wire::Typed(P::CODEC), Some(metadata), false)
     }
 }
 
@@ -248,6 +299,7 @@ impl<P: 'static> Signal<P> {
 fn dispatch(
     core: &Core,
     payload: &dyn Any,
+    wire: Wire<'_>,
     metadata: Option<EventMetadata>,
     from_bus: bool,
 ) -> SendReport {
@@ -282,7 +334,7 @@ fn dispatch(
         local::dispatch(addr, payload, metadata, &mut report);
     }
     if let Some(out) = outbound {
-        let outcome = outbound::forward(&**out, core.event_type, payload, metadata);
+        let outcome = outbound::forward(&**out, core.event_type, payload, wire, metadata);
         report.push(outbound::RECEIVER, outcome);
     }
     report.finish(local.strict)

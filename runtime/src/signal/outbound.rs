@@ -11,6 +11,7 @@
 //! between them.
 
 use std::any::Any;
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -85,19 +86,22 @@ pub(crate) fn wanted(event_type: &str) -> Option<Arc<Arc<dyn Outbound>>> {
     OUTBOUND.load_full().filter(|o| o.forwards(event_type))
 }
 
-/// Encodes the payload (through the registration of its event type: only
-/// linked events can leave) and hands it to the outbound.
+/// Hands the event's Avro to the outbound: the bytes it arrived as, or
+/// the payload encoded by its type's codec.
 pub(crate) fn forward(
     outbound: &dyn Outbound,
     event_type: &'static str,
     payload: &dyn Any,
+    wire: super::Wire<'_>,
     metadata: &EventMetadata,
 ) -> Outcome {
-    let encoded = super::registry::signal_by_type(event_type)
-        .and_then(|s| super::any::sealed::Sealed::erased(s).encode(payload));
+    let encoded = match wire {
+        super::Wire::Bytes(bytes) => Some(Cow::Borrowed(bytes)),
+        super::Wire::Typed(codec) => codec.and_then(|c| (c.encode)(payload)).map(Cow::Owned),
+    };
     let Some(avro) = encoded else {
         return Outcome::Error(
-            format!("`{event_type}` is not a linked event with an Avro payload: it cannot leave the process").into(),
+            format!("`{event_type}` has a payload type without an Avro codec (`Payload::CODEC`): it cannot leave the process").into(),
         );
     };
     match guarded(|| outbound.forward(metadata, &avro)) {

@@ -1,17 +1,17 @@
 //! What generated code links into the registry for each event: the
-//! signal's non-generic core and three functions of its payload type; and
-//! `Erased`, the same pair borrowed from any signal, where the `AnySignal`
-//! methods are written once.
+//! signal's non-generic core and its payload's descriptor; and `Erased`,
+//! the same pair borrowed from any signal, where the `AnySignal` methods
+//! are written once.
 //!
 //! `&SIGNAL as &dyn AnySignal` would instantiate every `AnySignal` method
 //! for every payload (and serde for it, for the JSON ones) in the crate
 //! that generates the events. A registration's methods are compiled once,
-//! here; per event, only decoding and the descriptor are.
-
-use std::any::Any;
+//! here; per event, only the descriptor is. Decoding is the payload's
+//! codec, learned where the payload is received (`codec`).
 
 use super::any::{AnySignal, PayloadError, avro_json, check_metadata, json_to_avro, sealed};
-use super::{Core, Signal};
+use super::codec::Codec;
+use super::{Core, Signal, Wire};
 use crate::wire::WireError;
 use crate::wire::avro::{self, Avro};
 use crate::wire::reflect::{self, Reflect, Ty};
@@ -25,58 +25,39 @@ pub struct Registered {
     ops: &'static Ops,
 }
 
-/// Decodes an Avro payload and sends it.
-type SendFn = fn(&Core, &[u8], Option<EventMetadata>, bool) -> Result<SendReport, avro::AvroError>;
-
 /// What needs the payload type.
 pub(crate) struct Ops {
-    send: SendFn,
-    /// Checks that bytes decode as the payload.
-    check: fn(&[u8]) -> Result<(), avro::AvroError>,
-    /// Encodes a payload given as `&dyn Any` (`None`: not this type).
-    encode: fn(&dyn Any) -> Option<Vec<u8>>,
     /// The payload's descriptor.
     ty: fn() -> &'static Ty,
+    /// Its codec when known where the ops are built (a `Signal<P>`); a
+    /// registration's is learned by the core (see `codec`).
+    codec: Option<&'static Codec>,
 }
 
 impl Ops {
     /// The functions of payload `P`, with `ty` its descriptor.
     pub(crate) const fn of<P: Avro + 'static>(ty: fn() -> &'static Ty) -> Self {
         Ops {
-            send: send::<P>,
-            check: check::<P>,
-            encode: encode::<P>,
             ty,
+            codec: Some(Codec::of::<P>()),
         }
     }
 }
 
 impl Registered {
-    /// The registration of `signal`.
-    pub const fn new<P: Reflect + Avro + 'static>(signal: &'static Signal<P>) -> Self {
+    /// The registration of `signal`: its core and its payload's descriptor,
+    /// nothing that would compile the payload's decoder here.
+    pub const fn new<P: Reflect + 'static>(signal: &'static Signal<P>) -> Self {
         Registered {
             core: &signal.core,
-            ops: const { &Ops::of::<P>(P::ty) },
+            ops: const {
+                &Ops {
+                    ty: P::ty,
+                    codec: None,
+                }
+            },
         }
     }
-}
-
-fn send<P: Avro + 'static>(
-    core: &Core,
-    payload: &[u8],
-    metadata: Option<EventMetadata>,
-    from_bus: bool,
-) -> Result<SendReport, avro::AvroError> {
-    let decoded: P = avro::from_slice(payload)?;
-    Ok(core.send(&decoded, metadata, from_bus))
-}
-
-fn encode<P: Avro + 'static>(payload: &dyn Any) -> Option<Vec<u8>> {
-    payload.downcast_ref::<P>().map(avro::to_vec)
-}
-
-fn check<P: Avro>(payload: &[u8]) -> Result<(), avro::AvroError> {
-    avro::from_slice::<P>(payload).map(drop)
 }
 
 impl sealed::Sealed for Registered {
@@ -143,11 +124,34 @@ impl<'a> Erased<'a> {
             check_metadata(event_type, m)?;
         }
         let bytes = json_to_avro(event_type, (self.ops.ty)(), payload)?;
-        (self.ops.send)(self.core, &bytes, metadata, false).map_err(|e| PayloadError {
-            event_type,
-            path: e.path().to_owned(),
-            message: e.to_string(),
-        })
+        self.send_bytes(&bytes, metadata, false)
+            .map_err(|e| PayloadError {
+                event_type,
+                path: e.path().to_owned(),
+                message: e.to_string(),
+            })
+    }
+
+    /// Sends Avro bytes: decoded by the payload's codec when the process
+    /// receives the payload typed; else checked against the descriptor (the
+    /// same errors) and sent to no receiver but the outbound.
+    fn send_bytes(
+        &self,
+        payload: &[u8],
+        metadata: Option<EventMetadata>,
+        from_bus: bool,
+    ) -> Result<SendReport, avro::AvroError> {
+        // `#[receiver]` functions connect (and teach the codec) first.
+        self.core.install_registered();
+        match self.ops.codec.or_else(|| self.core.codec()) {
+            Some(codec) => (codec.send)(self.core, payload, metadata, from_bus),
+            None => {
+                reflect::check((self.ops.ty)(), payload)?;
+                Ok(self
+                    .core
+                    .send(&(), Wire::Bytes(payload), metadata, from_bus))
+            }
+        }
     }
 
     pub(crate) fn send_avro(
@@ -163,7 +167,7 @@ impl<'a> Erased<'a> {
                 found: metadata.event_type.to_string(),
             });
         }
-        (self.ops.send)(self.core, payload, Some(metadata), from_bus)
+        self.send_bytes(payload, Some(metadata), from_bus)
             .map_err(|source| WireError::Payload { event_type, source })
     }
 
@@ -171,7 +175,8 @@ impl<'a> Erased<'a> {
         let event_type = self.core.event_type;
         // Decoding checks the bytes (and names the field that is wrong);
         // the JSON is then written from them by the descriptor walk.
-        (self.ops.check)(payload).map_err(|source| WireError::Payload { event_type, source })?;
+        reflect::check((self.ops.ty)(), payload)
+            .map_err(|source| WireError::Payload { event_type, source })?;
         avro_json(event_type, (self.ops.ty)(), payload)
     }
 
@@ -192,10 +197,6 @@ impl<'a> Erased<'a> {
             }
         }
         !path.is_empty()
-    }
-
-    pub(crate) fn encode(&self, payload: &dyn Any) -> Option<Vec<u8>> {
-        (self.ops.encode)(payload)
     }
 
     pub(crate) fn json_to_avro(&self, payload: &str) -> Result<Vec<u8>, PayloadError> {

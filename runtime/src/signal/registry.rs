@@ -36,12 +36,12 @@ pub static RECEIVERS: [ReceiverRegistration];
 )]
 pub trait IsSignal: Sync + 'static {
     /// The payload type.
-    type Payload: DeserializeOwned + Serialize + Avro + Send + Sync + 'static;
+    type Payload: DeserializeOwned + Serialize + Avro + crate::Payload + Send + Sync;
     /// The signal itself.
     fn signal(&'static self) -> &'static Signal<Self::Payload>;
 }
 
-impl<P: DeserializeOwned + Serialize + Avro + Send + Sync + 'static> IsSignal for Signal<P> {
+impl<P: DeserializeOwned + Serialize + Avro + crate::Payload + Send + Sync> IsSignal for Signal<P> {
     type Payload = P;
     fn signal(&'static self) -> &'static Signal<P> {
         self
@@ -58,7 +58,7 @@ pub fn registered<S, P>(
 ) -> &'static dyn AnySignal
 where
     S: IsSignal<Payload = P>,
-    P: DeserializeOwned + Serialize + Avro + Send + Sync + 'static,
+    P: DeserializeOwned + Serialize + Avro + crate::Payload + Send + Sync,
 {
     let signal = signal.signal();
     if install {

@@ -228,7 +228,7 @@ impl AvroError {
     }
 
     #[cold]
-    fn at_index(mut self, index: usize) -> Self {
+    pub(crate) fn at_index(mut self, index: usize) -> Self {
         let path = &mut self.0.path;
         *path = if path.is_empty() || path.starts_with('[') {
             format!("[{index}]{path}")

@@ -49,6 +49,10 @@ pub(super) fn event(cx: &Ctx<'_>, mi: usize, e: &EventDef) -> TokenStream {
         (&e.event_type, &e.name, e.major_version, e.minor_version);
     quote! {
         #payload_struct
+        impl #rt::Payload for #payload {
+            const CODEC: ::core::option::Option<&'static #rt::Codec> =
+                ::core::option::Option::Some(#rt::Codec::of::<Self>());
+        }
 
         #signal_docs
         pub static #signal: #rt::Signal<#payload> = #rt::Signal::new(#event_type, #name, #major, #minor);

@@ -94,8 +94,10 @@ fn avro_impl(cx: &Ctx<'_>, name: &Ident, fields: &[WireField]) -> TokenStream {
         }
         t.push_str("    }\n");
     }
+    // Inline, so compiled only where something decodes the type: the
+    // registration names no decoder (see the runtime's `Payload`).
     t.push_str(
-        "    fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {\n",
+        "    #[inline]\n    fn decode(r: &mut __Reader<'_>) -> ::core::result::Result<Self, __AvroError> {\n",
     );
     t.push_str("        r.enter()?;\n");
     let decoded: Vec<String> = fields

@@ -15,7 +15,7 @@
 //! for the same struct: fields in order, `null` for `None`, unknown keys
 //! ignored, `missing field`, `duplicate field` and `invalid type` errors with
 //! the same messages, sequences accepted for structs. Not a stable API:
-//! generated code reaches it through `__private_v2`.
+//! generated code reaches it through `__private_v3`.
 
 mod de;
 mod schema;
@@ -43,25 +43,25 @@ pub trait Reflect {
 
 /// Implements `Serialize` and `Deserialize` for a [`Reflect`] type through
 /// [`serialize`] and [`deserialize`]: what generated code writes for each
-/// struct, as `__private_v2::reflect_serde!(Name);`.
+/// struct, as `__private_v3::reflect_serde!(Name);`.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __reflect_serde {
     ($ty:ident) => {
-        impl $crate::__private_v2::serde::Serialize for $ty {
+        impl $crate::__private_v3::serde::Serialize for $ty {
             fn serialize<S>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error>
             where
-                S: $crate::__private_v2::serde::Serializer,
+                S: $crate::__private_v3::serde::Serializer,
             {
-                $crate::__private_v2::reflect::serialize(self, serializer)
+                $crate::__private_v3::reflect::serialize(self, serializer)
             }
         }
-        impl<'de> $crate::__private_v2::serde::Deserialize<'de> for $ty {
+        impl<'de> $crate::__private_v3::serde::Deserialize<'de> for $ty {
             fn deserialize<D>(deserializer: D) -> ::core::result::Result<Self, D::Error>
             where
-                D: $crate::__private_v2::serde::Deserializer<'de>,
+                D: $crate::__private_v3::serde::Deserializer<'de>,
             {
-                $crate::__private_v2::reflect::deserialize(deserializer)
+                $crate::__private_v3::reflect::deserialize(deserializer)
             }
         }
     };
@@ -162,6 +162,8 @@ pub struct Leaf {
     /// Reads past a value (`Avro::skip`: strings and numbers without
     /// building them).
     skip: fn(&mut Reader<'_>) -> Result<(), AvroError>,
+    /// Reads a value and drops it: what decoding accepts, content included.
+    check: fn(&mut Reader<'_>) -> Result<(), AvroError>,
     /// The fewest bytes the Avro takes.
     min_size: usize,
     /// Its Avro schema (`Avro::SCHEMA`).
@@ -178,6 +180,7 @@ where
             de: leaf_de::<T>,
             ser: leaf_ser::<T>,
             skip: T::skip,
+            check: check_leaf::<T>,
             min_size: T::MIN_SIZE,
             avro: T::SCHEMA,
         })
@@ -199,6 +202,10 @@ fn leaf_ser<T: Avro + Serialize>(
     let value = T::decode(r)?;
     f(&value);
     Ok(())
+}
+
+fn check_leaf<T: Avro>(r: &mut Reader<'_>) -> Result<(), AvroError> {
+    T::decode(r).map(drop)
 }
 
 /// Writes the Avro of `T::default()`: the default of a field whose default
@@ -297,6 +304,68 @@ pub fn field_json(
     Ok(None)
 }
 
+/// Checks that `bytes` are one value of `ty` and nothing more: what
+/// decoding the type accepts, refused with the same error (kind and field
+/// path), as `avro::from_slice` would, without building anything but the
+/// leaves. What a registered event does with bytes that no receiver in the
+/// process takes typed, so the type's decoder need not be compiled for it.
+pub fn check(ty: &'static Ty, bytes: &[u8]) -> Result<(), AvroError> {
+    let mut r = Reader::new(bytes);
+    check_value(ty, &mut r)?;
+    if r.remaining() > 0 {
+        return Err(AvroError::new(ErrorKind::TrailingBytes(r.remaining())));
+    }
+    Ok(())
+}
+
+/// One value of `ty`, step for step as its `Avro::decode` reads it.
+fn check_value(ty: &'static Ty, r: &mut Reader<'_>) -> Result<(), AvroError> {
+    match resolve(ty) {
+        Ty::Leaf(l) => (l.check)(r),
+        Ty::Record(record) => {
+            r.enter()?;
+            for f in record.fields {
+                check_value(f.ty, r).map_err(|e| e.at_field(f.name))?;
+            }
+            r.leave();
+            Ok(())
+        }
+        Ty::Option(inner) => match r.read_long()? {
+            0 => Ok(()),
+            1 => check_value(inner, r),
+            n => Err(AvroError::new(ErrorKind::UnionIndex(n))),
+        },
+        Ty::List(item) => {
+            let mut index = 0usize;
+            loop {
+                let n = r.block_count(min_size(item))?;
+                if n == 0 {
+                    return Ok(());
+                }
+                for _ in 0..n {
+                    check_value(item, r).map_err(|e| e.at_index(index))?;
+                    index += 1;
+                }
+            }
+        }
+        Ty::Map(value) => loop {
+            let n = r.block_count(1 + min_size(value))?;
+            if n == 0 {
+                return Ok(());
+            }
+            for _ in 0..n {
+                let key = r.read_str()?;
+                check_value(value, r).map_err(|e| e.at_field(&format!("[{key:?}]")))?;
+            }
+        },
+        Ty::Named(_) => Err(unresolved()),
+    }
+}
+
+fn unresolved() -> AvroError {
+    AvroError::new(ErrorKind::InvalidValue("unresolved type descriptor".into()))
+}
+
 /// Reads past one value of `ty`.
 fn skip(ty: &'static Ty, r: &mut Reader<'_>) -> Result<(), AvroError> {
     match resolve(ty) {
@@ -334,9 +403,7 @@ fn skip(ty: &'static Ty, r: &mut Reader<'_>) -> Result<(), AvroError> {
                 skip(value, r)?;
             }
         },
-        Ty::Named(_) => Err(AvroError::new(ErrorKind::InvalidValue(
-            "unresolved type descriptor".into(),
-        ))),
+        Ty::Named(_) => Err(unresolved()),
     }
 }
 
