@@ -8,9 +8,11 @@
 //! cargo bench -p openedx-hooks-bus --features kafka --bench kafka -- 20000 2000  # ours, the reference's
 //! ```
 //!
-//! The reference's consumer starts at the end of a topic, so it runs while
-//! its producer fills the topic; ours reads a filled topic. Rates are per
-//! second. A bench binary, not a timed test.
+//! Each side is timed alone: a producer with no consumer running, a
+//! consumer on a topic filled before it (the reference's consumer starts at
+//! the end of a topic, so ours fills it once that consumer has its
+//! partition; it counts from its first event). Rates are per second. A
+//! bench binary, not a timed test.
 
 // Linked for its events' registrations.
 extern crate openedx_events;
@@ -105,7 +107,12 @@ fn python(broker: &Tansu, registry: &Registry, url: &BusUrl, n: u64) -> Figures 
     let script = openedx_hooks_tests::workspace_root().join("tests/bus/kafka_reference.py");
     let py = openedx_hooks_tests::python::reference_python();
     let (bootstrap, reg) = (broker.bootstrap(), registry.url());
-    let run = |prefix: &str, n: u64, rate: f64| -> (serde_json::Value, serde_json::Value) {
+    let parse = |t: &str| -> serde_json::Value {
+        serde_json::from_str(t.lines().last().unwrap_or("")).expect("figures")
+    };
+    // The reference's consumer, once it has its partition (it starts at
+    // the end of the topic, so nothing may be written before).
+    let start_consumer = |prefix: &str, n: u64| {
         admin::create_topics(url, &[&format!("{prefix}-bench")], 1).unwrap();
         let mut consumer = Command::new(&py)
             .arg(&script)
@@ -119,6 +126,17 @@ fn python(broker: &Tansu, registry: &Registry, url: &BusUrl, n: u64) -> Figures 
         let mut line = String::new();
         out.read_line(&mut line).unwrap();
         assert_eq!(line.trim(), "ready");
+        // librdkafka looks the end offset up after the assignment.
+        std::thread::sleep(Duration::from_secs(2));
+        (consumer, out)
+    };
+    let finish_consumer = |(mut consumer, mut out): (std::process::Child, BufReader<_>)| {
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
+        consumer.wait().unwrap();
+        parse(&rest)
+    };
+    let python_produce = |prefix: &str, n: u64, rate: f64| {
         let produced = Command::new(&py)
             .arg(&script)
             .args(["bench-produce", &bootstrap, &reg, prefix, "bench"])
@@ -131,18 +149,29 @@ fn python(broker: &Tansu, registry: &Registry, url: &BusUrl, n: u64) -> Figures 
             "{}",
             String::from_utf8_lossy(&produced.stderr)
         );
-        let mut rest = String::new();
-        std::io::Read::read_to_string(&mut out, &mut rest).unwrap();
-        consumer.wait().unwrap();
-        let parse =
-            |t: &str| serde_json::from_str(t.lines().last().unwrap_or("")).expect("figures");
-        (
-            parse(&String::from_utf8_lossy(&produced.stdout)),
-            parse(&rest),
-        )
+        parse(&String::from_utf8_lossy(&produced.stdout))
     };
-    let (produced, consumed) = run(&unique("bench-py"), n, 0.0);
-    let (_, latency) = run(&unique("bench-py-e2e"), LATENCY_EVENTS, LATENCY_RATE);
+    // Throughput, each side of the reference alone, as ours is measured:
+    // its producer with no consumer running, then its consumer on a topic
+    // that our producer fills (in well under a second) once it is ready.
+    let prefix = unique("bench-py");
+    admin::create_topics(url, &[&format!("{prefix}-bench")], 1).unwrap();
+    let produced = python_produce(&prefix, n, 0.0);
+    let prefix = unique("bench-py-consume");
+    let consumer = start_consumer(&prefix, n);
+    let p = producer(url, &prefix);
+    for _ in 0..n {
+        let meta = EventMetadata::new(SESSION_LOGIN_COMPLETED.event_type(), 0);
+        let event = BusEvent::new(meta, avro::to_vec(&payload()));
+        let _ = p.send_keyed("bench", &event, Some(KEY)).unwrap();
+    }
+    p.flush(Duration::from_secs(60)).unwrap();
+    let consumed = finish_consumer(consumer);
+    // Latency: its producer paced while its consumer reads.
+    let prefix = unique("bench-py-e2e");
+    let consumer = start_consumer(&prefix, LATENCY_EVENTS);
+    python_produce(&prefix, LATENCY_EVENTS, LATENCY_RATE);
+    let latency = finish_consumer(consumer);
     Figures::from_python(n, &produced, &consumed, &latency)
 }
 
