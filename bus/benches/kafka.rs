@@ -54,7 +54,43 @@ fn consumer(url: &BusUrl, prefix: &str, group: &str) -> Consumer {
     .unwrap()
 }
 
-fn ours(url: &BusUrl, n: u64) -> Figures {
+/// The anchor: librdkafka alone (a bare `BaseConsumer`, no headers read,
+/// nothing decoded, no receiver) reading the same topic's one partition
+/// from the start,
+/// timed from its first message, as ours is. What the broker and the
+/// client library allow on this machine.
+fn bare_librdkafka(bootstrap: &str, topic: &str, n: u64) -> Duration {
+    use rdkafka::Message;
+    use rdkafka::consumer::{BaseConsumer, Consumer as _};
+    let consumer: BaseConsumer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("group.id", "bench-bare")
+        .set("enable.auto.commit", "false")
+        .set("auto.offset.reset", "earliest")
+        .create()
+        .unwrap();
+    // Assigned, not subscribed: no group join to wait for on tansu.
+    let mut list = rdkafka::TopicPartitionList::new();
+    list.add_partition_offset(topic, 0, rdkafka::Offset::Beginning)
+        .unwrap();
+    consumer.assign(&list).unwrap();
+    let (mut seen, mut bytes, mut first) = (0u64, 0usize, None);
+    while seen < n {
+        match consumer.poll(Duration::from_secs(30)) {
+            Some(Ok(m)) => {
+                first.get_or_insert_with(Instant::now);
+                bytes += m.payload().map_or(0, <[u8]>::len);
+                seen += 1;
+            }
+            Some(Err(e)) => panic!("bare consumer: {e}"),
+            None => panic!("bare consumer: nothing for 30 s after {seen} messages"),
+        }
+    }
+    assert!(bytes > 0);
+    first.map_or(Duration::ZERO, |t| t.elapsed())
+}
+
+fn ours(url: &BusUrl, bootstrap: &str, n: u64) -> Figures {
     let prefix = unique("bench-rs");
     admin::create_topics(url, &[&format!("{prefix}-bench")], 1).unwrap();
     let p = producer(url, &prefix);
@@ -73,6 +109,12 @@ fn ours(url: &BusUrl, n: u64) -> Figures {
     let produce = start.elapsed();
     assert_eq!(p.stats().sent, n, "{:?}", p.stats());
     let (consumed, _) = consume(&consumer(url, &prefix, "throughput"), n);
+    let bare = bare_librdkafka(bootstrap, &format!("{prefix}-bench"), n);
+    println!(
+        "librdkafka alone, reading the same {n} messages: {:.0}/s (ours: {:.0}/s)",
+        n as f64 / bare.as_secs_f64(),
+        n as f64 / consumed.as_secs_f64()
+    );
 
     let prefix = unique("bench-rs-e2e");
     admin::create_topics(url, &[&format!("{prefix}-bench")], 1).unwrap();
@@ -186,7 +228,7 @@ fn main() {
     let registry = Registry::start();
     let url: BusUrl = broker.url().parse().unwrap();
     let url = url.with_schema_registry(registry.url());
-    let rs = ours(&url, n);
+    let rs = ours(&url, &broker.bootstrap(), n);
     let py = python(&broker, &registry, &url, n_py);
     print_table(
         &format!("Kafka bus, one local tansu broker ({})", broker.url()),

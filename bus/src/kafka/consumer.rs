@@ -73,6 +73,12 @@ pub(crate) fn run(
             ("auto.offset.reset", reset),
             ("session.timeout.ms", &session),
             ("max.poll.interval.ms", &poll_interval),
+            // librdkafka pauses fetching for this long once its local queue
+            // is past `queued.min.messages`; at the default (1 s) a consumer
+            // working through a backlog stalled for most of a second every
+            // 100,000 messages (measured: 150,000/s against 397,000/s on a
+            // 200,000-message topic).
+            ("fetch.queue.backoff.ms", "10"),
         ],
     )?;
     let dlq: super::ProducerClient = super::client(url, &[("enable.idempotence", "true")])?;
