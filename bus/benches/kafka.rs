@@ -56,9 +56,8 @@ fn consumer(url: &BusUrl, prefix: &str, group: &str) -> Consumer {
 
 /// The anchor: librdkafka alone (a bare `BaseConsumer`, no headers read,
 /// nothing decoded, no receiver) reading the same topic's one partition
-/// from the start,
-/// timed from its first message, as ours is. What the broker and the
-/// client library allow on this machine.
+/// from the start, timed from its first message, as ours is: what the
+/// broker and the client library allow on this machine.
 fn bare_librdkafka(bootstrap: &str, topic: &str, n: u64) -> Duration {
     use rdkafka::Message;
     use rdkafka::consumer::{BaseConsumer, Consumer as _};

@@ -56,7 +56,7 @@ impl EventMetadata {
 
 /// The current time, to the microsecond; `Timestamp::now()` costs half
 /// again as much as reading the clock, and every event needs one.
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     let since_epoch = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .ok()

@@ -23,7 +23,7 @@ pub(crate) fn decode(
     m: &BorrowedMessage<'_>,
     registry: &super::registry::Registry,
 ) -> Result<BusEvent, Malformed> {
-    let mut headers = Vec::new();
+    let mut headers = Vec::with_capacity(m.headers().map_or(0, |h| h.count()));
     if let Some(h) = m.headers() {
         for Header { key, value } in h.iter() {
             headers.push((key, value.unwrap_or_default()));
@@ -36,7 +36,7 @@ pub(crate) fn decode(
         .ok_or_else(|| Malformed::new("message without a value"))?;
     let (schema_id, avro) = framing::unframe(value)?;
     registry
-        .schema(schema_id)
+        .ensure(schema_id)
         .map_err(|e| Malformed::new(format!("schema id {schema_id}: {e}")))?;
     let mut event = BusEvent::new(metadata, avro.to_vec());
     event.stream_id = Some(format!("{}:{}@{}", m.topic(), m.partition(), m.offset()));

@@ -68,6 +68,20 @@ impl Registry {
     }
 
     /// The schema text of an id (fetched once).
+    /// Fails unless the registry knows schema `id` (fetched once, then
+    /// cached): what a consumer asks of every message, without a copy.
+    pub(crate) fn ensure(&self, id: u32) -> Result<(), BusError> {
+        let known = self
+            .schemas
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains_key(&id);
+        if known {
+            return Ok(());
+        }
+        self.schema(id).map(drop)
+    }
+
     pub(crate) fn schema(&self, id: u32) -> Result<String, BusError> {
         if let Some(s) = self
             .schemas

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use super::{CONTENT_TYPE, avro};
 use crate::EventMetadata;
+use crate::hook::config::current_identity;
 
 /// Headers that cannot become metadata.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -71,7 +72,9 @@ impl EventMetadata {
         I: IntoIterator<Item = (&'a str, V)>,
         V: AsRef<[u8]>,
     {
-        let mut found: [Option<String>; HEADERS.len()] = Default::default();
+        // The values as given (checked for UTF-8 here, in message order):
+        // only the four kept as text are copied, once each.
+        let mut found: [Option<V>; HEADERS.len()] = Default::default();
         for (key, value) in headers {
             let Some(i) = HEADERS.iter().position(|h| *h == key) else {
                 continue;
@@ -79,11 +82,13 @@ impl EventMetadata {
             if found[i].is_some() {
                 return Err(HeaderError::Duplicate(HEADERS[i]));
             }
-            let text = std::str::from_utf8(value.as_ref()).map_err(|_| HeaderError::Invalid {
-                name: HEADERS[i],
-                message: "not UTF-8".into(),
-            })?;
-            found[i] = Some(text.to_owned());
+            if std::str::from_utf8(value.as_ref()).is_err() {
+                return Err(HeaderError::Invalid {
+                    name: HEADERS[i],
+                    message: "not UTF-8".into(),
+                });
+            }
+            found[i] = Some(value);
         }
         let [
             spec,
@@ -96,49 +101,57 @@ impl EventMetadata {
             minor,
             host,
             lib,
-        ] = found;
-        if let Some(spec) = spec.filter(|s| s != "1.0") {
+        ] = &found;
+        if let Some(spec) = text(spec).filter(|s| *s != "1.0") {
             return Err(HeaderError::Invalid {
                 name: "ce_specversion",
                 message: format!("`{spec}` is not 1.0"),
             });
         }
-        let event_type = ce_type.ok_or(HeaderError::Missing("ce_type"))?;
-        let id = ce_id.ok_or(HeaderError::Missing("ce_id"))?;
-        let mut meta = EventMetadata::new(event_type, 0);
-        meta.id = id.parse().map_err(|_| HeaderError::Invalid {
+        let event_type = text(ce_type).ok_or(HeaderError::Missing("ce_type"))?;
+        let id = text(ce_id).ok_or(HeaderError::Missing("ce_id"))?;
+        let id = id.parse().map_err(|_| HeaderError::Invalid {
             name: "ce_id",
             message: format!("`{id}` is not a UUID"),
         })?;
         let missing =
             |name: &str| tracing::warn!(header = name, "missing header; using the default");
-        match minor {
-            Some(m) => {
-                meta.minor_version = m.parse().map_err(|_| HeaderError::Invalid {
-                    name: "ce_minorversion",
-                    message: format!("`{m}` is not a non-negative integer"),
-                })?;
+        let minor_version = match text(minor) {
+            Some(m) => m.parse().map_err(|_| HeaderError::Invalid {
+                name: "ce_minorversion",
+                message: format!("`{m}` is not a non-negative integer"),
+            })?,
+            None => {
+                missing("ce_minorversion");
+                0
             }
-            None => missing("ce_minorversion"),
-        }
-        match time {
-            Some(t) => {
-                meta.time = avro::parse_isoformat(&t).ok_or_else(|| HeaderError::Invalid {
-                    name: "ce_time",
-                    message: format!("`{t}` is not an ISO 8601 datetime"),
-                })?;
+        };
+        let time = match text(time) {
+            Some(t) => avro::parse_isoformat(t).ok_or_else(|| HeaderError::Invalid {
+                name: "ce_time",
+                message: format!("`{t}` is not an ISO 8601 datetime"),
+            })?,
+            None => {
+                missing("ce_time");
+                crate::metadata::now()
             }
-            None => missing("ce_time"),
-        }
-        match source {
-            Some(s) => meta.source = Cow::Owned(s),
-            None => missing("ce_source"),
-        }
-        match host {
-            Some(h) => meta.source_host = Cow::Owned(h),
-            None => missing("sourcehost"),
-        }
-        match lib {
+        };
+        let identity = current_identity();
+        let source = match text(source) {
+            Some(s) => Cow::Owned(s.to_owned()),
+            None => {
+                missing("ce_source");
+                Cow::Borrowed(identity.source)
+            }
+        };
+        let source_host = match text(host) {
+            Some(h) => Cow::Owned(h.to_owned()),
+            None => {
+                missing("sourcehost");
+                Cow::Borrowed(identity.source_host)
+            }
+        };
+        let source_lib = match text(lib) {
             // The reference parses it as a tuple of integers.
             Some(l)
                 if !l
@@ -150,9 +163,27 @@ impl EventMetadata {
                     message: format!("`{l}` is not dotted integers such as 10.5.0"),
                 });
             }
-            Some(l) => meta.source_lib = Cow::Owned(l),
-            None => missing("sourcelib"),
-        }
+            Some(l) => Cow::Owned(l.to_owned()),
+            None => {
+                missing("sourcelib");
+                Cow::Borrowed(identity.source_lib)
+            }
+        };
+        let meta = EventMetadata {
+            id,
+            event_type: Cow::Owned(event_type.to_owned()),
+            minor_version,
+            source,
+            source_host,
+            source_lib,
+            time,
+        };
         Ok(meta)
     }
+}
+
+/// A header value checked for UTF-8 when it was found.
+fn text<V: AsRef<[u8]>>(v: &Option<V>) -> Option<&str> {
+    v.as_ref()
+        .and_then(|v| std::str::from_utf8(v.as_ref()).ok())
 }
