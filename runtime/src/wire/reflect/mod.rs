@@ -318,21 +318,44 @@ pub fn check(ty: &'static Ty, bytes: &[u8]) -> Result<(), AvroError> {
     Ok(())
 }
 
-/// One value of `ty`, step for step as its `Avro::decode` reads it.
+/// How far a walk reads a leaf.
+#[derive(Clone, Copy, PartialEq)]
+enum Depth {
+    /// Past it: only the framing is checked (`Avro::skip`).
+    Framing,
+    /// Decoding it: what the type's `Avro::decode` accepts.
+    Content,
+}
+
+/// One value of `ty`, step for step as its `Avro::decode` reads it; errors
+/// name the field path as the decoders do.
 fn check_value(ty: &'static Ty, r: &mut Reader<'_>) -> Result<(), AvroError> {
+    walk(ty, r, Depth::Content)
+}
+
+/// Reads past one value of `ty`.
+fn skip(ty: &'static Ty, r: &mut Reader<'_>) -> Result<(), AvroError> {
+    walk(ty, r, Depth::Framing)
+}
+
+fn walk(ty: &'static Ty, r: &mut Reader<'_>, depth: Depth) -> Result<(), AvroError> {
     match resolve(ty) {
-        Ty::Leaf(l) => (l.check)(r),
+        Ty::Leaf(l) => match depth {
+            Depth::Framing => (l.skip)(r),
+            Depth::Content => (l.check)(r),
+        },
         Ty::Record(record) => {
+            // Bounded nesting, as when decoding.
             r.enter()?;
             for f in record.fields {
-                check_value(f.ty, r).map_err(|e| e.at_field(f.name))?;
+                walk(f.ty, r, depth).map_err(|e| e.at_field(f.name))?;
             }
             r.leave();
             Ok(())
         }
         Ty::Option(inner) => match r.read_long()? {
             0 => Ok(()),
-            1 => check_value(inner, r),
+            1 => walk(inner, r, depth),
             n => Err(AvroError::new(ErrorKind::UnionIndex(n))),
         },
         Ty::List(item) => {
@@ -343,7 +366,7 @@ fn check_value(ty: &'static Ty, r: &mut Reader<'_>) -> Result<(), AvroError> {
                     return Ok(());
                 }
                 for _ in 0..n {
-                    check_value(item, r).map_err(|e| e.at_index(index))?;
+                    walk(item, r, depth).map_err(|e| e.at_index(index))?;
                     index += 1;
                 }
             }
@@ -354,56 +377,17 @@ fn check_value(ty: &'static Ty, r: &mut Reader<'_>) -> Result<(), AvroError> {
                 return Ok(());
             }
             for _ in 0..n {
-                let key = r.read_str()?;
-                check_value(value, r).map_err(|e| e.at_field(&format!("[{key:?}]")))?;
+                let key = r.read_bytes()?;
+                if depth == Depth::Content && std::str::from_utf8(key).is_err() {
+                    return Err(AvroError::new(ErrorKind::InvalidUtf8));
+                }
+                walk(value, r, depth)
+                    .map_err(|e| e.at_field(&format!("[{:?}]", String::from_utf8_lossy(key))))?;
             }
         },
-        Ty::Named(_) => Err(unresolved()),
-    }
-}
-
-fn unresolved() -> AvroError {
-    AvroError::new(ErrorKind::InvalidValue("unresolved type descriptor".into()))
-}
-
-/// Reads past one value of `ty`.
-fn skip(ty: &'static Ty, r: &mut Reader<'_>) -> Result<(), AvroError> {
-    match resolve(ty) {
-        Ty::Leaf(l) => (l.skip)(r),
-        Ty::Record(record) => {
-            // Bounded nesting, as when decoding.
-            r.enter()?;
-            for f in record.fields {
-                skip(f.ty, r)?;
-            }
-            r.leave();
-            Ok(())
-        }
-        Ty::Option(inner) => match r.read_long()? {
-            0 => Ok(()),
-            1 => skip(inner, r),
-            n => Err(AvroError::new(ErrorKind::UnionIndex(n))),
-        },
-        Ty::List(item) => loop {
-            let n = r.block_count(min_size(item))?;
-            if n == 0 {
-                return Ok(());
-            }
-            for _ in 0..n {
-                skip(item, r)?;
-            }
-        },
-        Ty::Map(value) => loop {
-            let n = r.block_count(1 + min_size(value))?;
-            if n == 0 {
-                return Ok(());
-            }
-            for _ in 0..n {
-                r.read_bytes()?;
-                skip(value, r)?;
-            }
-        },
-        Ty::Named(_) => Err(unresolved()),
+        Ty::Named(_) => Err(AvroError::new(ErrorKind::InvalidValue(
+            "unresolved type descriptor".into(),
+        ))),
     }
 }
 
