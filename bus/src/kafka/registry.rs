@@ -67,7 +67,6 @@ impl Registry {
         Ok(id)
     }
 
-    /// The schema text of an id (fetched once).
     /// Fails unless the registry knows schema `id` (fetched once, then
     /// cached): what a consumer asks of every message, without a copy.
     pub(crate) fn ensure(&self, id: u32) -> Result<(), BusError> {
@@ -82,6 +81,7 @@ impl Registry {
         self.schema(id).map(drop)
     }
 
+    /// The schema text of an id (fetched once).
     pub(crate) fn schema(&self, id: u32) -> Result<String, BusError> {
         if let Some(s) = self
             .schemas

@@ -173,8 +173,8 @@ impl<'a> Erased<'a> {
 
     pub(crate) fn avro_to_json(&self, payload: &[u8]) -> Result<serde_json::Value, WireError> {
         let event_type = self.core.event_type;
-        // Decoding checks the bytes (and names the field that is wrong);
-        // the JSON is then written from them by the descriptor walk.
+        // The descriptor check refuses what decoding would (naming the
+        // field that is wrong); the JSON is then written from the bytes.
         reflect::check((self.ops.ty)(), payload)
             .map_err(|source| WireError::Payload { event_type, source })?;
         avro_json(event_type, (self.ops.ty)(), payload)
