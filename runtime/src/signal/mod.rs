@@ -113,9 +113,13 @@ impl Core {
     }
 
     /// Installs the `#[receiver]` registrations of this signal (once), so
-    /// that they are connected, and their codec known, before a send.
+    /// that they are connected, and their codec known, before a send. Not
+    /// generic: the `Once` machinery is compiled once, not per event.
     pub(crate) fn install_registered(&self) {
-        ensure_installed(&self.registered, addr_of(self));
+        // The core is the signal's first field: its address is the signal's.
+        let addr = addr_of(self);
+        self.registered
+            .call_once(|| crate::hook::registry::install(&registry::RECEIVERS, addr));
     }
 
     fn learn(&self, codec: Option<&'static Codec>) {
@@ -251,7 +255,7 @@ impl<P: Payload> Signal<P> {
     ) -> Connection {
         // Before the receiver is visible: a consumer that sees it must
         // find the codec to hand it the payload typed.
-        self.core.learn(P::CODEC);
+        self.learn_codec();
         let id = next_id();
         let _w = self.core.writer.lock().unwrap_or_else(|e| e.into_inner());
         let current = self.core.receivers.load();
@@ -303,9 +307,8 @@ fn dispatch(
     metadata: Option<EventMetadata>,
     from_bus: bool,
 ) -> SendReport {
-    // The core is the signal's first field: its address is the signal's.
+    core.install_registered();
     let addr = addr_of(core);
-    ensure_installed(&core.registered, addr);
     let local = hook_local::flags();
     let guard = core.receivers.load();
     let global = if local.isolated {
@@ -359,12 +362,6 @@ fn run_entries<P: 'static>(
         }
         report.push(e.name, call(|| (e.f)(payload, metadata)));
     }
-}
-
-/// Installs the `#[receiver]` registrations of the signal at `addr` once.
-/// Not generic: the `Once` machinery is compiled once, not per event.
-fn ensure_installed(once: &Once, addr: *const ()) {
-    once.call_once(|| crate::hook::registry::install(&registry::RECEIVERS, addr));
 }
 
 /// A signal's connected receivers (a `Vec<Entry<P>>`), with the payload
