@@ -2,6 +2,7 @@
 //! (bounded, ordered per partition, idempotent, with delivery reports),
 //! messages framed and keyed as edx-event-bus-kafka writes them.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -38,25 +39,27 @@ impl ClientContext for Reports {
 /// What a delivery report answers.
 pub(crate) struct Pending {
     done: Option<DeliverySender>,
-    event_type: String,
+    /// Borrowed for the events a program links (no allocation per send).
+    event_type: Cow<'static, str>,
 }
 
 impl ProducerContext for Reports {
     type DeliveryOpaque = Box<Pending>;
 
     fn delivery(&self, result: &DeliveryResult<'_>, pending: Box<Pending>) {
-        let outcome = match result {
-            Ok(m) => {
-                add(&self.counters.sent, 1);
-                Ok(format!("{}:{}@{}", m.topic(), m.partition(), m.offset()))
-            }
+        match result {
+            Ok(_) => add(&self.counters.sent, 1),
             Err((e, m)) => {
                 add(&self.counters.failed, 1);
                 tracing::error!(topic = m.topic(), event_type = %pending.event_type, error = %e, "event not stored on the bus");
-                Err(self.client.error(e))
             }
-        };
+        }
+        // The outcome is spelled out only for a sender waiting on it.
         if let Some(done) = pending.done {
+            let outcome = match result {
+                Ok(m) => Ok(format!("{}:{}@{}", m.topic(), m.partition(), m.offset())),
+                Err((e, _)) => Err(self.client.error(e)),
+            };
             let _ = done.send(outcome);
         }
     }
@@ -233,32 +236,37 @@ impl KafkaProducer {
             }
             _ => None,
         };
-        let mut headers = OwnedHeaders::new();
-        for (name, value) in metadata.to_headers() {
-            headers = headers.insert(Header {
-                key: name,
-                value: Some(value.as_bytes()),
+        // librdkafka copies each header: formatted on the stack, sized once.
+        let mut headers = Some(OwnedHeaders::new_with_capacity(10));
+        metadata.each_header(|key, value| {
+            headers = headers.take().map(|h| {
+                h.insert(Header {
+                    key,
+                    value: Some(value.as_bytes()),
+                })
             });
-        }
-        let mut pending = Box::new(Pending {
-            done,
-            event_type: event_type.to_owned(),
         });
+        let headers = headers.unwrap_or_default();
+        let pending = Box::new(Pending {
+            done,
+            event_type: metadata.event_type.clone(),
+        });
+        let mut record = BaseRecord::with_opaque_to(topic, pending)
+            .payload(&value)
+            .headers(headers);
+        if let Some(k) = &key {
+            record = record.key(k);
+        }
         let started = Instant::now();
         loop {
-            let mut record = BaseRecord::with_opaque_to(topic, pending)
-                .payload(&value)
-                .headers(headers.clone());
-            if let Some(k) = &key {
-                record = record.key(k);
-            }
             match self.producer.send(record) {
                 Ok(()) => {
                     add(&self.counters.queued, 1);
                     return Ok(());
                 }
-                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), record)) => {
-                    pending = record.delivery_opaque;
+                // The record comes back whole (headers too): sent again as is.
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) => {
+                    record = back;
                     if started.elapsed() >= self.settings.enqueue_timeout {
                         add(&self.counters.rejected, 1);
                         let err = BusError::QueueFull {
@@ -276,9 +284,20 @@ impl KafkaProducer {
     }
 
     pub(crate) fn flush(&self, timeout: Duration) -> Result<(), BusError> {
-        self.producer
-            .flush(timeout)
-            .map_err(|_| BusError::FlushTimeout)
+        // rdkafka's `flush` waits in polls of up to 100 ms, and a threaded
+        // producer's polls find nothing (its thread takes the delivery
+        // reports): each flush took up to 100 ms too long. Here a zero
+        // `flush` only wakes the brokers to send at once (no lingering),
+        // then the queue is watched every millisecond.
+        let deadline = Instant::now() + timeout;
+        let _ = self.producer.flush(Duration::ZERO);
+        while self.producer.in_flight_count() > 0 {
+            if Instant::now() >= deadline {
+                return Err(BusError::FlushTimeout);
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        Ok(())
     }
 
     pub(crate) fn stats(&self) -> ProducerStats {
@@ -288,6 +307,6 @@ impl KafkaProducer {
 
 impl Drop for KafkaProducer {
     fn drop(&mut self) {
-        let _ = self.producer.flush(self.settings.give_up_after);
+        let _ = self.flush(self.settings.give_up_after);
     }
 }
