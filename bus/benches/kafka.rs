@@ -8,7 +8,8 @@
 //! cargo bench -p openedx-hooks-bus --features kafka --bench kafka -- 20000 2000  # ours, the reference's
 //! ```
 //!
-//! Each side is timed alone: a producer with no consumer running, a
+//! Each side is timed alone: a producer with no consumer running (its
+//! start, until the first event is stored, timed apart), a
 //! consumer on a topic filled before it (the reference's consumer starts at
 //! the end of a topic, so ours fills it once that consumer has its
 //! partition; it counts from its first event). Rates are per second. A
@@ -92,10 +93,18 @@ fn bare_librdkafka(bootstrap: &str, topic: &str, n: u64) -> Duration {
 fn ours(url: &BusUrl, bootstrap: &str, n: u64) -> Figures {
     let prefix = unique("bench-rs");
     admin::create_topics(url, &[&format!("{prefix}-bench")], 1).unwrap();
+    // The producer's start, timed apart: the first event stored waits for
+    // its connection and, idempotent, for its producer id (librdkafka asks
+    // again every 500 ms until a broker is up: about a second on tansu).
+    let start = Instant::now();
     let p = producer(url, &prefix);
     let config =
         ProducerConfig::default().topic(SESSION_LOGIN_COMPLETED.event_type(), "bench", KEY);
     p.install(config).unwrap();
+    let report = SESSION_LOGIN_COMPLETED.send_event(payload());
+    assert!(report.is_ok(), "{report}");
+    p.flush(Duration::from_secs(60)).unwrap();
+    let started = start.elapsed();
     // The production path: platform code's `send_event`.
     let start = Instant::now();
     for _ in 0..n {
@@ -106,7 +115,8 @@ fn ours(url: &BusUrl, bootstrap: &str, n: u64) -> Figures {
     let queued = start.elapsed();
     p.flush(Duration::from_secs(300)).unwrap();
     let produce = start.elapsed();
-    assert_eq!(p.stats().sent, n, "{:?}", p.stats());
+    assert_eq!(p.stats().sent, n + 1, "{:?}", p.stats());
+    // The topic holds the first event and the n timed: each reader reads n.
     let (consumed, _) = consume(&consumer(url, &prefix, "throughput"), n);
     let bare = bare_librdkafka(bootstrap, &format!("{prefix}-bench"), n);
     println!(
@@ -136,6 +146,7 @@ fn ours(url: &BusUrl, bootstrap: &str, n: u64) -> Figures {
     lat.sort_by(f64::total_cmp);
     Figures {
         events: n,
+        start: Some(started),
         queued: Some(queued),
         produce,
         consume: consumed,

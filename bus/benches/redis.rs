@@ -95,6 +95,7 @@ fn ours(redis: &Redis, n: u64) -> Figures {
     });
     lat.sort_by(f64::total_cmp);
     Figures {
+        start: None,
         events: n,
         queued: None,
         produce,

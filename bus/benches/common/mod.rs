@@ -35,6 +35,10 @@ pub fn payload() -> SessionLoginCompleted {
 /// One side's figures.
 pub struct Figures {
     pub events: u64,
+    /// From creating the producer until its first event was stored, when
+    /// that is timed apart from the throughput that follows (a one-time
+    /// cost: connecting, and for an idempotent producer its id).
+    pub start: Option<Duration>,
     /// Until every send returned (queued in the client), when that differs
     /// from stored.
     pub queued: Option<Duration>,
@@ -58,6 +62,10 @@ impl Figures {
         let secs = |v: &serde_json::Value| Duration::from_secs_f64(v["seconds"].as_f64().unwrap());
         Figures {
             events,
+            start: produced
+                .get("start_seconds")
+                .and_then(serde_json::Value::as_f64)
+                .map(Duration::from_secs_f64),
             queued: None,
             produce: secs(produced),
             consume: secs(consumed),
@@ -133,6 +141,14 @@ pub fn print_table(title: &str, reference: &str, rs: &Figures, py: &Figures) {
         "", "openedx-hooks-bus", reference, "ratio"
     );
     println!("{:<28} {:>18} {:>20}", "events", rs.events, py.events);
+    if let (Some(a), Some(b)) = (rs.start, py.start) {
+        println!(
+            "{:<28} {:>18.0} {:>20.0}",
+            "producer start, ms",
+            a.as_secs_f64() * 1000.0,
+            b.as_secs_f64() * 1000.0
+        );
+    }
     let row = |name: &str, a: f64, b: f64| {
         println!("{name:<28} {a:>18.0} {b:>20.0} {:>7.1}x", a / b);
     };
