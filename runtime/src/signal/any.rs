@@ -73,7 +73,7 @@ pub trait AnySignal: sealed::Sealed + Send + Sync {
     /// Decodes an Avro payload and sends it to local receivers with the
     /// given metadata (whose event type must match).
     fn send_avro(&self, payload: &[u8], metadata: EventMetadata) -> Result<SendReport, WireError> {
-        self.erased().send_avro(payload, metadata, false)
+        self.erased().send_avro(payload, &metadata, false)
     }
     /// What a bus consumer does with an event it read: like
     /// [`send_avro`](AnySignal::send_avro), but the event is marked as
@@ -83,6 +83,16 @@ pub trait AnySignal: sealed::Sealed + Send + Sync {
         &self,
         payload: &[u8],
         metadata: EventMetadata,
+    ) -> Result<SendReport, WireError> {
+        self.receive_from_bus_ref(payload, &metadata)
+    }
+    /// [`receive_from_bus`](AnySignal::receive_from_bus) with borrowed
+    /// metadata: for a consumer that keeps its event (to retry it, or to
+    /// dead-letter it) and so would otherwise copy the metadata per call.
+    fn receive_from_bus_ref(
+        &self,
+        payload: &[u8],
+        metadata: &EventMetadata,
     ) -> Result<SendReport, WireError> {
         self.erased().send_avro(payload, metadata, true)
     }
@@ -95,7 +105,7 @@ pub trait AnySignal: sealed::Sealed + Send + Sync {
         payload: &[u8],
     ) -> Result<SendReport, WireError> {
         let metadata = crate::wire::message_metadata(headers)?;
-        self.receive_from_bus(payload, metadata)
+        self.receive_from_bus_ref(payload, &metadata)
     }
     /// Decodes an Avro payload into its JSON form.
     fn avro_to_json(&self, payload: &[u8]) -> Result<serde_json::Value, WireError> {

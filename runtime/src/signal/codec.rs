@@ -47,7 +47,7 @@ pub trait Payload: 'static {
 
 /// Decodes an Avro payload and sends it.
 pub(crate) type SendFn =
-    fn(&Core, &[u8], Option<EventMetadata>, bool) -> Result<SendReport, avro::AvroError>;
+    fn(&Core, &[u8], Option<&EventMetadata>, bool) -> Result<SendReport, avro::AvroError>;
 
 /// Encodes a payload given as `&dyn Any` (`None`: not this type).
 pub(crate) type EncodeFn = fn(&dyn Any) -> Option<Vec<u8>>;
@@ -97,7 +97,7 @@ impl std::fmt::Debug for Codec {
 fn send<P: Avro + 'static>(
     core: &Core,
     payload: &[u8],
-    metadata: Option<EventMetadata>,
+    metadata: Option<&EventMetadata>,
     from_bus: bool,
 ) -> Result<SendReport, avro::AvroError> {
     let decoded: P = avro::from_slice(payload)?;

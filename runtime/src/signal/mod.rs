@@ -135,7 +135,7 @@ impl Core {
         &self,
         payload: &dyn Any,
         wire: Wire<'_>,
-        metadata: Option<EventMetadata>,
+        metadata: Option<&EventMetadata>,
         from_bus: bool,
     ) -> SendReport {
         if !self.is_enabled() {
@@ -289,7 +289,7 @@ impl<P: Payload> Signal<P> {
     /// event received from another service keeps its id and time).
     pub fn send_event_with_metadata(&self, payload: P, metadata: EventMetadata) -> SendReport {
         self.core
-            .send(&payload, Wire::Typed(P::CODEC), Some(metadata), false)
+            .send(&payload, Wire::Typed(P::CODEC), Some(&metadata), false)
     }
 }
 
@@ -304,7 +304,7 @@ fn dispatch(
     core: &Core,
     payload: &dyn Any,
     wire: Wire<'_>,
-    metadata: Option<EventMetadata>,
+    metadata: Option<&EventMetadata>,
     from_bus: bool,
 ) -> SendReport {
     core.install_registered();
@@ -326,8 +326,14 @@ fn dispatch(
     if global.is_none() && !local.active && outbound.is_none() {
         return SendReport::new(core.event_type, 0);
     }
-    let metadata =
-        &metadata.unwrap_or_else(|| EventMetadata::new(core.event_type, core.minor_version));
+    let fresh;
+    let metadata = match metadata {
+        Some(m) => m,
+        None => {
+            fresh = EventMetadata::new(core.event_type, core.minor_version);
+            &fresh
+        }
+    };
     let mut report = SendReport::new(core.event_type, global.map_or(0, |l| l.len));
     if let Some(list) = global {
         (list.run)(list, payload, metadata, core.event_type, &mut report);

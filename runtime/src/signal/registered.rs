@@ -124,7 +124,7 @@ impl<'a> Erased<'a> {
             check_metadata(event_type, m)?;
         }
         let bytes = json_to_avro(event_type, (self.ops.ty)(), payload)?;
-        self.send_bytes(&bytes, metadata, false)
+        self.send_bytes(&bytes, metadata.as_ref(), false)
             .map_err(|e| PayloadError {
                 event_type,
                 path: e.path().to_owned(),
@@ -138,7 +138,7 @@ impl<'a> Erased<'a> {
     fn send_bytes(
         &self,
         payload: &[u8],
-        metadata: Option<EventMetadata>,
+        metadata: Option<&EventMetadata>,
         from_bus: bool,
     ) -> Result<SendReport, avro::AvroError> {
         // `#[receiver]` functions connect (and teach the codec) first.
@@ -157,7 +157,7 @@ impl<'a> Erased<'a> {
     pub(crate) fn send_avro(
         &self,
         payload: &[u8],
-        metadata: EventMetadata,
+        metadata: &EventMetadata,
         from_bus: bool,
     ) -> Result<SendReport, WireError> {
         let event_type = self.core.event_type;

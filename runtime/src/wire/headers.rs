@@ -212,7 +212,11 @@ impl EventMetadata {
         };
         let meta = EventMetadata {
             id,
-            event_type: Cow::Owned(event_type.to_owned()),
+            // A linked event's type is its signal's: not copied per message.
+            event_type: crate::signal_by_type(event_type).map_or_else(
+                || Cow::Owned(event_type.to_owned()),
+                |s| Cow::Borrowed(s.event_type()),
+            ),
             minor_version,
             source,
             source_host,
