@@ -65,7 +65,7 @@ impl Handler for Dispatch {
             ))
         })?;
         let report = signal
-            .receive_from_bus(&event.payload, event.metadata.clone())
+            .receive_from_bus_ref(&event.payload, &event.metadata)
             .map_err(|e| match e {
                 WireError::Payload { .. } | WireError::EventType { .. } => {
                     Malformed::new(e.to_string())

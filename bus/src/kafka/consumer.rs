@@ -39,7 +39,7 @@ pub(crate) fn decode(
         .ensure(schema_id)
         .map_err(|e| Malformed::new(format!("schema id {schema_id}: {e}")))?;
     let mut event = BusEvent::new(metadata, avro.to_vec());
-    event.stream_id = Some(format!("{}:{}@{}", m.topic(), m.partition(), m.offset()));
+    event.stream_id = Some(super::position(m));
     Ok(event)
 }
 
@@ -300,7 +300,7 @@ fn dead_letter_message(
             headers = headers.insert(Header { key, value });
         }
     }
-    let origin = format!("{}:{}@{}", m.topic(), m.partition(), m.offset());
+    let origin = super::position(m);
     let why = crate::dead_letter::Why {
         reason,
         receiver,
@@ -382,7 +382,7 @@ impl KafkaReader {
                 break;
             };
             let m = polled.map_err(|e| BusError::Kafka(e.to_string()))?;
-            let id = format!("{}:{}@{}", m.topic(), m.partition(), m.offset());
+            let id = super::position(&m);
             out.push(decode(&m, &self.registry).map_err(|e| (id, e)));
             if Instant::now() >= deadline {
                 break;

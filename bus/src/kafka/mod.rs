@@ -159,3 +159,17 @@ pub(crate) fn registry(url: &BusUrl) -> Result<registry::Registry, BusError> {
 pub(crate) fn error(url: &BusUrl, e: impl std::fmt::Display) -> BusError {
     BusError::Kafka(url.scrub(&e.to_string()))
 }
+
+/// `topic:partition@offset`, a message's id on the bus; written without
+/// `format!`, whose machinery was 6% of the consumer's time per message.
+pub(crate) fn position(m: &impl rdkafka::Message) -> String {
+    let (mut partition, mut offset) = (itoa::Buffer::new(), itoa::Buffer::new());
+    let (partition, offset) = (partition.format(m.partition()), offset.format(m.offset()));
+    let mut id = String::with_capacity(m.topic().len() + partition.len() + offset.len() + 2);
+    id.push_str(m.topic());
+    id.push(':');
+    id.push_str(partition);
+    id.push('@');
+    id.push_str(offset);
+    id
+}

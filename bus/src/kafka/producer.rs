@@ -57,7 +57,7 @@ impl ProducerContext for Reports {
         // The outcome is spelled out only for a sender waiting on it.
         if let Some(done) = pending.done {
             let outcome = match result {
-                Ok(m) => Ok(format!("{}:{}@{}", m.topic(), m.partition(), m.offset())),
+                Ok(m) => Ok(super::position(m)),
                 Err((e, _)) => Err(self.client.error(e)),
             };
             let _ = done.send(outcome);
