@@ -306,3 +306,33 @@ fn a_group_replays_from_a_time() {
     let ids: Vec<_> = got.iter().map(|e| e.metadata.id).collect();
     assert_eq!(ids, after.iter().map(|m| m.id).collect::<Vec<_>>());
 }
+
+/// `flush` returns only once every queued event is stored and its
+/// delivery reported (the counters say so), however it waits: it watches
+/// librdkafka's queue, which holds a message until its report was handled.
+#[test]
+fn flush_waits_for_every_delivery() {
+    let broker = Tansu::shared();
+    let registry = Registry::start();
+    let url = url(&broker, &registry);
+    let prefix = unique("flush");
+    admin::create_topics(&url, &[&format!("{prefix}-t")], 1).unwrap();
+    let p = Producer::new(ProducerSettings::new(url.clone()).prefix(&prefix)).unwrap();
+    for round in 0..3 {
+        for i in 0..500 {
+            let (meta, avro) = login(i);
+            // The delivery handles are dropped: only flush waits.
+            drop(
+                p.send_keyed("t", &BusEvent::new(meta, avro), Some("user.id"))
+                    .unwrap(),
+            );
+        }
+        p.flush(Duration::from_secs(30)).unwrap();
+        let stats = p.stats();
+        assert_eq!(
+            (stats.sent, stats.failed),
+            (500 * (round + 1), 0),
+            "{stats:?}"
+        );
+    }
+}
