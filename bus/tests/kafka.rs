@@ -79,10 +79,17 @@ fn every_event_crosses_kafka_framed_and_keyed_as_the_reference() {
     let catalog = catalog();
     let producer = Producer::new(ProducerSettings::new(url.clone()).prefix(&prefix)).unwrap();
     let mut sent = Vec::new();
+    // Each message's key, as the reference's serializer writes the key
+    // field's value under the field's own schema (a string or a long).
+    let mut keys = Vec::new();
     for falsy in [false, true] {
         for (event_type, payload) in openedx_hooks_tests::samples::event_payloads(&catalog, falsy) {
             let def = catalog.event_by_type(&event_type).unwrap().1;
             let key = def.key_field.as_ref().map(|k| k.dotted());
+            keys.push(key.as_ref().map(|path| {
+                let value = path.split('.').try_fold(&payload, |v, n| v.get(n)).unwrap();
+                avro_of_key(value)
+            }));
             let signal = signal_by_type(&event_type).unwrap();
             let avro = signal.json_to_avro(&payload.to_string()).unwrap();
             let meta = EventMetadata::new(signal.event_type(), signal.minor_version());
@@ -124,6 +131,79 @@ fn every_event_crosses_kafka_framed_and_keyed_as_the_reference() {
         assert_eq!(&event.metadata, meta, "{}", meta.event_type);
         assert_eq!(&event.payload, avro, "{}", meta.event_type);
     }
+
+    // The keys as stored: Confluent framing, an id whose schema is the key
+    // field's type, then that value's Avro.
+    let raw = read_raw(&broker, &topic, sent.len());
+    for (((meta, _), want), (key, _)) in sent.iter().zip(&keys).zip(&raw) {
+        let (Some(want), Some(key)) = (want, key) else {
+            assert_eq!(key.is_some(), want.is_some(), "{}", meta.event_type);
+            continue;
+        };
+        assert_eq!(key[0], 0, "{}", meta.event_type);
+        let id = u32::from_be_bytes(key[1..5].try_into().unwrap());
+        let schema: serde_json::Value =
+            serde_json::from_str(&registry.schema(id).expect("a registered id")).unwrap();
+        let kind = if want.1 { "string" } else { "long" };
+        assert_eq!(schema["type"], kind, "{}", meta.event_type);
+        assert_eq!(&key[5..], &want.0[..], "{}", meta.event_type);
+    }
+}
+
+/// A key value's Avro, written here from its JSON rather than by the code
+/// under test: a string's zig-zag length and bytes, or an integer's
+/// zig-zag varint; and whether it is a string.
+fn avro_of_key(value: &serde_json::Value) -> (Vec<u8>, bool) {
+    let zigzag = |out: &mut Vec<u8>, n: i64| {
+        let mut z = ((n << 1) ^ (n >> 63)) as u64;
+        while z >= 0x80 {
+            out.push((z as u8) | 0x80);
+            z >>= 7;
+        }
+        out.push(z as u8);
+    };
+    let mut out = Vec::new();
+    match value {
+        serde_json::Value::String(s) => {
+            zigzag(&mut out, s.len() as i64);
+            out.extend_from_slice(s.as_bytes());
+            (out, true)
+        }
+        serde_json::Value::Number(n) => {
+            zigzag(&mut out, n.as_i64().expect("an integer key"));
+            (out, false)
+        }
+        other => panic!("a key field of another kind: {other}"),
+    }
+}
+
+/// The first `n` messages of a topic's one partition, as stored: key and
+/// value bytes.
+fn read_raw(broker: &Tansu, topic: &str, n: usize) -> Vec<(Option<Vec<u8>>, Vec<u8>)> {
+    use rdkafka::Message;
+    use rdkafka::consumer::{BaseConsumer, Consumer as _};
+    let consumer: BaseConsumer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", broker.bootstrap())
+        .set("group.id", unique("raw"))
+        .set("enable.auto.commit", "false")
+        .create()
+        .unwrap();
+    let mut list = rdkafka::TopicPartitionList::new();
+    list.add_partition_offset(topic, 0, rdkafka::Offset::Beginning)
+        .unwrap();
+    consumer.assign(&list).unwrap();
+    let mut out = Vec::new();
+    while out.len() < n {
+        match consumer.poll(Duration::from_secs(30)) {
+            Some(Ok(m)) => out.push((
+                m.key().map(<[u8]>::to_vec),
+                m.payload().unwrap_or_default().to_vec(),
+            )),
+            Some(Err(e)) => panic!("reading {topic}: {e}"),
+            None => panic!("nothing for 30 s after {} of {n} messages", out.len()),
+        }
+    }
+    out
 }
 
 #[test]
