@@ -112,8 +112,10 @@ fn local_sends_leave_bus_events_do_not() {
 }
 
 /// A field read from a payload's Avro (skipping the others) equals the same
-/// field of its JSON: every top-level field of every event, and every
-/// catalog key field, typical and falsy payloads.
+/// field of its JSON: every top-level field of every event, every field of
+/// a record one level down (optional records included, null in the falsy
+/// payloads), and every catalog key field, typical and falsy payloads. The
+/// top-level fields' Avro, end to end, is the whole payload.
 #[test]
 fn fields_read_from_avro_equal_the_json() {
     let catalog = openedx_hooks_schema::Loader::new()
@@ -122,19 +124,40 @@ fn fields_read_from_avro_equal_the_json() {
         .catalog
         .expect("valid");
     let mut checked = 0;
+    let mut nested: std::collections::HashMap<String, Vec<String>> = Default::default();
     for falsy in [false, true] {
         for (event_type, payload) in openedx_hooks_tests::samples::event_payloads(&catalog, falsy) {
             let signal = signal_by_type(&event_type).unwrap();
             let bytes = signal.json_to_avro(&payload.to_string()).unwrap();
             let json = signal.avro_to_json(&bytes).unwrap();
             let def = catalog.event_by_type(&event_type).unwrap().1;
-            let mut paths: Vec<String> = def.payload.iter().map(|f| f.name.clone()).collect();
+            let top: Vec<String> = def.payload.iter().map(|f| f.name.clone()).collect();
+            let mut whole = Vec::new();
+            for name in &top {
+                whole.extend_from_slice(signal.field_avro(&bytes, name).unwrap().unwrap());
+            }
+            assert_eq!(whole, bytes, "{event_type}");
+            // One level down, from the typical payload, whose optional
+            // records are present; the falsy one then has them null.
+            let below = nested.entry(event_type.clone()).or_insert_with(|| {
+                top.iter()
+                    .filter_map(|n| json.get(n)?.as_object().map(|o| (n, o)))
+                    .flat_map(|(n, o)| o.keys().map(move |k| format!("{n}.{k}")))
+                    .collect()
+            });
+            let mut paths = top.clone();
+            paths.extend(below.iter().cloned());
             paths.extend(def.key_field.as_ref().map(|k| k.dotted()));
             for path in paths {
                 let want = path.split('.').try_fold(&json, |v, n| v.get(n)).cloned();
                 assert_eq!(
                     signal.field_json(&bytes, &path).unwrap(),
                     want,
+                    "{event_type} {path}"
+                );
+                assert_eq!(
+                    signal.field_avro(&bytes, &path).unwrap().is_some(),
+                    want.is_some(),
                     "{event_type} {path}"
                 );
                 checked += 1;
@@ -146,4 +169,5 @@ fn fields_read_from_avro_equal_the_json() {
     let signal = signal_by_type(STUDENT_REGISTRATION_COMPLETED.event_type()).unwrap();
     let bytes = avro::to_vec(&registration(3));
     assert!(signal.field_json(&bytes[..3], "user.pii.email").is_err());
+    assert!(signal.field_avro(&bytes[..3], "user.pii.email").is_err());
 }

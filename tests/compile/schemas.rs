@@ -63,6 +63,27 @@ fn main() {
     let bytes = avro::to_vec(&everything);
     let (cases, refused) = agree::<alpha::EverythingHappened>(&bytes);
     assert!(refused > cases / 4 && refused < cases, "{refused} of {cases}");
+
+    // A field read through an optional record (an event-bus key): none
+    // while the record is null; its own Avro once the record is there.
+    let signal = openedx_hooks::signal_by_type(alpha::EVERYTHING_HAPPENED.event_type())
+        .expect("linked");
+    assert_eq!(signal.field_avro(&bytes, "node.parent.label").expect("reads"), None);
+    assert_eq!(signal.field_json(&bytes, "node.parent.label").expect("reads"), None);
+    let mut with_parent = serde_json::to_value(&everything).expect("serializes");
+    with_parent["node"]["parent"] =
+        serde_json::json!({"label": "up", "children": [], "parent": null});
+    let with_parent: alpha::EverythingHappened =
+        serde_json::from_value(with_parent).expect("decodes");
+    let bytes = avro::to_vec(&with_parent);
+    assert_eq!(
+        signal.field_avro(&bytes, "node.parent.label").expect("reads"),
+        Some(&avro::to_vec(&"up".to_owned())[..])
+    );
+    assert_eq!(
+        signal.field_json(&bytes, "node.parent.label").expect("reads"),
+        Some(serde_json::json!("up"))
+    );
     let seen: beta::ItemSeen = serde_json::from_value(serde_json::json!({
         "theirs": {"name": "x", "code": 300}, "ours": {"id": 5}, "again": {"id": -1}
     }))

@@ -131,6 +131,13 @@ pub trait AnySignal: sealed::Sealed + Send + Sync {
     ) -> Result<Option<serde_json::Value>, WireError> {
         self.erased().field_json(payload, path)
     }
+    /// The Avro of the payload field at a dotted path, as it lies in the
+    /// payload: that value encoded on its own, which is an event-bus key's
+    /// Avro (the key's schema is the field's). `Ok(None)` when the payload
+    /// has no such field, or an optional record on the way is null.
+    fn field_avro<'b>(&self, payload: &'b [u8], path: &str) -> Result<Option<&'b [u8]>, WireError> {
+        self.erased().field_avro(payload, path)
+    }
 
     /// The payload's Avro schema as compact JSON (the schema openedx-events'
     /// `schema_from_signal` builds, key order included), derived from the

@@ -94,6 +94,17 @@ impl<'a> Erased<'a> {
             .map_err(|source| WireError::Payload { event_type, source })
     }
 
+    pub(crate) fn field_avro<'b>(
+        &self,
+        payload: &'b [u8],
+        path: &str,
+    ) -> Result<Option<&'b [u8]>, WireError> {
+        let event_type = self.core.event_type;
+        crate::wire::reflect::field_avro((self.ops.ty)(), payload, path)
+            .map(|found| found.map(|(_, bytes)| bytes))
+            .map_err(|source| WireError::Payload { event_type, source })
+    }
+
     pub(crate) fn event_type(&self) -> &'static str {
         self.core.event_type
     }

@@ -266,19 +266,47 @@ pub fn to_json(ty: &'static Ty, bytes: &[u8]) -> Result<serde_json::Value, serde
 
 /// The JSON of the value at a dotted `path` (`user.pii.username`) of a
 /// record's Avro, reading past the other fields without building them:
-/// what an event-bus key needs from a payload. `None` when the type has no
-/// such field (through records only).
+/// what an event-bus key needs from a payload. `None` as for
+/// [`field_avro`].
 pub fn field_json(
     ty: &'static Ty,
     bytes: &[u8],
     path: &str,
 ) -> Result<Option<serde_json::Value>, AvroError> {
+    match field_avro(ty, bytes, path)? {
+        Some((ty, value)) => to_json(ty, value)
+            .map(Some)
+            .map_err(|e| AvroError::new(ErrorKind::InvalidValue(e.to_string()))),
+        None => Ok(None),
+    }
+}
+
+/// The type and the Avro bytes of the value at a dotted `path` of a
+/// record's Avro, read past the other fields without building them. The
+/// bytes are that value's Avro on its own: an event-bus key, whose schema
+/// is the field's, as they are. The path goes through records, and through
+/// optional records that are present; `None` when the type has no such
+/// field or an optional record on the way is null.
+pub fn field_avro<'b>(
+    ty: &'static Ty,
+    bytes: &'b [u8],
+    path: &str,
+) -> Result<Option<(&'static Ty, &'b [u8])>, AvroError> {
     let mut r = Reader::new(bytes);
     let mut ty = ty;
     let mut names = path.split('.').peekable();
     while let Some(name) = names.next() {
-        let Ty::Record(record) = resolve(ty) else {
-            return Ok(None);
+        let record = loop {
+            match ty {
+                Ty::Named(f) => ty = f(),
+                Ty::Option(inner) => match r.read_long()? {
+                    0 => return Ok(None),
+                    1 => ty = inner,
+                    n => return Err(AvroError::new(ErrorKind::UnionIndex(n))),
+                },
+                Ty::Record(record) => break *record,
+                _ => return Ok(None),
+            }
         };
         let mut found = None;
         for f in record.fields {
@@ -295,9 +323,7 @@ pub fn field_json(
             let start = bytes.len() - r.remaining();
             skip(field.ty, &mut r)?;
             let end = bytes.len() - r.remaining();
-            return to_json(field.ty, &bytes[start..end])
-                .map(Some)
-                .map_err(|e| AvroError::new(ErrorKind::InvalidValue(e.to_string())));
+            return Ok(Some((field.ty, &bytes[start..end])));
         }
         ty = field.ty;
     }
