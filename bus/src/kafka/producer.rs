@@ -210,30 +210,27 @@ impl KafkaProducer {
         let (ids, key_schema) = (&registered.0, &registered.1);
         let value = framing::frame(ids.value, payload);
         let key = match (ids.key, key_schema, key_field) {
-            (Some(id), Some(ks), Some(path)) => {
-                let from_payload;
-                let v = match keying.key {
-                    Some(v) => v,
-                    None => {
-                        let signal =
-                            openedx_hooks::signal_by_type(event_type).ok_or_else(|| {
-                                BusError::Event(format!("`{event_type}` is not linked in"))
-                            })?;
-                        from_payload = signal
-                            .field_json(payload, path)
-                            .map_err(|e| BusError::Event(e.to_string()))?
-                            .ok_or_else(|| {
-                                BusError::Event(format!(
-                                    "{event_type}: the payload has no `{path}`"
-                                ))
-                            })?;
-                        &from_payload
-                    }
-                };
-                let avro = framing::encode_key(ks, v)
-                    .map_err(|e| BusError::Event(format!("{event_type}: {e}")))?;
-                Some(framing::frame(id, &avro))
-            }
+            (Some(id), Some(ks), Some(path)) => Some(match keying.key {
+                Some(v) => framing::frame(
+                    id,
+                    &framing::encode_key(ks, v)
+                        .map_err(|e| BusError::Event(format!("{event_type}: {e}")))?,
+                ),
+                // The key's schema is the field's own, so the field's Avro
+                // in the payload is the key's Avro: taken as it lies.
+                None => {
+                    let signal = openedx_hooks::signal_by_type(event_type).ok_or_else(|| {
+                        BusError::Event(format!("`{event_type}` is not linked in"))
+                    })?;
+                    let avro = signal
+                        .field_avro(payload, path)
+                        .map_err(|e| BusError::Event(e.to_string()))?
+                        .ok_or_else(|| {
+                            BusError::Event(format!("{event_type}: the payload has no `{path}`"))
+                        })?;
+                    framing::frame(id, avro)
+                }
+            }),
             _ => None,
         };
         // librdkafka copies each header: formatted on the stack, sized once.
