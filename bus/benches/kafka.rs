@@ -19,6 +19,9 @@
 extern crate openedx_events;
 
 mod common;
+// The tests' bare consumer: the anchor reads as they do.
+#[path = "../tests/common/raw.rs"]
+mod raw;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -61,19 +64,7 @@ fn consumer(url: &BusUrl, prefix: &str, group: &str) -> Consumer {
 /// broker and the client library allow on this machine.
 fn bare_librdkafka(bootstrap: &str, topic: &str, n: u64) -> Duration {
     use rdkafka::Message;
-    use rdkafka::consumer::{BaseConsumer, Consumer as _};
-    let consumer: BaseConsumer = rdkafka::ClientConfig::new()
-        .set("bootstrap.servers", bootstrap)
-        .set("group.id", "bench-bare")
-        .set("enable.auto.commit", "false")
-        .set("auto.offset.reset", "earliest")
-        .create()
-        .unwrap();
-    // Assigned, not subscribed: no group join to wait for on tansu.
-    let mut list = rdkafka::TopicPartitionList::new();
-    list.add_partition_offset(topic, 0, rdkafka::Offset::Beginning)
-        .unwrap();
-    consumer.assign(&list).unwrap();
+    let consumer = raw::from_start(bootstrap, "bench-bare", topic);
     let (mut seen, mut bytes, mut first) = (0u64, 0usize, None);
     while seen < n {
         match consumer.poll(Duration::from_secs(30)) {

@@ -181,17 +181,7 @@ fn avro_of_key(value: &serde_json::Value) -> (Vec<u8>, bool) {
 /// value bytes.
 fn read_raw(broker: &Tansu, topic: &str, n: usize) -> Vec<(Option<Vec<u8>>, Vec<u8>)> {
     use rdkafka::Message;
-    use rdkafka::consumer::{BaseConsumer, Consumer as _};
-    let consumer: BaseConsumer = rdkafka::ClientConfig::new()
-        .set("bootstrap.servers", broker.bootstrap())
-        .set("group.id", unique("raw"))
-        .set("enable.auto.commit", "false")
-        .create()
-        .unwrap();
-    let mut list = rdkafka::TopicPartitionList::new();
-    list.add_partition_offset(topic, 0, rdkafka::Offset::Beginning)
-        .unwrap();
-    consumer.assign(&list).unwrap();
+    let consumer = common::raw::from_start(&broker.bootstrap(), &unique("raw"), topic);
     let mut out = Vec::new();
     while out.len() < n {
         match consumer.poll(Duration::from_secs(30)) {

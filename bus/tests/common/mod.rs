@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // Each test file uses its part.
 
+pub mod raw;
+
 use std::time::Duration;
 
 use openedx_hooks::EventMetadata;
