@@ -76,18 +76,22 @@ impl Figures {
 }
 
 /// Runs a consumer with `Dispatch` (one receiver connected) until `n` were
-/// handled; the time from the first event, and the receiver's latencies
-/// (ms, its time minus the event's), sorted.
+/// handled; the time from the first event to the `n`th, as the reference's
+/// harness times it (the consumer's stop, its last commit and leaving its
+/// group come after), and the receiver's latencies (ms, its time minus the
+/// event's), sorted.
 pub fn consume(c: &Consumer, n: u64) -> (Duration, Vec<f64>) {
     let handled = Arc::new(AtomicU64::new(0));
     let first = Arc::new(std::sync::Mutex::new(None::<Instant>));
+    let last = Arc::new(std::sync::Mutex::new(None::<Instant>));
     let latencies = Arc::new(std::sync::Mutex::new(Vec::with_capacity(n as usize)));
     let stop = c.stop_handle();
     let conn = {
-        let (handled, latencies, first) = (
+        let (handled, latencies, first, last) = (
             Arc::clone(&handled),
             Arc::clone(&latencies),
             Arc::clone(&first),
+            Arc::clone(&last),
         );
         SESSION_LOGIN_COMPLETED.connect(move |_: &SessionLoginCompleted, meta: &EventMetadata| {
             first.lock().unwrap().get_or_insert_with(Instant::now);
@@ -97,16 +101,17 @@ pub fn consume(c: &Consumer, n: u64) -> (Duration, Vec<f64>) {
                 * 1000.0;
             latencies.lock().unwrap().push(ms);
             if handled.fetch_add(1, Ordering::Relaxed) + 1 >= n {
+                last.lock().unwrap().get_or_insert_with(Instant::now);
                 stop.stop();
             }
             Ok(())
         })
     };
     c.run(&Dispatch).unwrap();
-    let took = first
-        .lock()
-        .unwrap()
-        .map_or(Duration::ZERO, |t| t.elapsed());
+    let took = match (*first.lock().unwrap(), *last.lock().unwrap()) {
+        (Some(first), Some(last)) => last - first,
+        _ => Duration::ZERO,
+    };
     conn.disconnect();
     let mut l = std::mem::take(&mut *latencies.lock().unwrap());
     l.sort_by(f64::total_cmp);
