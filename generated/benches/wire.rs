@@ -2,7 +2,8 @@
 //! 150 ns, decode under 300 ns; the Python reference serializer takes about
 //! 24 µs per registration event), and the enrollment payload's JSON through
 //! serde (generated structs implement serde through their descriptors, not
-//! serde's derive). `cargo bench -p openedx-events --bench wire`.
+//! serde's derive), and an event's metadata as the bus's headers both ways.
+//! `cargo bench -p openedx-events --bench wire`.
 
 use std::hint::black_box;
 
@@ -86,10 +87,36 @@ fn json(c: &mut Criterion) {
     });
 }
 
+/// An event's metadata as the bus's headers, both ways: what every message
+/// sent or read on Kafka or Redis pays besides its payload.
+fn headers(c: &mut Criterion) {
+    let meta = openedx_hooks::EventMetadata::new(
+        openedx_events::learning::STUDENT_REGISTRATION_COMPLETED.event_type(),
+        0,
+    );
+    c.bench_function("metadata/each_header", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            black_box(&meta).each_header(|k, v| n += k.len() + v.len());
+            n
+        })
+    });
+    let headers = meta.to_headers();
+    let borrowed: Vec<(&str, &[u8])> = headers.iter().map(|(k, v)| (*k, v.as_bytes())).collect();
+    assert_eq!(
+        openedx_hooks::wire::message_metadata(&borrowed).expect("reads"),
+        meta
+    );
+    c.bench_function("metadata/from_headers", |b| {
+        b.iter(|| openedx_hooks::wire::message_metadata(black_box(&borrowed)).expect("reads"))
+    });
+}
+
 fn wire(c: &mut Criterion) {
     bench(c, "student_registration_completed", registration());
     bench(c, "course_enrollment_created", enrollment());
     json(c);
+    headers(c);
 }
 
 criterion_group!(benches, wire);
