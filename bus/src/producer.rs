@@ -46,6 +46,12 @@ enum BackendProducer {
 impl Producer {
     /// Starts a producer (its worker connects on first use, and reconnects
     /// whenever the server goes away).
+    ///
+    /// On Kafka the producer is idempotent, and librdkafka stores nothing
+    /// until the broker has given it a producer id, which it asks for every
+    /// 500 ms until a broker is up: events sent in the first half second
+    /// to a second after start are queued, not lost, and stored once it
+    /// has one. Start the producer with the service, not on its first event.
     pub fn new(settings: ProducerSettings) -> Result<Self, BusError> {
         settings.check()?;
         let prefix = settings.prefix.clone();
