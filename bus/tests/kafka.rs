@@ -406,3 +406,64 @@ fn flush_waits_for_every_delivery() {
         );
     }
 }
+
+/// A consumer that goes idle commits what it handled within about a
+/// second, without waiting for another message or its stop: a crash while
+/// idle delivers nothing again.
+#[test]
+fn an_idle_consumer_commits_what_it_handled() {
+    use rdkafka::consumer::{BaseConsumer, Consumer as _};
+    let broker = Tansu::shared();
+    let registry = Registry::start();
+    let url = url(&broker, &registry);
+    let prefix = unique("idle");
+    let topic = format!("{prefix}-t");
+    admin::create_topics(&url, &[&topic], 1).unwrap();
+    let p = Producer::new(ProducerSettings::new(url.clone()).prefix(&prefix)).unwrap();
+    send_logins(&p, "t", 3, Some("user.id"));
+    let group = format!("{prefix}-g");
+    let consumer = Consumer::new(settings(&url, &prefix, "t", &group)).unwrap();
+    let handled = AtomicU32::new(0);
+    let count = |_: &BusEvent| -> Result<(), HandleError> {
+        handled.fetch_add(1, Ordering::SeqCst);
+        Ok(())
+    };
+    let stop = consumer.stop_handle();
+    let committed = std::thread::scope(|s| {
+        s.spawn(|| consumer.run(&count).unwrap());
+        let reader: BaseConsumer = rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", broker.bootstrap())
+            .set("group.id", &group)
+            .create()
+            .unwrap();
+        let mut list = rdkafka::TopicPartitionList::new();
+        list.add_partition(&topic, 0);
+        let offset = || {
+            reader
+                .committed_offsets(list.clone(), Duration::from_secs(10))
+                .ok()
+                .and_then(|l| l.find_partition(&topic, 0).map(|e| e.offset()))
+        };
+        // A new group gets its partition after a few seconds on tansu;
+        // then all three are handled, and the consumer has nothing to read.
+        for _ in 0..300 {
+            if handled.load(Ordering::SeqCst) == 3 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert_eq!(handled.load(Ordering::SeqCst), 3);
+        let mut seen = offset();
+        for _ in 0..50 {
+            if seen == Some(rdkafka::Offset::Offset(3)) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+            seen = offset();
+        }
+        // Read while the consumer still runs, before its stop commits.
+        stop.stop();
+        seen
+    });
+    assert_eq!(committed, Some(rdkafka::Offset::Offset(3)));
+}

@@ -43,6 +43,25 @@ pub(crate) fn decode(
     Ok(event)
 }
 
+/// Offsets stored since the last commit: committed 500 at a time, or once
+/// a second has passed since the last commit, whether messages come or not.
+struct Commits {
+    stored: u64,
+    last: Instant,
+}
+
+impl Commits {
+    fn commit_if_due(&mut self, consumer: &super::ConsumerClient) {
+        let due = self.stored >= 500
+            || (self.stored > 0 && self.last.elapsed() >= Duration::from_secs(1));
+        if due {
+            let _ = consumer.commit_consumer_state(CommitMode::Async);
+            self.stored = 0;
+            self.last = Instant::now();
+        }
+    }
+}
+
 pub(crate) fn run(
     settings: &ConsumerSettings,
     handler: &dyn Handler,
@@ -87,10 +106,16 @@ pub(crate) fn run(
         .subscribe(&[&topic])
         .map_err(|e| consumer.context().error(e))?;
     let mut seek_pending = matches!(settings.start, StartFrom::Id(_) | StartFrom::Timestamp(_));
-    let mut last_commit = Instant::now();
-    let mut uncommitted = 0u64;
+    let mut commits = Commits {
+        stored: 0,
+        last: Instant::now(),
+    };
     while !stop.is_stopped() {
         let Some(polled) = consumer.poll(settings.poll) else {
+            // Idle: what was handled is committed within the second too,
+            // not left for the next message (a crash meanwhile would
+            // deliver it again).
+            commits.commit_if_due(&consumer);
             continue;
         };
         let m = match polled {
@@ -144,14 +169,10 @@ pub(crate) fn run(
         consumer
             .store_offset_from_message(&m)
             .map_err(|e| consumer.context().error(e))?;
-        uncommitted += 1;
-        if uncommitted >= 500 || last_commit.elapsed() >= Duration::from_secs(1) {
-            let _ = consumer.commit_consumer_state(CommitMode::Async);
-            uncommitted = 0;
-            last_commit = Instant::now();
-        }
+        commits.stored += 1;
+        commits.commit_if_due(&consumer);
     }
-    if uncommitted > 0 {
+    if commits.stored > 0 {
         match consumer.commit_consumer_state(CommitMode::Sync) {
             // Nothing stored since the last commit (or the partitions moved).
             Ok(())
