@@ -212,11 +212,7 @@ impl EventMetadata {
         };
         let meta = EventMetadata {
             id,
-            // A linked event's type is its signal's: not copied per message.
-            event_type: crate::signal_by_type(event_type).map_or_else(
-                || Cow::Owned(event_type.to_owned()),
-                |s| Cow::Borrowed(s.event_type()),
-            ),
+            event_type: Cow::Owned(event_type.to_owned()),
             minor_version,
             source,
             source_host,
