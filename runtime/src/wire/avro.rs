@@ -660,15 +660,7 @@ impl Avro for Uuid {
 impl Avro for Timestamp {
     const MIN_SIZE: usize = 1;
     fn encode(&self, out: &mut Vec<u8>) {
-        let mut buf = [0u8; isoformat::MAX_LEN];
-        match isoformat::format(*self, &mut buf) {
-            Some(n) => write_bytes(out, &buf[..n]),
-            None => {
-                let mut s = String::with_capacity(40);
-                isoformat::format_slow(&mut s, *self);
-                write_bytes(out, s.as_bytes());
-            }
-        }
+        isoformat::with_formatted(*self, |text| write_bytes(out, text));
     }
     fn skip(r: &mut Reader<'_>) -> Result<(), AvroError> {
         r.read_bytes().map(drop)
@@ -718,12 +710,9 @@ impl Avro for JsonValue {
 /// datetime: `2026-11-24T10:00:00+00:00`, with `.ffffff` when there are
 /// microseconds (nine digits if there are nanoseconds Python cannot hold).
 pub fn write_isoformat(out: &mut String, ts: Timestamp) {
-    let mut buf = [0u8; isoformat::MAX_LEN];
-    match isoformat::format(ts, &mut buf) {
-        // The fast path writes ASCII only.
-        Some(n) => out.push_str(std::str::from_utf8(&buf[..n]).unwrap_or_default()),
-        None => isoformat::format_slow(out, ts),
-    }
+    isoformat::with_formatted(ts, |text| {
+        out.push_str(std::str::from_utf8(text).unwrap_or_default());
+    });
 }
 
 /// Parses what Python's `datetime.fromisoformat` reads from an event bus:

@@ -59,10 +59,10 @@ impl EventMetadata {
     /// ```
     /// use openedx_hooks::EventMetadata;
     ///
-    /// let meta = EventMetadata::new("org.openedx.learning.session.login.completed.v1", 2);
+    /// let meta = EventMetadata::new("org.openedx.learning.auth.session.login.completed.v1", 2);
     /// let mut seen = Vec::new();
     /// meta.each_header(|name, value| seen.push(format!("{name}={value}")));
-    /// assert_eq!(seen[3], "ce_type=org.openedx.learning.session.login.completed.v1");
+    /// assert_eq!(seen[3], "ce_type=org.openedx.learning.auth.session.login.completed.v1");
     /// assert_eq!(seen[7], "ce_minorversion=2");
     /// ```
     pub fn each_header(&self, mut f: impl FnMut(&'static str, &str)) {
@@ -77,28 +77,10 @@ impl EventMetadata {
                 .encode_lower(&mut uuid::Uuid::encode_buffer()),
         );
         f(HEADERS[5], &self.source);
-        let mut time = [0u8; isoformat::MAX_LEN];
-        match isoformat::format(self.time, &mut time) {
-            // The fast path writes ASCII only.
-            Some(n) => f(
-                HEADERS[6],
-                std::str::from_utf8(&time[..n]).unwrap_or_default(),
-            ),
-            None => {
-                let mut slow = String::new();
-                isoformat::format_slow(&mut slow, self.time);
-                f(HEADERS[6], &slow);
-            }
-        }
-        // u32::MAX has ten digits.
-        let mut digits = [0u8; 10];
-        let mut rest = &mut digits[..];
-        let _ = std::io::Write::write_fmt(&mut rest, format_args!("{}", self.minor_version));
-        let len = 10 - rest.len();
-        f(
-            HEADERS[7],
-            std::str::from_utf8(&digits[..len]).unwrap_or_default(),
-        );
+        isoformat::with_formatted(self.time, |text| {
+            f(HEADERS[6], std::str::from_utf8(text).unwrap_or_default());
+        });
+        f(HEADERS[7], itoa::Buffer::new().format(self.minor_version));
         f(HEADERS[8], &self.source_host);
         f(HEADERS[9], &self.source_lib);
     }

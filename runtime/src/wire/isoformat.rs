@@ -80,6 +80,21 @@ pub fn format(ts: Timestamp, buf: &mut [u8; MAX_LEN]) -> Option<usize> {
     Some(len + 6)
 }
 
+/// Calls `f` with `ts` formatted: on the stack by the fast path (ASCII), or
+/// by the general path for years it leaves (UTF-8).
+#[inline]
+pub fn with_formatted<R>(ts: Timestamp, f: impl FnOnce(&[u8]) -> R) -> R {
+    let mut buf = [0u8; MAX_LEN];
+    match format(ts, &mut buf) {
+        Some(n) => f(&buf[..n]),
+        None => {
+            let mut s = String::with_capacity(40);
+            format_slow(&mut s, ts);
+            f(s.as_bytes())
+        }
+    }
+}
+
 /// The general path: jiff's formatter, for any year.
 pub fn format_slow(out: &mut String, ts: Timestamp) {
     use std::fmt::Write as _;
