@@ -82,11 +82,9 @@ pub(crate) fn run(
     let poll_interval = (settings.retry_backoff_max.as_millis() * 2)
         .clamp(10_000, 300_000)
         .to_string();
-    let fetch_wait = super::fetch_wait(url);
-    let consumer: super::ConsumerClient = super::client(
+    let consumer = super::consumer_client(
         url,
         &[
-            ("fetch.wait.max.ms", &fetch_wait),
             ("group.id", &settings.group),
             ("client.id", &settings.consumer),
             ("enable.auto.commit", "false"),
@@ -359,10 +357,9 @@ pub(crate) struct KafkaReader {
 
 impl KafkaReader {
     pub(crate) fn new(url: &crate::url::BusUrl, topic: &str, from: &str) -> Result<Self, BusError> {
-        let consumer: super::ConsumerClient = super::client(
+        let consumer = super::consumer_client(
             url,
             &[
-                ("fetch.wait.max.ms", &super::fetch_wait(url)),
                 ("group.id", "openedx-hooks-tail"),
                 ("enable.auto.commit", "false"),
             ],

@@ -111,6 +111,28 @@ pub(crate) fn client<T: FromClientConfigAndContext<Context>>(
         .map_err(|e| error(url, e))
 }
 
+/// A consumer that reads events (a group's, or `bus tail`'s): a
+/// [`client`] with [`CONSUMER_DEFAULTS`] beneath the URL's settings.
+pub(crate) fn consumer_client(
+    url: &BusUrl,
+    extra: &[(&str, &str)],
+) -> Result<ConsumerClient, BusError> {
+    layered(url, CONSUMER_DEFAULTS, extra)
+        .create_with_context(Context::new(url))
+        .map_err(|e| error(url, e))
+}
+
+/// Where an event-reading consumer departs from librdkafka's defaults, as
+/// defaults of its own: a URL's query sets them otherwise.
+const CONSUMER_DEFAULTS: &[(&str, &str)] = &[
+    // How long a broker may hold a fetch while nothing is new. librdkafka's
+    // 500 ms is also what a broker that does not answer early when data
+    // arrives (tansu) adds to every event's latency (measured p50/p99 on
+    // tansu: 131/253 ms at 500, 29/56 ms at 100); on Kafka, which answers
+    // at once, 100 ms costs ten empty fetches a second while idle.
+    ("fetch.wait.max.ms", "100"),
+];
+
 /// The failure of a consumer that is not reading yet, after a poll hands
 /// librdkafka's pending logs to its context (a consumer delivers them only
 /// when polled; one not reading has no message a poll could take).
@@ -124,7 +146,16 @@ pub(crate) fn idle_consumer_error(
 
 /// The client configuration of a URL, with `extra` settings after it.
 pub(crate) fn client_config(url: &BusUrl, extra: &[(&str, &str)]) -> ClientConfig {
+    layered(url, &[], extra)
+}
+
+/// `defaults`, then the URL's settings, then `extra`: each layer wins over
+/// the one before.
+fn layered(url: &BusUrl, defaults: &[(&str, &str)], extra: &[(&str, &str)]) -> ClientConfig {
     let mut config = ClientConfig::new();
+    for (k, v) in defaults {
+        config.set(*k, *v);
+    }
     // rdkafka takes the level from the `log` crate, which is off without a
     // logger: ask for what tracing wants, and errors always (the context
     // keeps the last one for the error a failing call returns).
@@ -174,34 +205,22 @@ pub(crate) fn position(m: &impl rdkafka::Message) -> String {
     id
 }
 
-/// `fetch.wait.max.ms` for a consumer: how long a broker may hold a fetch
-/// while nothing is new. librdkafka's 500 ms is also what a broker that
-/// does not answer early when data arrives (tansu) adds to every event's
-/// latency (measured p50/p99 on tansu: 131/253 ms at 500, 29/56 ms at 100);
-/// on Kafka, which answers at once, 100 ms costs ten empty fetches a second
-/// while idle. A URL's own `fetch.wait.max.ms` wins.
-pub(crate) fn fetch_wait(url: &BusUrl) -> String {
-    url.kafka_settings()
-        .into_iter()
-        .filter(|(k, _)| k == "fetch.wait.max.ms")
-        .map(|(_, v)| v)
-        .next_back()
-        .unwrap_or_else(|| "100".to_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// 100 ms unless the URL says otherwise (its last value, as librdkafka
-    /// takes it).
+    /// A consumer's fetch wait is 100 ms unless the URL says otherwise (its
+    /// last value, as librdkafka takes it).
     #[test]
     fn fetch_wait_defaults_to_100_ms_and_the_url_wins() {
-        let plain: BusUrl = "kafka://broker:9092".parse().unwrap();
-        assert_eq!(fetch_wait(&plain), "100");
-        let set: BusUrl = "kafka://broker:9092?fetch.wait.max.ms=7&fetch.wait.max.ms=9"
-            .parse()
-            .unwrap();
-        assert_eq!(fetch_wait(&set), "9");
+        let fetch_wait = |url: &str| {
+            let url: BusUrl = url.parse().unwrap();
+            layered(&url, CONSUMER_DEFAULTS, &[("group.id", "g")])
+                .get("fetch.wait.max.ms")
+                .map(str::to_owned)
+        };
+        assert_eq!(fetch_wait("kafka://broker:9092").as_deref(), Some("100"));
+        let set = "kafka://broker:9092?fetch.wait.max.ms=7&fetch.wait.max.ms=9";
+        assert_eq!(fetch_wait(set).as_deref(), Some("9"));
     }
 }
