@@ -23,12 +23,17 @@ pub(crate) fn decode(
     m: &BorrowedMessage<'_>,
     registry: &super::registry::Registry,
 ) -> Result<BusEvent, Malformed> {
-    let mut headers = Vec::with_capacity(m.headers().map_or(0, |h| h.count()));
-    if let Some(h) = m.headers() {
-        for Header { key, value } in h.iter() {
-            headers.push((key, value.unwrap_or_default()));
+    let headers: Vec<(&str, &[u8])> = match m.headers() {
+        Some(h) => {
+            let mut list = Vec::with_capacity(h.count());
+            list.extend(
+                h.iter()
+                    .map(|Header { key, value }| (key, value.unwrap_or_default())),
+            );
+            list
         }
-    }
+        None => Vec::new(),
+    };
     let metadata = openedx_hooks::wire::message_metadata(&headers)
         .map_err(|e| Malformed::new(e.to_string()))?;
     let value = m
