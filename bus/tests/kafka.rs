@@ -467,3 +467,108 @@ fn an_idle_consumer_commits_what_it_handled() {
     });
     assert_eq!(committed, Some(rdkafka::Offset::Offset(3)));
 }
+
+/// Headers named with bytes that are not UTF-8, which any client can write
+/// (C and Go clients do): the event is still read,
+/// and such headers go to the dead-letter topic and back unchanged. rdkafka's
+/// own header reader panicked on them, which stopped the consumer on such a
+/// message again after each restart.
+#[test]
+fn headers_named_in_bytes_that_are_not_utf8_are_read_past_and_kept() {
+    use rdkafka::Message;
+    use rdkafka::message::{Header, Headers, OwnedHeaders};
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer as _};
+    let broker = Tansu::shared();
+    let registry = Registry::start();
+    let url = url(&broker, &registry);
+    let prefix = unique("rawname");
+    let topic = format!("{prefix}-t");
+    admin::create_topics(&url, &[&topic], 1).unwrap();
+    let p = Producer::new(ProducerSettings::new(url.clone()).prefix(&prefix)).unwrap();
+    // A good event first: its schema id (1) is then known to the registry.
+    send_logins(&p, "t", 1, Some("user.id"));
+    let (meta, avro) = login(7);
+    let mut value = vec![0, 0, 0, 0, 1];
+    value.extend_from_slice(&avro);
+    // rdkafka adds only UTF-8 names: the odd one through librdkafka's C API,
+    // as a C or Go client writes it.
+    let mut headers = OwnedHeaders::new();
+    for (k, v) in meta.to_headers() {
+        headers = headers.insert(Header {
+            key: k,
+            value: Some(v.as_bytes()),
+        });
+    }
+    let name = b"\xffx-\xfe";
+    #[allow(unsafe_code)]
+    // SAFETY: the list behind `headers` (rdkafka's `BorrowedHeaders` is its
+    // pointer), owned here; librdkafka copies the name and the value.
+    unsafe {
+        let list = std::ptr::from_ref(headers.as_borrowed()).cast_mut().cast();
+        rdkafka::bindings::rd_kafka_header_add(
+            list,
+            name.as_ptr().cast(),
+            name.len() as isize,
+            b"raw".as_ptr().cast(),
+            3,
+        );
+    }
+    let raw: BaseProducer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", broker.bootstrap())
+        .create()
+        .unwrap();
+    raw.send(
+        BaseRecord::<[u8], [u8]>::to(&topic)
+            .payload(&value)
+            .headers(headers),
+    )
+    .map_err(|(e, _)| e)
+    .unwrap();
+    raw.flush(Duration::from_secs(10)).unwrap();
+    send_logins(&p, "t", 1, Some("user.id"));
+
+    let failing = AtomicBool::new(true);
+    let handler = |e: &BusEvent| -> Result<(), HandleError> {
+        if e.metadata.id == meta.id && failing.load(Ordering::SeqCst) {
+            return Err(HandleError::Failed {
+                receiver: "plugin::sync".into(),
+                message: "down".into(),
+            });
+        }
+        Ok(())
+    };
+    let consumer = Consumer::new(
+        settings(&url, &prefix, "t", &format!("{prefix}-g")).retries(
+            1,
+            Duration::from_millis(10),
+            Duration::from_millis(10),
+        ),
+    )
+    .unwrap();
+    // The good ones are handled, the other read and dead-lettered between.
+    let got = run_until(&consumer, 2, &handler);
+    assert_eq!(got.len(), 2);
+    assert_eq!(consumer.stats().dead_lettered, 1, "{:?}", consumer.stats());
+    failing.store(false, Ordering::SeqCst);
+    assert_eq!(admin::replay(&url, Some(&prefix), "t").unwrap(), 1);
+    let again = run_until(&consumer, 1, &handler);
+    assert_eq!(again[0].metadata.id, meta.id);
+    assert_eq!(again[0].metadata, meta);
+
+    // Counted, not named: rdkafka reads a header's name only as UTF-8.
+    let count = |topic: &str, at: usize| {
+        let c = common::raw::from_start(&broker.bootstrap(), &unique("count"), topic);
+        let mut seen = 0;
+        loop {
+            let m = c.poll(Duration::from_secs(30)).expect("a message").unwrap();
+            if seen == at {
+                return m.headers().map_or(0, |h| h.count());
+            }
+            seen += 1;
+        }
+    };
+    // The ten headers and the raw one; then the dead-letter fields too.
+    assert_eq!(count(&format!("{topic}-dead-letter"), 0), 11 + 7);
+    // Replayed after the three first messages: the dead-letter fields gone.
+    assert_eq!(count(&topic, 3), 11);
+}

@@ -5,7 +5,6 @@ use std::time::Duration;
 use rdkafka::Message;
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::consumer::{CommitMode, Consumer};
-use rdkafka::message::{Header, Headers, OwnedHeaders};
 use rdkafka::producer::{BaseRecord, Producer};
 use rdkafka::types::RDKafkaErrorCode;
 
@@ -218,15 +217,9 @@ pub(crate) fn replay(url: &BusUrl, topic: &str) -> Result<u64, BusError> {
             continue;
         };
         let m = polled.map_err(|e| consumer.context().error(e))?;
-        let mut headers = OwnedHeaders::new();
-        if let Some(h) = m.headers() {
-            for Header { key, value } in h
-                .iter()
-                .filter(|h| !h.key.starts_with(crate::dead_letter::PREFIX))
-            {
-                headers = headers.insert(Header { key, value });
-            }
-        }
+        let headers = super::headers::copy(&m, |name| {
+            !name.starts_with(crate::dead_letter::PREFIX.as_bytes())
+        });
         let mut record: BaseRecord<'_, [u8], [u8]> = BaseRecord::to(topic).headers(headers);
         if let Some(v) = m.payload() {
             record = record.payload(v);

@@ -5,7 +5,7 @@
 use std::time::{Duration, Instant};
 
 use rdkafka::consumer::{CommitMode, Consumer};
-use rdkafka::message::{BorrowedMessage, Header, Headers, OwnedHeaders};
+use rdkafka::message::{BorrowedMessage, Header};
 use rdkafka::producer::{BaseRecord, Producer};
 use rdkafka::{Message, Offset, TopicPartitionList};
 
@@ -23,17 +23,13 @@ pub(crate) fn decode(
     m: &BorrowedMessage<'_>,
     registry: &super::registry::Registry,
 ) -> Result<BusEvent, Malformed> {
-    let headers: Vec<(&str, &[u8])> = match m.headers() {
-        Some(h) => {
-            let mut list = Vec::with_capacity(h.count());
-            list.extend(
-                h.iter()
-                    .map(|Header { key, value }| (key, value.unwrap_or_default())),
-            );
-            list
-        }
-        None => Vec::new(),
-    };
+    // A name that is not UTF-8 cannot be a `ce_*` header: passed over.
+    let headers: Vec<(&str, &[u8])> = super::headers::read(m)
+        .into_iter()
+        .filter_map(|(name, value)| {
+            Some((std::str::from_utf8(name).ok()?, value.unwrap_or_default()))
+        })
+        .collect();
     let metadata = openedx_hooks::wire::message_metadata(&headers)
         .map_err(|e| Malformed::new(e.to_string()))?;
     let value = m
@@ -320,12 +316,7 @@ fn dead_letter_message(
     attempts: u32,
     settings: &ConsumerSettings,
 ) -> Result<(), BusError> {
-    let mut headers = OwnedHeaders::new();
-    if let Some(h) = m.headers() {
-        for Header { key, value } in h.iter() {
-            headers = headers.insert(Header { key, value });
-        }
-    }
+    let mut headers = super::headers::copy(m, |_| true);
     let origin = super::position(m);
     let why = crate::dead_letter::Why {
         reason,

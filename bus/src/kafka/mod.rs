@@ -2,11 +2,13 @@
 //!
 //! - `framing`: Confluent framing, key schemas and keys, schema texts;
 //! - `registry`: the schema-registry client;
+//! - `headers`: a message's headers as bytes;
 //! - `producer`, `consumer`, `admin`.
 
 pub(crate) mod admin;
 pub(crate) mod consumer;
 pub(crate) mod framing;
+pub(crate) mod headers;
 pub(crate) mod producer;
 pub(crate) mod registry;
 
