@@ -210,3 +210,44 @@ fn text<V: AsRef<[u8]>>(v: &Option<V>) -> Option<&str> {
     v.as_ref()
         .and_then(|v| std::str::from_utf8(v.as_ref()).ok())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(headers: &[(&'static str, Vec<u8>)]) -> Result<EventMetadata, HeaderError> {
+        EventMetadata::from_headers(headers.iter().map(|(k, v)| (*k, v.as_slice())))
+    }
+
+    fn headers() -> Vec<(&'static str, Vec<u8>)> {
+        EventMetadata::new("org.openedx.learning.auth.session.login.completed.v1", 1)
+            .to_headers()
+            .into_iter()
+            .map(|(k, v)| (k, v.into_bytes()))
+            .collect()
+    }
+
+    #[test]
+    fn the_first_bad_header_in_message_order_is_the_one_reported() {
+        let invalid = |name: &'static str| HeaderError::Invalid {
+            name,
+            message: "not UTF-8".into(),
+        };
+        // Any value kept as text, or parsed, that is not UTF-8.
+        for i in 0..HEADERS.len() {
+            let mut h = headers();
+            h[i].1.push(0xff);
+            assert_eq!(read(&h), Err(invalid(h[i].0)), "{}", h[i].0);
+        }
+        // A bad value before a repeated header: the value.
+        let mut h = headers();
+        h[5].1 = b"\xff".to_vec();
+        h.push(h[4].clone());
+        assert_eq!(read(&h), Err(invalid("ce_source")));
+        // A repeated header before a bad value: the repetition.
+        let mut h = headers();
+        h.insert(5, h[4].clone());
+        h[6].1 = b"\xff".to_vec();
+        assert_eq!(read(&h), Err(HeaderError::Duplicate("ce_id")));
+    }
+}
