@@ -58,12 +58,15 @@ fn consumer(url: &BusUrl, prefix: &str, group: &str) -> Consumer {
     .unwrap()
 }
 
-/// The anchor: librdkafka alone (a bare `BaseConsumer`, no headers read,
-/// nothing decoded, no receiver) reading the same topic's one partition
-/// from the start, timed from its first message, as ours is: what the
-/// broker and the client library allow on this machine.
-fn bare_librdkafka(bootstrap: &str, topic: &str, n: u64) -> Duration {
+/// The anchor: librdkafka alone (a bare `BaseConsumer`, nothing decoded,
+/// no receiver) reading the same topic's one partition from the start,
+/// timed from its first message, as ours is: what the broker and the
+/// client library allow on this machine. With `headers`, it also has
+/// librdkafka parse each message's headers and reads their bytes, which
+/// any reader of the bus's messages must.
+fn bare_librdkafka(bootstrap: &str, topic: &str, n: u64, headers: bool) -> Duration {
     use rdkafka::Message;
+    use rdkafka::message::Headers;
     let consumer = raw::from_start(bootstrap, "bench-bare", topic);
     let (mut seen, mut bytes, mut first) = (0u64, 0usize, None);
     while seen < n {
@@ -71,6 +74,12 @@ fn bare_librdkafka(bootstrap: &str, topic: &str, n: u64) -> Duration {
             Some(Ok(m)) => {
                 first.get_or_insert_with(Instant::now);
                 bytes += m.payload().map_or(0, <[u8]>::len);
+                if headers {
+                    let h = m.headers().expect("headers");
+                    bytes += (0..h.count())
+                        .map(|i| h.get(i).value.map_or(0, <[u8]>::len))
+                        .sum::<usize>();
+                }
                 seen += 1;
             }
             Some(Err(e)) => panic!("bare consumer: {e}"),
@@ -79,6 +88,73 @@ fn bare_librdkafka(bootstrap: &str, topic: &str, n: u64) -> Duration {
     }
     assert!(bytes > 0);
     first.map_or(Duration::ZERO, |t| t.elapsed())
+}
+
+/// The producer's anchor: librdkafka alone (a `ThreadedProducer` set up as
+/// ours is: idempotent, `acks=all`, `linger.ms=5`) storing copies of the
+/// first message of `from`, its framed value, key and ten headers taken
+/// as they lie, on a topic of its own: the headers built per send (the
+/// record owns them), nothing formatted or encoded. What librdkafka and the
+/// broker allow on this machine for these messages, timed as ours is (its
+/// start apart, until every copy is stored).
+fn bare_librdkafka_producer(url: &BusUrl, bootstrap: &str, from: &str, n: u64) -> Duration {
+    use rdkafka::Message;
+    use rdkafka::message::{Header, Headers, OwnedHeaders};
+    use rdkafka::producer::{BaseRecord, Producer as _, ThreadedProducer};
+    let reader = raw::from_start(bootstrap, "bench-bare-read", from);
+    let first = reader
+        .poll(Duration::from_secs(30))
+        .expect("a message")
+        .expect("read");
+    let value = first.payload().unwrap_or_default().to_vec();
+    let key = first.key().unwrap_or_default().to_vec();
+    let headers: Vec<(String, Vec<u8>)> = first
+        .headers()
+        .map(|h| {
+            h.iter()
+                .map(|h| (h.key.to_owned(), h.value.unwrap_or_default().to_vec()))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(headers.len(), 10);
+    let topic = format!("{from}-bare");
+    admin::create_topics(url, &[&topic], 1).unwrap();
+    let producer: ThreadedProducer<_> = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("enable.idempotence", "true")
+        .set("acks", "all")
+        .set("linger.ms", "5")
+        .set("queue.buffering.max.messages", "1000000")
+        .create()
+        .expect("a producer");
+    let send = || {
+        let mut h = OwnedHeaders::new_with_capacity(headers.len());
+        for (k, v) in &headers {
+            h = h.insert(Header {
+                key: k,
+                value: Some(v),
+            });
+        }
+        let record = BaseRecord::<[u8], [u8]>::to(&topic)
+            .payload(&value)
+            .key(&key)
+            .headers(h);
+        producer.send(record).map_err(|(e, _)| e).expect("queued");
+    };
+    let stored = || {
+        let _ = producer.flush(Duration::ZERO);
+        while producer.in_flight_count() > 0 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    };
+    send();
+    stored();
+    let start = Instant::now();
+    for _ in 0..n {
+        send();
+    }
+    stored();
+    start.elapsed()
 }
 
 fn ours(url: &BusUrl, bootstrap: &str, n: u64) -> Figures {
@@ -109,11 +185,20 @@ fn ours(url: &BusUrl, bootstrap: &str, n: u64) -> Figures {
     assert_eq!(p.stats().sent, n + 1, "{:?}", p.stats());
     // The topic holds the first event and the n timed: each reader reads n.
     let (consumed, _) = consume(&consumer(url, &prefix, "throughput"), n);
-    let bare = bare_librdkafka(bootstrap, &format!("{prefix}-bench"), n);
+    for headers in [false, true] {
+        let bare = bare_librdkafka(bootstrap, &format!("{prefix}-bench"), n, headers);
+        println!(
+            "librdkafka alone, reading the same {n} messages{}: {:.0}/s (ours: {:.0}/s)",
+            if headers { " and their headers" } else { "" },
+            n as f64 / bare.as_secs_f64(),
+            n as f64 / consumed.as_secs_f64()
+        );
+    }
+    let bare = bare_librdkafka_producer(url, bootstrap, &format!("{prefix}-bench"), n);
     println!(
-        "librdkafka alone, reading the same {n} messages: {:.0}/s (ours: {:.0}/s)",
+        "librdkafka alone, storing {n} copies of our first message: {:.0}/s (ours: {:.0}/s)",
         n as f64 / bare.as_secs_f64(),
-        n as f64 / consumed.as_secs_f64()
+        n as f64 / produce.as_secs_f64()
     );
 
     let prefix = unique("bench-rs-e2e");
