@@ -101,7 +101,14 @@ pub(crate) fn entry(v: Value) -> Option<(String, Option<RawEntry>)> {
             let mut fields = Vec::with_capacity(items.len() / 2);
             let mut items = items.into_iter();
             while let (Some(k), Some(v)) = (items.next(), items.next()) {
-                let name = into_text(k)?;
+                // A name that is not UTF-8 (any client can write one) is
+                // kept, made UTF-8: it names no field we read, and
+                // dropping the entry here left it pending for ever.
+                let name = match k {
+                    Value::BulkString(b) => String::from_utf8(b)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+                    other => text(&other)?,
+                };
                 let value = match v {
                     Value::BulkString(b) => b,
                     other => text(&other)?.into_bytes(),
