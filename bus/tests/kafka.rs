@@ -196,6 +196,36 @@ fn read_raw(broker: &Tansu, topic: &str, n: usize) -> Vec<(Option<Vec<u8>>, Vec<
     out
 }
 
+/// A handler that fails the event `id` while `failing` holds, counting
+/// those attempts.
+fn fails_while<'a>(
+    id: uuid::Uuid,
+    failing: &'a AtomicBool,
+    attempts: &'a AtomicU32,
+) -> impl Fn(&BusEvent) -> Result<(), HandleError> + 'a {
+    move |e| {
+        if e.metadata.id == id && failing.load(Ordering::SeqCst) {
+            attempts.fetch_add(1, Ordering::SeqCst);
+            return Err(HandleError::Failed {
+                receiver: "plugin::grade_sync".into(),
+                message: "database is down".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// A consumer of `<prefix>-t` in the group `<prefix>-g` that delivers a
+/// message up to `max_deliveries` times.
+fn retrying(url: &BusUrl, prefix: &str, max_deliveries: u32) -> Consumer {
+    Consumer::new(settings(url, prefix, "t", &format!("{prefix}-g")).retries(
+        max_deliveries,
+        Duration::from_millis(10),
+        Duration::from_millis(20),
+    ))
+    .unwrap()
+}
+
 #[test]
 fn a_failing_receiver_is_retried_dead_lettered_and_replayed() {
     let broker = Tansu::shared();
@@ -208,24 +238,8 @@ fn a_failing_receiver_is_retried_dead_lettered_and_replayed() {
     let bad = sent[1].id;
     let failing = AtomicBool::new(true);
     let attempts = AtomicU32::new(0);
-    let flaky = |e: &BusEvent| -> Result<(), HandleError> {
-        if e.metadata.id == bad && failing.load(Ordering::SeqCst) {
-            attempts.fetch_add(1, Ordering::SeqCst);
-            return Err(HandleError::Failed {
-                receiver: "plugin::grade_sync".into(),
-                message: "database is down".into(),
-            });
-        }
-        Ok(())
-    };
-    let consumer = Consumer::new(
-        settings(&url, &prefix, "t", &format!("{prefix}-g")).retries(
-            3,
-            Duration::from_millis(10),
-            Duration::from_millis(20),
-        ),
-    )
-    .unwrap();
+    let flaky = fails_while(bad, &failing, &attempts);
+    let consumer = retrying(&url, &prefix, 3);
     // The failing one is not handled: two arrive.
     let got = run_until(&consumer, 2, &flaky);
     assert_eq!(got.len(), 2);
@@ -527,24 +541,9 @@ fn headers_named_in_bytes_that_are_not_utf8_are_read_past_and_kept() {
     raw.flush(Duration::from_secs(10)).unwrap();
     send_logins(&p, "t", 1, Some("user.id"));
 
-    let failing = AtomicBool::new(true);
-    let handler = |e: &BusEvent| -> Result<(), HandleError> {
-        if e.metadata.id == meta.id && failing.load(Ordering::SeqCst) {
-            return Err(HandleError::Failed {
-                receiver: "plugin::sync".into(),
-                message: "down".into(),
-            });
-        }
-        Ok(())
-    };
-    let consumer = Consumer::new(
-        settings(&url, &prefix, "t", &format!("{prefix}-g")).retries(
-            1,
-            Duration::from_millis(10),
-            Duration::from_millis(10),
-        ),
-    )
-    .unwrap();
+    let (failing, attempts) = (AtomicBool::new(true), AtomicU32::new(0));
+    let handler = fails_while(meta.id, &failing, &attempts);
+    let consumer = retrying(&url, &prefix, 1);
     // The good ones are handled, the other read and dead-lettered between.
     let got = run_until(&consumer, 2, &handler);
     assert_eq!(got.len(), 2);
