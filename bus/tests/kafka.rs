@@ -482,11 +482,10 @@ fn an_idle_consumer_commits_what_it_handled() {
     assert_eq!(committed, Some(rdkafka::Offset::Offset(3)));
 }
 
-/// Headers named with bytes that are not UTF-8, which any client can write
-/// (C and Go clients do): the event is still read,
-/// and such headers go to the dead-letter topic and back unchanged. rdkafka's
-/// own header reader panicked on them, which stopped the consumer on such a
-/// message again after each restart.
+/// A header named in bytes that are not UTF-8, as C and Go clients can
+/// write: the event is still read, and the header goes to the dead-letter
+/// topic and back unchanged. rdkafka's own header reader panicked on it,
+/// which stopped the consumer on that message again after each restart.
 #[test]
 fn headers_named_in_bytes_that_are_not_utf8_are_read_past_and_kept() {
     use rdkafka::Message;
