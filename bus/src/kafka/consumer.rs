@@ -44,18 +44,43 @@ pub(crate) fn decode(
     Ok(event)
 }
 
-/// Offsets stored since the last commit: committed 500 at a time, or once
-/// a second has passed since the last commit, whether messages come or not.
+/// Offsets handled since the last commit: stored and committed 500 at a
+/// time, or once a second has passed since the last commit, whether
+/// messages come or not. Stored only then, the last of each partition,
+/// rather than once per message (a lock in librdkafka each time).
 struct Commits {
     stored: u64,
     last: Instant,
+    /// The last handled offset of each partition since the last commit.
+    handled: Vec<(i32, i64)>,
 }
 
 impl Commits {
-    fn commit_if_due(&mut self, consumer: &super::ConsumerClient) {
+    fn handled(&mut self, partition: i32, offset: i64) {
+        match self.handled.iter_mut().find(|(p, _)| *p == partition) {
+            Some(slot) => slot.1 = offset,
+            None => self.handled.push((partition, offset)),
+        }
+        self.stored += 1;
+    }
+
+    /// Stores what was handled. A partition taken away meanwhile (a
+    /// rebalance) refuses: its new owner reads those messages again, as it
+    /// would any that were stored and not yet committed.
+    fn store(&mut self, consumer: &super::ConsumerClient, topic: &str) {
+        for (partition, offset) in self.handled.drain(..) {
+            // librdkafka stores the offset + 1: the next to read.
+            if let Err(e) = consumer.store_offset(topic, partition, offset) {
+                tracing::debug!(partition, offset, error = %e, "offset not stored");
+            }
+        }
+    }
+
+    fn commit_if_due(&mut self, consumer: &super::ConsumerClient, topic: &str) {
         let due = self.stored >= 500
             || (self.stored > 0 && self.last.elapsed() >= Duration::from_secs(1));
         if due {
+            self.store(consumer, topic);
             let _ = consumer.commit_consumer_state(CommitMode::Async);
             self.stored = 0;
             self.last = Instant::now();
@@ -110,13 +135,14 @@ pub(crate) fn run(
     let mut commits = Commits {
         stored: 0,
         last: Instant::now(),
+        handled: Vec::new(),
     };
     while !stop.is_stopped() {
         let Some(polled) = consumer.poll(settings.poll) else {
             // Idle: what was handled is committed within the second too,
             // not left for the next message (a crash meanwhile would
             // deliver it again).
-            commits.commit_if_due(&consumer);
+            commits.commit_if_due(&consumer, &topic);
             continue;
         };
         let m = match polled {
@@ -166,14 +192,11 @@ pub(crate) fn run(
             // Stopped in the middle of retries: not committed, read again.
             Done::Stopped => break,
         }
-        // librdkafka stores the message's offset + 1: the next to read.
-        consumer
-            .store_offset_from_message(&m)
-            .map_err(|e| consumer.context().error(e))?;
-        commits.stored += 1;
-        commits.commit_if_due(&consumer);
+        commits.handled(m.partition(), m.offset());
+        commits.commit_if_due(&consumer, &topic);
     }
     if commits.stored > 0 {
+        commits.store(&consumer, &topic);
         match consumer.commit_consumer_state(CommitMode::Sync) {
             // Nothing stored since the last commit (or the partitions moved).
             Ok(())

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use crate::error::BusError;
@@ -14,6 +15,9 @@ pub(crate) struct Registry {
     agent: ureq::Agent,
     ids: Mutex<HashMap<(String, String), u32>>,
     schemas: Mutex<HashMap<u32, String>>,
+    /// The id `ensure` last found (`u64::MAX`: none): a topic's messages
+    /// mostly share one, asked of every message.
+    last_known: AtomicU64,
 }
 
 const CONTENT_TYPE: &str = "application/vnd.schemaregistry.v1+json";
@@ -30,6 +34,7 @@ impl Registry {
             agent,
             ids: Mutex::default(),
             schemas: Mutex::default(),
+            last_known: AtomicU64::new(u64::MAX),
         }
     }
 
@@ -70,15 +75,19 @@ impl Registry {
     /// Fails unless the registry knows schema `id` (fetched once, then
     /// cached): what a consumer asks of every message, without a copy.
     pub(crate) fn ensure(&self, id: u32) -> Result<(), BusError> {
+        if self.last_known.load(Ordering::Relaxed) == u64::from(id) {
+            return Ok(());
+        }
         let known = self
             .schemas
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .contains_key(&id);
-        if known {
-            return Ok(());
+        if !known {
+            self.schema(id)?;
         }
-        self.schema(id).map(drop)
+        self.last_known.store(u64::from(id), Ordering::Relaxed);
+        Ok(())
     }
 
     /// The schema text of an id (fetched once).
