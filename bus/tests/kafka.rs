@@ -570,3 +570,40 @@ fn headers_named_in_bytes_that_are_not_utf8_are_read_past_and_kept() {
     // Replayed after the three first messages: the dead-letter fields gone.
     assert_eq!(count(&topic, 3), 11);
 }
+
+/// Messages whose schema id the registry gives no answer about (down,
+/// failing) are not dead-lettered as poison: they wait, in order, and are
+/// handled once it answers.
+#[test]
+fn messages_wait_for_a_registry_that_gives_no_answer() {
+    let broker = Tansu::shared();
+    let registry = Registry::start();
+    let url = url(&broker, &registry);
+    let prefix = unique("outage");
+    admin::create_topics(&url, &[&format!("{prefix}-t")], 1).unwrap();
+    let p = Producer::new(ProducerSettings::new(url.clone()).prefix(&prefix)).unwrap();
+    let sent = send_logins(&p, "t", 3, Some("user.id"));
+    registry.set_unavailable(true);
+    let consumer = retrying(&url, &prefix, 3);
+    let got = std::thread::scope(|s| {
+        s.spawn(|| {
+            // The group's assignment on tansu takes a few seconds.
+            std::thread::sleep(Duration::from_secs(8));
+            let stats = consumer.stats();
+            assert!(stats.received > 0, "{stats:?}");
+            assert_eq!(
+                (stats.acknowledged, stats.malformed, stats.dead_lettered),
+                (0, 0, 0),
+                "{stats:?}"
+            );
+            registry.set_unavailable(false);
+        });
+        run_until(&consumer, 3, &ok)
+    });
+    let ids: Vec<_> = got.iter().map(|e| e.metadata.id).collect();
+    assert_eq!(ids, sent.iter().map(|m| m.id).collect::<Vec<_>>());
+    let stats = consumer.stats();
+    assert_eq!((stats.malformed, stats.dead_lettered), (0, 0), "{stats:?}");
+    let status = admin::status(&url, Some(&prefix), "t").unwrap();
+    assert_eq!(status.dead_letters, 0, "{status:?}");
+}

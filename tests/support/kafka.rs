@@ -145,6 +145,8 @@ pub struct Registry {
 
 #[derive(Default)]
 struct State {
+    /// Answers 503 to everything while set (an outage).
+    unavailable: bool,
     /// Schema texts by id (1-based).
     schemas: Vec<String>,
     /// Subject → schema ids, in registration order.
@@ -193,6 +195,12 @@ impl Registry {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// While `true`, every request is answered 503 (Service Unavailable),
+    /// as a registry in an outage.
+    pub fn set_unavailable(&self, unavailable: bool) {
+        self.state.lock().unwrap().unavailable = unavailable;
+    }
+
     /// Every subject registered so far, sorted.
     pub fn subjects(&self) -> Vec<String> {
         let mut s: Vec<String> = self
@@ -231,6 +239,9 @@ fn answer(state: &Mutex<State>, method: &tiny_http::Method, url: &str, body: &st
     let path = url.split('?').next().unwrap_or("");
     let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
     let mut st = state.lock().unwrap();
+    if st.unavailable {
+        return (503, json!({"error_code": 50301, "message": "unavailable"}));
+    }
     let schema_of = |body: &str| -> Option<String> {
         serde_json::from_str::<Value>(body)
             .ok()?

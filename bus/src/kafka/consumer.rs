@@ -10,6 +10,7 @@ use rdkafka::producer::{BaseRecord, Producer};
 use rdkafka::{Message, Offset, TopicPartitionList};
 
 use super::framing;
+use super::registry::Lookup;
 use crate::config::{ConsumerSettings, StartFrom};
 use crate::consumer::StopHandle;
 use crate::error::BusError;
@@ -17,12 +18,27 @@ use crate::event::{BusEvent, Malformed, ReadEvent};
 use crate::handler::{HandleError, Handler};
 use crate::stats::{ConsumerCounters, add};
 
+/// Why a message gave no event.
+pub(crate) enum Unread {
+    /// It is not an event: dead-lettered at once.
+    Malformed(Malformed),
+    /// Its schema id could not be confirmed for now: the registry gave no
+    /// answer about it. The message may be good; it waits.
+    Unconfirmed(String),
+}
+
+impl From<Malformed> for Unread {
+    fn from(m: Malformed) -> Self {
+        Unread::Malformed(m)
+    }
+}
+
 /// Reads a message's event: metadata from its `ce_*` headers, the payload
 /// from its framed value (the schema id must be one the registry knows).
 pub(crate) fn decode(
     m: &BorrowedMessage<'_>,
     registry: &super::registry::Registry,
-) -> Result<BusEvent, Malformed> {
+) -> Result<BusEvent, Unread> {
     // A name that is not UTF-8 cannot be a `ce_*` header: passed over.
     let headers: Vec<(&str, &[u8])> = super::headers::read(m)
         .into_iter()
@@ -36,9 +52,12 @@ pub(crate) fn decode(
         .payload()
         .ok_or_else(|| Malformed::new("message without a value"))?;
     let (schema_id, avro) = framing::unframe(value)?;
-    registry
-        .ensure(schema_id)
-        .map_err(|e| Malformed::new(format!("schema id {schema_id}: {e}")))?;
+    registry.ensure(schema_id).map_err(|e| match e {
+        Lookup::Unknown(why) => {
+            Unread::Malformed(Malformed::new(format!("schema id {schema_id}: {why}")))
+        }
+        Lookup::Unavailable(why) => Unread::Unconfirmed(format!("schema id {schema_id}: {why}")),
+    })?;
     let mut event = BusEvent::new(metadata, avro.to_vec());
     event.stream_id = Some(super::position(m));
     Ok(event)
@@ -132,6 +151,8 @@ pub(crate) fn run(
         .subscribe(&[&topic])
         .map_err(|e| consumer.context().error(e))?;
     let mut seek_pending = matches!(settings.start, StartFrom::Id(_) | StartFrom::Timestamp(_));
+    // Messages in a row whose schema the registry gave no answer about.
+    let mut unconfirmed = 0;
     let mut commits = Commits {
         stored: 0,
         last: Instant::now(),
@@ -191,7 +212,30 @@ pub(crate) fn run(
             }
             // Stopped in the middle of retries: not committed, read again.
             Done::Stopped => break,
+            // Its partition goes back to it and waits (in order), polled
+            // meanwhile so that the group keeps the consumer; the others
+            // go on.
+            Done::Unconfirmed(why) => {
+                unconfirmed += 1;
+                tracing::warn!(error = %why, "the schema registry gave no answer; the message waits");
+                let mut back = TopicPartitionList::new();
+                back.add_partition_offset(&topic, m.partition(), Offset::Offset(m.offset()))
+                    .map_err(|e| super::error(url, e))?;
+                drop(m);
+                consumer
+                    .seek_partitions(back, Duration::from_secs(10))
+                    .map_err(|e| consumer.context().error(e))?;
+                let delay = crate::retry::backoff(
+                    settings.retry_backoff,
+                    settings.retry_backoff_max,
+                    unconfirmed,
+                );
+                wait(stop, delay);
+                commits.commit_if_due(&consumer, &topic);
+                continue;
+            }
         }
+        unconfirmed = 0;
         commits.handled(m.partition(), m.offset());
         commits.commit_if_due(&consumer, &topic);
     }
@@ -246,6 +290,9 @@ fn seek_start(
 
 enum Done {
     Handled,
+    /// Its schema id could not be confirmed (the registry gave no answer):
+    /// read again later, not dead-lettered for an outage.
+    Unconfirmed(String),
     DeadLetter {
         reason: String,
         receiver: String,
@@ -274,7 +321,7 @@ fn handle(
     let _enter = span.enter();
     let event = match decode(m, registry) {
         Ok(e) => e,
-        Err(reason) => {
+        Err(Unread::Malformed(reason)) => {
             tracing::error!(%reason, "malformed message: dead-lettered");
             return Done::DeadLetter {
                 reason: reason.reason,
@@ -283,6 +330,7 @@ fn handle(
                 malformed: true,
             };
         }
+        Err(Unread::Unconfirmed(why)) => return Done::Unconfirmed(why),
     };
     span.record("event_type", &*event.metadata.event_type);
     span.record("id", tracing::field::display(event.metadata.id));
@@ -317,17 +365,25 @@ fn handle(
                     settings.retry_backoff_max,
                     attempt,
                 );
-                let until = Instant::now() + delay;
-                while Instant::now() < until {
-                    if stop.is_stopped() {
-                        return Done::Stopped;
-                    }
-                    std::thread::sleep(Duration::from_millis(10).min(until - Instant::now()));
+                if !wait(stop, delay) {
+                    return Done::Stopped;
                 }
                 attempt += 1;
             }
         }
     }
+}
+
+/// Sleeps for `delay` unless stopped first; `false` when stopped.
+fn wait(stop: &StopHandle, delay: Duration) -> bool {
+    let until = Instant::now() + delay;
+    while Instant::now() < until {
+        if stop.is_stopped() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(10).min(until - Instant::now()));
+    }
+    !stop.is_stopped()
 }
 
 fn dead_letter_message(
@@ -423,7 +479,16 @@ impl KafkaReader {
             };
             let m = polled.map_err(|e| BusError::Kafka(e.to_string()))?;
             let id = super::position(&m);
-            out.push(decode(&m, &self.registry).map_err(|e| (id, e)));
+            // A viewer: what cannot be confirmed now is shown as unread.
+            out.push(decode(&m, &self.registry).map_err(|e| {
+                let reason = match e {
+                    Unread::Malformed(m) => m,
+                    Unread::Unconfirmed(why) => {
+                        Malformed::new(format!("the schema registry gave no answer: {why}"))
+                    }
+                };
+                (id, reason)
+            }));
             if Instant::now() >= deadline {
                 break;
             }

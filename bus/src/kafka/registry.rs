@@ -74,7 +74,7 @@ impl Registry {
 
     /// Fails unless the registry knows schema `id` (fetched once, then
     /// cached): what a consumer asks of every message, without a copy.
-    pub(crate) fn ensure(&self, id: u32) -> Result<(), BusError> {
+    pub(crate) fn ensure(&self, id: u32) -> Result<(), Lookup> {
         if self.last_known.load(Ordering::Relaxed) == u64::from(id) {
             return Ok(());
         }
@@ -84,36 +84,53 @@ impl Registry {
             .unwrap_or_else(|e| e.into_inner())
             .contains_key(&id);
         if !known {
-            self.schema(id)?;
+            self.fetch(id)?;
         }
         self.last_known.store(u64::from(id), Ordering::Relaxed);
         Ok(())
     }
 
-    /// The schema text of an id (fetched once).
-    pub(crate) fn schema(&self, id: u32) -> Result<String, BusError> {
-        if let Some(s) = self
-            .schemas
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&id)
-        {
-            return Ok(s.clone());
-        }
+    /// Fetches and caches the schema text of an id.
+    fn fetch(&self, id: u32) -> Result<String, Lookup> {
         let url = format!("{}/schemas/ids/{id}", self.base);
         let response = self.agent.get(&url).call();
-        let answer = self.answer(&format!("fetching schema {id}"), response)?;
+        // Only the registry's own "not found" is an answer about the id;
+        // anything else (unreachable, 5xx, refused credentials) says
+        // nothing about it and may pass.
+        let not_found = matches!(&response, Ok(r) if r.status() == 404);
+        let answer = self
+            .answer(&format!("fetching schema {id}"), response)
+            .map_err(|e| {
+                if not_found {
+                    Lookup::Unknown(e.to_string())
+                } else {
+                    Lookup::Unavailable(e.to_string())
+                }
+            })?;
         let schema = answer
             .get("schema")
             .and_then(serde_json::Value::as_str)
             .map(str::to_owned)
-            .ok_or_else(|| self.error(format!("the registry's answer has no schema: {answer}")))?;
+            .ok_or_else(|| {
+                Lookup::Unavailable(format!("the registry's answer has no schema: {answer}"))
+            })?;
         self.schemas
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(id, schema.clone());
         Ok(schema)
     }
+}
+
+/// Why a schema id could not be confirmed.
+#[derive(Debug)]
+pub(crate) enum Lookup {
+    /// The registry answered that it has no such id: the message is not
+    /// one any producer registered (poison).
+    Unknown(String),
+    /// No answer about the id (the registry unreachable, failing, or
+    /// refusing us): the message may be good; it waits.
+    Unavailable(String),
 }
 
 impl Registry {
