@@ -91,12 +91,12 @@ impl Registry {
     }
 
     /// Fetches and caches the schema text of an id.
-    fn fetch(&self, id: u32) -> Result<String, Lookup> {
+    fn fetch(&self, id: u32) -> Result<(), Lookup> {
         let url = format!("{}/schemas/ids/{id}", self.base);
         let response = self.agent.get(&url).call();
         // Only the registry's own "not found" is an answer about the id;
         // anything else (unreachable, 5xx, refused credentials) says
-        // nothing about it and may pass.
+        // nothing about it: the message waits for one.
         let not_found = matches!(&response, Ok(r) if r.status() == 404);
         let answer = self
             .answer(&format!("fetching schema {id}"), response)
@@ -117,8 +117,8 @@ impl Registry {
         self.schemas
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(id, schema.clone());
-        Ok(schema)
+            .insert(id, schema);
+        Ok(())
     }
 }
 
