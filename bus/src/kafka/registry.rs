@@ -1,9 +1,9 @@
 //! A Confluent schema-registry client: registers schemas under subjects
-//! and fetches them by id, caching both. Its HTTP protocol is small
+//! and confirms ids by fetching their schemas, caching both. Its HTTP protocol is small
 //! (`POST /subjects/{subject}/versions`, `GET /schemas/ids/{id}`): a
 //! maintained HTTP client (ureq) is all it needs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -14,7 +14,9 @@ pub(crate) struct Registry {
     base: String,
     agent: ureq::Agent,
     ids: Mutex<HashMap<(String, String), u32>>,
-    schemas: Mutex<HashMap<u32, String>>,
+    /// The ids the registry is known to hold (only their existence is
+    /// asked of it: messages are decoded by the linked event's schema).
+    known: Mutex<HashSet<u32>>,
     /// The id `ensure` last found (`u64::MAX`: none): a topic's messages
     /// mostly share one, asked of every message.
     last_known: AtomicU64,
@@ -33,7 +35,7 @@ impl Registry {
             base: base.trim_end_matches('/').to_owned(),
             agent,
             ids: Mutex::default(),
-            schemas: Mutex::default(),
+            known: Mutex::default(),
             last_known: AtomicU64::new(u64::MAX),
         }
     }
@@ -65,10 +67,10 @@ impl Registry {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(key, id);
-        self.schemas
+        self.known
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(id, schema.to_owned());
+            .insert(id);
         Ok(id)
     }
 
@@ -79,10 +81,10 @@ impl Registry {
             return Ok(());
         }
         let known = self
-            .schemas
+            .known
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .contains_key(&id);
+            .contains(&id);
         if !known {
             self.fetch(id)?;
         }
@@ -90,7 +92,8 @@ impl Registry {
         Ok(())
     }
 
-    /// Fetches and caches the schema text of an id.
+    /// Asks the registry for an id's schema; remembers the id once it has
+    /// one.
     fn fetch(&self, id: u32) -> Result<(), Lookup> {
         let url = format!("{}/schemas/ids/{id}", self.base);
         let response = self.agent.get(&url).call();
@@ -107,17 +110,19 @@ impl Registry {
                     Lookup::Unavailable(e.to_string())
                 }
             })?;
-        let schema = answer
+        if answer
             .get("schema")
             .and_then(serde_json::Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| {
-                Lookup::Unavailable(format!("the registry's answer has no schema: {answer}"))
-            })?;
-        self.schemas
+            .is_none()
+        {
+            return Err(Lookup::Unavailable(format!(
+                "the registry's answer has no schema: {answer}"
+            )));
+        }
+        self.known
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(id, schema);
+            .insert(id);
         Ok(())
     }
 }
