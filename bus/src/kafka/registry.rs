@@ -1,7 +1,8 @@
 //! A Confluent schema-registry client: registers schemas under subjects
-//! and confirms ids by fetching their schemas, caching both. Its HTTP protocol is small
-//! (`POST /subjects/{subject}/versions`, `GET /schemas/ids/{id}`): a
-//! maintained HTTP client (ureq) is all it needs.
+//! and confirms ids by fetching their schemas, caching both. Its HTTP
+//! protocol is small (`POST /subjects/{subject}/versions`,
+//! `GET /schemas/ids/{id}`): a maintained HTTP client (ureq) is all it
+//! needs.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
