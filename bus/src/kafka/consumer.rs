@@ -68,26 +68,27 @@ pub(crate) fn decode(
 /// messages come or not. Stored only then, the last of each partition,
 /// rather than once per message (a lock in librdkafka each time).
 struct Commits {
-    stored: u64,
+    /// Messages handled since the last commit.
+    since: u64,
     last: Instant,
     /// The last handled offset of each partition since the last commit.
-    handled: Vec<(i32, i64)>,
+    last_handled: Vec<(i32, i64)>,
 }
 
 impl Commits {
     fn handled(&mut self, partition: i32, offset: i64) {
-        match self.handled.iter_mut().find(|(p, _)| *p == partition) {
+        match self.last_handled.iter_mut().find(|(p, _)| *p == partition) {
             Some(slot) => slot.1 = offset,
-            None => self.handled.push((partition, offset)),
+            None => self.last_handled.push((partition, offset)),
         }
-        self.stored += 1;
+        self.since += 1;
     }
 
     /// Stores what was handled. A partition taken away meanwhile (a
     /// rebalance) refuses: its new owner reads those messages again, as it
     /// would any that were stored and not yet committed.
     fn store(&mut self, consumer: &super::ConsumerClient, topic: &str) {
-        for (partition, offset) in self.handled.drain(..) {
+        for (partition, offset) in self.last_handled.drain(..) {
             // librdkafka stores the offset + 1: the next to read.
             if let Err(e) = consumer.store_offset(topic, partition, offset) {
                 tracing::debug!(partition, offset, error = %e, "offset not stored");
@@ -96,12 +97,12 @@ impl Commits {
     }
 
     fn commit_if_due(&mut self, consumer: &super::ConsumerClient, topic: &str) {
-        let due = self.stored >= 500
-            || (self.stored > 0 && self.last.elapsed() >= Duration::from_secs(1));
+        let due =
+            self.since >= 500 || (self.since > 0 && self.last.elapsed() >= Duration::from_secs(1));
         if due {
             self.store(consumer, topic);
             let _ = consumer.commit_consumer_state(CommitMode::Async);
-            self.stored = 0;
+            self.since = 0;
             self.last = Instant::now();
         }
     }
@@ -154,9 +155,9 @@ pub(crate) fn run(
     // Messages in a row whose schema the registry gave no answer about.
     let mut unconfirmed = 0;
     let mut commits = Commits {
-        stored: 0,
+        since: 0,
         last: Instant::now(),
-        handled: Vec::new(),
+        last_handled: Vec::new(),
     };
     while !stop.is_stopped() {
         let Some(polled) = consumer.poll(settings.poll) else {
@@ -239,7 +240,7 @@ pub(crate) fn run(
         commits.handled(m.partition(), m.offset());
         commits.commit_if_due(&consumer, &topic);
     }
-    if commits.stored > 0 {
+    if commits.since > 0 {
         commits.store(&consumer, &topic);
         match consumer.commit_consumer_state(CommitMode::Sync) {
             // Nothing stored since the last commit (or the partitions moved).
