@@ -52,11 +52,12 @@ pub(crate) fn decode(
         .payload()
         .ok_or_else(|| Malformed::new("message without a value"))?;
     let (schema_id, avro) = framing::unframe(value)?;
-    registry.ensure(schema_id).map_err(|e| match e {
-        Lookup::Unknown(why) => {
-            Unread::Malformed(Malformed::new(format!("schema id {schema_id}: {why}")))
+    registry.ensure(schema_id).map_err(|e| {
+        let why = |why| format!("schema id {schema_id}: {why}");
+        match e {
+            Lookup::Unknown(w) => Unread::Malformed(Malformed::new(why(w))),
+            Lookup::Unavailable(w) => Unread::Unconfirmed(why(w)),
         }
-        Lookup::Unavailable(why) => Unread::Unconfirmed(format!("schema id {schema_id}: {why}")),
     })?;
     let mut event = BusEvent::new(metadata, avro.to_vec());
     event.stream_id = Some(super::position(m));
