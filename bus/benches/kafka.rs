@@ -91,7 +91,7 @@ fn bare_librdkafka(bootstrap: &str, topic: &str, n: u64, headers: bool) -> Durat
 }
 
 /// The producer's anchor: librdkafka alone (a `ThreadedProducer` set up as
-/// ours is: idempotent, `acks=all`, `linger.ms=5`) storing copies of the
+/// ours is: idempotent, `acks=all`, `linger.ms=5`, LZ4) storing copies of the
 /// first message of `from`, its framed value, key and ten headers taken
 /// as they lie, on a topic of its own: the headers built per send (the
 /// record owns them), nothing formatted or encoded. What librdkafka and the
@@ -124,6 +124,7 @@ fn bare_librdkafka_producer(url: &BusUrl, bootstrap: &str, from: &str, n: u64) -
         .set("enable.idempotence", "true")
         .set("acks", "all")
         .set("linger.ms", "5")
+        .set("compression.type", "lz4")
         .set("queue.buffering.max.messages", "1000000")
         .create()
         .expect("a producer");

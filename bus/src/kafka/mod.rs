@@ -151,6 +151,25 @@ pub(crate) fn client_config(url: &BusUrl, extra: &[(&str, &str)]) -> ClientConfi
     layered(url, &[], extra)
 }
 
+/// Where the event producer departs from librdkafka's defaults, as defaults
+/// of its own: a URL's query sets them otherwise (`compression.type=none`).
+const PRODUCER_DEFAULTS: &[(&str, &str)] = &[
+    // Batches compressed with LZ4. Every event carries the same ten `ce_*`
+    // header names and mostly the same values, so a batch shrinks several
+    // times over, and the broker has that much less to receive and store:
+    // on tansu sharing this 2-core machine, librdkafka alone stored our
+    // messages at 0.41-0.51M/s uncompressed and 0.60-0.79M/s with LZ4, the
+    // broker's CPU time falling from 0.09 to 0.02 s per 100,000. Every Kafka
+    // consumer reads LZ4 (the Python reference's librdkafka included).
+    ("compression.type", "lz4"),
+];
+
+/// The event producer's configuration: [`PRODUCER_DEFAULTS`], the URL's
+/// settings, then `extra`.
+pub(crate) fn producer_config(url: &BusUrl, extra: &[(&str, &str)]) -> ClientConfig {
+    layered(url, PRODUCER_DEFAULTS, extra)
+}
+
 /// `defaults`, then the URL's settings, then `extra`: each layer wins over
 /// the one before.
 fn layered(url: &BusUrl, defaults: &[(&str, &str)], extra: &[(&str, &str)]) -> ClientConfig {
@@ -224,5 +243,22 @@ mod tests {
         assert_eq!(fetch_wait("kafka://broker:9092").as_deref(), Some("100"));
         let set = "kafka://broker:9092?fetch.wait.max.ms=7&fetch.wait.max.ms=9";
         assert_eq!(fetch_wait(set).as_deref(), Some("9"));
+    }
+
+    /// The producer compresses with LZ4 unless the URL says otherwise; what
+    /// the producer sets itself (idempotence) the URL cannot undo.
+    #[test]
+    fn the_producer_compresses_with_lz4_unless_the_url_says_otherwise() {
+        let setting = |url: &str, key: &str| {
+            let url: BusUrl = url.parse().unwrap();
+            producer_config(&url, &[("enable.idempotence", "true")])
+                .get(key)
+                .map(str::to_owned)
+        };
+        let plain = "kafka://broker:9092";
+        assert_eq!(setting(plain, "compression.type").as_deref(), Some("lz4"));
+        let none = "kafka://broker:9092?compression.type=none&enable.idempotence=false";
+        assert_eq!(setting(none, "compression.type").as_deref(), Some("none"));
+        assert_eq!(setting(none, "enable.idempotence").as_deref(), Some("true"));
     }
 }

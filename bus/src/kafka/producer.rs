@@ -94,7 +94,7 @@ impl KafkaProducer {
         let timeout = settings.give_up_after.as_millis().to_string();
         let backoff = settings.backoff_initial.as_millis().to_string();
         let backoff_max = settings.backoff_max.as_millis().to_string();
-        let config = super::client_config(
+        let config = super::producer_config(
             &settings.url,
             &[
                 ("enable.idempotence", "true"),
