@@ -91,7 +91,8 @@ fn bare_librdkafka(bootstrap: &str, topic: &str, n: u64, headers: bool) -> Durat
 }
 
 /// The producer's anchor: librdkafka alone (a `ThreadedProducer` set up as
-/// ours is: idempotent, `acks=all`, `linger.ms=5`, LZ4) storing copies of the
+/// ours is: idempotent, `acks=all`, `linger.ms=5`, LZ4, the delivery reports
+/// ready served after each send) storing copies of the
 /// first message of `from`, its framed value, key and ten headers taken
 /// as they lie, on a topic of its own: the headers built per send (the
 /// record owns them), nothing formatted or encoded. What librdkafka and the
@@ -141,6 +142,7 @@ fn bare_librdkafka_producer(url: &BusUrl, bootstrap: &str, from: &str, n: u64) -
             .key(&key)
             .headers(h);
         producer.send(record).map_err(|(e, _)| e).expect("queued");
+        producer.poll(Duration::ZERO);
     };
     let stored = || {
         let _ = producer.flush(Duration::ZERO);

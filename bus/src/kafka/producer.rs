@@ -259,6 +259,19 @@ impl KafkaProducer {
             match self.producer.send(record) {
                 Ok(()) => {
                     add(&self.counters.queued, 1);
+                    // The delivery reports ready now are served here, not
+                    // left to the producer's thread: librdkafka frees each
+                    // message, its headers and its `Pending` where its
+                    // report is served, and freed on another thread they
+                    // never come back to this thread's malloc cache, so
+                    // every send took the allocator's shared lock (glibc:
+                    // 40% of the sending thread's time). Measured on 100,000
+                    // events, 15 rounds alternated: 248-555k stored a second
+                    // (mean 372k) without, 357-594k (mean 477k) with, the
+                    // process's CPU time 0.24-0.61 s against 0.22-0.39 s.
+                    // Bounded: one zero-timeout poll serves at most the
+                    // reports of one produce request, a batch.
+                    self.producer.poll(Duration::ZERO);
                     return Ok(());
                 }
                 // The record comes back whole (headers too): sent again as is.
