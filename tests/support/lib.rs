@@ -5,6 +5,7 @@ pub mod python;
 pub mod redis;
 pub mod samples;
 pub mod synthetic;
+pub mod tls;
 pub mod upstream;
 pub mod vectors;
 

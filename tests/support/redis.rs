@@ -18,6 +18,8 @@ pub struct Redis {
     child: Option<Child>,
     dir: Option<tempfile::TempDir>,
     extra: Vec<String>,
+    /// The certificates of a TLS server, kept while it runs.
+    _ca: Option<crate::tls::TestCa>,
 }
 
 impl Redis {
@@ -38,6 +40,7 @@ impl Redis {
                     child: None,
                     dir: None,
                     extra: Vec::new(),
+                    _ca: None,
                 };
                 r.wait_ready(Duration::from_secs(5));
                 r
@@ -55,6 +58,7 @@ impl Redis {
             child: None,
             dir: Some(tempfile::tempdir().expect("a temporary directory")),
             extra: extra.iter().map(|s| (*s).to_owned()).collect(),
+            _ca: None,
         };
         r.spawn();
         r
@@ -63,87 +67,32 @@ impl Redis {
     /// Starts a server that also listens with TLS, its certificate signed
     /// by a CA made for the test (`openssl`); returns it and the CA's PEM.
     pub fn start_tls() -> (Redis, Vec<u8>) {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let d = dir.path();
-        let openssl = |args: &[&str]| {
-            let status = Command::new("openssl")
-                .args(args)
-                .current_dir(d)
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .status()
-                .expect("openssl runs");
-            assert!(status.success(), "openssl {args:?}");
-        };
-        openssl(&[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.crt",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=openedx-hooks test CA",
-        ]);
-        openssl(&[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "server.key",
-            "-out",
-            "server.csr",
-            "-subj",
-            "/CN=127.0.0.1",
-        ]);
-        std::fs::write(d.join("ext.cnf"), "subjectAltName=IP:127.0.0.1\n").expect("write");
-        openssl(&[
-            "x509",
-            "-req",
-            "-in",
-            "server.csr",
-            "-CA",
-            "ca.crt",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "server.crt",
-            "-days",
-            "1",
-            "-extfile",
-            "ext.cnf",
-        ]);
+        let ca = crate::tls::TestCa::new();
         let tls_port = free_port();
-        let path = |f: &str| d.join(f).to_string_lossy().into_owned();
-        let extra = [
+        let path = |p: std::path::PathBuf| p.to_string_lossy().into_owned();
+        let extra = vec![
             "--tls-port".to_owned(),
             tls_port.to_string(),
             "--tls-cert-file".to_owned(),
-            path("server.crt"),
+            path(ca.server_cert()),
             "--tls-key-file".to_owned(),
-            path("server.key"),
+            path(ca.server_key()),
             "--tls-ca-cert-file".to_owned(),
-            path("ca.crt"),
+            path(ca.ca()),
             "--tls-auth-clients".to_owned(),
             "no".to_owned(),
         ];
-        let ca = std::fs::read(d.join("ca.crt")).expect("the CA");
+        let pem = ca.ca_pem();
         let mut r = Redis {
             port: free_port(),
             tls_port: Some(tls_port),
             child: None,
-            dir: Some(dir),
-            extra: extra.to_vec(),
+            dir: Some(tempfile::tempdir().expect("a temporary directory")),
+            extra,
+            _ca: Some(ca),
         };
         r.spawn();
-        (r, ca)
+        (r, pem)
     }
 
     /// `rediss://127.0.0.1:<tls port>` of a server from `start_tls`.
