@@ -607,3 +607,33 @@ fn messages_wait_for_a_registry_that_gives_no_answer() {
     let status = admin::status(&url, Some(&prefix), "t").unwrap();
     assert_eq!(status.dead_letters, 0, "{status:?}");
 }
+
+/// TLS to the broker, trusting a private CA (`BusUrl::with_ca_pem`, what
+/// `--tls-ca FILE` reads): events go both ways through a TLS terminator in
+/// front of tansu, which cannot serve TLS itself. A client without the CA
+/// refuses the broker's certificate, and the error says so.
+#[test]
+fn tls_with_a_private_ca() {
+    let (broker, ca) = Tansu::start_behind_tls();
+    let registry = Registry::start();
+    let plain = url(&broker, &registry);
+    let url = plain.clone().with_ca_pem(ca);
+    let prefix = unique("tls");
+    admin::create_topics(&url, &[&format!("{prefix}-t")], 1).unwrap();
+    let p = Producer::new(ProducerSettings::new(url.clone()).prefix(&prefix)).unwrap();
+    let sent = send_logins(&p, "t", 3, Some("user.id"));
+    let consumer = Consumer::new(settings(&url, &prefix, "t", &format!("{prefix}-g"))).unwrap();
+    let got = run_until(&consumer, 3, &ok);
+    assert_eq!(
+        got.iter().map(|e| e.metadata.id).collect::<Vec<_>>(),
+        sent.iter().map(|m| m.id).collect::<Vec<_>>()
+    );
+    // TLS without the CA: the system's roots do not trust the test's CA.
+    let untrusted: BusUrl = format!("{}?security.protocol=ssl", broker.url())
+        .parse()
+        .unwrap();
+    let err = admin::status(&untrusted, Some(&prefix), "t")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("certificate verify failed"), "{err}");
+}

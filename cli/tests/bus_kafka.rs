@@ -155,3 +155,52 @@ fn sasl_logins_reach_the_broker_and_credentials_never_the_output() {
         );
     }
 }
+
+/// `--tls-ca FILE` on a `kafka://` URL: `bus send` and `bus status` reach
+/// a broker that only TLS reaches (tansu behind a TLS terminator), trusting
+/// the test's CA; without it the broker's certificate is refused.
+#[test]
+fn tls_ca_reaches_a_broker_behind_tls() {
+    let (broker, ca) = Tansu::start_behind_tls();
+    let registry = Registry::start();
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, &ca).unwrap();
+    let ca_file = ca_file.to_string_lossy().into_owned();
+    let prefix = unique("cli-tls");
+    let bus: BusUrl = broker.url().parse().unwrap();
+    admin::create_topics(&bus.with_ca_pem(ca), &[&format!("{prefix}-t")], 1).unwrap();
+    let url = broker.url();
+    let reg = registry.url();
+    let common = [
+        "--url",
+        url.as_str(),
+        "--topic",
+        "t",
+        "--prefix",
+        prefix.as_str(),
+        "--tls-ca",
+        ca_file.as_str(),
+    ];
+    let send = [
+        &["bus", "send", "generated/events"][..],
+        &["--event", "SESSION_LOGIN_COMPLETED"],
+        &["--schema-registry", reg.as_str()],
+        &common,
+    ]
+    .concat();
+    let input: String = (0..2).map(|i| login(i) + "\n").collect();
+    let o = run(&send, &input);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 2);
+    let o = run(&[&["bus", "status"][..], &common].concat(), "");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.contains(&format!("stream {prefix}-t: ")), "{out}");
+    // TLS without the CA.
+    let untrusted = format!("{url}?security.protocol=ssl");
+    let o = run(&["bus", "status", "--url", &untrusted, "--topic", "t"], "");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    assert!(err.contains("certificate verify failed"), "{err}");
+}

@@ -16,8 +16,12 @@ use serde_json::{Value, json};
 
 /// A tansu broker on 127.0.0.1.
 pub struct Tansu {
+    /// The port clients connect to: the broker's, or its TLS terminator's.
     port: u16,
     child: Option<Child>,
+    /// The TLS terminator in front of a broker from `start_behind_tls`.
+    proxy: Option<Child>,
+    _ca: Option<crate::tls::TestCa>,
 }
 
 impl Tansu {
@@ -31,7 +35,12 @@ impl Tansu {
                     .next()
                     .and_then(|p| p.parse().ok())
                     .unwrap_or_else(|| panic!("OPENEDX_HOOKS_TEST_KAFKA={addr}: no port"));
-                let t = Tansu { port, child: None };
+                let t = Tansu {
+                    port,
+                    child: None,
+                    proxy: None,
+                    _ca: None,
+                };
                 t.wait_ready();
                 t
             }
@@ -51,17 +60,53 @@ impl Tansu {
         Tansu::spawn(&["--authentication"])
     }
 
+    /// Starts a broker of its own that clients reach only with TLS: tansu
+    /// 0.6.0 cannot serve TLS (its `--cert` and `--key` refuse to be given
+    /// together), so a TLS terminator (`tests/bus/tls_proxy.py`) listens in
+    /// front of it, with a certificate for 127.0.0.1 signed by a CA made for
+    /// the test, and the broker advertises the terminator's port. Returns it
+    /// and the CA's PEM.
+    pub fn start_behind_tls() -> (Tansu, Vec<u8>) {
+        let ca = crate::tls::TestCa::new();
+        let front = crate::redis::free_port();
+        let mut t = Tansu::spawn_advertising(&[], Some(front));
+        let script = crate::workspace_root().join("tests/bus/tls_proxy.py");
+        let proxy = Command::new("python3")
+            .arg(&script)
+            .args(["--listen", &front.to_string(), "--to", &t.port.to_string()])
+            .arg("--cert")
+            .arg(ca.server_cert())
+            .arg("--key")
+            .arg(ca.server_key())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", script.display()));
+        t.proxy = Some(proxy);
+        t.port = front;
+        t.wait_ready();
+        let pem = ca.ca_pem();
+        t._ca = Some(ca);
+        (t, pem)
+    }
+
     fn spawn(extra: &[&str]) -> Tansu {
+        Tansu::spawn_advertising(extra, None)
+    }
+
+    /// A broker on a free port advertising `advertised` (else its own).
+    fn spawn_advertising(extra: &[&str], advertised: Option<u16>) -> Tansu {
         let port = crate::redis::free_port();
         let bin = tansu_binary();
         let listener = format!("tcp://127.0.0.1:{port}");
+        let advertised = format!("tcp://127.0.0.1:{}", advertised.unwrap_or(port));
         let child = Command::new(&bin)
             .args([
                 "broker",
                 "--listener-url",
                 &listener,
                 "--advertised-listener-url",
-                &listener,
+                &advertised,
             ])
             .args(["--storage-engine", "memory://tansu/"])
             .args(extra)
@@ -72,6 +117,8 @@ impl Tansu {
         let t = Tansu {
             port,
             child: Some(child),
+            proxy: None,
+            _ca: None,
         };
         t.wait_ready();
         t
@@ -102,7 +149,7 @@ impl Tansu {
 
 impl Drop for Tansu {
     fn drop(&mut self) {
-        if let Some(mut c) = self.child.take() {
+        for mut c in self.proxy.take().into_iter().chain(self.child.take()) {
             let _ = c.kill();
             let _ = c.wait();
         }
