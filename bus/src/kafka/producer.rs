@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use openedx_hooks::EventMetadata;
+use openedx_hooks::{AnySignal, EventMetadata};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
@@ -72,11 +72,27 @@ struct Ids {
     key: Option<u32>,
 }
 
-/// The ids and the key's schema.
-type Registered = Arc<(Ids, Option<Value>)>;
+/// What sending one event type on one topic needs, registered once.
+struct Registered {
+    /// What it was registered for: (topic, event type, key field or `""`).
+    of: (String, String, String),
+    ids: Ids,
+    /// The key's schema, when the topic is keyed.
+    key_schema: Option<Value>,
+    /// The linked event, whose payload gives the key when none is given.
+    signal: Option<&'static dyn AnySignal>,
+}
+
 /// topic → event type → key field (`""`: none) → what was registered;
 /// looked up by `&str` at each level, so a send allocates nothing here.
-type IdsCache = HashMap<String, HashMap<String, HashMap<String, Registered>>>;
+#[derive(Default)]
+struct IdsCache {
+    all: HashMap<String, HashMap<String, HashMap<String, Arc<Registered>>>>,
+    /// The last one found, checked first: a producer mostly sends one type
+    /// after another of the same, and three string comparisons cost less
+    /// than three hashes.
+    last: Option<Arc<Registered>>,
+}
 
 pub(crate) struct KafkaProducer {
     producer: ThreadedProducer<Reports>,
@@ -128,22 +144,32 @@ impl KafkaProducer {
         event_type: &str,
         key_field: Option<&str>,
         schema: Option<&str>,
-    ) -> Result<Registered, BusError> {
+    ) -> Result<Arc<Registered>, BusError> {
         let key_name = key_field.unwrap_or("");
-        if let Some(found) = self
-            .ids
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(topic)
-            .and_then(|m| m.get(event_type))
-            .and_then(|m| m.get(key_name))
         {
-            return Ok(Arc::clone(found));
+            let mut cache = self.ids.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(found) = &cache.last {
+                let (t, e, k) = &found.of;
+                if (t.as_str(), e.as_str(), k.as_str()) == (topic, event_type, key_name) {
+                    return Ok(Arc::clone(found));
+                }
+            }
+            if let Some(found) = cache
+                .all
+                .get(topic)
+                .and_then(|m| m.get(event_type))
+                .and_then(|m| m.get(key_name))
+                .cloned()
+            {
+                cache.last = Some(Arc::clone(&found));
+                return Ok(found);
+            }
         }
+        let signal = openedx_hooks::signal_by_type(event_type);
         let schema_text = match schema {
             Some(s) => s.to_owned(),
             None => {
-                let signal = openedx_hooks::signal_by_type(event_type).ok_or_else(|| {
+                let signal = signal.ok_or_else(|| {
                     BusError::Event(format!(
                         "no event of type `{event_type}` is linked into the program"
                     ))
@@ -174,10 +200,16 @@ impl KafkaProducer {
             }
             None => (None, None),
         };
-        let found = Arc::new((Ids { value, key }, key_schema));
+        let found = Arc::new(Registered {
+            of: (topic.to_owned(), event_type.to_owned(), key_name.to_owned()),
+            ids: Ids { value, key },
+            key_schema,
+            signal,
+        });
         self.ids
             .lock()
             .unwrap_or_else(|e| e.into_inner())
+            .all
             .entry(topic.to_owned())
             .or_default()
             .entry(event_type.to_owned())
@@ -207,7 +239,7 @@ impl KafkaProducer {
         let event_type = &*metadata.event_type;
         let key_field = keying.key_field;
         let registered = self.ids(topic, event_type, key_field, keying.schema)?;
-        let (ids, key_schema) = (&registered.0, &registered.1);
+        let (ids, key_schema) = (&registered.ids, &registered.key_schema);
         let value = framing::frame(ids.value, payload);
         let key = match (ids.key, key_schema, key_field) {
             (Some(id), Some(ks), Some(path)) => Some(match keying.key {
@@ -219,7 +251,7 @@ impl KafkaProducer {
                 // The key's schema is the field's own, so the field's Avro
                 // in the payload is the key's Avro: taken as it lies.
                 None => {
-                    let signal = openedx_hooks::signal_by_type(event_type).ok_or_else(|| {
+                    let signal = registered.signal.ok_or_else(|| {
                         BusError::Event(format!("`{event_type}` is not linked in"))
                     })?;
                     let avro = signal
@@ -254,7 +286,8 @@ impl KafkaProducer {
         if let Some(k) = &key {
             record = record.key(k);
         }
-        let started = Instant::now();
+        // Read only once the queue is full: a clock read per send showed.
+        let mut started = None;
         loop {
             match self.producer.send(record) {
                 Ok(()) => {
@@ -277,6 +310,7 @@ impl KafkaProducer {
                 // The record comes back whole (headers too): sent again as is.
                 Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), back)) => {
                     record = back;
+                    let started = *started.get_or_insert_with(Instant::now);
                     if started.elapsed() >= self.settings.enqueue_timeout {
                         add(&self.counters.rejected, 1);
                         let err = BusError::QueueFull {
