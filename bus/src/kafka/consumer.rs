@@ -40,12 +40,7 @@ pub(crate) fn decode(
     registry: &super::registry::Registry,
 ) -> Result<BusEvent, Unread> {
     // A name that is not UTF-8 cannot be a `ce_*` header: passed over.
-    let headers: Vec<(&str, &[u8])> = super::headers::read(m)
-        .into_iter()
-        .filter_map(|(name, value)| {
-            Some((std::str::from_utf8(name).ok()?, value.unwrap_or_default()))
-        })
-        .collect();
+    let headers = super::headers::read_text(m);
     let metadata = openedx_hooks::wire::message_metadata(&headers)
         .map_err(|e| Malformed::new(e.to_string()))?;
     let value = m

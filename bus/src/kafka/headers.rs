@@ -27,27 +27,38 @@ pub(crate) type Header<'m> = (&'m [u8], Option<&'m [u8]>);
 /// A name holding a NUL byte is read up to it: librdkafka gives names as
 /// C strings.
 pub(crate) fn read<'m>(m: &'m BorrowedMessage<'_>) -> Vec<Header<'m>> {
+    let mut out = Vec::new();
+    each(m, |name, value| out.push((name, value)));
+    out
+}
+
+/// The headers whose names are text, in order, a null value as empty: what
+/// an event's metadata is read from (a `ce_*` name is text), gathered in one
+/// pass with no list of every header first.
+pub(crate) fn read_text<'m>(m: &'m BorrowedMessage<'_>) -> Vec<(&'m str, &'m [u8])> {
+    // Ten `ce_*` headers and a few more fit without growing.
+    let mut out = Vec::with_capacity(16);
+    each(m, |name, value| {
+        if let Ok(name) = std::str::from_utf8(name) {
+            out.push((name, value.unwrap_or_default()));
+        }
+    });
+    out
+}
+
+/// Calls `f` with each of the message's headers, in order.
+fn each<'m>(m: &'m BorrowedMessage<'_>, mut f: impl FnMut(&'m [u8], Option<&'m [u8]>)) {
     let mut list: *mut rd::rd_kafka_headers_t = ptr::null_mut();
     // SAFETY: `m.ptr()` is a message the consumer keeps alive while `m` is
     // borrowed. librdkafka parses its headers once into a list the message
     // owns and frees with it, so the list outlives `'m`.
     let err = unsafe { rd::rd_kafka_message_headers(m.ptr(), &mut list) };
     if err != RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR || list.is_null() {
-        return Vec::new();
+        return;
     }
-    // SAFETY: `list` is the message's live header list (above).
-    unsafe { entries(list) }
-}
-
-/// The headers of a list that lives at least as long as `'m`.
-///
-/// # Safety
-/// `list` must point to a live `rd_kafka_headers_t` that is neither freed
-/// nor changed during `'m`.
-unsafe fn entries<'m>(list: *const rd::rd_kafka_headers_t) -> Vec<Header<'m>> {
-    // SAFETY: a live list (the caller's contract).
+    // SAFETY: a live list, neither freed nor changed while `m` is borrowed
+    // (above).
     let count = unsafe { rd::rd_kafka_header_cnt(list) };
-    let mut out = Vec::with_capacity(count);
     for idx in 0..count {
         let (mut name, mut value, mut size) = (ptr::null(), ptr::null(), 0usize);
         // SAFETY: `idx` is below the count of a live list; librdkafka only
@@ -63,9 +74,8 @@ unsafe fn entries<'m>(list: *const rd::rd_kafka_headers_t) -> Vec<Header<'m>> {
         let value = (!value.is_null())
             // SAFETY: as above.
             .then(|| unsafe { std::slice::from_raw_parts(value.cast::<u8>(), size) });
-        out.push((name, value));
+        f(name, value);
     }
-    out
 }
 
 /// A copy of the message's headers but those whose name `keep` refuses, as
