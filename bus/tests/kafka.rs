@@ -616,8 +616,7 @@ fn messages_wait_for_a_registry_that_gives_no_answer() {
 fn tls_with_a_private_ca() {
     let (broker, ca) = Tansu::start_behind_tls();
     let registry = Registry::start();
-    let plain = url(&broker, &registry);
-    let url = plain.clone().with_ca_pem(ca);
+    let url = url(&broker, &registry).with_ca_pem(ca);
     let prefix = unique("tls");
     admin::create_topics(&url, &[&format!("{prefix}-t")], 1).unwrap();
     let p = Producer::new(ProducerSettings::new(url.clone()).prefix(&prefix)).unwrap();

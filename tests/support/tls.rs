@@ -2,7 +2,7 @@
 //! certificate it signs for 127.0.0.1: what the TLS tests of both buses
 //! trust and serve.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 /// A CA and a server certificate for 127.0.0.1, in a temporary directory
@@ -72,11 +72,6 @@ impl TestCa {
             "ext.cnf",
         ]);
         TestCa { dir }
-    }
-
-    /// The directory the files are in (a server may keep its own there).
-    pub fn dir(&self) -> &Path {
-        self.dir.path()
     }
 
     /// The CA's certificate (PEM).
