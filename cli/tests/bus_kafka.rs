@@ -204,3 +204,59 @@ fn tls_ca_reaches_a_broker_behind_tls() {
     assert!(!o.status.success());
     assert!(err.contains("certificate verify failed"), "{err}");
 }
+
+/// `bus replay` on a `kafka://` URL: what lies on `<topic>-dead-letter`
+/// goes back to the topic, where `bus tail` reads it; a second replay finds
+/// nothing new (its group remembers how far replays got).
+#[test]
+fn replay_moves_dead_letters_back_to_the_topic() {
+    let broker = Tansu::shared();
+    let registry = Registry::start();
+    let prefix = unique("cli-replay");
+    let bus: BusUrl = broker.url().parse().unwrap();
+    let (topic, dead) = (format!("{prefix}-t"), format!("{prefix}-t-dead-letter"));
+    admin::create_topics(&bus, &[&topic, &dead], 1).unwrap();
+    let (url, reg) = (broker.url(), registry.url());
+    let at = |t: &'static str| {
+        [
+            "--url",
+            url.as_str(),
+            "--schema-registry",
+            reg.as_str(),
+            "--topic",
+            t,
+            "--prefix",
+            prefix.as_str(),
+        ]
+    };
+    // A dead letter: an event on the dead-letter topic.
+    let send = [
+        &["bus", "send", "generated/events"][..],
+        &["--event", "SESSION_LOGIN_COMPLETED"],
+        &at("t-dead-letter"),
+    ]
+    .concat();
+    let o = run(&send, &(login(42) + "\n"));
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+
+    let replay = [&["bus", "replay"][..], &at("t")].concat();
+    for moved in [1, 0] {
+        let o = run(&replay, "");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert_eq!(
+            String::from_utf8_lossy(&o.stdout),
+            format!("moved {moved} entries from {dead} back to {topic}\n")
+        );
+    }
+    let tail = [
+        &["bus", "tail", "generated/events"][..],
+        &at("t"),
+        &["--count", "1", "--timeout", "20"],
+    ]
+    .concat();
+    let o = run(&tail, "");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let event: Value =
+        serde_json::from_str(String::from_utf8_lossy(&o.stdout).lines().next().unwrap()).unwrap();
+    assert_eq!(event["payload"]["user"]["id"], 42, "{event}");
+}
