@@ -108,9 +108,7 @@ pub(crate) fn client<T: FromClientConfigAndContext<Context>>(
     url: &BusUrl,
     extra: &[(&str, &str)],
 ) -> Result<T, BusError> {
-    client_config(url, extra)
-        .create_with_context(Context::new(url))
-        .map_err(|e| error(url, e))
+    create(url, layered(url, &[], extra))
 }
 
 /// A consumer that reads events (a group's, or `bus tail`'s): a
@@ -119,7 +117,16 @@ pub(crate) fn consumer_client(
     url: &BusUrl,
     extra: &[(&str, &str)],
 ) -> Result<ConsumerClient, BusError> {
-    layered(url, CONSUMER_DEFAULTS, extra)
+    create(url, layered(url, CONSUMER_DEFAULTS, extra))
+}
+
+/// The client of a configuration, its logs and errors going through
+/// [`Context`].
+fn create<T: FromClientConfigAndContext<Context>>(
+    url: &BusUrl,
+    config: ClientConfig,
+) -> Result<T, BusError> {
+    config
         .create_with_context(Context::new(url))
         .map_err(|e| error(url, e))
 }
@@ -144,11 +151,6 @@ pub(crate) fn idle_consumer_error(
 ) -> BusError {
     let _ = consumer.poll(std::time::Duration::ZERO);
     consumer.context().error(e)
-}
-
-/// The client configuration of a URL, with `extra` settings after it.
-pub(crate) fn client_config(url: &BusUrl, extra: &[(&str, &str)]) -> ClientConfig {
-    layered(url, &[], extra)
 }
 
 /// Where the event producer departs from librdkafka's defaults, as defaults
