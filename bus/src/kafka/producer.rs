@@ -295,17 +295,13 @@ impl KafkaProducer {
                     // The delivery reports ready now are served here, not
                     // left to the producer's thread: librdkafka frees each
                     // message, its headers and its `Pending` where its
-                    // report is served, and freed on another thread they
-                    // never come back to this thread's malloc cache, so
-                    // every send took the allocator's shared lock (glibc:
-                    // 40% of the sending thread's time). Measured on 100,000
-                    // events, 15 rounds alternated: 248-555k stored a second
-                    // (mean 372k) without, 357-594k (mean 477k) with, the
-                    // process's CPU time 0.24-0.61 s against 0.22-0.39 s.
-                    // Every send: every 8th or 64th measured slower (the
-                    // producer's thread took the reports meanwhile). Bounded:
-                    // one zero-timeout poll serves at most the reports of one
-                    // produce request, a batch.
+                    // report is served, and memory freed on another thread
+                    // never comes back to this thread's malloc cache (glibc's
+                    // shared arena and its lock were more than half of this
+                    // thread's time). Every send, not every 8th or 64th: both
+                    // measured slower (README, the Kafka bus's speed).
+                    // Bounded: one zero-timeout poll serves at most one
+                    // produce request's reports.
                     self.producer.poll(Duration::ZERO);
                     return Ok(());
                 }
