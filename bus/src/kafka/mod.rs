@@ -160,7 +160,7 @@ const PRODUCER_DEFAULTS: &[(&str, &str)] = &[
     // header names and mostly the same values, so a batch shrinks several
     // times over, and the broker has that much less to receive and store:
     // on tansu sharing this 2-core machine, librdkafka alone stored our
-    // messages at 0.41-0.51M/s uncompressed and 0.60-0.79M/s with LZ4, the
+    // messages at 0.43-0.51M/s uncompressed and 0.60-0.79M/s with LZ4, the
     // broker's CPU time falling from 0.09 to 0.02 s per 100,000. Every Kafka
     // consumer reads LZ4 (the Python reference's librdkafka included).
     ("compression.type", "lz4"),
