@@ -50,14 +50,14 @@ impl Tansu {
 
     /// Starts a broker of its own (in-memory storage).
     pub fn start() -> Tansu {
-        Tansu::spawn(&[])
+        Tansu::spawn(&[], None)
     }
 
     /// Starts a broker of its own that requires SASL/SCRAM-SHA-512 logins
     /// (`--authentication`). It has no users: every login is refused, after
     /// a real SCRAM exchange.
     pub fn start_authenticating() -> Tansu {
-        Tansu::spawn(&["--authentication"])
+        Tansu::spawn(&["--authentication"], None)
     }
 
     /// Starts a broker of its own that clients reach only with TLS: tansu
@@ -69,7 +69,7 @@ impl Tansu {
     pub fn start_behind_tls() -> (Tansu, Vec<u8>) {
         let ca = crate::tls::TestCa::new();
         let front = crate::redis::free_port();
-        let mut t = Tansu::spawn_advertising(&[], Some(front));
+        let mut t = Tansu::spawn(&[], Some(front));
         let script = crate::workspace_root().join("tests/bus/tls_proxy.py");
         let proxy = Command::new("python3")
             .arg(&script)
@@ -90,12 +90,8 @@ impl Tansu {
         (t, pem)
     }
 
-    fn spawn(extra: &[&str]) -> Tansu {
-        Tansu::spawn_advertising(extra, None)
-    }
-
     /// A broker on a free port advertising `advertised` (else its own).
-    fn spawn_advertising(extra: &[&str], advertised: Option<u16>) -> Tansu {
+    fn spawn(extra: &[&str], advertised: Option<u16>) -> Tansu {
         let port = crate::redis::free_port();
         let bin = tansu_binary();
         let listener = format!("tcp://127.0.0.1:{port}");
